@@ -1,0 +1,28 @@
+import type { Span } from './span';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface RelatedLocation {
+  message: string;
+  span: Span;
+}
+
+/** A problem found while loading a project, before any rule runs (yaml-syntax, compose-load, compose-schema). */
+export interface Diagnostic {
+  ruleId: 'yaml-syntax' | 'compose-load' | 'compose-schema' | 'config-error';
+  severity: Severity;
+  message: string;
+  span: Span;
+  related?: RelatedLocation[];
+}
+
+/** An input problem that stops the run: unreadable file, no Compose file found, bad option. Exit code 2. */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'ENOENT' | 'EREAD' | 'ENOFILE' | 'EBINARY' | 'ETOOBIG' | 'EUSAGE' | 'ECONFIG' = 'EUSAGE',
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}

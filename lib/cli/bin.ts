@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { main } from './main';
+
+process.exitCode = main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  isTty: Boolean(process.stdout.isTTY),
+});

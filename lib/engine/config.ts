@@ -1,0 +1,127 @@
+import Ajv2020 from 'ajv/dist/2020';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type { Diagnostic, Severity } from '../source/diagnostic';
+import { InputError } from '../source/diagnostic';
+import { readText } from '../source/read';
+import type { Span } from '../source/span';
+import { at, entry, isMap, toPlain, type Node } from '../source/tree';
+import { parseYaml } from '../source/yaml';
+import { didYouMean } from '../util/suggest';
+import { buildConfigSchema } from './config-schema';
+import type { Rule } from './rule';
+import { ruleOptions, type Level, type RuleSetting } from './run';
+
+export const CONFIG_FILES = ['.compose-netlint.yaml', '.compose-netlint.yml', '.compose-netlint.json'];
+
+export interface Config {
+  /** the file it came from, as displayed, if any */
+  file?: string;
+  rules: Map<string, RuleSetting>;
+  failOn: Severity;
+  /** whether a displayed file name is ignored */
+  ignored: (file: string) => boolean;
+  diagnostics: Diagnostic[];
+}
+
+export function defaultConfig(): Config {
+  return { rules: new Map(), failOn: 'error', ignored: () => false, diagnostics: [] };
+}
+
+/** The configuration file for a project directory: the nearest one upward, or package.json's "compose-netlint" key. */
+export function findConfig(from: string): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    for (const name of CONFIG_FILES) if (fs.existsSync(path.join(dir, name))) return path.join(dir, name);
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try {
+        if (JSON.parse(fs.readFileSync(manifest, 'utf8'))['compose-netlint'] !== undefined) return manifest;
+      } catch {
+        // an unreadable package.json is not ours to report
+      }
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Reads and validates a configuration file; problems become `config-error` findings at their position. */
+export function loadConfig(file: string, cwd: string, rules: readonly Rule[]): Config {
+  const shown = path.relative(cwd, file) || file;
+  const text = readText(file, shown);
+  const parsed = parseYaml(shown, text);
+  const config = defaultConfig();
+  config.file = shown;
+  config.diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, ruleId: 'config-error' as const })));
+  let root: Node | undefined = parsed.documents[0];
+  if (path.basename(file) === 'package.json') root = entry(root, 'compose-netlint')?.value;
+  if (!root) return config;
+  const fileStart: Span = { file: shown, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const errors = validateConfig(root, rules, fileStart);
+  config.diagnostics.push(...errors);
+  if (errors.length) return config;
+  const plain = toPlain(root) as { rules?: Record<string, Level | [Level, Record<string, unknown>?]>; failOn?: Severity; ignore?: string[] };
+  for (const [id, value] of Object.entries(plain.rules ?? {})) {
+    const [level, options] = Array.isArray(value) ? value : [value];
+    const rule = rules.find((r) => r.id === id)!;
+    const checked = ruleOptions(rule, options);
+    if (checked.error) {
+      config.diagnostics.push({ ruleId: 'config-error', severity: 'error', message: checked.error, span: at(root, ['rules', id])?.span ?? fileStart });
+      continue;
+    }
+    config.rules.set(id, { level, options });
+  }
+  if (plain.failOn) config.failOn = plain.failOn;
+  if (plain.ignore?.length) {
+    const base = path.dirname(file);
+    const match = picomatch(plain.ignore, { dot: true });
+    config.ignored = (displayed) => match(path.relative(base, path.resolve(cwd, displayed)).split(path.sep).join('/'));
+  }
+  return config;
+}
+
+let validator: ReturnType<Ajv2020['compile']> | undefined;
+let validatorRules: readonly Rule[] | undefined;
+
+function validateConfig(root: Node, rules: readonly Rule[], fallback: Span): Diagnostic[] {
+  if (!validator || validatorRules !== rules) {
+    validator = new Ajv2020({ allErrors: true, strict: false }).compile(buildConfigSchema(rules));
+    validatorRules = rules;
+  }
+  if (validator(toPlain(root))) return [];
+  const byPath = new Map<string, Diagnostic>();
+  for (const error of validator.errors ?? []) {
+    const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const node = at(root, segments.map((s) => (/^\d+$/.test(s) && !isMap(at(root, segments.slice(0, segments.indexOf(s)))) ? Number(s) : s)));
+    const where = segments.length ? `"${segments.join('.')}"` : 'the configuration';
+    let message: string;
+    let span = node?.span ?? fallback;
+    if (error.keyword === 'additionalProperties') {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      span = entry(node, key)?.keySpan ?? span;
+      const known = segments[0] === 'rules' ? rules.map((r) => r.id) : ['rules', 'failOn', 'ignore'];
+      message = segments[0] === 'rules' ? `unknown rule "${key}"${didYouMean(key, known)}` : `unknown key "${key}" in the configuration${didYouMean(key, known)}`;
+    } else if (segments[0] === 'rules' && segments.length >= 2) {
+      message = `rule "${segments[1]}" must be off, info, warning or error, or [level, options]`;
+    } else if (error.keyword === 'enum') {
+      message = `${where} must be one of ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
+    } else {
+      message = `${where} ${error.message}`;
+    }
+    const key = segments.slice(0, 2).join('/') + (error.keyword === 'additionalProperties' ? `#${message}` : '');
+    if (!byPath.has(key)) byPath.set(key, { ruleId: 'config-error', severity: 'error', message, span });
+  }
+  return [...byPath.values()];
+}
+
+/** `--rule id=level` overrides from the command line. */
+export function parseRuleOverrides(values: string[], rules: readonly Rule[]): Map<string, Level> {
+  const out = new Map<string, Level>();
+  for (const value of values) {
+    const match = /^([a-z0-9-]+)=(off|info|warning|error)$/.exec(value);
+    if (!match) throw new InputError(`--rule needs id=off|info|warning|error, not "${value}"`);
+    if (!rules.some((r) => r.id === match[1])) throw new InputError(`--rule: unknown rule "${match[1]}"${didYouMean(match[1], rules.map((r) => r.id))}`);
+    out.set(match[1], match[2] as Level);
+  }
+  return out;
+}

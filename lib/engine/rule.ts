@@ -1,0 +1,53 @@
+import type { NetworkGraph } from '../model/graph';
+import type { Severity } from '../source/diagnostic';
+import type { Mode } from '../source/project';
+import type { Span } from '../source/span';
+
+export type Category = 'correctness' | 'security' | 'portability' | 'style';
+
+/** Something with a span: a Located value, a tree node, a name entry. `origin` is where an alias or merge key brought it from. */
+export interface Place {
+  span: Span;
+  origin?: Span;
+}
+
+export interface Report {
+  messageId: string;
+  at: Place;
+  data?: Record<string, string | number>;
+  related?: { message: string; at: Place }[];
+  service?: string;
+  network?: string;
+}
+
+export interface RuleContext<Options> {
+  options: Options;
+  report(report: Report): void;
+}
+
+export interface RuleDefinition<Options extends object = Record<string, never>> {
+  /** equals the file name; kebab-case; permanent */
+  id: string;
+  category: Category;
+  severity: Severity;
+  /** no trailing period */
+  description: string;
+  messages: Record<string, string>;
+  /** the modes the rule applies to (default: both) */
+  modes?: Mode[];
+  options?: { schema: Record<string, unknown>; defaults: Options };
+  check(graph: NetworkGraph, context: RuleContext<Options>): void;
+}
+
+export type Rule = RuleDefinition<any>;
+
+/** Declares a rule; the engine fills in ruleId, severity, category and docsUrl and checks every report. */
+export function defineRule<Options extends object = Record<string, never>>(definition: RuleDefinition<Options>): RuleDefinition<Options> {
+  return Object.freeze(definition);
+}
+
+export const DOCS_BASE = 'https://github.com/compose-netlint/compose-netlint/blob/main/rules/';
+
+export function docsUrl(id: string): string {
+  return `${DOCS_BASE}${id}.md`;
+}

@@ -1,0 +1,76 @@
+import type { Finding } from './finding';
+
+interface Directive {
+  file: string;
+  line: number;
+  column: number;
+  endColumn: number;
+  ids: string[];
+  /** next-line: that line only; file: from the directive to the end of the file */
+  scope: 'next-line' | 'file';
+  reason: string;
+  used: Set<string>;
+}
+
+const DIRECTIVE = /#\s*compose-netlint-(disable-next-line|disable)\b(.*)$/;
+
+function parseDirectives(file: string, text: string): { directives: Directive[]; problems: Finding[] } {
+  const directives: Directive[] = [];
+  const problems: Finding[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    const match = DIRECTIVE.exec(line);
+    if (!match) return;
+    const column = match.index + 1;
+    const at = { file, line: index + 1, column, endLine: index + 1, endColumn: line.length + 1 };
+    const [idsText, ...reasonParts] = match[2].split(/\s--\s?/);
+    const reason = reasonParts.join(' -- ').trim();
+    const ids = idsText.split(',').map((s) => s.trim()).filter(Boolean);
+    if (ids.length === 0 || !reason) {
+      problems.push({
+        ruleId: 'config-error',
+        severity: 'warning',
+        message: `"compose-netlint-${match[1]}" needs rule ids and a reason: "# compose-netlint-${match[1]} <id>[, <id>] -- <why>"; nothing was suppressed`,
+        ...at,
+      });
+      return;
+    }
+    directives.push({ file, line: index + 1, column, endColumn: at.endColumn, ids, scope: match[1] === 'disable' ? 'file' : 'next-line', reason, used: new Set() });
+  });
+  return { directives, problems };
+}
+
+/**
+ * Marks findings covered by inline directives as suppressed (with the reason as justification), and
+ * reports directives with unknown rule ids and directives that suppress nothing.
+ */
+export function applySuppressions(findings: Finding[], sources: ReadonlyMap<string, string>, knownIds: ReadonlySet<string>): Finding[] {
+  const byFile = new Map<string, Directive[]>();
+  const extra: Finding[] = [];
+  for (const [file, text] of sources) {
+    if (!text.includes('compose-netlint-disable')) continue;
+    const { directives, problems } = parseDirectives(file, text);
+    byFile.set(file, directives);
+    extra.push(...problems);
+  }
+  const out = findings.map((finding) => {
+    const directive = (byFile.get(finding.file) ?? []).find(
+      (d) => d.ids.includes(finding.ruleId) && (d.scope === 'file' ? finding.line > d.line : finding.line === d.line + 1),
+    );
+    if (!directive) return finding;
+    directive.used.add(finding.ruleId);
+    return { ...finding, suppressed: { justification: directive.reason } };
+  });
+  for (const directives of byFile.values()) {
+    for (const d of directives) {
+      const at = { file: d.file, line: d.line, column: d.column, endLine: d.line, endColumn: d.endColumn };
+      for (const id of d.ids) {
+        if (!knownIds.has(id)) {
+          extra.push({ ruleId: 'config-error', severity: 'warning', message: `unknown rule id "${id}" in a suppression comment; run "compose-netlint rules" for the list`, ...at });
+        } else if (!d.used.has(id)) {
+          extra.push({ ruleId: 'config-error', severity: 'warning', message: `suppression of "${id}" suppresses nothing here; remove it`, ...at });
+        }
+      }
+    }
+  }
+  return [...out, ...extra];
+}

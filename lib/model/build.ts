@@ -1,0 +1,333 @@
+import type { LoadedProject } from '../source/project';
+import type { Span } from '../source/span';
+import { get, isMap, isScalar, isSeq, type Entry, type MapNode, type Node, type ScalarNode } from '../source/tree';
+import { parseAddress, parseCidr } from './address';
+import { parsePortRange, parseShortPort } from './ports';
+import type {
+  EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume,
+} from './types';
+
+/** Entries of an env file the loader read, keyed by absolute path. */
+export type EnvFileEntries = Map<string, { key: string; value: string; span: Span; valueSpan: Span }[]>;
+
+/** Normalises a loaded project into the typed, located network model. */
+export function buildModel(project: Pick<LoadedProject, 'name' | 'mode' | 'directory' | 'files' | 'root'>, envFiles: EnvFileEntries = new Map()): Model {
+  const services = new Map<string, Service>();
+  const servicesNode = get(project.root, 'services');
+  if (isMap(servicesNode)) {
+    for (const e of servicesNode.entries.values()) if (isMap(e.value)) services.set(e.key, buildService(e, e.value, envFiles));
+  }
+  const networks = new Map<string, Network>();
+  const networksNode = get(project.root, 'networks');
+  if (isMap(networksNode)) {
+    for (const e of networksNode.entries.values()) networks.set(e.key, buildNetwork(e, project.name, project.mode));
+  }
+  const usesDefault = [...services.values()].some((s) => s.networks.some((n) => n.name === 'default'));
+  if (usesDefault && !networks.has('default')) {
+    networks.set('default', emptyNetwork('default', `${project.name}_default`, project.mode === 'stack' ? 'overlay' : 'bridge'));
+  }
+  return { name: project.name, mode: project.mode, directory: project.directory, files: project.files, services, networks };
+}
+
+function located<T>(node: Node, value: T): Located<T> {
+  const out: Located<T> = { value, span: node.span };
+  if (node.origin) out.origin = node.origin;
+  if (isScalar(node) && node.unknown) out.unknown = true;
+  return out;
+}
+
+function text(node: Node | undefined): Located<string> | undefined {
+  return isScalar(node) && node.value !== null ? located(node, String(node.value)) : undefined;
+}
+
+function bool(node: Node | undefined): Located<boolean> | undefined {
+  if (!isScalar(node) || node.value === null) return undefined;
+  const value = node.value === true || node.value === 'true' || node.value === 'True' || node.value === 'TRUE';
+  return located(node, value);
+}
+
+function num(node: Node | undefined): Located<number> | undefined {
+  if (!isScalar(node) || node.value === null || node.value === '') return undefined;
+  const value = Number(node.value);
+  return Number.isFinite(value) ? located(node, value) : undefined;
+}
+
+function texts(node: Node | undefined): Located<string>[] {
+  if (isSeq(node)) return node.items.flatMap((n) => (isScalar(n) && n.value !== null ? [located(n, String(n.value))] : []));
+  const single = text(node);
+  return single ? [single] : [];
+}
+
+/** `[K=V, ...]` or `{K: V}` as entries with the key's span and, where present, the value's. */
+function keyValues(node: Node | undefined, separator = '='): { key: string; keySpan: Span; value?: Located<string> }[] {
+  if (isMap(node)) {
+    return [...node.entries.values()].map((e) => ({ key: e.key, keySpan: e.keySpan, value: text(e.value) }));
+  }
+  if (!isSeq(node)) return [];
+  return node.items.flatMap((item) => {
+    if (!isScalar(item) || item.value === null) return [];
+    const whole = String(item.value);
+    const at = whole.indexOf(separator);
+    if (at < 0) return [{ key: whole, keySpan: item.span }];
+    return [{ key: whole.slice(0, at), keySpan: item.span, value: { ...located(item, whole.slice(at + 1)), span: subSpan(item, whole.slice(0, at + 1).length, whole.length) } }];
+  });
+}
+
+/** The span of characters [from, to) of a one-line scalar's value, when the text on the line is the value itself (plain or quoted). */
+export function subSpan(node: ScalarNode, from: number, to: number): Span {
+  const span = node.span;
+  const written = node.raw ?? String(node.value);
+  if (node.origin || node.raw !== undefined || span.line !== span.endLine) return span;
+  const width = span.endColumn - span.column;
+  const offset = width === written.length ? 0 : width === written.length + 2 ? 1 : -1;
+  if (offset < 0) return span;
+  return { ...span, column: span.column + offset + from, endColumn: span.column + offset + to };
+}
+
+function networkMode(node: Node | undefined): Located<NetworkMode> | undefined {
+  const value = text(node);
+  if (!value) return undefined;
+  const v = value.value;
+  let mode: NetworkMode;
+  if (v === 'host' || v === 'none' || v === 'bridge') mode = { kind: v };
+  else if (v.startsWith('service:')) mode = { kind: 'service', target: v.slice(8) };
+  else if (v.startsWith('container:')) mode = { kind: 'container', target: v.slice(10) };
+  else mode = { kind: 'network', target: v };
+  return { ...value, value: mode };
+}
+
+function replicas(service: MapNode): Replicas {
+  const deploy = get(service, 'deploy');
+  const mode = text(get(deploy, 'mode'));
+  if (mode && (mode.value === 'global' || mode.value === 'global-job')) return { count: undefined, global: true, span: mode.span };
+  const node = get(deploy, 'replicas') ?? get(service, 'scale');
+  if (!node) return { count: 1, global: false };
+  const n = num(node);
+  return { count: n && !n.unknown ? n.value : undefined, global: false, span: node.span };
+}
+
+function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries): Service {
+  const name = entry.key;
+  const mode = networkMode(get(node, 'network_mode'));
+  const deploy = get(node, 'deploy');
+  const healthTest = get(get(node, 'healthcheck'), 'test');
+  const service: Service = {
+    name,
+    span: entry.keySpan,
+    node,
+    replicas: replicas(node),
+    networkMode: mode,
+    networks: serviceNetworks(entry, node, mode),
+    ports: isSeq(get(node, 'ports')) ? (get(node, 'ports') as { items: Node[] }).items.map(portBinding) : [],
+    expose: isSeq(get(node, 'expose')) ? (get(node, 'expose') as { items: Node[] }).items.map(exposed) : [],
+    links: links(get(node, 'links')),
+    externalLinks: links(get(node, 'external_links')),
+    dependsOn: isMap(get(node, 'depends_on'))
+      ? [...(get(node, 'depends_on') as MapNode).entries.values()].map((e) => ({ value: e.key, span: e.keySpan }))
+      : texts(get(node, 'depends_on')),
+    hostname: text(get(node, 'hostname')),
+    domainname: text(get(node, 'domainname')),
+    containerName: text(get(node, 'container_name')),
+    dns: texts(get(node, 'dns')).map((d) => ({ ...d, value: parseAddress(d.value) })),
+    dnsSearch: texts(get(node, 'dns_search')),
+    extraHosts: extraHosts(get(node, 'extra_hosts')),
+    environment: environment(get(node, 'environment'), texts(get(node, 'env_file')).concat(envFilePaths(get(node, 'env_file'))), envFiles),
+    envFiles: texts(get(node, 'env_file')).concat(envFilePaths(get(node, 'env_file'))),
+    command: texts(get(node, 'command')),
+    healthcheck: texts(healthTest).filter((t) => !['CMD', 'CMD-SHELL', 'NONE'].includes(t.value)),
+    volumes: isSeq(get(node, 'volumes')) ? (get(node, 'volumes') as { items: Node[] }).items.map(volume) : [],
+    capAdd: texts(get(node, 'cap_add')),
+    privileged: bool(get(node, 'privileged')),
+    endpointMode: text(get(deploy, 'endpoint_mode')),
+    maxReplicasPerNode: num(get(get(deploy, 'placement'), 'max_replicas_per_node')),
+    build: get(node, 'build') ? entryOf(node, 'build')?.keySpan : undefined,
+    profiles: texts(get(node, 'profiles')).map((p) => p.value),
+  };
+  return service;
+}
+
+function entryOf(node: MapNode, key: string): Entry | undefined {
+  return node.entries.get(key);
+}
+
+function envFilePaths(node: Node | undefined): Located<string>[] {
+  const items = isSeq(node) ? node.items : [];
+  return items.flatMap((item) => (isMap(item) ? texts(get(item, 'path')) : []));
+}
+
+function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode> | undefined): ServiceNetwork[] {
+  const networks = get(node, 'networks');
+  const empty = (name: string, span: Span, origin?: Span): ServiceNetwork => ({ name, span, ...(origin ? { origin } : {}), implicit: false, aliases: [], linkLocalIps: [] });
+  if (isSeq(networks)) {
+    return networks.items.flatMap((item) => (isScalar(item) && item.value !== null ? [empty(String(item.value), item.span, item.origin)] : []));
+  }
+  if (isMap(networks)) {
+    return [...networks.entries.values()].map((e) => {
+      const attachment = empty(e.key, e.keySpan, e.keyOrigin);
+      const v = e.value;
+      attachment.aliases = texts(get(v, 'aliases'));
+      const v4 = text(get(v, 'ipv4_address'));
+      if (v4) attachment.ipv4Address = { ...v4, value: parseAddress(v4.value) };
+      const v6 = text(get(v, 'ipv6_address'));
+      if (v6) attachment.ipv6Address = { ...v6, value: parseAddress(v6.value) };
+      attachment.linkLocalIps = texts(get(v, 'link_local_ips')).map((l) => ({ ...l, value: parseAddress(l.value) }));
+      attachment.macAddress = text(get(v, 'mac_address'));
+      attachment.priority = num(get(v, 'priority'));
+      attachment.gwPriority = num(get(v, 'gw_priority'));
+      return attachment;
+    });
+  }
+  if (mode) return [];
+  return [{ ...empty('default', entry.keySpan), implicit: true }];
+}
+
+function portBinding(item: Node): PortBinding {
+  const base = { span: item.span, ...(item.origin ? { origin: item.origin } : {}) };
+  if (isScalar(item)) {
+    const raw = String(item.value ?? '');
+    const fallback: PortBinding = { ...base, text: raw, target: { value: { start: 0, end: 0 }, span: item.span }, protocol: 'tcp', mode: 'ingress', unknown: !!item.unknown };
+    if (item.unknown) return fallback;
+    try {
+      const p = parseShortPort(raw);
+      const colon = raw.lastIndexOf(':');
+      const binding: PortBinding = { ...base, text: raw, target: { value: p.target, span: item.span }, protocol: p.protocol, mode: 'ingress', unknown: false };
+      if (p.hostIp !== undefined) binding.hostIp = { value: parseAddress(p.hostIp), span: item.span };
+      if (p.published) binding.published = { value: p.published, span: item.span };
+      if (colon >= 0) binding.target.span = subSpan(item, colon + 1, raw.length);
+      return binding;
+    } catch (error) {
+      return { ...fallback, invalid: (error as Error).message };
+    }
+  }
+  const target = get(item, 'target');
+  const published = get(item, 'published');
+  const targetRange = target !== undefined ? parsePortRange(String((target as ScalarNode).value ?? '')) : undefined;
+  const protocol = (text(get(item, 'protocol'))?.value ?? 'tcp').toLowerCase() as Protocol;
+  const binding: PortBinding = {
+    ...base,
+    target: { value: targetRange ?? { start: 0, end: 0 }, span: target?.span ?? item.span },
+    protocol,
+    mode: text(get(item, 'mode'))?.value === 'host' ? 'host' : 'ingress',
+    unknown: [target, published, get(item, 'host_ip')].some((n) => isScalar(n) && n.unknown),
+  };
+  if (!targetRange && !binding.unknown) binding.invalid = target ? `"${String((target as ScalarNode).value)}" is not a container port` : 'a long-syntax port needs a "target"';
+  const hostIp = text(get(item, 'host_ip'));
+  if (hostIp && hostIp.value !== '') binding.hostIp = { ...hostIp, value: parseAddress(hostIp.value) };
+  if (isScalar(published) && published.value !== null && published.value !== '') {
+    const range = parsePortRange(String(published.value));
+    if (range) binding.published = located(published, range);
+    else if (!published.unknown) binding.invalid = `"${String(published.value)}" is not a host port or range`;
+  }
+  return binding;
+}
+
+function exposed(item: Node): ExposedPort {
+  const raw = isScalar(item) ? String(item.value ?? '') : '';
+  const [ports, proto = 'tcp'] = raw.split('/');
+  const range = parsePortRange(ports);
+  const out: ExposedPort = { span: item.span, ports: range ?? { start: 0, end: 0 }, protocol: proto.toLowerCase() as Protocol, unknown: isScalar(item) && !!item.unknown };
+  if (item.origin) out.origin = item.origin;
+  if (!range && !out.unknown) out.invalid = `"${raw}" is not a port or port range`;
+  return out;
+}
+
+function links(node: Node | undefined): Link[] {
+  return texts(node).map((l) => {
+    const [service, alias = service] = l.value.split(':');
+    return { service, alias, span: l.span, ...(l.origin ? { origin: l.origin } : {}) };
+  });
+}
+
+function extraHosts(node: Node | undefined): ExtraHost[] {
+  const out: ExtraHost[] = [];
+  if (isMap(node)) {
+    for (const e of node.entries.values()) {
+      for (const v of texts(e.value)) out.push({ host: e.key, address: { ...v, value: v.value === 'host-gateway' ? 'host-gateway' : parseAddress(v.value) }, span: e.keySpan });
+    }
+    return out;
+  }
+  if (!isSeq(node)) return out;
+  for (const item of node.items) {
+    if (!isScalar(item) || item.value === null) continue;
+    const whole = String(item.value);
+    // `host=ip` (new) or `host:ip` (old; the address itself may contain colons)
+    const at = whole.includes('=') ? whole.indexOf('=') : whole.indexOf(':');
+    const host = at < 0 ? whole : whole.slice(0, at);
+    const addressText = at < 0 ? '' : whole.slice(at + 1);
+    const address = { ...located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText)), span: subSpan(item, at + 1, whole.length) };
+    out.push({ host, address, span: item.span });
+  }
+  return out;
+}
+
+function environment(node: Node | undefined, files: Located<string>[], envFiles: EnvFileEntries): EnvVar[] {
+  const out: EnvVar[] = [];
+  for (const file of files) {
+    for (const e of envFiles.get(file.value) ?? []) out.push({ name: e.key, value: { value: e.value, span: e.valueSpan }, span: e.span, from: 'env_file' });
+  }
+  for (const kv of keyValues(node)) out.push({ name: kv.key, value: kv.value, span: kv.keySpan, from: 'environment' });
+  return out;
+}
+
+function volume(item: Node): Volume {
+  const base = { span: item.span, ...(item.origin ? { origin: item.origin } : {}) };
+  if (isScalar(item)) {
+    const parts = String(item.value ?? '').split(':');
+    const [source, target, options = ''] = parts.length === 1 ? [undefined, parts[0], ''] : parts;
+    return { ...base, type: source && /^[./~]/.test(source) ? 'bind' : 'volume', source, target, readOnly: options.split(',').includes('ro') };
+  }
+  return {
+    ...base,
+    type: text(get(item, 'type'))?.value ?? 'volume',
+    source: text(get(item, 'source'))?.value,
+    target: text(get(item, 'target'))?.value,
+    readOnly: bool(get(item, 'read_only'))?.value ?? false,
+  };
+}
+
+function emptyNetwork(name: string, dockerName: string, driver: string): Network {
+  return { name, dockerName, declared: false, driver, driverOpts: new Map(), ipam: [], labels: new Map(), keys: new Map() };
+}
+
+function buildNetwork(entry: Entry, project: string, mode: 'compose' | 'stack'): Network {
+  const node = entry.value;
+  const external = bool(get(node, 'external')) ?? (isMap(get(node, 'external')) ? { value: true, span: get(node, 'external')!.span } : undefined);
+  const explicitName = text(get(node, 'name'))?.value ?? (isMap(get(node, 'external')) ? text(get(get(node, 'external'), 'name'))?.value : undefined);
+  const driver = text(get(node, 'driver'));
+  const network = emptyNetwork(entry.key, explicitName ?? (external?.value ? entry.key : `${project}_${entry.key}`), driver?.value ?? (mode === 'stack' ? 'overlay' : 'bridge'));
+  network.span = entry.keySpan;
+  network.declared = true;
+  network.driverSpan = driver?.span;
+  if (isMap(node)) for (const e of node.entries.values()) network.keys.set(e.key, e.keySpan);
+  const opts = get(node, 'driver_opts');
+  if (isMap(opts)) for (const e of opts.entries.values()) network.driverOpts.set(e.key, text(e.value) ?? { value: '', span: e.keySpan });
+  network.external = external;
+  network.internal = bool(get(node, 'internal'));
+  network.attachable = bool(get(node, 'attachable'));
+  network.enableIpv4 = bool(get(node, 'enable_ipv4'));
+  network.enableIpv6 = bool(get(node, 'enable_ipv6'));
+  const ipam = get(node, 'ipam');
+  network.ipamDriver = text(get(ipam, 'driver'));
+  const configs = get(ipam, 'config');
+  if (isSeq(configs)) network.ipam = configs.items.filter(isMap).map(ipamConfig);
+  for (const kv of keyValues(get(node, 'labels'))) network.labels.set(kv.key, kv.value?.value ?? '');
+  return network;
+}
+
+function ipamConfig(node: MapNode): IpamConfig {
+  const config: IpamConfig = { span: node.span, auxAddresses: [] };
+  const subnet = text(get(node, 'subnet'));
+  if (subnet) config.subnet = { ...subnet, value: parseCidr(subnet.value) };
+  const ipRange = text(get(node, 'ip_range'));
+  if (ipRange) config.ipRange = { ...ipRange, value: parseCidr(ipRange.value) };
+  const gateway = text(get(node, 'gateway'));
+  if (gateway) config.gateway = { ...gateway, value: parseAddress(gateway.value) };
+  const aux = get(node, 'aux_addresses');
+  if (isMap(aux)) {
+    for (const e of aux.entries.values()) {
+      const v = text(e.value);
+      if (v) config.auxAddresses.push({ name: e.key, address: { ...v, value: parseAddress(v.value) } });
+    }
+  }
+  return config;
+}

@@ -1,0 +1,243 @@
+import type { Span } from '../source/span';
+import { referencesOf, type Reference } from './references';
+import type { Address, Located, Model, Network, PortBinding, Service, ServiceNetwork } from './types';
+
+export type { Reference } from './references';
+
+export type NameKind = 'service' | 'container_name' | 'alias' | 'tasks' | 'link' | 'container';
+
+/** A name by which a service can be found on one network. */
+export interface NameEntry {
+  name: string;
+  kind: NameKind;
+  service: string;
+  network: string;
+  /** where the name is written; the service key for its own name */
+  span: Span;
+  origin?: Span;
+  /** link aliases resolve only for the linking service */
+  onlyFor?: string;
+}
+
+/** A service joined to a network: the endpoint Docker creates. */
+export interface Attachment {
+  service: string;
+  network: string;
+  spec: ServiceNetwork;
+  names: NameEntry[];
+  ipv4?: Located<Address>;
+  ipv6?: Located<Address>;
+}
+
+/** Why a service has no network of its own. */
+export type Isolation = 'host' | 'none' | 'bridge' | 'joined' | 'external-container' | 'unknown-network';
+
+export interface Namespace {
+  /** the service whose namespace this service lives in (itself, unless `service:X`) */
+  owner: string;
+  /** the chain of `service:` hops from this service to its owner, excluding itself */
+  chain: string[];
+  /** host, none, bridge (default bridge), joined (another service's), external-container, or undefined for user-defined networks */
+  kind?: Isolation;
+  /** a `service:` cycle or a missing target stops the chain here */
+  broken?: 'cycle' | 'missing';
+}
+
+export interface Resolution {
+  service: string;
+  /** the network it is found on; `bridge` for /etc/hosts entries from links on the default bridge */
+  network: string;
+  via: NameEntry;
+}
+
+/**
+ * The network graph: built once from the model, frozen, and indexed so every question the rules
+ * and the probe planner ask is answered from maps. The predicates here are the single source of
+ * truth for both lint findings and probe expectations.
+ */
+export class NetworkGraph {
+  readonly model: Model;
+  readonly services: ReadonlyMap<string, Service>;
+  readonly networks: ReadonlyMap<string, Network>;
+  readonly references: readonly Reference[];
+  private readonly namespaces = new Map<string, Namespace>();
+  private readonly containerNames = new Map<string, string>();
+  private readonly attachmentsByService = new Map<string, Attachment[]>();
+  private readonly attachmentsByNetwork = new Map<string, Attachment[]>();
+  /** network -> name -> entries */
+  private readonly nameIndex = new Map<string, Map<string, NameEntry[]>>();
+  /** every name any service of the project is known by, anywhere */
+  private readonly projectNames = new Set<string>();
+  private readonly referencesBySource = new Map<string, Reference[]>();
+
+  constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span) {
+    this.model = model;
+    this.services = model.services;
+    this.networks = model.networks;
+    for (const s of model.services.values()) if (s.containerName && !s.containerName.unknown) this.containerNames.set(s.containerName.value, s.name);
+    for (const name of model.services.keys()) this.namespaces.set(name, this.follow(name));
+    for (const service of model.services.values()) this.attach(service);
+    this.addLinks();
+    const references: Reference[] = [];
+    for (const service of model.services.values()) {
+      const refs = referencesOf(service, narrow);
+      this.referencesBySource.set(service.name, refs);
+      references.push(...refs);
+    }
+    this.references = references;
+    Object.freeze(this);
+  }
+
+  private follow(name: string): Namespace {
+    const chain: string[] = [];
+    const seen = new Set([name]);
+    let current = name;
+    for (;;) {
+      const mode = this.model.services.get(current)?.networkMode?.value;
+      if (!mode || mode.kind === 'network') return { owner: current, chain, kind: mode?.kind === 'network' && !this.model.networks.has(mode.target!) ? 'unknown-network' : undefined };
+      if (mode.kind === 'host' || mode.kind === 'none' || mode.kind === 'bridge') return { owner: current, chain, kind: mode.kind };
+      // container:<name> joins a container of this project when a service carries that container_name
+      const target = mode.kind === 'container' ? this.containerNames.get(mode.target!) : mode.target!;
+      if (target === undefined) return { owner: current, chain, kind: 'external-container' };
+      if (!this.model.services.has(target)) return { owner: current, chain, kind: 'joined', broken: 'missing' };
+      if (seen.has(target)) return { owner: current, chain, kind: 'joined', broken: 'cycle' };
+      seen.add(target);
+      chain.push(target);
+      current = target;
+    }
+  }
+
+  private attach(service: Service): void {
+    const list: Attachment[] = [];
+    const stack = this.model.mode === 'stack';
+    const mode = service.networkMode?.value;
+    const attachments = mode?.kind === 'network' && this.model.networks.has(mode.target!) ? [{ name: mode.target!, span: service.networkMode!.span, implicit: false, aliases: [], linkLocalIps: [] }] : service.networks;
+    for (const spec of attachments) {
+      const network = spec.name;
+      const names: NameEntry[] = [];
+      const add = (name: string, kind: NameKind, span: Span, origin?: Span): void => {
+        names.push({ name, kind, service: service.name, network, span, ...(origin ? { origin } : {}) });
+      };
+      add(service.name, 'service', service.span);
+      if (service.containerName && !service.containerName.unknown && !stack) add(service.containerName.value, 'container_name', service.containerName.span, service.containerName.origin);
+      for (const alias of spec.aliases) if (!alias.unknown) add(alias.value, 'alias', alias.span, alias.origin);
+      if (stack) add(`tasks.${service.name}`, 'tasks', service.span);
+      const attachment: Attachment = { service: service.name, network, spec, names };
+      if (spec.ipv4Address) attachment.ipv4 = spec.ipv4Address;
+      if (spec.ipv6Address) attachment.ipv6 = spec.ipv6Address;
+      list.push(attachment);
+      if (!this.attachmentsByNetwork.has(network)) this.attachmentsByNetwork.set(network, []);
+      this.attachmentsByNetwork.get(network)!.push(attachment);
+      for (const entry of names) this.index(entry);
+    }
+    this.attachmentsByService.set(service.name, list);
+    this.projectNames.add(service.name);
+    if (service.containerName && !service.containerName.unknown) this.projectNames.add(service.containerName.value);
+  }
+
+  private index(entry: NameEntry): void {
+    if (!this.nameIndex.has(entry.network)) this.nameIndex.set(entry.network, new Map());
+    const byName = this.nameIndex.get(entry.network)!;
+    const key = entry.name.toLowerCase();
+    if (!byName.has(key)) byName.set(key, []);
+    byName.get(key)!.push(entry);
+    this.projectNames.add(entry.name);
+  }
+
+  /** Legacy links: on the default bridge they write /etc/hosts; on user-defined networks they add an alias only the linking service sees. */
+  private addLinks(): void {
+    for (const service of this.model.services.values()) {
+      for (const link of service.links) {
+        if (!this.model.services.has(link.service)) continue;
+        const names = link.alias === link.service ? [link.service] : [link.service, link.alias];
+        if (this.namespace(service.name).kind === 'bridge') {
+          if (this.namespace(link.service).kind !== 'bridge') continue;
+          for (const name of names) this.index({ name, kind: 'link', service: link.service, network: 'bridge', span: link.span, onlyFor: service.name });
+          continue;
+        }
+        for (const shared of this.sharedNetworks(service.name, link.service)) {
+          if (link.alias !== link.service) this.index({ name: link.alias, kind: 'link', service: link.service, network: shared, span: link.span, onlyFor: service.name });
+        }
+      }
+    }
+  }
+
+  namespace(service: string): Namespace {
+    return this.namespaces.get(service) ?? { owner: service, chain: [] };
+  }
+
+  /** The endpoints of a service: its own, or its namespace owner's when it joined another service. */
+  attachments(service: string): readonly Attachment[] {
+    return this.attachmentsByService.get(this.namespace(service).owner) ?? [];
+  }
+
+  /** The endpoints a service declares itself (empty for `service:` joiners). */
+  ownAttachments(service: string): readonly Attachment[] {
+    return this.attachmentsByService.get(service) ?? [];
+  }
+
+  attachmentsOn(network: string): readonly Attachment[] {
+    return this.attachmentsByNetwork.get(network) ?? [];
+  }
+
+  /** Names registered on a network, each with the services it resolves to there. */
+  namesOn(network: string): ReadonlyMap<string, readonly NameEntry[]> {
+    return this.nameIndex.get(network) ?? new Map();
+  }
+
+  /** Whether a name belongs to this project (a service, container name, alias or link alias), as opposed to an outside host. */
+  isProjectName(name: string): boolean {
+    return this.projectNames.has(name) || (this.model.mode === 'stack' && name.startsWith('tasks.') && this.services.has(name.slice(6)));
+  }
+
+  /** The user-defined networks two services (by namespace) both have endpoints on. */
+  sharedNetworks(a: string, b: string): string[] {
+    const theirs = new Set(this.attachments(b).map((x) => x.network));
+    return this.attachments(a).map((x) => x.network).filter((n) => theirs.has(n));
+  }
+
+  /** Which services a name reaches from a source service, and on which network. Empty when it does not resolve. */
+  resolves(source: string, name: string): Resolution[] {
+    const ns = this.namespace(source);
+    if (ns.kind === 'host' || ns.kind === 'none' || ns.broken) return [];
+    const networks = ns.kind === 'bridge' ? ['bridge'] : this.attachments(source).map((a) => a.network);
+    const key = name.toLowerCase();
+    const out: Resolution[] = [];
+    for (const network of networks) {
+      for (const entry of this.nameIndex.get(network)?.get(key) ?? []) {
+        if (entry.onlyFor !== undefined && entry.onlyFor !== ns.owner && entry.onlyFor !== source) continue;
+        out.push({ service: entry.service, network, via: entry });
+      }
+    }
+    return out.sort((x, y) => (x.service < y.service ? -1 : x.service > y.service ? 1 : x.network < y.network ? -1 : 1));
+  }
+
+  /** Whether two services can exchange packets: the same namespace, or a shared network (the default bridge counts). */
+  connected(a: string, b: string): boolean {
+    const na = this.namespace(a);
+    const nb = this.namespace(b);
+    if (na.broken || nb.broken || na.kind === 'none' || nb.kind === 'none') return na.owner === nb.owner && !na.broken && !nb.broken && na.kind !== 'none';
+    if (na.owner === nb.owner) return true;
+    if (na.kind === 'host' || nb.kind === 'host') return na.kind === 'host' && nb.kind === 'host';
+    if (na.kind === 'bridge' || nb.kind === 'bridge') return na.kind === nb.kind;
+    return this.sharedNetworks(a, b).length > 0;
+  }
+
+  /** Port bindings that really open a port on the host: not under host networking, none, or a joined namespace. */
+  publishedOnHost(service: string): PortBinding[] {
+    const s = this.services.get(service);
+    const ns = this.namespace(service);
+    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0) return [];
+    return s.ports.filter((p) => !p.invalid && !p.unknown && p.published !== undefined);
+  }
+
+  /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */
+  onlyInternal(service: string): boolean {
+    const attachments = this.attachments(service);
+    return attachments.length > 0 && attachments.every((a) => this.networks.get(a.network)?.internal?.value === true);
+  }
+
+  referencesFrom(service: string): readonly Reference[] {
+    return this.referencesBySource.get(service) ?? [];
+  }
+}

@@ -1,0 +1,196 @@
+import type { IPv4, IPv6 } from 'ipaddr.js';
+import type { Mode } from '../source/project';
+import type { Span } from '../source/span';
+import type { MapNode } from '../source/tree';
+
+/** A value from the project with the span that produced it (`origin`: where its text is, when an alias or merge key moved it). */
+export interface Located<T> {
+  value: T;
+  span: Span;
+  origin?: Span;
+  /** an interpolated variable was unset: the value is not known before run time */
+  unknown?: boolean;
+}
+
+export type Family = 'ipv4' | 'ipv6';
+
+/** An IP address as written; `ip` is absent when the text is not a valid address. */
+export interface Address {
+  text: string;
+  ip?: IPv4 | IPv6;
+  family?: Family;
+}
+
+/** A CIDR as written; `range` is absent when the text is not a valid CIDR. */
+export interface Cidr {
+  text: string;
+  range?: [IPv4 | IPv6, number];
+  family?: Family;
+}
+
+export interface PortRange {
+  start: number;
+  end: number;
+}
+
+export type Protocol = 'tcp' | 'udp' | 'sctp';
+
+export interface PortBinding {
+  /** the list item */
+  span: Span;
+  origin?: Span;
+  /** short syntax text, or undefined for the long syntax */
+  text?: string;
+  /** undefined: all interfaces of both families */
+  hostIp?: Located<Address>;
+  /** undefined: ephemeral host port */
+  published?: Located<PortRange>;
+  target: Located<PortRange>;
+  protocol: Protocol;
+  mode: 'ingress' | 'host';
+  unknown: boolean;
+  /** why the entry could not be read, when it could not */
+  invalid?: string;
+}
+
+export interface ExposedPort {
+  span: Span;
+  origin?: Span;
+  ports: PortRange;
+  protocol: Protocol;
+  unknown: boolean;
+  invalid?: string;
+}
+
+export type NetworkModeKind = 'bridge' | 'host' | 'none' | 'service' | 'container' | 'network';
+
+export interface NetworkMode {
+  kind: NetworkModeKind;
+  /** the service or container for `service:`/`container:`, the network for a named network */
+  target?: string;
+}
+
+export interface ServiceNetwork {
+  /** the network's key in the project */
+  name: string;
+  /** where the attachment is written; for the implicit default network, the service's key */
+  span: Span;
+  origin?: Span;
+  implicit: boolean;
+  aliases: Located<string>[];
+  ipv4Address?: Located<Address>;
+  ipv6Address?: Located<Address>;
+  linkLocalIps: Located<Address>[];
+  macAddress?: Located<string>;
+  priority?: Located<number>;
+  gwPriority?: Located<number>;
+}
+
+export interface Link {
+  service: string;
+  alias: string;
+  span: Span;
+  origin?: Span;
+}
+
+export interface ExtraHost {
+  host: string;
+  address: Located<Address | 'host-gateway'>;
+  span: Span;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: Located<string>;
+  span: Span;
+  /** `environment`, or the env file the value came from */
+  from: 'environment' | 'env_file';
+}
+
+export interface Volume {
+  span: Span;
+  origin?: Span;
+  type: string;
+  source?: string;
+  target?: string;
+  readOnly: boolean;
+}
+
+export interface Replicas {
+  /** 1 when unset; undefined when not known before run time */
+  count?: number;
+  global: boolean;
+  span?: Span;
+}
+
+export interface Service {
+  name: string;
+  /** the service's key */
+  span: Span;
+  node: MapNode;
+  replicas: Replicas;
+  networkMode?: Located<NetworkMode>;
+  networks: ServiceNetwork[];
+  ports: PortBinding[];
+  expose: ExposedPort[];
+  links: Link[];
+  externalLinks: Link[];
+  dependsOn: Located<string>[];
+  hostname?: Located<string>;
+  domainname?: Located<string>;
+  containerName?: Located<string>;
+  dns: Located<Address>[];
+  dnsSearch: Located<string>[];
+  extraHosts: ExtraHost[];
+  environment: EnvVar[];
+  envFiles: Located<string>[];
+  command: Located<string>[];
+  healthcheck: Located<string>[];
+  volumes: Volume[];
+  capAdd: Located<string>[];
+  privileged?: Located<boolean>;
+  endpointMode?: Located<string>;
+  maxReplicasPerNode?: Located<number>;
+  build?: Span;
+  profiles: string[];
+}
+
+export interface IpamConfig {
+  span: Span;
+  subnet?: Located<Cidr>;
+  ipRange?: Located<Cidr>;
+  gateway?: Located<Address>;
+  auxAddresses: { name: string; address: Located<Address> }[];
+}
+
+export interface Network {
+  /** the network's key in the project */
+  name: string;
+  /** the name Docker gives it: `name:`, the key for external networks, else `<project>_<key>` */
+  dockerName: string;
+  /** the key, or for the implicit default network where no one declared it, undefined */
+  span?: Span;
+  declared: boolean;
+  driver: string;
+  driverSpan?: Span;
+  driverOpts: Map<string, Located<string>>;
+  external?: Located<boolean>;
+  internal?: Located<boolean>;
+  attachable?: Located<boolean>;
+  enableIpv4?: Located<boolean>;
+  enableIpv6?: Located<boolean>;
+  ipamDriver?: Located<string>;
+  ipam: IpamConfig[];
+  labels: Map<string, string>;
+  /** the keys written under this network, for rules that blame one */
+  keys: Map<string, Span>;
+}
+
+export interface Model {
+  name: string;
+  mode: Mode;
+  directory: string;
+  files: string[];
+  services: Map<string, Service>;
+  networks: Map<string, Network>;
+}

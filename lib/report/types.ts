@@ -1,0 +1,23 @@
+import type { Finding } from '../engine/finding';
+
+export interface ReportInput {
+  findings: Finding[];
+  /** text of each file by displayed name, for formatters that show source lines */
+  sources: Map<string, string>;
+  projects: { name: string; mode: string; files: string[] }[];
+  color: boolean;
+  toolVersion: string;
+  exitCode: number;
+}
+
+export type Formatter = (input: ReportInput) => string;
+
+export function summarise(findings: Finding[]): { errors: number; warnings: number; infos: number } {
+  const summary = { errors: 0, warnings: 0, infos: 0 };
+  for (const f of findings) {
+    if (f.severity === 'error') summary.errors++;
+    else if (f.severity === 'warning') summary.warnings++;
+    else summary.infos++;
+  }
+  return summary;
+}

@@ -1,0 +1,286 @@
+import type { Diagnostic } from './diagnostic';
+import { spanText } from './span';
+import type { Node, ScalarNode } from './tree';
+
+/** The value of an environment variable, or undefined when it is unset. */
+export type Lookup = (name: string) => string | undefined;
+
+export interface Interpolated {
+  value: string;
+  /** a variable the value depends on is unset and has no default: Compose would use "" (and warn) */
+  unknown: boolean;
+  /** why Compose would refuse to load this string; `value` is then only a best effort and `unknown` is true */
+  error?: string;
+}
+
+/*
+ * A port of compose-go's `template` package (template.go, v2): the same pattern, the same
+ * splitting at the first balanced "}", the same operators. The pattern is compose-go's
+ * DefaultPattern; Go's "." (anything but "\n") is written `[^\n]`.
+ *
+ *   $$            escaped: a literal "$"
+ *   $NAME         named
+ *   ${NAME...}    braced, with an optional operator and argument running to the last "}" of the line
+ *   ${            anything else after "${" is an invalid template
+ *
+ * A "$" followed by anything else ("$1", "$ ", "$}", a trailing "$") is not matched and stays as is.
+ */
+const NAME = '[_a-z][_a-z0-9]*';
+const PATTERN = `\\$(?:(?<escaped>\\$)|(?<named>${NAME})|\\{(?:(?<braced>${NAME}(?::?[-+?][^\\n]*)?)\\}|(?<invalid>)))`;
+const AT_START = new RegExp(`^${PATTERN}`, 'i');
+const NAME_AT_START = new RegExp(`^${NAME}`, 'i');
+/** Two-character operators first, so ":-" is not read as ":" followed by "-". */
+const OPERATORS = [':?', ':-', ':+', '?', '-', '+'] as const;
+/** Not a Compose limit: a guard so that absurd nesting cannot overflow the stack. */
+const MAX_NESTING = 100;
+
+interface State {
+  text: string;
+  lookup: Lookup;
+  unknown: boolean;
+  error?: string;
+  depth: number;
+}
+
+/** Interpolates one string exactly like compose-go's template package. Never throws. */
+export function interpolateString(text: string, lookup: Lookup): Interpolated {
+  if (!text.includes('$')) return { value: text, unknown: false };
+  const state: State = { text, lookup, unknown: false, depth: 0 };
+  const value = substitute(text, state);
+  return state.error === undefined ? { value, unknown: state.unknown } : { value, unknown: true, error: state.error };
+}
+
+/**
+ * compose-go replaces every match with `value + Substitute(rest)`, where `rest` is what the
+ * greedy match took past the first balanced "}". Scanning on from the end of `head` in the
+ * same string is equivalent (no "}" lies past the greedy match on its line) and needs no recursion.
+ */
+function substitute(template: string, state: State): string {
+  if (++state.depth > MAX_NESTING) {
+    fail(state, `interpolation in ${JSON.stringify(state.text)} nests more than ${MAX_NESTING} levels deep; simplify the expression`);
+    return '';
+  }
+  const pattern = new RegExp(PATTERN, 'gi');
+  let out = '';
+  let done = 0;
+  for (let match = pattern.exec(template); match; match = pattern.exec(template)) {
+    const head = match[0].slice(0, headLength(match[0]));
+    out += template.slice(done, match.index) + replace(head, state);
+    done = pattern.lastIndex = match.index + head.length;
+  }
+  state.depth--;
+  return out + template.slice(done);
+}
+
+/** compose-go's getFirstBraceClosingIndex: counts "{" (skipping the character after it) against "}". */
+function headLength(match: string): number {
+  let open = 0;
+  for (let i = 0; i < match.length; i++) {
+    if (match[i] === '}' && --open === 0) return i + 1;
+    if (match[i] === '{') {
+      open++;
+      i++;
+    }
+  }
+  return match.length;
+}
+
+function replace(head: string, state: State): string {
+  const groups = AT_START.exec(head)?.groups ?? {};
+  if (groups.escaped !== undefined) return '$';
+  if (groups.named !== undefined) return variable(groups.named, state);
+  const braced = groups.braced;
+  if (braced === undefined) {
+    fail(
+      state,
+      `invalid interpolation format in ${JSON.stringify(state.text)}; Compose cannot load the file. ` +
+        'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"',
+    );
+    return '';
+  }
+  const name = NAME_AT_START.exec(braced)?.[0] ?? braced;
+  const operator = OPERATORS.find((op) => braced.startsWith(op, name.length));
+  if (operator === undefined) return variable(name, state);
+  return apply(operator, name, braced.slice(name.length + operator.length), state);
+}
+
+/** A bare reference: Compose warns and uses "" when the variable is unset. */
+function variable(name: string, state: State): string {
+  const value = state.lookup(name);
+  if (value === undefined) state.unknown = true;
+  return value ?? '';
+}
+
+/** The argument (default, alternative or message) is only interpolated when it is used. */
+function apply(operator: (typeof OPERATORS)[number], name: string, argument: string, state: State): string {
+  const value = state.lookup(name);
+  // with a leading ":" an empty value counts as unset
+  const present = value !== undefined && (value !== '' || !operator.startsWith(':')) ? value : undefined;
+  switch (operator.slice(-1)) {
+    case '-':
+      return present ?? substitute(argument, state);
+    case '+':
+      return present !== undefined ? substitute(argument, state) : (value ?? '');
+    default: {
+      if (present !== undefined) return present;
+      const reason = oneLine(substitute(argument, state));
+      fail(state, `required variable ${JSON.stringify(name)} is missing a value${reason ? `: ${reason}` : ''}`);
+      return '';
+    }
+  }
+}
+
+/** Keeps the first error, as compose-go does. */
+function fail(state: State, message: string): void {
+  state.error ??= message;
+}
+
+/** The user's message, made fit for a one-line diagnostic without a trailing period. */
+function oneLine(text: string): string {
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replace(/\.+$/, '');
+}
+
+type Cast = (text: string) => number | boolean | undefined;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** strconv.Atoi / ParseInt(text, 10, 64) */
+const toInt: Cast = (text) => {
+  if (!/^[+-]?[0-9]+$/.test(text)) return undefined;
+  const n = BigInt(text);
+  return n < INT64_MIN || n > INT64_MAX ? undefined : Number(n);
+};
+
+/** strconv.ParseFloat, decimal forms only */
+const toFloat: Cast = (text) => {
+  if (!/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+/** compose-go's toBoolean: YAML 1.1 words are still accepted (with a warning from Compose) */
+const toBoolean: Cast = (text) => {
+  switch (text.toLowerCase()) {
+    case 'true':
+    case 'y':
+    case 'yes':
+    case 'on':
+      return true;
+    case 'false':
+    case 'n':
+    case 'no':
+    case 'off':
+      return false;
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * compose-go v2 loader/interpolate.go `interpolateTypeCastMapping`: the paths whose string values
+ * are cast after interpolation. "*" matches any one key, "[]" any list item. `ports.[].published`
+ * is not cast (it may be a range such as "8000-8010").
+ */
+const TYPE_CASTS: readonly (readonly [string, Cast])[] = [
+  ['services.*.configs.[].mode', toInt],
+  ['services.*.cpu_count', toInt],
+  ['services.*.cpu_percent', toFloat],
+  ['services.*.cpu_period', toInt],
+  ['services.*.cpu_quota', toInt],
+  ['services.*.cpu_rt_period', toInt],
+  ['services.*.cpu_rt_runtime', toInt],
+  ['services.*.cpus', toFloat],
+  ['services.*.cpu_shares', toInt],
+  ['services.*.init', toBoolean],
+  ['services.*.deploy.replicas', toInt],
+  ['services.*.deploy.update_config.parallelism', toInt],
+  ['services.*.deploy.update_config.max_failure_ratio', toFloat],
+  ['services.*.deploy.rollback_config.parallelism', toInt],
+  ['services.*.deploy.rollback_config.max_failure_ratio', toFloat],
+  ['services.*.deploy.restart_policy.max_attempts', toInt],
+  ['services.*.deploy.placement.max_replicas_per_node', toInt],
+  ['services.*.healthcheck.retries', toInt],
+  ['services.*.healthcheck.disable', toBoolean],
+  ['services.*.oom_kill_disable', toBoolean],
+  ['services.*.oom_score_adj', toInt],
+  ['services.*.pids_limit', toInt],
+  ['services.*.ports.[].target', toInt],
+  ['services.*.privileged', toBoolean],
+  ['services.*.read_only', toBoolean],
+  ['services.*.scale', toInt],
+  ['services.*.secrets.[].mode', toInt],
+  ['services.*.stdin_open', toBoolean],
+  ['services.*.tty', toBoolean],
+  ['services.*.ulimits.*', toInt],
+  ['services.*.ulimits.*.hard', toInt],
+  ['services.*.ulimits.*.soft', toInt],
+  ['services.*.volumes.[].read_only', toBoolean],
+  ['services.*.volumes.[].volume.nocopy', toBoolean],
+  ['networks.*.external', toBoolean],
+  ['networks.*.internal', toBoolean],
+  ['networks.*.attachable', toBoolean],
+  ['networks.*.enable_ipv6', toBoolean],
+  ['volumes.*.external', toBoolean],
+  ['secrets.*.external', toBoolean],
+  ['configs.*.external', toBoolean],
+];
+const CAST_PATTERNS = TYPE_CASTS.map(([path, cast]) => ({ parts: path.split('.'), cast }));
+
+function castFor(path: readonly string[]): Cast | undefined {
+  return CAST_PATTERNS.find(({ parts }) => parts.length === path.length && parts.every((p, i) => p === '*' || p === path[i]))?.cast;
+}
+
+/**
+ * Interpolates every string scalar value of a located tree in place (map keys are left alone),
+ * then casts strings at compose-go's typed paths to numbers or booleans when they parse.
+ * An interpolation error becomes a 'compose-load' diagnostic at the scalar, reported once per
+ * source text (an anchored value used many times is reported once); such a scalar keeps its
+ * text and is marked unknown. Never throws.
+ */
+export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnostic[]): void {
+  const visited = new WeakSet<Node>();
+  const reported = new Set<string>();
+
+  const report = (node: ScalarNode, message: string): void => {
+    const source = node.origin ?? node.span;
+    const key = `${spanText(source)}-${source.endLine}:${source.endColumn} ${message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    const diagnostic: Diagnostic = { ruleId: 'compose-load', severity: 'error', message, span: node.span };
+    if (node.origin) diagnostic.related = [{ message: 'the value comes from this anchor', span: node.origin }];
+    diagnostics.push(diagnostic);
+  };
+
+  const visit = (node: Node, path: readonly string[]): void => {
+    if (visited.has(node)) return; // interpolating twice would re-read a "$" that "$$" produced
+    visited.add(node);
+    if (node.kind === 'map') for (const [key, e] of node.entries) visit(e.value, [...path, key]);
+    else if (node.kind === 'seq') for (const item of node.items) visit(item, [...path, '[]']);
+    else if (typeof node.value === 'string') interpolateScalar(node, node.value, path);
+  };
+
+  const interpolateScalar = (node: ScalarNode, text: string, path: readonly string[]): void => {
+    const result = interpolateString(text, lookup);
+    if (result.error !== undefined) {
+      report(node, result.error);
+      node.unknown = true;
+      return;
+    }
+    if (result.value !== text) {
+      node.raw = text;
+      node.value = result.value;
+    }
+    if (result.unknown) {
+      node.unknown = true;
+      return;
+    }
+    const cast = castFor(path)?.(result.value);
+    if (cast !== undefined) node.value = cast;
+  };
+
+  visit(root, []);
+}

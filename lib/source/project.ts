@@ -1,0 +1,455 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InputError, type Diagnostic } from './diagnostic';
+import { parseEnvFile, type EnvEntry } from './dotenv';
+import { interpolateTree, type Lookup } from './interpolate';
+import { applyResets, mergeFiles, mergeService } from './merge';
+import { readText } from './read';
+import type { Span } from './span';
+import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node } from './tree';
+import { parseYaml } from './yaml';
+
+export type Mode = 'compose' | 'stack';
+
+export interface LoadOptions {
+  /** working directory for relative paths and displayed file names (default: process.cwd()) */
+  cwd?: string;
+  /** `-f` files, merged in order */
+  files?: string[];
+  /** a positional argument: a Compose file or a directory to discover one in */
+  target?: string;
+  projectDirectory?: string;
+  projectName?: string;
+  /** the process environment (default: process.env) */
+  env?: Record<string, string | undefined>;
+  /** `--env-file`, repeatable; replaces the project's `.env` */
+  envFiles?: string[];
+  profiles?: string[];
+  mode?: Mode | 'auto';
+}
+
+export interface LoadedProject {
+  name: string;
+  directory: string;
+  mode: Mode;
+  /** the Compose files read, as displayed (relative to cwd), including extended and included ones */
+  files: string[];
+  /** the merged, interpolated project with `extends` applied and inactive-profile services removed */
+  root: MapNode;
+  profiles: Set<string>;
+  /** text of every file read (Compose files and env files), by displayed name */
+  sources: Map<string, string>;
+  /** absolute path of every displayed name */
+  paths: Map<string, string>;
+  diagnostics: Diagnostic[];
+  lookup: Lookup;
+  /** entries of every `env_file` the services name, by absolute path */
+  envFileEntries: Map<string, EnvEntry[]>;
+}
+
+export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+export const OVERRIDE_FILE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
+
+/** Reads a project as `docker compose` would, never throwing for problems inside the files (they become diagnostics). */
+export function loadProject(options: LoadOptions = {}): LoadedProject {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const processEnv = options.env ?? process.env;
+  const loader = new Loader(cwd);
+  const target = options.target ? path.resolve(cwd, options.target) : undefined;
+  const targetIsDir = target !== undefined && isDirectory(target);
+  if (target !== undefined && !targetIsDir && !fs.existsSync(target)) throw new InputError(`${options.target}: no such file or directory`, 'ENOENT');
+
+  // the project directory decides where .env is read from, which may itself name COMPOSE_FILE
+  const explicitFiles = options.files?.length ? options.files : target && !targetIsDir ? [options.target!] : undefined;
+  const baseDir = targetIsDir ? target! : cwd;
+  let projectDirectory = options.projectDirectory
+    ? path.resolve(cwd, options.projectDirectory)
+    : explicitFiles
+      ? path.dirname(path.resolve(cwd, explicitFiles[0]))
+      : baseDir;
+  const envFromFiles = loader.readEnvFiles(options.envFiles, projectDirectory, processEnv);
+  const lookup: Lookup = (name) => processEnv[name] ?? envFromFiles.get(name);
+
+  let files = explicitFiles?.map((f) => path.resolve(cwd, f));
+  if (!files && lookup('COMPOSE_FILE')) {
+    const separator = lookup('COMPOSE_PATH_SEPARATOR') ?? path.delimiter;
+    files = lookup('COMPOSE_FILE')!.split(separator).filter(Boolean).map((f) => path.resolve(baseDir, f));
+  }
+  if (!files) files = discover(baseDir);
+  if (!options.projectDirectory && !explicitFiles) projectDirectory = path.dirname(files[0]);
+
+  let root: MapNode | undefined;
+  for (const file of files) {
+    const tree = loader.loadFile(file, lookup, projectDirectory);
+    if (!tree) continue;
+    root = root ? mergeFiles(root, tree) : applyResets(tree);
+  }
+  root ??= mapNode({ file: loader.display(files[0]), line: 1, column: 1, endLine: 1, endColumn: 1 });
+  root = loader.applyIncludes(root, lookup, projectDirectory);
+  root = loader.applyExtends(root, lookup);
+
+  const profiles = activeProfiles(options.profiles, lookup);
+  root = withoutInactiveServices(root, profiles);
+  const name = projectName(options.projectName, lookup, root, projectDirectory);
+  const mode = options.mode && options.mode !== 'auto' ? options.mode : detectMode(root, loader.composeFiles);
+  const envFileEntries = loader.readServiceEnvFiles(root, lookup);
+  return {
+    envFileEntries,
+    name,
+    directory: projectDirectory,
+    mode,
+    files: loader.composeFiles,
+    root,
+    profiles,
+    sources: loader.sources,
+    paths: loader.paths,
+    diagnostics: loader.diagnostics,
+    lookup,
+  };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Finds the Compose file in `dir` or its parents, plus its override file, as Compose does. */
+function discover(dir: string): string[] {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const found = COMPOSE_FILE_NAMES.map((n) => path.join(current, n)).find((f) => fs.existsSync(f));
+    if (found) {
+      const override = OVERRIDE_FILE_NAMES.map((n) => path.join(current, n)).find((f) => fs.existsSync(f));
+      return override ? [found, override] : [found];
+    }
+    if (path.dirname(current) === current) break;
+  }
+  throw new InputError(`no Compose file found in ${dir} or its parents (looked for ${COMPOSE_FILE_NAMES.join(', ')}); pass one with -f`, 'ENOFILE');
+}
+
+function activeProfiles(requested: string[] | undefined, lookup: Lookup): Set<string> {
+  const list = requested?.length ? requested : (lookup('COMPOSE_PROFILES') ?? '').split(',');
+  return new Set(list.map((p) => p.trim()).filter(Boolean));
+}
+
+function withoutInactiveServices(root: MapNode, profiles: Set<string>): MapNode {
+  const services = get(root, 'services');
+  if (!isMap(services) || profiles.has('*')) return root;
+  const kept: Entry[] = [];
+  for (const e of services.entries.values()) {
+    const declared = get(e.value, 'profiles');
+    const names = isSeq(declared) ? declared.items.filter(isScalar).map((n) => String(n.value)) : [];
+    if (names.length === 0 || names.some((n) => profiles.has(n))) kept.push(e);
+  }
+  if (kept.length === services.entries.size) return root;
+  const entries = new Map(root.entries);
+  const servicesEntry = root.entries.get('services')!;
+  entries.set('services', { ...servicesEntry, value: { ...services, entries: new Map(kept.map((e) => [e.key, e])) } });
+  return { ...root, entries };
+}
+
+/** compose-go's NormalizeProjectName: lowercase, keep [a-z0-9_-], no leading `_` or `-`. */
+export function normaliseProjectName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[_-]+/, '');
+}
+
+function projectName(given: string | undefined, lookup: Lookup, root: MapNode, directory: string): string {
+  const fromFile = get(root, 'name');
+  const candidates = [given, lookup('COMPOSE_PROJECT_NAME'), isScalar(fromFile) && fromFile.value !== null ? String(fromFile.value) : undefined, path.basename(directory)];
+  for (const candidate of candidates) {
+    if (candidate === undefined || candidate === '') continue;
+    return normaliseProjectName(candidate);
+  }
+  return '';
+}
+
+/** A project is a Swarm stack when it uses overlay networks, endpoint modes or ingress ports, or is named like a stack file. */
+function detectMode(root: MapNode, files: string[]): Mode {
+  if (files.some((f) => /stack/i.test(path.basename(f)))) return 'stack';
+  const networks = get(root, 'networks');
+  if (isMap(networks)) {
+    for (const e of networks.entries.values()) {
+      const driver = get(e.value, 'driver');
+      if (isScalar(driver) && driver.value === 'overlay') return 'stack';
+    }
+  }
+  const services = get(root, 'services');
+  if (isMap(services)) {
+    for (const e of services.entries.values()) {
+      if (get(get(e.value, 'deploy'), 'endpoint_mode')) return 'stack';
+      const ports = get(e.value, 'ports');
+      if (isSeq(ports) && ports.items.some((p) => isMap(p) && isScalar(get(p, 'mode')) && (get(p, 'mode') as { value: unknown }).value === 'ingress')) return 'stack';
+    }
+  }
+  return 'compose';
+}
+
+class Loader {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly sources = new Map<string, string>();
+  readonly paths = new Map<string, string>();
+  readonly composeFiles: string[] = [];
+  private readonly extendedFiles = new Map<string, MapNode | undefined>();
+  private readonly includeStack: string[] = [];
+
+  constructor(private readonly cwd: string) {}
+
+  display(file: string): string {
+    const relative = path.relative(this.cwd, file);
+    return relative === "" ? file : relative;
+  }
+
+  private read(file: string): string {
+    const shown = this.display(file);
+    const text = readText(file, shown);
+    this.sources.set(shown, text);
+    this.paths.set(shown, file);
+    return text;
+  }
+
+  /** `--env-file` files in order (later wins), or the project's `.env` when none is given. */
+  readEnvFiles(envFiles: string[] | undefined, projectDirectory: string, processEnv: Record<string, string | undefined>): Map<string, string> {
+    const values = new Map<string, string>();
+    const files = envFiles?.length ? envFiles.map((f) => path.resolve(this.cwd, f)) : [path.join(projectDirectory, '.env')];
+    for (const file of files) {
+      if (!envFiles?.length && !fs.existsSync(file)) continue;
+      if (isDirectory(file) && !envFiles?.length) continue;
+      const text = this.read(file);
+      const parsed = parseEnvFile(this.display(file), text, (n) => processEnv[n] ?? values.get(n));
+      for (const error of parsed.errors) this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: error.message, span: error.span });
+      for (const e of parsed.entries) values.set(e.key, e.value);
+    }
+    return values;
+  }
+
+  /** Reads each service's `env_file` (paths are absolute by now); a missing required file is an error at its entry. */
+  readServiceEnvFiles(root: MapNode, lookup: Lookup): Map<string, EnvEntry[]> {
+    const out = new Map<string, EnvEntry[]>();
+    const services = get(root, 'services');
+    if (!isMap(services)) return out;
+    for (const e of services.entries.values()) {
+      const envFile = get(e.value, 'env_file');
+      for (const item of isSeq(envFile) ? envFile.items : envFile ? [envFile] : []) {
+        const target = isMap(item) ? get(item, 'path') : item;
+        const required = isMap(item) ? get(item, 'required') : undefined;
+        if (!isScalar(target) || typeof target.value !== 'string' || target.unknown || out.has(target.value)) continue;
+        const file = target.value;
+        if (!fs.existsSync(file) || isDirectory(file)) {
+          if (!(isScalar(required) && (required.value === false || required.value === 'false'))) {
+            this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `env file "${this.display(file)}" of service "${e.key}" does not exist; Compose refuses to start the service. create it or mark it "required: false"`, span: target.span });
+          }
+          continue;
+        }
+        const parsed = parseEnvFile(this.display(file), this.read(file), lookup);
+        for (const error of parsed.errors) this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: error.message, span: error.span });
+        out.set(file, parsed.entries);
+      }
+    }
+    return out;
+  }
+
+  /** Parses, interpolates and path-resolves one Compose file. */
+  loadFile(file: string, lookup: Lookup, baseDirectory: string): MapNode | undefined {
+    const text = this.read(file);
+    const shown = this.display(file);
+    if (!this.composeFiles.includes(shown)) this.composeFiles.push(shown);
+    const parsed = parseYaml(shown, text);
+    this.diagnostics.push(...parsed.diagnostics);
+    if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
+    if (parsed.documents.length === 0) {
+      this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: 'empty Compose file; it needs at least a "services" key', span: { file: shown, line: 1, column: 1, endLine: 1, endColumn: 1 } });
+      return undefined;
+    }
+    let result: MapNode | undefined;
+    for (const document of parsed.documents) {
+      if (!isMap(document)) {
+        this.diagnostics.push({ ruleId: 'compose-schema', severity: 'error', message: `a Compose file must be a mapping at the top level, not a ${document.kind === 'seq' ? 'list' : 'scalar'}`, span: document.span });
+        continue;
+      }
+      interpolateTree(document, lookup, this.diagnostics);
+      resolveRelativePaths(document, baseDirectory, path.dirname(file));
+      result = result ? mergeFiles(result, document) : document;
+    }
+    return result;
+  }
+
+  /** `include`: each entry is its own project (own directory and .env); its resources are added, and a clash is an error. */
+  applyIncludes(root: MapNode, lookup: Lookup, projectDirectory: string): MapNode {
+    const include = root.entries.get('include');
+    if (!include) return root;
+    const entries = new Map(root.entries);
+    entries.delete('include');
+    let result: MapNode = { ...root, entries };
+    const items = isSeq(include.value) ? include.value.items : [include.value];
+    for (const item of items) {
+      const spec = includeSpec(item, projectDirectory);
+      if (!spec) {
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: 'an "include" entry needs a path', span: item.span });
+        continue;
+      }
+      const missing = spec.paths.find((p) => !fs.existsSync(p));
+      if (missing) {
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `included file "${this.display(missing)}" does not exist`, span: item.span });
+        continue;
+      }
+      if (this.includeStack.includes(spec.paths[0])) {
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `include cycle: "${this.display(spec.paths[0])}" includes itself`, span: item.span });
+        continue;
+      }
+      const envValues = this.readEnvFiles(spec.envFiles.length ? spec.envFiles : undefined, spec.directory, {});
+      // variables of the including project win over the included project's own env files
+      const includedLookup: Lookup = (name) => lookup(name) ?? envValues.get(name);
+      let included: MapNode | undefined;
+      this.includeStack.push(spec.paths[0]);
+      try {
+        for (const file of spec.paths) {
+          const tree = this.loadFile(file, includedLookup, spec.directory);
+          if (tree) included = included ? mergeFiles(included, tree) : applyResets(tree);
+        }
+        if (included) included = this.applyExtends(this.applyIncludes(included, includedLookup, spec.directory), includedLookup);
+      } finally {
+        this.includeStack.pop();
+      }
+      if (included) result = this.addIncluded(result, included, item.span);
+    }
+    return result;
+  }
+
+  private addIncluded(root: MapNode, included: MapNode, at: Span): MapNode {
+    const entries = new Map(root.entries);
+    for (const section of ['services', 'networks', 'volumes', 'configs', 'secrets']) {
+      const theirs = get(included, section);
+      if (!isMap(theirs)) continue;
+      const ourEntry = entries.get(section);
+      const ours = ourEntry && isMap(ourEntry.value) ? ourEntry.value : mapNode(at);
+      const merged = new Map(ours.entries);
+      for (const [key, e] of theirs.entries) {
+        if (merged.has(key)) {
+          this.diagnostics.push({
+            ruleId: 'compose-load',
+            severity: 'error',
+            message: `${section.replace(/s$/, '')} "${key}" is defined both here (line ${merged.get(key)!.keySpan.line}) and in the included file; Compose refuses to merge included resources. rename one`,
+            span: e.keySpan,
+            related: [{ message: `"${key}" defined here`, span: merged.get(key)!.keySpan }],
+          });
+          continue;
+        }
+        merged.set(key, e);
+      }
+      entries.set(section, { key: section, keySpan: ourEntry?.keySpan ?? at, value: { ...ours, entries: merged } });
+    }
+    return { ...root, entries };
+  }
+
+  /** Resolves `extends` on every service, recursively, across files; cycles and missing bases are reported. */
+  applyExtends(root: MapNode, lookup: Lookup): MapNode {
+    const servicesEntry = root.entries.get('services');
+    if (!servicesEntry || !isMap(servicesEntry.value)) return root;
+    const services = servicesEntry.value;
+    const resolved = new Map<string, Node>();
+    const resolve = (name: string, source: MapNode, chain: string[]): Node | undefined => {
+      const key = `${source.span.file}\0${name}`;
+      if (source === services && resolved.has(name)) return resolved.get(name);
+      const e = source.entries.get(name);
+      if (!e) return undefined;
+      const spec = get(e.value, 'extends');
+      if (!spec || !isMap(e.value)) return e.value;
+      const target = isScalar(spec) ? { service: String(spec.value), file: undefined } : { service: scalarString(get(spec, 'service')), file: scalarString(get(spec, 'file')) };
+      const withoutExtends: MapNode = { ...e.value, entries: new Map([...e.value.entries].filter(([k]) => k !== 'extends')) };
+      if (!target.service) {
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `"extends" of service "${name}" needs a service name`, span: spec.span });
+        return withoutExtends;
+      }
+      let baseServices = source;
+      let baseFileShown = '';
+      if (target.file) {
+        const file = path.resolve(path.dirname(this.paths.get(spec.span.file) ?? path.resolve(this.cwd, spec.span.file)), target.file);
+        const loaded = this.loadExtendedFile(file, lookup);
+        baseFileShown = ` in "${this.display(file)}"`;
+        if (!loaded) {
+          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends a file that cannot be read: "${target.file}"`, span: get(spec, 'file')!.span });
+          return withoutExtends;
+        }
+        const loadedServices = get(loaded, 'services');
+        baseServices = isMap(loadedServices) ? loadedServices : mapNode(loaded.span);
+      }
+      if (chain.includes(key + '\0' + target.service) || (baseServices === source && target.service === name)) {
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends "${target.service}", which extends it back; break the cycle`, span: spec.span });
+        return withoutExtends;
+      }
+      const base = resolve(target.service, baseServices, [...chain, key + '\0' + target.service]);
+      if (!base || !isMap(base)) {
+        const known = [...baseServices.entries.keys()].sort().map((s) => `"${s}"`).join(', ');
+        this.diagnostics.push({
+          ruleId: 'compose-load',
+          severity: 'error',
+          message: `service "${name}" extends "${target.service}", which is not defined${baseFileShown}; defined services: ${known || 'none'}`,
+          span: (isMap(spec) ? get(spec, 'service') : spec)?.span ?? spec.span,
+        });
+        return withoutExtends;
+      }
+      const merged = mergeService(base, withoutExtends);
+      if (source === services) resolved.set(name, merged);
+      return merged;
+    };
+    const entries = new Map<string, Entry>();
+    for (const [name, e] of services.entries) entries.set(name, { ...e, value: resolve(name, services, []) ?? e.value });
+    const rootEntries = new Map(root.entries);
+    rootEntries.set('services', { ...servicesEntry, value: { ...services, entries } });
+    return { ...root, entries: rootEntries };
+  }
+
+  private loadExtendedFile(file: string, lookup: Lookup): MapNode | undefined {
+    if (this.extendedFiles.has(file)) return this.extendedFiles.get(file);
+    this.extendedFiles.set(file, undefined);
+    if (!fs.existsSync(file)) return undefined;
+    const tree = this.loadFile(file, lookup, path.dirname(file));
+    const result = tree ? applyResets(tree) : undefined;
+    this.extendedFiles.set(file, result);
+    return result;
+  }
+}
+
+function scalarString(node: Node | undefined): string | undefined {
+  return isScalar(node) && node.value !== null ? String(node.value) : undefined;
+}
+
+interface IncludeSpec {
+  paths: string[];
+  directory: string;
+  envFiles: string[];
+}
+
+function includeSpec(item: Node, projectDirectory: string): IncludeSpec | undefined {
+  const resolveAll = (node: Node | undefined, base: string): string[] =>
+    !node ? [] : isSeq(node) ? node.items.flatMap((n) => resolveAll(n, base)) : isScalar(node) && node.value !== null ? [path.resolve(base, String(node.value))] : [];
+  if (isScalar(item)) {
+    const paths = resolveAll(item, projectDirectory);
+    return paths.length ? { paths, directory: path.dirname(paths[0]), envFiles: [] } : undefined;
+  }
+  if (!isMap(item)) return undefined;
+  const paths = resolveAll(get(item, 'path'), projectDirectory);
+  if (!paths.length) return undefined;
+  const dirNode = get(item, 'project_directory');
+  const directory = isScalar(dirNode) && dirNode.value !== null ? path.resolve(projectDirectory, String(dirNode.value)) : path.dirname(paths[0]);
+  return { paths, directory, envFiles: resolveAll(get(item, 'env_file'), projectDirectory) };
+}
+
+/** Makes `env_file` paths absolute (Compose resolves them against the project directory) so later merges keep their meaning. */
+function resolveRelativePaths(root: MapNode, projectDirectory: string, _fileDirectory: string): void {
+  const services = get(root, 'services');
+  if (!isMap(services)) return;
+  for (const e of services.entries.values()) {
+    const envFile = get(e.value, 'env_file');
+    const items = isSeq(envFile) ? envFile.items : envFile ? [envFile] : [];
+    for (const item of items) {
+      const target = isMap(item) ? get(item, 'path') : item;
+      if (isScalar(target) && typeof target.value === 'string' && !target.unknown) target.value = path.resolve(projectDirectory, target.value);
+    }
+  }
+}

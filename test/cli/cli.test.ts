@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../lib/cli/main';
+import { tempProject } from '../helpers/project';
+
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd, isTty: false });
+  return { code, stdout, stderr };
+}
+
+const BAD_SCHEMA = 'services:\n  web:\n    image: nginx\n    netwroks: [front]\n';
+
+describe('cli', () => {
+  it('exits 0 with no output for a clean project', () => {
+    const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n' });
+    expect(run([], dir)).to.deep.equal({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('prints the stylish golden with source line and underline, and exits 1', () => {
+    const dir = tempProject({ 'compose.yaml': BAD_SCHEMA });
+    const r = run(['--no-color'], dir);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.equal(
+      [
+        'compose.yaml:4:5: error: unknown key "netwroks" in service "web". did you mean "networks"? [compose-schema]',
+        '4 |     netwroks: [front]',
+        '        ^^^^^^^^',
+        '',
+        '1 problem (1 error, 0 warnings)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints the documented JSON shape', () => {
+    const dir = tempProject({ 'compose.yaml': BAD_SCHEMA });
+    const r = run(['--format', 'json'], dir);
+    const report = JSON.parse(r.stdout);
+    expect(report.findings).to.deep.equal([
+      {
+        ruleId: 'compose-schema',
+        severity: 'error',
+        message: 'unknown key "netwroks" in service "web". did you mean "networks"?',
+        file: 'compose.yaml',
+        line: 4,
+        column: 5,
+        endLine: 4,
+        endColumn: 13,
+      },
+    ]);
+    expect(report.summary).to.deep.equal({ errors: 1, warnings: 0, infos: 0 });
+    expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', files: ['compose.yaml'] }]);
+  });
+
+  it('lints each positional path as its own project and writes --output', () => {
+    const dir = tempProject({ 'a/compose.yaml': BAD_SCHEMA, 'b/docker-compose.yml': 'services: {x: {image: y}}\n' });
+    const out = path.join(dir, 'report.json');
+    const r = run(['--format', 'json', '--output', out, 'a', 'b/docker-compose.yml'], dir);
+    expect(r.code).to.equal(1);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(report.projects.map((p: { name: string }) => p.name)).to.deep.equal(['a', 'b']);
+    expect(report.findings.map((f: { file: string }) => f.file)).to.deep.equal([path.join('a', 'compose.yaml')]);
+  });
+
+  describe('exit codes and bad input: one line on stderr, no stack trace', () => {
+    const cases: [string, Record<string, string | Buffer>, string[], number, RegExp][] = [
+      ['missing file', {}, ['-f', 'nope.yaml'], 2, /^compose-netlint: nope\.yaml: no such file\n$/],
+      ['directory without a Compose file', { 'x/README.md': '' }, ['x'], 2, /^compose-netlint: no Compose file found in .*x or its parents/],
+      ['binary file', { 'compose.yaml': Buffer.from([0x73, 0, 1, 2, 0xff]) }, [], 2, /^compose-netlint: compose\.yaml: binary file, not a Compose file\n$/],
+      ['unknown option', { 'compose.yaml': 'services: {}\n' }, ['--frobnicate'], 2, /^compose-netlint: Unknown option '--frobnicate'; see --help\n$/],
+      ['bad --mode', { 'compose.yaml': 'services: {}\n' }, ['--mode', 'k8s'], 2, /^compose-netlint: --mode must be compose, stack or auto, not "k8s"\n$/],
+      ['unknown format', { 'compose.yaml': 'services: {}\n' }, ['--format', 'xml'], 2, /^compose-netlint: unknown format "xml"; use json or stylish\n$/],
+    ];
+    for (const [name, files, args, code, stderr] of cases) {
+      it(`${name} exits ${code}`, () => {
+        const dir = tempProject(files as Record<string, string>);
+        const r = run(args, dir);
+        expect(r.code, r.stderr).to.equal(code);
+        expect(r.stderr).to.match(stderr);
+        expect(r.stderr).not.to.match(/\n\s+at /);
+      });
+    }
+
+    it('an empty file is a finding at 1:1 and exits 1', () => {
+      const r = run(['--format', 'json'], tempProject({ 'compose.yaml': '' }));
+      expect(r.code).to.equal(1);
+      expect(JSON.parse(r.stdout).findings[0]).to.deep.include({ ruleId: 'compose-load', line: 1, column: 1, message: 'empty Compose file; it needs at least a "services" key' });
+    });
+
+    it('a YAML syntax error is a finding at its position and exits 1', () => {
+      const r = run(['--format', 'json'], tempProject({ 'compose.yaml': 'services:\n  web:\n    image: [nginx\n  db: {}\n' }));
+      expect(r.code).to.equal(1);
+      const f = JSON.parse(r.stdout).findings[0];
+      expect(f).to.deep.include({ ruleId: 'yaml-syntax', severity: 'error' });
+      expect(f.line).to.be.within(3, 4);
+    });
+
+    it('a duplicate key is a yaml-syntax finding at the second key', () => {
+      const r = run(['--format', 'json'], tempProject({ 'compose.yaml': 'services:\n  web: {image: a}\n  web: {image: b}\n' }));
+      expect(JSON.parse(r.stdout).findings[0]).to.deep.include({ ruleId: 'yaml-syntax', line: 3, column: 3, message: 'map keys must be unique' });
+    });
+
+    it('an alias bomb is stopped and reported, exit 1', () => {
+      const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+      for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+      const r = run(['--format', 'json'], tempProject({ 'compose.yaml': levels.join('\n') + '\nservices: {}\n' }));
+      expect(r.code).to.equal(1);
+      expect(JSON.parse(r.stdout).findings[0]).to.deep.include({ ruleId: 'yaml-syntax' }).and.have.property('message').that.matches(/alias bomb/);
+    });
+
+    it('a 10 MB file is refused with exit 2', () => {
+      const r = run([], tempProject({ 'compose.yaml': 'services:\n' + '  # padding\n'.repeat(900_000) }));
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/^compose-netlint: compose\.yaml: file is 10\.\d MiB; compose-netlint reads Compose files up to 4 MiB\n$/);
+    });
+  });
+
+  it('--max-warnings and --version and --help', () => {
+    const dir = tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n' });
+    expect(run(['--version'], dir).stdout).to.match(/^\d+\.\d+\.\d+\n$/);
+    expect(run(['--help'], dir).stdout).to.match(/Exit codes: 0 no errors/);
+    expect(run(['--max-warnings', 'x'], dir).code).to.equal(2);
+  });
+
+  it('the built bin runs from the package and exits 2 on a missing file without a stack trace', () => {
+    const bin = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'bin.js');
+    const r = spawnSync(process.execPath, [bin, '-f', 'missing.yaml'], { cwd: tempProject({}), encoding: 'utf8' });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.equal('compose-netlint: missing.yaml: no such file\n');
+  });
+});

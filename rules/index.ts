@@ -1,5 +1,30 @@
 import type { Rule } from '../lib/engine/rule';
+import noAmbiguousAlias from './no-ambiguous-alias';
+import noContainerNameWithReplicas from './no-container-name-with-replicas';
+import noDefaultBridgeDns from './no-default-bridge-dns';
+import noDnsrrIngress from './no-dnsrr-ingress';
+import noDockerSocketMount from './no-docker-socket-mount';
+import noDuplicatePublishedPorts from './no-duplicate-published-ports';
+import noDuplicateStaticIp from './no-duplicate-static-ip';
+import noExternalNetworkConfig from './no-external-network-config';
+import noHostNetworkPorts from './no-host-network-ports';
+import noInvalidAddress from './no-invalid-address';
+import noInvalidIpam from './no-invalid-ipam';
+import noInvalidStaticIp from './no-invalid-static-ip';
+import noLegacyLinks from './no-legacy-links';
+import noNetworkModeConflict from './no-network-mode-conflict';
+import noOverlappingSubnets from './no-overlapping-subnets';
+import noOverlayOutsideSwarm from './no-overlay-outside-swarm';
+import noPortsOnInternalNetwork from './no-ports-on-internal-network';
+import noPortsOnNoneNetwork from './no-ports-on-none-network';
+import noPublicDatastorePorts from './no-public-datastore-ports';
+import noScaledFixedHostPort from './no-scaled-fixed-host-port';
+import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
+import noUnreachableReference from './no-unreachable-reference';
+import noUnusedNetwork from './no-unused-network';
+import requireMacvlanParent from './require-macvlan-parent';
+import requireOverlayEncryption from './require-overlay-encryption';
 
 /** Every rule, sorted by id. Adding a rule: its module here, its doc beside it, its fixtures in test/rules/<id>/. */
-export const rules: readonly Rule[] = [noUndefinedNetwork];
+export const rules: readonly Rule[] = [noAmbiguousAlias, noContainerNameWithReplicas, noDefaultBridgeDns, noDnsrrIngress, noDockerSocketMount, noDuplicatePublishedPorts, noDuplicateStaticIp, noExternalNetworkConfig, noHostNetworkPorts, noInvalidAddress, noInvalidIpam, noInvalidStaticIp, noLegacyLinks, noNetworkModeConflict, noOverlappingSubnets, noOverlayOutsideSwarm, noPortsOnInternalNetwork, noPortsOnNoneNetwork, noPublicDatastorePorts, noScaledFixedHostPort, noSwarmUnsupportedOptions, noUndefinedNetwork, noUnreachableReference, noUnusedNetwork, requireMacvlanParent, requireOverlayEncryption];

@@ -11,6 +11,8 @@ const OPTIONS = {
   'env-file': { type: 'string', multiple: true },
   profile: { type: 'string', multiple: true },
   mode: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  rule: { type: 'string', multiple: true },
   format: { type: 'string', multiple: true },
   output: { type: 'string' },
   'max-warnings': { type: 'string' },
@@ -31,6 +33,8 @@ export interface CliOptions {
   envFiles: string[];
   profiles: string[];
   mode: 'compose' | 'stack' | 'auto';
+  config?: string;
+  rules: string[];
   format: string;
   output?: string;
   maxWarnings: number;
@@ -70,6 +74,8 @@ export function parseCli(argv: string[]): CliOptions {
     envFiles: values['env-file'] ?? [],
     profiles: (values.profile ?? []).flatMap((p) => p.split(',')).filter(Boolean),
     mode: mode as CliOptions['mode'],
+    config: values.config,
+    rules: values.rule ?? [],
     format: formats[0] ?? 'stylish',
     output: values.output,
     maxWarnings,
@@ -86,6 +92,7 @@ export const HELP = `compose-netlint: lint the networks of Docker Compose and Sw
 Usage:
   compose-netlint [lint] [options] [PATH...]   lint each PATH (a Compose file or a directory) as its own project;
                                                with no PATH, the project in the current directory
+  compose-netlint rules [--format json]        list every rule with its severity, category and description
 Project options (as docker compose):
   -f, --file FILE            Compose file; repeat to merge files in order (one project)
   -p, --project-name NAME    project name
@@ -93,6 +100,10 @@ Project options (as docker compose):
       --env-file FILE        variables for interpolation; repeatable; replaces .env
       --profile NAME         enable a profile; repeatable
       --mode MODE            compose, stack or auto (default: auto)
+Rules:
+  -c, --config FILE          configuration file (default: .compose-netlint.yaml/.yml/.json or
+                             package.json#compose-netlint, searched upward from the project)
+      --rule ID=LEVEL        set a rule to off, info, warning or error; repeatable
 Output:
       --format FORMAT        stylish (default) or json
       --output FILE          write the report to FILE instead of stdout

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
+import { docsUrl } from '../engine/rule';
 import { lintProject, type ProjectResult } from '../lint';
 import { formatters } from '../report';
 import { InputError } from '../source/diagnostic';
 import { packageVersion } from '../util/package';
+import { parseRuleOverrides } from '../engine/config';
+import { rules } from '../../rules';
 import { HELP, parseCli, type CliOptions } from './args';
 
 export interface Io {
@@ -22,6 +25,7 @@ export function main(argv: string[], io: Io): number {
     debug = options.debug;
     if (options.help) return io.stdout(HELP), 0;
     if (options.version) return io.stdout(`${packageVersion()}\n`), 0;
+    if (options.command === 'rules') return listRules(options, io);
     if (options.command !== 'lint') throw new InputError(`the "${options.command}" command is not available in this version`);
     return lint(options, io);
   } catch (error) {
@@ -37,6 +41,7 @@ export function main(argv: string[], io: Io): number {
 function lint(options: CliOptions, io: Io): number {
   const formatter = formatters[options.format];
   if (!formatter) throw new InputError(`unknown format "${options.format}"; use ${Object.keys(formatters).sort().join(' or ')}`);
+  const ruleLevels = parseRuleOverrides(options.rules, rules);
   const targets = options.paths.length ? options.paths.map((p) => ({ target: p })) : [{ files: options.files }];
   const results: ProjectResult[] = targets.map((t) =>
     lintProject({
@@ -48,13 +53,17 @@ function lint(options: CliOptions, io: Io): number {
       envFiles: options.envFiles,
       profiles: options.profiles,
       mode: options.mode,
+      configFile: options.config,
+      ruleLevels,
     }),
   );
   let findings: Finding[] = results.flatMap((r) => r.findings).filter((f) => !f.suppressed);
   if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
-  const errors = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.error).length;
+  // each project fails at its own configuration's threshold (failOn, default error)
+  const failing = results.flatMap((r) => r.findings.filter((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[r.config.failOn])).length;
+  const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
-  const exitCode = errors > 0 || (options.maxWarnings >= 0 && warnings > options.maxWarnings) ? 1 : 0;
+  const exitCode = failing > 0 || (options.maxWarnings >= 0 && warnings > options.maxWarnings) ? 1 : 0;
   const sources = new Map(results.flatMap((r) => [...r.project.sources]));
   const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !options.output);
   const report = formatter({
@@ -76,4 +85,13 @@ function lint(options: CliOptions, io: Io): number {
     io.stderr(`compose-netlint: ${warnings} warnings exceed --max-warnings ${options.maxWarnings}\n`);
   }
   return exitCode;
+}
+
+function listRules(options: CliOptions, io: Io): number {
+  const list = rules.map((r) => ({ id: r.id, severity: r.severity, category: r.category, modes: r.modes ?? ['compose', 'stack'], description: r.description, docsUrl: docsUrl(r.id) }));
+  if (options.format === 'json') return io.stdout(JSON.stringify({ rules: list }, null, 2) + '\n'), 0;
+  if (options.format !== 'stylish') throw new InputError(`unknown format "${options.format}" for rules; use json or stylish`);
+  const width = Math.max(...list.map((r) => r.id.length));
+  for (const r of list) io.stdout(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(11)}  ${r.description}${r.modes.length === 1 ? ` (${r.modes[0]} only)` : ''}\n`);
+  return 0;
 }

@@ -54,3 +54,58 @@ export function canonical(address: Address): string {
   if (!address.ip) return address.text;
   return address.ip.kind() === 'ipv6' ? (address.ip as ipaddr.IPv6).toNormalizedString() : address.ip.toString();
 }
+
+/** The address as an unsigned integer (32 bits for IPv4, 128 for IPv6), for ordering and range arithmetic. */
+export function addressValue(ip: ipaddr.IPv4 | ipaddr.IPv6): bigint {
+  let value = 0n;
+  for (const byte of ip.toByteArray()) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+/** The first and last address of a CIDR as integers (host bits ignored), or undefined when the text is not a CIDR. */
+export function cidrBounds(cidr: Cidr): { first: bigint; last: bigint } | undefined {
+  if (!cidr.range) return undefined;
+  const [ip, bits] = cidr.range;
+  const width = BigInt(ip.kind() === 'ipv4' ? 32 : 128);
+  const hostBits = width - BigInt(bits);
+  const first = (addressValue(ip) >> hostBits) << hostBits;
+  return { first, last: first + (1n << hostBits) - 1n };
+}
+
+/** The CIDR with its host bits cleared, as text (`10.0.0.1/24` gives `10.0.0.0/24`); undefined when not a CIDR. */
+export function maskedCidr(cidr: Cidr): string | undefined {
+  const network = networkAddress(cidr);
+  return network === undefined ? undefined : `${network}/${cidr.range![1]}`;
+}
+
+/** Whether a CIDR has host bits set (`10.0.0.1/24`), which Docker refuses as a subnet or ip_range. */
+export function hasHostBits(cidr: Cidr): boolean {
+  if (!cidr.range) return false;
+  return addressValue(cidr.range[0]) !== cidrBounds(cidr)!.first;
+}
+
+/** Whether `inner` lies entirely inside `outer` (same family). */
+export function containsCidr(outer: Cidr, inner: Cidr): boolean {
+  const a = cidrBounds(outer);
+  const b = cidrBounds(inner);
+  return !!a && !!b && outer.family === inner.family && a.first <= b.first && b.last <= a.last;
+}
+
+/** The address `offset` places after the first address of a CIDR, as text (compact form); undefined past its end. */
+export function addressInCidr(cidr: Cidr, offset: bigint): string | undefined {
+  const bounds = cidrBounds(cidr);
+  if (!bounds || bounds.first + offset > bounds.last) return undefined;
+  let value = bounds.first + offset;
+  const length = cidr.family === 'ipv4' ? 4 : 16;
+  const bytes: number[] = new Array<number>(length);
+  for (let i = length - 1; i >= 0; i--) {
+    bytes[i] = Number(value & 0xffn);
+    value >>= 8n;
+  }
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+/** Whether an address is the unspecified address (`0.0.0.0` or `::`), which Docker refuses where it needs a real one. */
+export function isUnspecified(address: Address): boolean {
+  return !!address.ip && addressValue(address.ip) === 0n;
+}

@@ -15,7 +15,7 @@ export function buildModel(project: Pick<LoadedProject, 'name' | 'mode' | 'direc
   const services = new Map<string, Service>();
   const servicesNode = get(project.root, 'services');
   if (isMap(servicesNode)) {
-    for (const e of servicesNode.entries.values()) if (isMap(e.value)) services.set(e.key, buildService(e, e.value, envFiles));
+    for (const e of servicesNode.entries.values()) if (isMap(e.value)) services.set(e.key, buildService(e, e.value, envFiles, project.mode === 'stack'));
   }
   const networks = new Map<string, Network>();
   const networksNode = get(project.root, 'networks');
@@ -106,7 +106,7 @@ function replicas(service: MapNode): Replicas {
   return { count: n && !n.unknown ? n.value : undefined, global: false, span: node.span };
 }
 
-function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries): Service {
+function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, stack: boolean): Service {
   const name = entry.key;
   const mode = networkMode(get(node, 'network_mode'));
   const deploy = get(node, 'deploy');
@@ -117,7 +117,7 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries): Se
     node,
     replicas: replicas(node),
     networkMode: mode,
-    networks: serviceNetworks(entry, node, mode),
+    networks: serviceNetworks(entry, node, mode, stack),
     ports: isSeq(get(node, 'ports')) ? (get(node, 'ports') as { items: Node[] }).items.map(portBinding) : [],
     expose: isSeq(get(node, 'expose')) ? (get(node, 'expose') as { items: Node[] }).items.map(exposed) : [],
     links: links(get(node, 'links')),
@@ -155,13 +155,16 @@ function envFilePaths(node: Node | undefined): Located<string>[] {
   return items.flatMap((item) => (isMap(item) ? texts(get(item, 'path')) : []));
 }
 
-function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode> | undefined): ServiceNetwork[] {
+/** `ignoresNetworkMode`: `docker stack deploy` ignores network_mode, so a stack service is on the default network regardless. */
+function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode> | undefined, ignoresNetworkMode: boolean): ServiceNetwork[] {
   const networks = get(node, 'networks');
   const empty = (name: string, span: Span, origin?: Span): ServiceNetwork => ({ name, span, ...(origin ? { origin } : {}), implicit: false, aliases: [], linkLocalIps: [] });
-  if (isSeq(networks)) {
+  // compose-go: an empty `networks` means the default network, like no `networks` at all
+  const listed = isSeq(networks) ? networks.items.length : isMap(networks) ? networks.entries.size : 0;
+  if (isSeq(networks) && listed > 0) {
     return networks.items.flatMap((item) => (isScalar(item) && item.value !== null ? [empty(String(item.value), item.span, item.origin)] : []));
   }
-  if (isMap(networks)) {
+  if (isMap(networks) && listed > 0) {
     return [...networks.entries.values()].map((e) => {
       const attachment = empty(e.key, e.keySpan, e.keyOrigin);
       const v = e.value;
@@ -177,7 +180,7 @@ function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode>
       return attachment;
     });
   }
-  if (mode) return [];
+  if (mode && !ignoresNetworkMode) return [];
   return [{ ...empty('default', entry.keySpan), implicit: true }];
 }
 

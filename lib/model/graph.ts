@@ -43,6 +43,18 @@ export interface Namespace {
   broken?: 'cycle' | 'missing';
 }
 
+/** A key written on a service: its span, and whether Compose would treat its value as unset. */
+export interface ServiceKey {
+  key: string;
+  /** the key's span */
+  span: Span;
+  origin?: Span;
+  /** null, "", or an empty list or map */
+  empty: boolean;
+  /** an interpolated variable was unset: whether the option is set is not known before run time */
+  unknown: boolean;
+}
+
 export interface Resolution {
   service: string;
   /** the network it is found on; `bridge` for /etc/hosts entries from links on the default bridge */
@@ -90,6 +102,8 @@ export class NetworkGraph {
 
   private follow(name: string): Namespace {
     const chain: string[] = [];
+    // docker stack deploy ignores network_mode: every task gets its own namespace on the stack's networks
+    if (this.model.mode === 'stack') return { owner: name, chain };
     const seen = new Set([name]);
     let current = name;
     for (;;) {
@@ -110,7 +124,7 @@ export class NetworkGraph {
   private attach(service: Service): void {
     const list: Attachment[] = [];
     const stack = this.model.mode === 'stack';
-    const mode = service.networkMode?.value;
+    const mode = stack ? undefined : service.networkMode?.value;
     const attachments = mode?.kind === 'network' && this.model.networks.has(mode.target!) ? [{ name: mode.target!, span: service.networkMode!.span, implicit: false, aliases: [], linkLocalIps: [] }] : service.networks;
     for (const spec of attachments) {
       const network = spec.name;
@@ -146,6 +160,7 @@ export class NetworkGraph {
 
   /** Legacy links: on the default bridge they write /etc/hosts; on user-defined networks they add an alias only the linking service sees. */
   private addLinks(): void {
+    if (this.model.mode === 'stack') return; // docker stack deploy ignores links
     for (const service of this.model.services.values()) {
       for (const link of service.links) {
         if (!this.model.services.has(link.service)) continue;
@@ -164,6 +179,24 @@ export class NetworkGraph {
 
   namespace(service: string): Namespace {
     return this.namespaces.get(service) ?? { owner: service, chain: [] };
+  }
+
+  /** The service whose namespace `service` joins directly: `service:X`, or `container:X` where X is a project service's `container_name`. */
+  joinedService(service: string): string | undefined {
+    const mode = this.model.services.get(service)?.networkMode?.value;
+    if (mode?.kind === 'service') return mode.target;
+    if (mode?.kind === 'container') return this.containerNames.get(mode.target!);
+    return undefined;
+  }
+
+  /** Where a top-level key of a service is written, for rules that blame an option the typed model does not carry. */
+  serviceKey(service: string, key: string): ServiceKey | undefined {
+    const entry = this.model.services.get(service)?.node.entries.get(key);
+    if (!entry) return undefined;
+    const v = entry.value;
+    const unknown = v.kind === 'scalar' && v.unknown === true;
+    const empty = !unknown && (v.kind === 'scalar' ? v.value === null || v.value === '' : v.kind === 'seq' ? v.items.length === 0 : v.entries.size === 0);
+    return { key, span: entry.keySpan, ...(entry.keyOrigin ? { origin: entry.keyOrigin } : {}), empty, unknown };
   }
 
   /** The endpoints of a service: its own, or its namespace owner's when it joined another service. */
@@ -188,6 +221,26 @@ export class NetworkGraph {
   /** Whether a name belongs to this project (a service, container name, alias or link alias), as opposed to an outside host. */
   isProjectName(name: string): boolean {
     return this.projectNames.has(name) || (this.model.mode === 'stack' && name.startsWith('tasks.') && this.services.has(name.slice(6)));
+  }
+
+  /**
+   * The services a project name belongs to anywhere: as service name, `container_name`, alias or link alias on any
+   * network, or `tasks.<service>` in stack mode; sorted. Empty exactly when `isProjectName` is false.
+   */
+  ownersOf(name: string): string[] {
+    const out = new Set<string>();
+    if (this.services.has(name)) out.add(name);
+    const byContainerName = this.containerNames.get(name);
+    if (byContainerName !== undefined) out.add(byContainerName);
+    for (const byName of this.nameIndex.values()) for (const entry of byName.get(name.toLowerCase()) ?? []) if (entry.name === name) out.add(entry.service);
+    if (this.model.mode === 'stack' && name.startsWith('tasks.') && this.services.has(name.slice(6))) out.add(name.slice(6));
+    return [...out].sort();
+  }
+
+  /** The `extra_hosts` entry that writes a name into a service's /etc/hosts (its namespace owner's for `service:` joiners), if any. */
+  extraHost(service: string, name: string): Service['extraHosts'][number] | undefined {
+    const key = name.toLowerCase();
+    return this.services.get(this.namespace(service).owner)?.extraHosts.find((h) => h.host.toLowerCase() === key);
   }
 
   /** The user-defined networks two services (by namespace) both have endpoints on. */
@@ -231,10 +284,31 @@ export class NetworkGraph {
     return s.ports.filter((p) => !p.invalid && !p.unknown && p.published !== undefined);
   }
 
+  /** Like `publishedOnHost`, plus bare container ports, which Docker publishes on an ephemeral host port (Swarm: one from 30000-32767). */
+  hostBindings(service: string): PortBinding[] {
+    const s = this.services.get(service);
+    const ns = this.namespace(service);
+    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0) return [];
+    return s.ports.filter((p) => !p.invalid && !p.unknown);
+  }
+
   /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */
   onlyInternal(service: string): boolean {
     const attachments = this.attachments(service);
     return attachments.length > 0 && attachments.every((a) => this.networks.get(a.network)?.internal?.value === true);
+  }
+
+  /**
+   * Whether a network has IPv6: `enable_ipv6: true`, or the driver option `com.docker.network.enable_ipv6` the engine
+   * also reads; false when neither is set; undefined when an unset variable decides it or the network is external.
+   */
+  ipv6Enabled(network: string): boolean | undefined {
+    const n = this.networks.get(network);
+    if (!n || n.external?.value === true) return undefined;
+    const flag = n.enableIpv6 ?? n.driverOpts.get('com.docker.network.enable_ipv6');
+    if (flag?.unknown) return undefined;
+    if (flag === undefined) return false;
+    return flag.value === true || String(flag.value).toLowerCase() === 'true';
   }
 
   referencesFrom(service: string): readonly Reference[] {

@@ -23,24 +23,52 @@ export function validateProject(root: MapNode): Diagnostic[] {
   const schema = engine();
   const data = toPlain(root);
   if (schema.validate(data)) return [];
-  const problems = collapse(schema, (schema.validate.errors ?? []).map((e) => fromAjv(e)));
+  const problems = mergeRequired(collapse(schema, (schema.validate.errors ?? []).map((e) => fromAjv(e))));
 
   // one diagnostic per location: the deepest problem, then the most basic keyword (type before enum)
-  const byLocation = new Map<string, { rank: number[]; diagnostic: Diagnostic }>();
+  const byLocation = new Map<string, { problem: Problem; diagnostic: Diagnostic }>();
   for (const problem of problems) {
     const located = locate(root, problem);
     if (!located) continue;
-    const { diagnostic, key } = located;
-    const rank = [-problem.path.length, KEYWORD_ORDER.indexOf(problem.keyword) >>> 0];
-    const kept = byLocation.get(key);
-    if (!kept || rank[0] < kept.rank[0] || (rank[0] === kept.rank[0] && rank[1] < kept.rank[1])) byLocation.set(key, { rank, diagnostic });
+    const kept = byLocation.get(located.key);
+    if (!kept || outranks(problem, kept.problem)) byLocation.set(located.key, { problem, diagnostic: located.diagnostic });
   }
   return [...byLocation.values()]
     .map((k) => k.diagnostic)
     .sort((a, b) => compareSpans(a.span, b.span) || a.span.endLine - b.span.endLine || a.span.endColumn - b.span.endColumn || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
+/** Keywords in the order they are worth reporting when two land on one location; unlisted ones come last. */
 const KEYWORD_ORDER = ['type', 'additionalProperties', 'required', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'uniqueItems', 'ambiguous'];
+
+function outranks(a: Problem, b: Problem): boolean {
+  if (a.path.length !== b.path.length) return a.path.length > b.path.length;
+  const rank = (p: Problem): number => (KEYWORD_ORDER.includes(p.keyword) ? KEYWORD_ORDER.indexOf(p.keyword) : KEYWORD_ORDER.length);
+  return rank(a) < rank(b);
+}
+
+/** All `required` keys missing from one mapping become one problem, so that none is lost to the one-per-location rule. */
+function mergeRequired(problems: Problem[]): Problem[] {
+  const out: Problem[] = [];
+  const byPath = new Map<string, Problem>();
+  for (const problem of problems) {
+    if (problem.keyword !== 'required') {
+      out.push(problem);
+      continue;
+    }
+    const key = JSON.stringify(problem.path);
+    const missing = String(problem.params.missingProperty);
+    const seen = byPath.get(key);
+    if (seen) {
+      (seen.params.missing as string[]).push(missing);
+      continue;
+    }
+    const merged = { ...problem, params: { missing: [missing] } };
+    byPath.set(key, merged);
+    out.push(merged);
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The compiled schema: loaded from the package's `schemas/` folder, compiled once, on first use.
@@ -333,10 +361,12 @@ function locate(root: Node, problem: Problem): { diagnostic: Diagnostic; key: st
       blame = blameValue(location);
       message = `${thing} must be ${typeList(problem.params.type)}, not ${typeOfValue(problem.data)}`;
       break;
-    case 'required':
+    case 'required': {
       blame = blameValue(location);
-      message = `${thing} is missing the required key "${String(problem.params.missingProperty)}"`;
+      const missing = [...new Set(problem.params.missing as string[])].sort().map((k) => `"${k}"`);
+      message = `${thing} is missing the required ${missing.length === 1 ? 'key' : 'keys'} ${joinWith(missing, 'and')}`;
       break;
+    }
     case 'enum': {
       if (containsUnknown(location.node)) return undefined;
       blame = blameValue(location);
@@ -371,7 +401,7 @@ function locate(root: Node, problem: Problem): { diagnostic: Diagnostic; key: st
       message = `${thing} matches more than one of the allowed forms`;
       break;
     default: {
-      // keywords the vendored schema does not use today: fall back to ajv's own wording
+      // keywords the vendored schema does not use today: name the keyword and its parameters
       if (containsUnknown(location.node)) return undefined;
       blame = blameValue(location);
       message = `${thing} ${ajvMessage(problem)}`;

@@ -2,8 +2,9 @@ import type { Span } from './span';
 import { toPlain, type Entry, type MapNode, type Node, type ScalarNode, type SeqNode } from './tree';
 
 /**
- * Merging of Compose files on the located tree, following compose-go v2 (`override/merge.go`,
- * `override/uncity.go`, `loader/reset.go`, `loader/extends.go`):
+ * Merging of Compose files on the located tree, following compose-go v2 as on its main branch
+ * (`override/merge.go` with appendWithoutDuplicates and mergeKeyValueSequence, `override/uncity.go`,
+ * `loader/reset.go`, `override/extends.go`):
  *
  * 1. the override's `!reset` entries are dropped from it and their paths, with those of
  *    `!override` values, are deleted from the base (compose-go's ResetProcessor);
@@ -178,8 +179,8 @@ function mergeMappings(base: MapNode, over: MapNode, path: Path): MapNode {
 function appendWithoutDuplicates(base: readonly Node[], over: readonly Node[]): Node[] {
   const merged = [...base];
   for (const item of over) {
-    const plain = toPlain(item);
-    if (!merged.some((existing) => plainEqual(toPlain(existing), plain))) merged.push(item);
+    const plain = identity(item);
+    if (!merged.some((existing) => plainEqual(identity(existing), plain))) merged.push(item);
   }
   return merged;
 }
@@ -193,7 +194,7 @@ function mergeLogging(base: Node, over: Node, path: Path): Node {
   if (base.kind !== 'map' || over.kind !== 'map') return isNull(over) ? base : over;
   const overDriver = over.entries.get('driver');
   const baseDriver = base.entries.get('driver');
-  if (!overDriver || !baseDriver || plainEqual(toPlain(overDriver.value), toPlain(baseDriver.value))) {
+  if (!overDriver || !baseDriver || plainEqual(identity(overDriver.value), identity(baseDriver.value))) {
     return mergeMappings(base, over, path);
   }
   return over;
@@ -267,7 +268,7 @@ function mergeIpamConfig(base: Node, over: Node, path: Path): Node {
   const configs: MapNode[] = [];
   const subnet = (config: MapNode): unknown => {
     const value = config.entries.get('subnet')?.value;
-    return value && !isNull(value) ? toPlain(value) : undefined;
+    return value && !isNull(value) ? identity(value) : undefined;
   };
   const indexOf = (value: unknown): number => configs.findIndex((config) => plainEqual(subnet(config), value));
   for (const original of base.items) {
@@ -303,7 +304,12 @@ function toSequence(node: Node): Node[] {
         const values = e.value.kind === 'seq' ? e.value.items : [e.value];
         for (const value of values) {
           const text = isNull(value) ? e.key : `${e.key}=${formatValue(value)}`;
-          items.push({ kind: 'scalar', span: at.span, ...(at.origin ? { origin: at.origin } : {}), value: text });
+          const item: ScalarNode = { kind: 'scalar', span: at.span, ...(at.origin ? { origin: at.origin } : {}), value: text };
+          if (value.kind === 'scalar' && value.unknown) {
+            item.unknown = true;
+            item.raw = `${e.key}=${sourceText(value)}`;
+          }
+          items.push(item);
         }
       }
       return items.sort((a, b) => compareStrings(String(a.value), String(b.value)));
@@ -322,8 +328,15 @@ function keyValueEntry(item: Node): Entry {
   if (item.kind !== 'scalar' || item.value === null) return entryAt(item, keyText(item), item);
   const text = String(item.value);
   const eq = text.indexOf('=');
-  if (eq < 0) return entryAt(item, text, scalarAt(item, null));
-  return entryAt(item, text.slice(0, eq), scalarAt(item, text.slice(eq + 1)));
+  if (eq < 0) return entryAt(item, item.unknown ? sourceText(item) : text, scalarAt(item, null));
+  const value = scalarAt(item, text.slice(eq + 1));
+  if (item.unknown) {
+    // the value depends on an unset variable: so does the entry's value, whose text is after the first "="
+    value.unknown = true;
+    const raw = sourceText(item);
+    if (raw.includes('=')) value.raw = raw.slice(raw.indexOf('=') + 1);
+  }
+  return entryAt(item, text.slice(0, eq), value);
 }
 
 function keyText(node: Node): string {
@@ -399,44 +412,75 @@ function uniqueBy(items: readonly Node[], indexer: Indexer): Node[] {
   return out;
 }
 
-/** Key of an item compose-go cannot index (it fails the load): never equal to a real key. */
+/** Key of an item compose-go cannot index (it fails the load), or whose key is a variable: never equal to a real key. */
 function opaque(item: Node): string {
-  return `\u0000${JSON.stringify(toPlain(item))}`;
+  return `\u0000${JSON.stringify(identity(item))}`;
+}
+
+/**
+ * Text of a scalar for comparing and indexing. A value that depends on an unset variable is not
+ * known to equal anything but the same source text: it is its source text, marked so that it
+ * equals no known value.
+ */
+function scalarText(node: ScalarNode): string {
+  return node.unknown ? `\u0001${sourceText(node)}` : String(node.value);
+}
+
+/** the text before interpolation */
+function sourceText(node: ScalarNode): string {
+  return node.raw ?? String(node.value);
+}
+
+/** Plain value for identity comparisons: toPlain, with unknown scalars as their marked source text. */
+function identity(node: Node): unknown {
+  switch (node.kind) {
+    case 'scalar':
+      return node.unknown ? scalarText(node) : node.value;
+    case 'seq':
+      return node.items.map(identity);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const [key, e] of node.entries) out[key] = identity(e.value);
+      return out;
+    }
+  }
 }
 
 function keyValueIndexer(item: Node): string {
   if (item.kind !== 'scalar' || typeof item.value !== 'string') return opaque(item);
-  const eq = item.value.indexOf('=');
-  return eq < 0 ? item.value : item.value.slice(0, eq);
+  const text = sourceText(item);
+  const key = text.includes('=') ? text.slice(0, text.indexOf('=')) : text;
+  // a key that is itself a variable is not known to equal any other
+  return item.unknown && key.includes('$') ? opaque(item) : key;
 }
 
 function exposeIndexer(item: Node): string {
-  return item.kind === 'scalar' && item.value !== null ? String(item.value) : opaque(item);
+  return item.kind === 'scalar' && item.value !== null ? scalarText(item) : opaque(item);
 }
 
 function envFileIndexer(item: Node): string {
-  if (item.kind === 'scalar' && typeof item.value === 'string') return item.value;
+  if (item.kind === 'scalar' && typeof item.value === 'string') return scalarText(item);
   const path = item.kind === 'map' ? item.entries.get('path')?.value : undefined;
-  return path?.kind === 'scalar' ? String(path.value) : opaque(item);
+  return path?.kind === 'scalar' ? scalarText(path) : opaque(item);
 }
 
 function mountIndexer(defaultPath: string): Indexer {
   return (item) => {
-    if (item.kind === 'scalar' && item.value !== null) return `${defaultPath}/${String(item.value)}`;
+    if (item.kind === 'scalar' && item.value !== null) return `${defaultPath}/${scalarText(item)}`;
     if (item.kind !== 'map') return opaque(item);
     const target = item.entries.get('target')?.value;
-    if (target?.kind === 'scalar') return String(target.value);
+    if (target?.kind === 'scalar') return scalarText(target);
     const source = item.entries.get('source')?.value;
-    return source?.kind === 'scalar' ? `${defaultPath}/${String(source.value)}` : opaque(item);
+    return source?.kind === 'scalar' ? `${defaultPath}/${scalarText(source)}` : opaque(item);
   };
 }
 
 function volumeIndexer(item: Node): string {
   if (item.kind === 'map') {
     const target = item.entries.get('target')?.value;
-    return target?.kind === 'scalar' && typeof target.value === 'string' ? target.value : opaque(item);
+    return target?.kind === 'scalar' && typeof target.value === 'string' ? scalarText(target) : opaque(item);
   }
-  if (item.kind === 'scalar' && typeof item.value === 'string') return volumeTarget(item.value) ?? opaque(item);
+  if (item.kind === 'scalar' && typeof item.value === 'string') return volumeTarget(scalarText(item)) ?? opaque(item);
   return opaque(item);
 }
 
@@ -462,10 +506,10 @@ function volumeTarget(spec: string): string | undefined {
 function deviceIndexer(item: Node): string {
   if (item.kind === 'map') {
     const target = item.entries.get('target')?.value;
-    return target?.kind === 'scalar' && typeof target.value === 'string' ? target.value : opaque(item);
+    return target?.kind === 'scalar' && typeof target.value === 'string' ? scalarText(target) : opaque(item);
   }
   if (item.kind === 'scalar' && typeof item.value === 'string') {
-    const parts = item.value.split(':');
+    const parts = scalarText(item).split(':');
     return parts.length === 1 ? parts[0] : parts[1];
   }
   return opaque(item);
@@ -481,13 +525,13 @@ function deviceIndexer(item: Node): string {
 function portIndexer(item: Node): string {
   if (item.kind === 'scalar') {
     if (typeof item.value === 'number') return `0.0.0.0::${item.value}/tcp`;
-    if (typeof item.value === 'string') return shortPortKey(item.value) ?? item.value;
+    if (typeof item.value === 'string') return shortPortKey(scalarText(item)) ?? scalarText(item);
     return opaque(item);
   }
   if (item.kind !== 'map') return opaque(item);
   const text = (key: string): string | undefined => {
     const value = item.entries.get(key)?.value;
-    return value?.kind === 'scalar' && value.value !== null ? String(value.value) : undefined;
+    return value?.kind === 'scalar' && value.value !== null ? scalarText(value) : undefined;
   };
   const target = text('target');
   if (target === undefined) return opaque(item);

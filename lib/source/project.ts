@@ -86,7 +86,6 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   }
   root ??= mapNode({ file: loader.display(files[0]), line: 1, column: 1, endLine: 1, endColumn: 1 });
   root = loader.applyIncludes(root, lookup, projectDirectory);
-  root = loader.applyExtends(root, lookup);
 
   const profiles = activeProfiles(options.profiles, lookup);
   root = withoutInactiveServices(root, profiles);
@@ -273,7 +272,9 @@ class Loader {
       }
       interpolateTree(document, lookup, this.diagnostics);
       resolveRelativePaths(document, baseDirectory, path.dirname(file));
-      result = result ? mergeFiles(result, document) : document;
+      // as compose-go: extends is resolved within each file, before files merge, while !reset/!override tags are still there
+      const extended = this.applyExtends(document, lookup);
+      result = result ? mergeFiles(result, extended) : extended;
     }
     return result;
   }
@@ -311,7 +312,7 @@ class Loader {
           const tree = this.loadFile(file, includedLookup, spec.directory);
           if (tree) included = included ? mergeFiles(included, tree) : applyResets(tree);
         }
-        if (included) included = this.applyExtends(this.applyIncludes(included, includedLookup, spec.directory), includedLookup);
+        if (included) included = this.applyIncludes(included, includedLookup, spec.directory);
       } finally {
         this.includeStack.pop();
       }
@@ -346,7 +347,7 @@ class Loader {
     return { ...root, entries };
   }
 
-  /** Resolves `extends` on every service, recursively, across files; cycles and missing bases are reported. */
+  /** Resolves `extends` on every service of one file, recursively (a `file:` base is loaded with its own extends); cycles and missing bases are reported. */
   applyExtends(root: MapNode, lookup: Lookup): MapNode {
     const servicesEntry = root.entries.get('services');
     if (!servicesEntry || !isMap(servicesEntry.value)) return root;

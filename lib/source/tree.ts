@@ -84,7 +84,8 @@ export function toPlain(node: Node): unknown {
       return node.items.map(toPlain);
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const [key, e] of node.entries) out[key] = toPlain(e.value);
+      // defineProperty: a YAML key "__proto__" is data, not the object's prototype
+      for (const [key, e] of node.entries) Object.defineProperty(out, key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
       return out;
     }
   }

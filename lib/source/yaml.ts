@@ -1,4 +1,4 @@
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from './diagnostic';
 import type { Span } from './span';
 import type { Entry, MapNode, Node, ScalarNode } from './tree';
@@ -69,12 +69,31 @@ function lowerFirst(text: string): string {
 class Converter {
   private expanded = 0;
   private readonly active = new Set<YamlNode>();
+  /** anchor name -> anchored nodes in document order (an anchor may be redefined) */
+  private readonly anchors = new Map<string, { offset: number; node: YamlNode }[]>();
 
   constructor(
-    private readonly doc: Document.Parsed,
+    doc: Document.Parsed,
     private readonly spanOf: (range: readonly number[] | null | undefined, fallback?: Span) => Span,
     private readonly diagnostics: Diagnostic[],
-  ) {}
+  ) {
+    // Alias.resolve scans the whole document each time; one pass here keeps many aliases linear
+    visit(doc, (_key, node) => {
+      const anchored = node as YamlNode & { anchor?: string };
+      if (!anchored.anchor || !anchored.range) return;
+      if (!this.anchors.has(anchored.anchor)) this.anchors.set(anchored.anchor, []);
+      this.anchors.get(anchored.anchor)!.push({ offset: anchored.range[0], node: anchored });
+    });
+  }
+
+  /** The latest node anchored with the alias's name before the alias itself, as YAML defines it. */
+  private resolve(alias: Alias): YamlNode | undefined {
+    const candidates = this.anchors.get(alias.source) ?? [];
+    const at = alias.range?.[0] ?? Infinity;
+    let found: YamlNode | undefined;
+    for (const c of candidates) if (c.offset < at) found = c.node;
+    return found;
+  }
 
   /** `use` is the span of the alias that brought this node in, if any. */
   convert(node: YamlNode, use: Span | undefined): Node {
@@ -100,7 +119,7 @@ class Converter {
   }
 
   private alias(alias: Alias, use: Span | undefined): Node {
-    const target = alias.resolve(this.doc) as YamlNode | undefined;
+    const target = this.resolve(alias);
     const span = use ?? this.spanOf(alias.range);
     if (!target) {
       this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: `unknown alias "*${alias.source}"`, span });

@@ -152,6 +152,18 @@ volumes:
     ]);
   });
 
+  it('names every missing required key of a list item in one message, at the item', () => {
+    expect(
+      check(`services:
+  web:
+    image: nginx
+    develop:
+      watch:
+        - target: /app
+`),
+    ).to.deep.equal(['6:11-6:17 "develop.watch[0]" of service "web" is missing the required keys "action" and "path"']);
+  });
+
   describe('oneOf locations collapse to the one useful message', () => {
     it('a port mapping with a misspelt field', () => {
       expect(

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { interpolateTree } from '../../lib/source/interpolate';
 import { applyResets, mergeFiles, mergeService } from '../../lib/source/merge';
 import { at, entry, toPlain, type MapNode, type Node } from '../../lib/source/tree';
 import { parseYaml } from '../../lib/source/yaml';
@@ -250,6 +251,33 @@ describe('mergeFiles', () => {
       const port = at(merge(withAnchor, 'services:\n  web:\n    image: a\n'), ['services', 'web', 'ports', 0])!;
       expect(port.span).to.deep.include({ file: 'base.yaml', line: 4 });
       expect(port.origin).to.deep.include({ file: 'base.yaml', line: 1 });
+    });
+  });
+
+  describe('values that depend on an unset variable', () => {
+    const unset = (file: string, text: string): MapNode => {
+      const root = tree(file, text);
+      interpolateTree(root, () => undefined, []);
+      return root;
+    };
+    const mergeUnset = (key: string, base: unknown[], override: unknown[]): unknown => {
+      const text = (value: unknown[]): string => `services:\n  web:\n    ${key}: ${JSON.stringify(value)}\n`;
+      return plainAt(mergeFiles(unset('base.yaml', text(base)), unset('override.yaml', text(override))), ['services', 'web', key]);
+    };
+    const cases: [string, string, unknown[], unknown[], unknown[]][] = [
+      // interpolated, "${A}:80" reads ":80", which is the port "80" published on an ephemeral host port
+      ['a port is not the port its empty value would be', 'ports', ['${A}:80'], ['80'], [':80', '80']],
+      ['two unknown dns servers are not identical', 'dns', ['${DNS1}'], ['${DNS2}'], ['', '']],
+      ['the same source text is the same value', 'ports', ['${P}:80'], ['${P}:80'], [':80']],
+      ['a known key still replaces an entry', 'environment', ['A=${X}', 'B=1'], ['A=2'], ['A=2', 'B=1']],
+    ];
+    for (const [name, key, base, override, expected] of cases) {
+      it(name, () => expect(mergeUnset(key, base, override)).to.deep.equal(expected));
+    }
+
+    it('keeps a value unknown when its entry changes form', () => {
+      const root = mergeFiles(unset('base.yaml', 'services:\n  web:\n    environment: ["A=${X}"]\n'), unset('override.yaml', 'services:\n  web:\n    environment: {B: "1"}\n'));
+      expect(at(root, ['services', 'web', 'environment', 'A'])).to.deep.include({ value: '', unknown: true, raw: '${X}' });
     });
   });
 

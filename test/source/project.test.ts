@@ -94,6 +94,21 @@ describe('loadProject', () => {
       expect(expose.span).to.deep.include({ file: path.join('common', 'svc.yaml'), line: 4 });
     });
 
+    it('honours !reset and !override on an extending service, as extends runs before the file merges', () => {
+      const dir = tempProject({
+        'compose.yaml': 'services:\n  base: {image: nginx, ports: ["80:80"], networks: [front]}\n  web: {extends: base, ports: !reset [], networks: !override [back]}\nnetworks: {front: {}, back: {}}\n',
+      });
+      const web = services(load(dir).root).web;
+      expect(web).to.deep.equal({ image: 'nginx', networks: ['back'] });
+    });
+
+    it('keeps a YAML key named __proto__ as data', () => {
+      const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: a\n    labels:\n      __proto__: x\n' });
+      const labels = services(load(dir).root).web.labels as Record<string, unknown>;
+      expect(Object.keys(labels)).to.deep.equal(['__proto__']);
+      expect(Object.getPrototypeOf(labels)).to.equal(Object.prototype);
+    });
+
     it('reports a cycle and a missing base at the extends entry', () => {
       const dir = tempProject({ 'compose.yaml': 'services:\n  a:\n    image: x\n    extends: b\n  b:\n    image: x\n    extends: a\n  c:\n    image: x\n    extends: nope\n' });
       const messages = load(dir).diagnostics.map((d) => `${d.span.line}: ${d.message}`);

@@ -1,0 +1,99 @@
+import type Docker from 'dockerode';
+import { RUN_LABEL, type Engine } from './engine';
+import { labelledVeths, removeVeths } from './veth';
+import { errorLine, sleep, withTimeout } from './util';
+
+export interface Removed {
+  services: string[];
+  containers: string[];
+  networks: string[];
+  veths: string[];
+  errors: string[];
+}
+
+/**
+ * Removes what carries the run label: one run's objects, or (without a run id) every run's.
+ * Only objects with the label are touched; external networks used as they are never carry it.
+ */
+export async function removeLabelled(engine: Engine, run?: string): Promise<Removed> {
+  const label = run ? `${RUN_LABEL}=${run}` : RUN_LABEL;
+  const filters = JSON.stringify({ label: [label] });
+  const removed: Removed = { services: [], containers: [], networks: [], veths: [], errors: [] };
+  const { docker } = engine;
+  if (engine.swarmManager) {
+    try {
+      const services = (await withTimeout(docker.listServices({ filters }), 15_000, 'listing services timed out')) as { ID: string; Spec?: { Name?: string } }[];
+      for (const s of services) {
+        try {
+          await docker.getService(s.ID).remove();
+          removed.services.push(s.Spec?.Name ?? s.ID);
+        } catch (error) {
+          removed.errors.push(`service ${s.Spec?.Name ?? s.ID}: ${errorLine(error)}`);
+        }
+      }
+    } catch (error) {
+      removed.errors.push(`services: ${errorLine(error)}`);
+    }
+  }
+  // a service's task containers go away with it, asynchronously: wait for them (bounded)
+  const listContainers = (): Promise<Docker.ContainerInfo[]> => withTimeout(docker.listContainers({ all: true, filters }), 15_000, 'listing containers timed out');
+  for (let i = 0; i < 40; i++) {
+    let containers: Docker.ContainerInfo[];
+    try {
+      containers = await listContainers();
+    } catch (error) {
+      removed.errors.push(`containers: ${errorLine(error)}`);
+      break;
+    }
+    // task containers leave with their service; the last round removes any that stayed
+    const own = i === 39 ? containers : containers.filter((c) => !c.Labels['com.docker.swarm.task.id']);
+    // joiners first: a container whose namespace others share goes last
+    own.sort((a, b) => Number(b.HostConfig?.NetworkMode?.startsWith('container:') ?? false) - Number(a.HostConfig?.NetworkMode?.startsWith('container:') ?? false));
+    for (const c of own) {
+      try {
+        await docker.getContainer(c.Id).remove({ force: true, v: true });
+        removed.containers.push(c.Names[0]?.replace(/^\//, '') ?? c.Id);
+      } catch (error) {
+        if (!/No such container|is already in progress/.test(errorLine(error))) removed.errors.push(`container ${c.Names[0] ?? c.Id}: ${errorLine(error)}`);
+      }
+    }
+    if (containers.length === own.length) break;
+    await sleep(250);
+  }
+  try {
+    const networks = (await withTimeout(docker.listNetworks({ filters }), 15_000, 'listing networks timed out')) as { Id: string; Name: string }[];
+    for (const n of networks) {
+      let lastError: unknown;
+      // an overlay stays busy until Swarm has detached the last task: retry, bounded
+      for (let i = 0; i < 20; i++) {
+        try {
+          await docker.getNetwork(n.Id).remove();
+          removed.networks.push(n.Name);
+          lastError = undefined;
+          break;
+        } catch (error) {
+          lastError = error;
+          if (/No such network|not found/i.test(errorLine(error))) {
+            lastError = undefined;
+            break;
+          }
+          await sleep(250);
+        }
+      }
+      if (lastError) removed.errors.push(`network ${n.Name}: ${errorLine(lastError)}`);
+    }
+  } catch (error) {
+    removed.errors.push(`networks: ${errorLine(error)}`);
+  }
+  if (engine.local) removed.veths = await removeVeths(await labelledVeths(run));
+  return removed;
+}
+
+export function describeRemoved(r: Removed): string {
+  const parts: string[] = [];
+  if (r.services.length) parts.push(`${r.services.length} service${r.services.length === 1 ? '' : 's'}`);
+  if (r.containers.length) parts.push(`${r.containers.length} container${r.containers.length === 1 ? '' : 's'}`);
+  if (r.networks.length) parts.push(`${r.networks.length} network${r.networks.length === 1 ? '' : 's'}`);
+  if (r.veths.length) parts.push(`${r.veths.length} veth${r.veths.length === 1 ? '' : 's'}`);
+  return parts.length ? parts.join(', ') : 'nothing';
+}

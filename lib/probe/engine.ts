@@ -1,0 +1,133 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import { errorLine, withTimeout } from './util';
+
+/** The labels every object of a run carries. */
+export const RUN_LABEL = 'com.compose-netlint.run';
+export const PROJECT_LABEL = 'com.compose-netlint.project';
+export const SERVICE_LABEL = 'com.compose-netlint.service';
+export const REPLICA_LABEL = 'com.compose-netlint.replica';
+
+export interface Engine {
+  docker: Docker;
+  /** the DOCKER_HOST form of the address tried, for messages */
+  host: string;
+  /** whether published ports land on this machine's loopback (a local socket or a loopback tcp address) */
+  local: boolean;
+  version: string;
+  apiVersion: string;
+  swarmManager: boolean;
+}
+
+/** Raised when the engine cannot be reached: the CLI prints it on one line and exits 2. */
+export class EngineError extends Error {}
+
+/** Where DOCKER_HOST points, as dockerode options. */
+export function engineAddress(env: Record<string, string | undefined>): { options: Docker.DockerOptions; host: string; local: boolean } {
+  const raw = env.DOCKER_HOST?.trim() || 'unix:///var/run/docker.sock';
+  if (raw.startsWith('unix://')) return { options: { socketPath: raw.slice('unix://'.length) }, host: raw, local: true };
+  if (raw.startsWith('/')) return { options: { socketPath: raw }, host: `unix://${raw}`, local: true };
+  const tcp = /^(?:tcp|http|https):\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(raw);
+  if (tcp) {
+    const tls = Boolean(env.DOCKER_TLS_VERIFY) || raw.startsWith('https://');
+    const options: Docker.DockerOptions = { host: tcp[1], port: Number(tcp[2] ?? (tls ? 2376 : 2375)), protocol: tls ? 'https' : 'http' };
+    if (tls) {
+      const dir = env.DOCKER_CERT_PATH || path.join(env.HOME ?? '', '.docker');
+      try {
+        options.ca = fs.readFileSync(path.join(dir, 'ca.pem'));
+        options.cert = fs.readFileSync(path.join(dir, 'cert.pem'));
+        options.key = fs.readFileSync(path.join(dir, 'key.pem'));
+      } catch (error) {
+        throw new EngineError(`DOCKER_TLS_VERIFY is set but the certificates in ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorLine(error)}); set DOCKER_CERT_PATH`);
+      }
+    }
+    const local = ['127.0.0.1', 'localhost', '::1'].includes(tcp[1]);
+    return { options, host: raw, local };
+  }
+  throw new EngineError(`DOCKER_HOST="${raw}" is not supported by the probe; use unix:///path/to/docker.sock or tcp://HOST:PORT`);
+}
+
+/** Connects and asks the engine who it is; throws EngineError with what was tried and what to do. */
+export async function connect(env: Record<string, string | undefined>): Promise<Engine> {
+  const address = engineAddress(env);
+  const docker = new Docker({ ...address.options, timeout: 60_000 });
+  const fail = (error: unknown): never => {
+    const hint = address.host.startsWith('unix://')
+      ? 'start the engine (scripts/ci-docker.sh, or `sudo systemctl start docker`) or point DOCKER_HOST at one'
+      : 'check that the engine listens there, or unset DOCKER_HOST to use the local socket';
+    throw new EngineError(`cannot reach the Docker engine at ${address.host} (${errorLine(error)}); ${hint}`);
+  };
+  try {
+    await withTimeout(docker.ping(), 5000, 'no answer within 5s');
+  } catch (error) {
+    fail(error);
+  }
+  let version: Docker.DockerVersion;
+  let info: { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+  try {
+    version = await withTimeout(docker.version(), 10_000, 'no version within 10s');
+    info = (await withTimeout(docker.info(), 10_000, 'no info within 10s')) as typeof info;
+  } catch (error) {
+    return fail(error);
+  }
+  return {
+    docker,
+    host: address.host,
+    local: address.local,
+    version: version.Version,
+    apiVersion: version.ApiVersion,
+    swarmManager: info.Swarm?.LocalNodeState === 'active' && info.Swarm?.ControlAvailable === true,
+  };
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Runs argv in a container (no shell unless argv starts one), bounded by `ms`. */
+export async function execIn(docker: Docker, containerId: string, argv: string[], ms: number, signal?: AbortSignal): Promise<ExecResult> {
+  const container = docker.getContainer(containerId);
+  const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const sink = (into: Buffer[]) => ({ write: (chunk: Buffer) => (into.push(Buffer.from(chunk)), true) }) as unknown as NodeJS.WritableStream;
+  docker.modem.demuxStream(stream, sink(out), sink(err));
+  let timedOut = false;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stream.destroy();
+      resolve();
+    }, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    // an interrupted run stops waiting at once; the exec dies with its container at teardown
+    const onAbort = (): void => {
+      timedOut = true;
+      stream.destroy();
+      done();
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    stream.on('end', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+  let exitCode: number | null = null;
+  if (!timedOut) {
+    try {
+      exitCode = (await withTimeout(exec.inspect(), 5000, 'exec inspect timed out')).ExitCode;
+    } catch {
+      exitCode = null;
+    }
+  }
+  return { exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut };
+}

@@ -1,0 +1,203 @@
+import type { NetworkGraph } from '../model/graph';
+import { execIn, type Engine } from './engine';
+import { hostTcp, hostUdp, isLoopback } from './host';
+import { classifyDns, classifyTcp, classifyUdp, parseRunnerOutput } from './outcome';
+import { RUNNER, shArgv, type Tool } from './scripts';
+import { firstContainer, type Twin, type TwinContainer } from './twin';
+import type { CaseResult, Observation, ProbeCase } from './types';
+import { checkAborted, commandLine, errorLine, mapLimit } from './util';
+
+export interface ExecuteContext {
+  engine: Engine;
+  twin: Twin;
+  graph: NetworkGraph;
+  tools: ReadonlySet<Tool>;
+  /** seconds per probe */
+  timeout: number;
+  concurrency: number;
+  /** tries in all for a cell that disagrees (1 + retries) */
+  tries: number;
+  signal?: AbortSignal;
+  progress: (text: string) => void;
+}
+
+/** A case made concrete: the container that runs it and the argv tuple it gets. */
+interface Bound {
+  case: ProbeCase;
+  container?: TwinContainer;
+  kind: 'dns' | 'tcp' | 'udp' | 'host-tcp' | 'host-udp';
+  target: string;
+  port: number;
+}
+
+/** Every address the twin owns: the only places besides loopback a probe may be sent. */
+export function twinAddresses(twin: Twin): Set<string> {
+  const out = new Set<string>();
+  for (const c of twin.containers) for (const a of c.addresses.values()) out.add(a);
+  for (const s of twin.swarmServices.values()) for (const v of s.vips.values()) out.add(v);
+  return out;
+}
+
+/** Which service owns an address of the twin. */
+function addressOwners(twin: Twin): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of twin.containers) for (const a of c.addresses.values()) out.set(a, c.service);
+  for (const [service, s] of twin.swarmServices) for (const v of s.vips.values()) out.set(v, service);
+  return out;
+}
+
+function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Bound | string {
+  const { twin } = ctx;
+  if (c.skip) return c.skip;
+  const t = c.target;
+  const destination = t.via === 'name' ? undefined : t.service;
+  if (destination && twin.excluded.has(destination)) return `"${destination}" has no twin: ${twin.excluded.get(destination)}`;
+  if (c.source === 'host') {
+    if (t.via !== 'host') return 'nothing to probe';
+    if (!isLoopback(t.address)) return `${t.address} is not a loopback address`;
+    return { case: c, kind: t.protocol === 'udp' ? 'host-udp' : 'host-tcp', target: t.address, port: t.port };
+  }
+  if (twin.excluded.has(c.source)) return `"${c.source}" has no twin: ${twin.excluded.get(c.source)}`;
+  const container = firstContainer(twin, c.source);
+  if (!container) return `"${c.source}" has no running container`;
+  if (t.via === 'name') return { case: c, container, kind: 'dns', target: t.name, port: 0 };
+  if (t.via === 'loopback') return { case: c, container, kind: t.protocol === 'udp' ? 'udp' : 'tcp', target: '127.0.0.1', port: t.port };
+  if (t.via === 'service') {
+    const dest = firstContainer(twin, t.service);
+    if (!dest) return `"${t.service}" has no running container`;
+    const address = (t.network && dest.addresses.get(t.network)) ?? [...dest.addresses.values()][0];
+    if (!address) return `"${t.service}" has no address${t.network ? ` on "${t.network}"` : ''}`;
+    if (!allowed.has(address)) return `${address} is not an address of the twin`;
+    return { case: c, container, kind: t.protocol === 'udp' ? 'udp' : 'tcp', target: address, port: t.port };
+  }
+  return 'nothing to probe';
+}
+
+function reproduce(ctx: ExecuteContext, b: Bound): string {
+  const T = String(ctx.timeout);
+  const name = b.container?.name ?? '';
+  switch (b.kind) {
+    case 'dns':
+      return commandLine(['docker', 'exec', name, 'nslookup', b.target]);
+    case 'tcp':
+      return ctx.tools.has('socat')
+        ? commandLine(['docker', 'exec', name, 'socat', '-u', `TCP:${b.target}:${b.port},connect-timeout=${T}`, 'STDOUT'])
+        : commandLine(['docker', 'exec', name, 'nc', '-w', T, b.target, String(b.port)]);
+    case 'udp':
+      return `echo ping | ${commandLine(['docker', 'exec', '-i', name, 'socat', '-t', T, '-', `UDP:${b.target}:${b.port}`])}`;
+    case 'host-tcp':
+      return `${commandLine(['nc', '-w', T, b.target, String(b.port)])} </dev/null`;
+    case 'host-udp':
+      return `echo ping | ${commandLine(['nc', '-u', '-w', T, b.target, String(b.port)])}`;
+  }
+}
+
+/** Runs one round: one exec per source container (bounded concurrency), host probes from this process. */
+async function round(ctx: ExecuteContext, bound: Bound[]): Promise<Map<number, Observation>> {
+  const out = new Map<number, Observation>();
+  const bySource = new Map<TwinContainer, Bound[]>();
+  const fromHost: Bound[] = [];
+  for (const b of bound) {
+    if (!b.container) fromHost.push(b);
+    else bySource.set(b.container, [...(bySource.get(b.container) ?? []), b]);
+  }
+  const batches = [...bySource.entries()];
+  const T = ctx.timeout;
+  await Promise.all([
+    mapLimit(batches, ctx.concurrency, async ([container, list]) => {
+      checkAborted(ctx.signal);
+      const args = [String(T), 'c', 'tcp', '127.0.0.1', String(container.controlPort)];
+      for (const b of list) args.push(String(b.case.id), b.kind, b.target, String(b.port));
+      const waves = Math.ceil((list.length + 1) / 32);
+      let raw: Map<string, { exit: number; text: string }>;
+      try {
+        const result = await execIn(ctx.engine.docker, container.id!, shArgv(RUNNER, 'cnl-probe', args), (T + 2) * waves * 1000 + 10_000, ctx.signal);
+        if (result.timedOut) throw new Error('the batch did not finish in time');
+        raw = parseRunnerOutput(result.stdout);
+      } catch (error) {
+        for (const b of list) out.set(b.case.id, { outcome: 'failed', reach: 'failed', detail: `exec in ${container.name} failed: ${errorLine(error)}` });
+        return;
+      }
+      const control = raw.get('c');
+      const controlObs = control ? classifyTcp(control) : undefined;
+      if (!controlObs || controlObs.outcome !== 'ok') {
+        for (const b of list) out.set(b.case.id, { outcome: 'failed', reach: 'failed', detail: `control probe failed (${controlObs?.detail ?? 'no output'}): the probe environment is broken` });
+        return;
+      }
+      for (const b of list) {
+        const r = raw.get(String(b.case.id));
+        if (!r) out.set(b.case.id, { outcome: 'failed', reach: 'failed', detail: 'no result from the batch' });
+        else if (b.kind === 'dns') out.set(b.case.id, classifyDns(r));
+        else if (b.kind === 'udp') out.set(b.case.id, classifyUdp(r, String(b.case.id)));
+        else out.set(b.case.id, classifyTcp(r));
+      }
+    }),
+    mapLimit(fromHost, 16, async (b) => {
+      checkAborted(ctx.signal);
+      let o = b.kind === 'host-udp' ? await hostUdp(b.target, b.port, T, String(b.case.id)) : await hostTcp(b.target, b.port, T);
+      const owner = b.case.target.via === 'host' ? b.case.target.service : undefined;
+      // a port answered by another service of the twin is not this service's mapping
+      if (o.answeredBy && owner && o.answeredBy !== owner) o = { ...o, outcome: 'refused', reach: 'blocked', detail: `the port is held by ${o.answeredBy}, not ${owner}` };
+      out.set(b.case.id, o);
+    }),
+  ]);
+  return out;
+}
+
+/** Whether an observation matches the case's prediction; undefined when the probe failed. */
+export function judge(c: ProbeCase, o: Observation, owners: Map<string, string>): { agrees?: boolean; note?: string } {
+  if (o.reach === 'failed') return {};
+  const reachable = o.reach === 'reachable';
+  if (reachable !== c.expect) return { agrees: false };
+  if (c.kind === 'dns' && reachable && c.expectServices?.length && o.addresses?.length) {
+    const seen = [...new Set(o.addresses.map((a) => owners.get(a)).filter((s): s is string => s !== undefined))];
+    if (seen.length && !seen.some((s) => c.expectServices!.includes(s))) return { agrees: false, note: `resolved to ${seen.join(', ')}, the graph says ${c.expectServices.join(', ')}` };
+  }
+  return { agrees: true };
+}
+
+/** Runs every case, retries the ones that disagree or fail, and judges them. */
+export async function executeCases(ctx: ExecuteContext, cases: ProbeCase[]): Promise<CaseResult[]> {
+  const allowed = twinAddresses(ctx.twin);
+  const owners = addressOwners(ctx.twin);
+  const results = new Map<number, CaseResult>();
+  const runnable: Bound[] = [];
+  for (const c of cases) {
+    const b = bindCase(ctx, c, allowed);
+    if (typeof b === 'string') {
+      if (!c.skip) c.skip = b;
+      results.set(c.id, { case: c, tries: [] });
+      continue;
+    }
+    results.set(c.id, { case: c, tries: [], reproduce: reproduce(ctx, b) });
+    runnable.push(b);
+  }
+  ctx.progress(`running ${runnable.length} probes from ${new Set(runnable.map((b) => b.container?.name ?? 'host')).size} sources`);
+  let pending = runnable;
+  for (let attempt = 1; attempt <= ctx.tries && pending.length; attempt++) {
+    checkAborted(ctx.signal);
+    if (attempt > 1) ctx.progress(`probing ${pending.length} cell${pending.length === 1 ? '' : 's'} again (try ${attempt} of ${ctx.tries})`);
+    const observed = await round(ctx, pending);
+    const again: Bound[] = [];
+    for (const b of pending) {
+      const r = results.get(b.case.id)!;
+      const o = observed.get(b.case.id) ?? { outcome: 'failed', reach: 'failed', detail: 'not run' };
+      r.tries.push(o);
+      const verdict = judge(b.case, o, owners);
+      if (verdict.agrees !== true) again.push(b);
+    }
+    pending = again;
+  }
+  for (const r of results.values()) {
+    if (!r.tries.length) continue;
+    const judged = r.tries.map((o) => judge(r.case, o, owners));
+    const last = judged[judged.length - 1];
+    r.final = r.tries[r.tries.length - 1];
+    if (last.note) r.final = { ...r.final, detail: `${r.final.detail}; ${last.note}` };
+    const reaches = new Set(r.tries.map((o) => o.reach));
+    r.flaky = reaches.size > 1 && !(reaches.size === 2 && reaches.has('failed') && r.tries[r.tries.length - 1].reach !== 'failed' && judged[judged.length - 1].agrees === true);
+    if (r.flaky) r.agrees = undefined;
+    else r.agrees = last.agrees;
+  }
+  return cases.map((c) => results.get(c.id)!);
+}

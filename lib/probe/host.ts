@@ -1,0 +1,74 @@
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import type { Observation } from './types';
+
+/** Only loopback addresses are probed from the harness process. */
+export function isLoopback(address: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || address === '::1';
+}
+
+/** Connects from this process to a published TCP port and reads the twin's banner. */
+export function hostTcp(address: string, port: number, seconds: number): Promise<Observation> {
+  if (!isLoopback(address)) return Promise.resolve({ outcome: 'failed', reach: 'failed', detail: `refusing to probe non-loopback ${address}` });
+  return new Promise((resolve) => {
+    let data = '';
+    let connected = false;
+    let settled = false;
+    const socket = net.connect({ host: address, port });
+    const finish = (o: Observation): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(o);
+    };
+    const judge = (): void => {
+      const banner = /^cnl-ok ?(.*)$/m.exec(data);
+      if (banner) finish({ outcome: 'ok', reach: 'reachable', detail: `answered by ${banner[1] || 'the twin'}`, answeredBy: banner[1] || undefined });
+      else if (connected) finish({ outcome: 'refused', reach: 'blocked', detail: data ? `something else answered: "${data.trim().slice(0, 40)}"` : 'accepted, then closed without the twin banner' });
+    };
+    const timer = setTimeout(() => {
+      if (/cnl-ok/.test(data)) return judge();
+      finish({ outcome: 'timeout', reach: 'blocked', detail: connected ? 'connected, no banner (timed out)' : 'no answer (timed out)' });
+    }, seconds * 1000);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => (connected = true));
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      if (/cnl-ok.*\n/.test(data)) judge();
+    });
+    socket.on('end', judge);
+    socket.on('close', judge);
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') finish({ outcome: 'refused', reach: 'blocked', detail: 'connection refused: nothing listens there' });
+      else if (error.code === 'ECONNRESET' && connected) judge();
+      else finish({ outcome: 'failed', reach: 'failed', detail: `${error.code ?? 'error'}: ${error.message}` });
+    });
+  });
+}
+
+/** Sends a datagram from this process to a published UDP port and waits for the echo. */
+export function hostUdp(address: string, port: number, seconds: number, token: string): Promise<Observation> {
+  if (!isLoopback(address)) return Promise.resolve({ outcome: 'failed', reach: 'failed', detail: `refusing to probe non-loopback ${address}` });
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
+    let settled = false;
+    const finish = (o: Observation): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.close();
+      resolve(o);
+    };
+    const timer = setTimeout(() => finish({ outcome: 'timeout', reach: 'blocked', detail: 'no echo' }), seconds * 1000);
+    const message = `cnl-ping ${token}\n`;
+    socket.on('message', (data) => {
+      if (data.toString('utf8').includes(`cnl-ping ${token}`)) finish({ outcome: 'ok', reach: 'reachable', detail: 'echoed' });
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') finish({ outcome: 'refused', reach: 'blocked', detail: 'port unreachable: nothing listens there' });
+      else finish({ outcome: 'failed', reach: 'failed', detail: `${error.code ?? 'error'}: ${error.message}` });
+    });
+    socket.connect(port, address, () => socket.send(message));
+  });
+}

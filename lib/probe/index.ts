@@ -1,0 +1,220 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../engine/finding';
+import { lintProject } from '../lint';
+import type { NetworkGraph } from '../model/graph';
+import { InputError } from '../source/diagnostic';
+import { describeRemoved, removeLabelled } from './cleanup';
+import { connect, EngineError, RUN_LABEL, type Engine } from './engine';
+import { executeCases } from './execute';
+import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
+import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
+import { planProbes } from './plan';
+import { waitReady } from './ready';
+import { formatJson, formatJunit, formatText } from './report';
+import { REQUIRED_TOOLS } from './scripts';
+import { buildStackTwin } from './stack';
+import { buildComposeTwin, newTwin, type Twin } from './twin';
+import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
+import { AbortedError, errorLine, newRunId } from './util';
+import { decide, linkFindings } from './verdicts';
+
+export type { ProbeReport, ProbeCase, CaseResult, FindingVerdict } from './types';
+export { cellOf, matrices } from './report';
+export { RUN_LABEL, PROJECT_LABEL } from './engine';
+
+export interface ProbeIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** Seams for tests and embedding: nothing here is needed to run the command. */
+export interface ProbeHooks {
+  /** replaces the linter's findings (tests inject findings of rules not yet written, or wrong ones) */
+  findings?: (findings: Finding[], graph: NetworkGraph) => Finding[];
+  /** overrides a case's prediction; undefined keeps the graph's */
+  expect?: (c: ProbeCase) => boolean | undefined;
+  /** called once the twin is up, before readiness and probes */
+  built?: (run: string) => void | Promise<void>;
+  /** receives the finished report */
+  report?: (report: ProbeReport) => void;
+}
+
+/** Raised when the twin cannot be built at all. */
+class TwinError extends Error {}
+
+const TRIES = 3;
+
+/**
+ * `compose-netlint probe`: lints the project, builds its network twin on the engine, probes it,
+ * tears it down and prints the findings' verdicts, the matrices and a summary.
+ * Returns 0 (all agree), 1 (a disagreement or a refuted finding), 2 (usage, engine, image or
+ * twin trouble), 130/143 (interrupted; the twin is removed). Never throws.
+ */
+export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeHooks = {}): Promise<number> {
+  const started = Date.now();
+  let options: ProbeOptions;
+  try {
+    options = parseProbeArgs(argv);
+  } catch (error) {
+    io.stderr(`compose-netlint: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (options.help) return io.stdout(PROBE_HELP), 0;
+  const say = (text: string): void => io.stderr(`probe: ${text}\n`);
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      say(`${signal}: stopping; removing the twin (press again to leave it behind)`);
+      controller.abort(signal);
+      return;
+    }
+    say('left the twin behind; remove it with `compose-netlint probe --cleanup`');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    if (options.cleanup) {
+      const engine = await connect(io.env);
+      const removed = await removeLabelled(engine);
+      say(`removed ${describeRemoved(removed)} left by earlier runs`);
+      for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
+      return removed.errors.length ? 2 : 0;
+    }
+    return await probe(options, io, hooks, controller.signal, say, started);
+  } catch (error) {
+    if (error instanceof AbortedError) return error.signal === 'SIGTERM' ? 143 : 130;
+    if (error instanceof EngineError || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError) {
+      io.stderr(`compose-netlint: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`compose-netlint: internal error in probe: ${errorLine(error)}${options.debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}
+
+async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number): Promise<number> {
+  const result = lintProject({
+    ...(options.paths.length ? { target: options.paths[0] } : { files: options.files }),
+    cwd: io.cwd,
+    env: io.env,
+    projectName: options.projectName,
+    projectDirectory: options.projectDirectory,
+    envFiles: options.envFiles,
+    profiles: options.profiles,
+    mode: options.mode,
+    configFile: options.config,
+  });
+  const graph = result.graph;
+  if (!graph) {
+    const first = result.findings.find((f) => f.severity === 'error');
+    throw new TwinError(`cannot probe: the project does not load${first ? ` (${first.file}:${first.line}:${first.column}: ${first.message})` : ''}`);
+  }
+  let findings = result.findings.filter((f) => !f.suppressed && !['yaml-syntax', 'compose-schema', 'config-error'].includes(f.ruleId));
+  if (hooks.findings) findings = hooks.findings(findings, graph);
+  const stack = graph.model.mode === 'stack';
+
+  const engine = await connect(io.env);
+  const imageId = await ensureImage(engine, options.image, say);
+  const run = newRunId();
+  say(`run ${run}: project "${graph.model.name}" (${graph.model.mode}) on ${engine.host}, engine ${engine.version}${engine.swarmManager ? ', Swarm manager' : ''}`);
+  const twin = newTwin(run, graph.model.name);
+  let results: CaseResult[] = [];
+  let verdicts: FindingVerdict[] = [];
+  let removedText = '';
+  try {
+    const tools = await imageTools(engine, options.image, imageId, run);
+    const missing = REQUIRED_TOOLS.filter((t) => !tools.has(t));
+    if (missing.length) throw new ImageError(`probe image ${options.image} lacks ${missing.join(', ')}; the twin cannot run. build one with scripts/ci-docker.sh or pass --probe-image`);
+    twin.notes.push(...missingToolNotes(tools, options.image));
+
+    const cases = planProbes({ graph, tools, hostProbes: engine.local });
+    const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager });
+    if (hooks.expect) {
+      for (const c of cases) {
+        const e = hooks.expect(c);
+        if (e !== undefined && e !== c.expect) (c.expect = e), (c.basis = `${c.basis}; overridden to ${e ? 'reachable' : 'blocked'}`);
+      }
+    }
+    const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, signal, progress: say };
+    if (stack && !engine.swarmManager) {
+      twin.notes.push('the engine is not a Swarm manager (`docker swarm init`): the stack cannot be built, nothing is probed');
+      for (const s of graph.services.keys()) twin.excluded.set(s, 'stack mode needs a Swarm manager');
+    } else if (stack) await buildStackTwin(build, twin);
+    else await buildComposeTwin(build, twin);
+    const running = twin.containers.filter((c) => c.running);
+    if (!running.length && graph.services.size && !(stack && !engine.swarmManager)) {
+      const why = twin.events.map((e) => e.message).concat([...twin.excluded.values()]);
+      throw new TwinError(`the twin could not be built: ${why[0] ?? 'no container started'}${why.length > 1 ? ` (and ${why.length - 1} more)` : ''}`);
+    }
+    await hooks.built?.(run);
+    if (running.length) {
+      say(`waiting for ${running.length} container${running.length === 1 ? '' : 's'} to be ready`);
+      await waitReady(engine, twin, graph, tools, options.concurrency, signal);
+    }
+    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say }, cases);
+    verdicts = decide(findings, links, results, twin.events, twin);
+  } finally {
+    if (!options.keep || signal.aborted) {
+      say(signal.aborted ? 'removing the twin after the interruption' : 'removing the twin');
+      const removed = await removeLabelled(engine, run);
+      removedText = describeRemoved(removed);
+      for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
+    }
+  }
+  if (options.keep) {
+    twin.notes.push(`the twin is kept (--keep). remove it with \`compose-netlint probe --cleanup\`, or only this run: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${run}); docker network rm $(docker network ls -q --filter label=${RUN_LABEL}=${run})`);
+  } else say(`removed ${removedText}`);
+
+  const report = buildReport(options, engine, twin, results, verdicts, started, stack);
+  hooks.report?.(report);
+  const text = options.format === 'json' ? formatJson(report) : options.format === 'junit' ? formatJunit(report) : formatText(report);
+  if (options.output) {
+    try {
+      fs.writeFileSync(path.resolve(io.cwd, options.output), text);
+    } catch (error) {
+      throw new InputError(`cannot write ${options.output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
+    }
+  } else io.stdout(text);
+  return report.exitCode;
+}
+
+function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results: CaseResult[], verdicts: FindingVerdict[], started: number, stack: boolean): ProbeReport {
+  const run = results.filter((r) => r.final);
+  const summary: Summary = {
+    probes: run.length,
+    agreeing: run.filter((r) => r.agrees === true).length,
+    disagreeing: run.filter((r) => r.agrees === false).length,
+    failed: run.filter((r) => !r.flaky && r.final!.reach === 'failed').length,
+    flaky: run.filter((r) => r.flaky).length,
+    notProbed: results.length - run.length,
+    seconds: (Date.now() - started) / 1000,
+  };
+  const refuted = verdicts.some((v) => v.verdict === 'refuted');
+  const notes = [...twin.notes];
+  for (const [service, why] of twin.excluded) notes.push(`"${service}" has no twin: ${why}`);
+  return {
+    run: twin.run,
+    project: twin.project,
+    mode: stack ? 'stack' : 'compose',
+    engine: { host: engine.host, version: engine.version, swarm: engine.swarmManager },
+    image: options.image,
+    kept: options.keep,
+    notes,
+    findings: verdicts,
+    results,
+    events: twin.events,
+    summary,
+    exitCode: summary.disagreeing > 0 || refuted ? 1 : 0,
+  };
+}

@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+
+export const DEFAULT_PROBE_IMAGE = 'busybox';
+
+export interface ProbeOptions {
+  files: string[];
+  paths: string[];
+  projectName?: string;
+  projectDirectory?: string;
+  envFiles: string[];
+  profiles: string[];
+  mode: 'compose' | 'stack' | 'auto';
+  config?: string;
+  image: string;
+  /** seconds one probe may take */
+  timeout: number;
+  /** execs at a time */
+  concurrency: number;
+  format: 'text' | 'json' | 'junit';
+  output?: string;
+  keep: boolean;
+  cleanup: boolean;
+  useExternal: boolean;
+  debug: boolean;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+const OPTIONS = {
+  file: { type: 'string', short: 'f', multiple: true },
+  'project-name': { type: 'string', short: 'p' },
+  'project-directory': { type: 'string' },
+  'env-file': { type: 'string', multiple: true },
+  profile: { type: 'string', multiple: true },
+  mode: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  'probe-image': { type: 'string' },
+  timeout: { type: 'string' },
+  concurrency: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  keep: { type: 'boolean' },
+  cleanup: { type: 'boolean' },
+  'use-external': { type: 'boolean' },
+  debug: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses the probe command's argv (without the `probe` word itself; a leading `probe` is tolerated). */
+export function parseProbeArgs(argv: string[]): ProbeOptions {
+  const args = argv[0] === 'probe' ? argv.slice(1) : argv;
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see probe --help`);
+  }
+  const v = parsed.values;
+  const mode = v.mode ?? 'auto';
+  if (!['compose', 'stack', 'auto'].includes(mode)) throw new UsageError(`--mode must be compose, stack or auto, not "${mode}"`);
+  const format = v.format ?? 'text';
+  if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, not "${format}"`);
+  const timeout = v.timeout === undefined ? 3 : Number(v.timeout);
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 60) throw new UsageError(`--timeout needs whole seconds from 1 to 60, not "${v.timeout}"`);
+  const concurrency = v.concurrency === undefined ? 4 : Number(v.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency needs a whole number from 1 to 64, not "${v.concurrency}"`);
+  if (v.file?.length && parsed.positionals.length) throw new UsageError('give either -f files or one PATH, not both');
+  if (parsed.positionals.length > 1) throw new UsageError('probe takes one project: give one PATH or -f files');
+  return {
+    files: v.file ?? [],
+    paths: parsed.positionals,
+    projectName: v['project-name'],
+    projectDirectory: v['project-directory'],
+    envFiles: v['env-file'] ?? [],
+    profiles: (v.profile ?? []).flatMap((p) => p.split(',')).filter(Boolean),
+    mode: mode as ProbeOptions['mode'],
+    config: v.config,
+    image: v['probe-image'] ?? DEFAULT_PROBE_IMAGE,
+    timeout,
+    concurrency,
+    format: format as ProbeOptions['format'],
+    output: v.output,
+    keep: v.keep ?? false,
+    cleanup: v.cleanup ?? false,
+    useExternal: v['use-external'] ?? false,
+    debug: v.debug ?? false,
+    help: v.help ?? false,
+  };
+}
+
+export const PROBE_HELP = `compose-netlint probe: bring a network twin of the project up on a Docker engine and test it
+
+Usage:
+  compose-netlint probe [project options] [probe options] [PATH]
+  compose-netlint probe --cleanup            remove everything earlier runs left behind (by label)
+Project options (as lint):
+  -f, --file FILE, -p, --project-name NAME, --project-directory DIR, --env-file FILE,
+  --profile NAME, --mode compose|stack|auto, -c, --config FILE
+Probe options:
+      --probe-image IMG      image for the twin's containers (default: ${DEFAULT_PROBE_IMAGE}); needs sh, timeout,
+                             nslookup, and socat (TCP and UDP) or nc (TCP only)
+      --timeout S            seconds one probe may take (default: 3)
+      --concurrency N        execs at a time (default: 4)
+      --format FORMAT        text (default), json or junit
+      --output FILE          write the report to FILE instead of stdout
+      --keep                 leave the twin running and print how to remove it
+      --use-external         attach to the project's external networks instead of creating stand-ins
+The engine is found through DOCKER_HOST (unix:// or tcp://, with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH),
+else unix:///var/run/docker.sock.
+Exit codes: 0 every observation matches the prediction, 1 a disagreement or a refuted finding,
+2 usage error, engine unreachable or the twin cannot be built, 130/143 interrupted (the twin is removed).
+`;

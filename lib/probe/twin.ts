@@ -1,0 +1,466 @@
+import * as net from 'node:net';
+import type Docker from 'dockerode';
+import type { NetworkGraph } from '../model/graph';
+import type { Network, PortBinding, Service } from '../model/types';
+import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
+import { listenPorts, unbuildable, type ListenPort } from './plan';
+import { LISTENER } from './scripts';
+import type { EngineEvent } from './types';
+import { checkAborted, dockerSafe, errorLine } from './util';
+import { createVeth } from './veth';
+
+/** Replicas the twin runs at most per service (the rest would only repeat the first). */
+export const REPLICA_CAP = 3;
+/** The control listener's port inside a container namespace; joiners count down from it. */
+const CONTROL_PORT = 39_999;
+const DRIVERS = new Set(['bridge', 'overlay', 'macvlan', 'ipvlan']);
+
+export interface TwinContainer {
+  service: string;
+  replica: number;
+  name: string;
+  id?: string;
+  running: boolean;
+  /** the loopback control listener */
+  controlPort: number;
+  listen: ListenPort[];
+  /** IPv4 address by graph network key (`bridge` for the default bridge) */
+  addresses: Map<string, string>;
+}
+
+export interface TwinNetwork {
+  key: string;
+  dockerName: string;
+  id?: string;
+  /** false for an external network used as it is (--use-external) */
+  created: boolean;
+  failed?: string;
+}
+
+export interface Twin {
+  run: string;
+  project: string;
+  labels: Record<string, string>;
+  containers: TwinContainer[];
+  networks: Map<string, TwinNetwork>;
+  veths: string[];
+  /** Swarm services (stack mode), by service name */
+  swarmServices: Map<string, { id: string; name: string; vips: Map<string, string> }>;
+  /** services with no running twin, and why */
+  excluded: Map<string, string>;
+  events: EngineEvent[];
+  notes: string[];
+}
+
+export interface BuildOptions {
+  engine: Engine;
+  graph: NetworkGraph;
+  run: string;
+  image: string;
+  useExternal: boolean;
+  signal?: AbortSignal;
+  progress: (text: string) => void;
+}
+
+export function newTwin(run: string, project: string): Twin {
+  return {
+    run,
+    project,
+    labels: { [RUN_LABEL]: run, [PROJECT_LABEL]: project },
+    containers: [],
+    networks: new Map(),
+    veths: [],
+    swarmServices: new Map(),
+    excluded: new Map(),
+    events: [],
+    notes: [],
+  };
+}
+
+/** The first replica's container of a service, when it runs. */
+export function firstContainer(twin: Twin, service: string): TwinContainer | undefined {
+  return twin.containers.find((c) => c.service === service && c.replica === 1 && c.running && c.id);
+}
+
+/** Network keys a service's containers join (their namespace owner's), in the order Compose connects them. */
+export function orderedAttachments(graph: NetworkGraph, service: string): string[] {
+  const list = [...graph.ownAttachments(service)];
+  return list
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => (y.a.spec.priority?.value ?? 0) - (x.a.spec.priority?.value ?? 0) || x.i - y.i)
+    .map((x) => x.a.network);
+}
+
+/** Creates the project's networks for the run (stand-ins for external ones unless `--use-external`). */
+export async function createNetworks(options: BuildOptions, twin: Twin, keys: string[], stack: boolean): Promise<void> {
+  const { engine, graph } = options;
+  let vethIndex = 0;
+  for (const key of keys) {
+    checkAborted(options.signal);
+    const network = graph.networks.get(key)!;
+    const entry: TwinNetwork = { key, dockerName: network.dockerName, created: true };
+    twin.networks.set(key, entry);
+    if (network.external?.value) {
+      if (options.useExternal) {
+        try {
+          const found = (await engine.docker.getNetwork(network.dockerName).inspect()) as { Id: string; Name: string };
+          entry.id = found.Id;
+          entry.created = false;
+          twin.notes.push(`external network "${network.dockerName}" is used as it is (--use-external); it is not removed`);
+        } catch (error) {
+          entry.failed = `external network "${network.dockerName}" does not exist on the engine (${errorLine(error)})`;
+        }
+        continue;
+      }
+      twin.notes.push(`external network "${key}" ("${network.dockerName}") stands in as a fresh ${stack ? 'overlay' : 'bridge'} network for this run; give --use-external to attach to the real one`);
+    }
+    const driver = network.external?.value ? (stack ? 'overlay' : 'bridge') : network.driver;
+    if (!DRIVERS.has(driver)) {
+      entry.failed = `network "${key}" uses driver "${driver}", which the probe does not build`;
+      continue;
+    }
+    const optionsOut: Record<string, string> = {};
+    if (!network.external?.value) {
+      for (const [name, value] of network.driverOpts) {
+        if (name === 'parent' || name === 'com.docker.network.bridge.name') continue;
+        if (name === 'com.docker.network.bridge.host_binding_ipv4' && !value.value.startsWith('127.')) continue;
+        optionsOut[name] = value.value;
+      }
+    }
+    if (driver === 'macvlan' || driver === 'ipvlan') {
+      if (!engine.local) {
+        entry.failed = `network "${key}" (${driver}) needs a parent interface on the engine's machine; the engine is remote`;
+        continue;
+      }
+      try {
+        const parent = await createVeth(twin.run, vethIndex++);
+        twin.veths.push(parent);
+        optionsOut.parent = parent;
+        const given = network.driverOpts.get('parent')?.value;
+        twin.notes.push(`${driver} network "${key}": parent ${given ? `"${given}" is replaced by` : 'is'} veth "${parent}", created for this run`);
+      } catch (error) {
+        entry.failed = `network "${key}" (${driver}): cannot create a veth parent (${errorLine(error)})`;
+        continue;
+      }
+    }
+    const ipamConfig = network.external?.value ? [] : network.ipam.flatMap((c) => {
+      const out: Record<string, unknown> = {};
+      if (c.subnet?.value.range) out.Subnet = c.subnet.value.text;
+      if (c.ipRange?.value.range) out.IPRange = c.ipRange.value.text;
+      if (c.gateway?.value.ip) out.Gateway = c.gateway.value.text;
+      const aux = Object.fromEntries(c.auxAddresses.filter((a) => a.address.value.ip).map((a) => [a.name, a.address.value.text]));
+      if (Object.keys(aux).length) out.AuxiliaryAddresses = aux;
+      return Object.keys(out).length ? [out] : [];
+    });
+    const name = `cnl-${twin.run}-${dockerSafe(network.dockerName)}`;
+    try {
+      const created = await engine.docker.createNetwork({
+        Name: name,
+        CheckDuplicate: true,
+        Driver: driver,
+        Internal: !network.external?.value && network.internal?.value === true,
+        Attachable: stack ? true : network.attachable?.value === true,
+        EnableIPv6: !network.external?.value && network.enableIpv6?.value === true,
+        IPAM: { Driver: network.ipamDriver?.value || 'default', Config: ipamConfig as Docker.IPAM['Config'] },
+        Options: optionsOut,
+        Labels: { ...twin.labels, 'com.compose-netlint.network': key },
+      });
+      entry.id = created.id;
+      entry.dockerName = name;
+    } catch (error) {
+      entry.failed = `the engine refused network "${key}": ${errorLine(error)}`;
+    }
+    if (entry.failed) twin.events.push({ kind: 'network-failed', network: key, message: entry.failed });
+  }
+}
+
+/** Which graph networks a set of services needs. */
+export function neededNetworks(graph: NetworkGraph, services: string[]): string[] {
+  const keys: string[] = [];
+  for (const s of services) {
+    const ns = graph.namespace(s);
+    if (ns.kind !== undefined || ns.chain.length) continue;
+    for (const key of orderedAttachments(graph, s)) if (!keys.includes(key) && graph.networks.has(key)) keys.push(key);
+  }
+  return keys;
+}
+
+/** Services in start order: namespace owners, link targets and depends_on first, then file order. */
+export function startOrder(graph: NetworkGraph, services: string[]): string[] {
+  const wanted = new Set(services);
+  const out: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string): void => {
+    if (!wanted.has(name) || state.get(name) === 'done' || state.get(name) === 'visiting') return;
+    state.set(name, 'visiting');
+    const s = graph.services.get(name)!;
+    const ns = graph.namespace(name);
+    if (ns.chain.length) visit(ns.chain[0]);
+    for (const l of s.links) visit(l.service);
+    for (const d of s.dependsOn) visit(d.value);
+    state.set(name, 'done');
+    out.push(name);
+  };
+  for (const s of services) visit(s);
+  return out;
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portBindings(bindings: PortBinding[], drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+  const exposed: Record<string, object> = {};
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const b of bindings) {
+    if (b.invalid || b.unknown || (b.protocol !== 'tcp' && b.protocol !== 'udp' && b.protocol !== 'sctp')) continue;
+    const t = b.target.value;
+    const count = Math.min(t.end - t.start, 63);
+    for (let i = 0; i <= count; i++) {
+      const key = `${t.start + i}/${b.protocol}`;
+      exposed[key] = {};
+      const hostIp = b.hostIp?.value.text.replace(/^\[|\]$/g, '') ?? '';
+      let hostPort = '';
+      if (b.published) {
+        const p = b.published.value;
+        hostPort = t.end > t.start ? String(p.start + i) : p.end > p.start ? `${p.start}-${p.end}` : String(p.start);
+      }
+      if (hostPort && drop.has(`${hostPort}/${b.protocol}`)) continue;
+      (out[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
+    }
+  }
+  return { exposed, bindings: out };
+}
+
+/** Parses "Bind for 0.0.0.0:8080 failed: port is already allocated" and "listen tcp4 127.0.0.1:8080: bind: address already in use". */
+export function bindFailure(message: string): { hostIp: string; port: number; protocol: 'tcp' | 'udp' } | undefined {
+  let m = /Bind for \[?([^\]\s]*?)\]?:(\d+) failed: port is already allocated/.exec(message);
+  if (m) return { hostIp: m[1], port: Number(m[2]), protocol: 'tcp' };
+  m = /listen (tcp|udp)[46]? \[?([^\]\s]*?)\]?:(\d+): bind: address already in use/.exec(message);
+  if (m) return { hostIp: m[2], port: Number(m[3]), protocol: m[1] as 'tcp' | 'udp' };
+  return undefined;
+}
+
+/** Builds and starts the twin's containers for a Compose project. */
+export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promise<void> {
+  const { engine, graph } = options;
+  const services = [...graph.services.keys()];
+  for (const s of services) {
+    const why = unbuildable(graph, s);
+    if (why) twin.excluded.set(s, why);
+  }
+  const buildable = services.filter((s) => !twin.excluded.has(s));
+  const keys = neededNetworks(graph, buildable);
+  options.progress(`creating ${keys.length} network${keys.length === 1 ? '' : 's'}`);
+  await createNetworks(options, twin, keys, false);
+  const ordered = startOrder(graph, buildable);
+  options.progress(`creating and starting containers for ${ordered.length} service${ordered.length === 1 ? '' : 's'}`);
+  const joinersOf = new Map<string, number>();
+  for (const name of ordered) {
+    checkAborted(options.signal);
+    const service = graph.services.get(name)!;
+    const ns = graph.namespace(name);
+    if (twin.excluded.has(ns.owner) && ns.owner !== name) {
+      twin.excluded.set(name, `it joins "${ns.owner}", which has no twin: ${twin.excluded.get(ns.owner)}`);
+      continue;
+    }
+    const broken = orderedAttachments(graph, ns.owner).map((k) => twin.networks.get(k)).find((n) => n?.failed);
+    if (broken && ns.kind === undefined) {
+      twin.excluded.set(name, broken.failed!);
+      continue;
+    }
+    const wanted = service.replicas.global ? 1 : service.replicas.count ?? 1;
+    const replicas = Math.min(wanted, REPLICA_CAP);
+    if (wanted > REPLICA_CAP) twin.notes.push(`"${name}" runs ${REPLICA_CAP} of its ${wanted} replicas in the twin`);
+    for (let replica = 1; replica <= replicas; replica++) {
+      let control: number;
+      if (ns.kind === 'host') control = await freeLoopbackPort();
+      else if (ns.chain.length) {
+        // members of one namespace share its ports: each joiner gets its own control port
+        const used = (joinersOf.get(ns.owner) ?? 0) + 1;
+        joinersOf.set(ns.owner, used);
+        control = CONTROL_PORT - used;
+      } else control = CONTROL_PORT;
+      // replicas of a host-network service would fight over the same host ports: only the first listens
+      const listen = ns.chain.length || (ns.kind === 'host' && replica > 1) ? [] : listenPorts(service);
+      const container: TwinContainer = {
+        service: name,
+        replica,
+        name: `cnl-${twin.run}-${dockerSafe(twin.project)}-${dockerSafe(name)}-${replica}`,
+        running: false,
+        controlPort: control,
+        listen,
+        addresses: new Map(),
+      };
+      twin.containers.push(container);
+      await createAndStart(options, twin, service, container);
+      if (!container.running && replica === 1) twin.excluded.set(name, lastEvent(twin, name)?.message ?? 'its container did not start');
+    }
+  }
+  await inspectAddresses(engine, twin, graph);
+}
+
+function lastEvent(twin: Twin, service: string): EngineEvent | undefined {
+  return [...twin.events].reverse().find((e) => e.service === service && e.kind !== 'bind-failed');
+}
+
+async function createAndStart(options: BuildOptions, twin: Twin, service: Service, container: TwinContainer): Promise<void> {
+  const { engine, graph } = options;
+  const name = service.name;
+  const ns = graph.namespace(name);
+  const networks = ns.kind === undefined && !ns.chain.length ? orderedAttachments(graph, name) : [];
+  let networkMode: string;
+  if (ns.chain.length) {
+    const owner = twin.containers.find((c) => c.service === ns.owner && c.replica === 1 && c.running && c.id);
+    if (!owner?.id) {
+      twin.events.push({ kind: 'create-failed', service: name, replica: container.replica, message: `"${name}" joins "${ns.owner}", whose container is not running` });
+      return;
+    }
+    networkMode = `container:${owner.id}`;
+  } else if (ns.kind === 'host' || ns.kind === 'none' || ns.kind === 'bridge') networkMode = ns.kind;
+  else networkMode = twin.networks.get(networks[0])?.dockerName ?? 'none';
+  const containerMode = networkMode.startsWith('container:');
+  const drop = new Set<string>();
+  const endpoint = (key: string): Record<string, unknown> => {
+    const attachment = graph.ownAttachments(name).find((a) => a.network === key)!;
+    const aliases = [name];
+    if (service.containerName && !service.containerName.unknown) aliases.push(service.containerName.value);
+    for (const a of attachment.spec.aliases) if (!a.unknown) aliases.push(a.value);
+    const config: Record<string, unknown> = { Aliases: [...new Set(aliases)] };
+    const ipam: Record<string, unknown> = {};
+    if (attachment.ipv4?.value.ip) ipam.IPv4Address = attachment.ipv4.value.text;
+    if (attachment.ipv6?.value.ip) ipam.IPv6Address = attachment.ipv6.value.text.replace(/^\[|\]$/g, '');
+    const linkLocal = attachment.spec.linkLocalIps.filter((l) => l.value.ip).map((l) => l.value.text);
+    if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
+    if (Object.keys(ipam).length) config.IPAMConfig = ipam;
+    const links = linksFor(twin, service);
+    if (links.length) config.Links = links;
+    return config;
+  };
+  // DNS stays on the machine: loopback first (nothing answers there, so unknown names fail),
+  // and only those of the user's servers that are loopback addresses too
+  const dns = ['127.0.0.1', ...service.dns.filter((d) => d.value.ip && d.value.text.startsWith('127.') && d.value.text !== '127.0.0.1').map((d) => d.value.text)];
+  const extraHosts = service.extraHosts
+    .filter((h) => h.address.value === 'host-gateway' || (h.address.value as { ip?: unknown }).ip)
+    .map((h) => `${h.host}:${h.address.value === 'host-gateway' ? 'host-gateway' : (h.address.value as { text: string }).text.replace(/^\[|\]$/g, '')}`);
+  const bindAddress = ns.kind === 'host' ? '127.0.0.1' : '0.0.0.0';
+  const specs = container.listen.map((l) => `${l.protocol}:${l.port}`);
+  for (let attempt = 0; attempt < 16; attempt++) {
+    checkAborted(options.signal);
+    // the options the engine judges are passed as the user wrote them (it rejects some under
+    // network_mode container:/host, which is itself an observation); only their values are made safe
+    const ports = portBindings(service.ports, drop);
+    for (const e of service.expose) {
+      if (e.invalid || e.unknown) continue;
+      for (let p = e.ports.start; p <= Math.min(e.ports.end, e.ports.start + 63); p++) (ports.exposed as Record<string, object>)[`${p}/${e.protocol}`] = {};
+    }
+    const hostConfig: Record<string, unknown> = {
+      NetworkMode: networkMode,
+      PortBindings: ports.bindings,
+      Privileged: false,
+      RestartPolicy: { Name: 'no' },
+      LogConfig: { Type: 'none', Config: {} },
+    };
+    if (!containerMode) hostConfig.Dns = dns;
+    else if (service.dns.length) hostConfig.Dns = ['127.0.0.1'];
+    if (extraHosts.length) hostConfig.ExtraHosts = extraHosts;
+    if (ns.kind !== undefined || containerMode) {
+      const links = linksFor(twin, service);
+      if (links.length) hostConfig.Links = links;
+    }
+    const createOptions: Docker.ContainerCreateOptions = {
+      name: container.name,
+      Image: options.image,
+      Entrypoint: ['sh', '-c', LISTENER, 'cnl-listen'],
+      Cmd: [bindAddress, String(container.controlPort), ...specs],
+      Env: [`CNL_ID=${name}`],
+      Labels: { ...twin.labels, [SERVICE_LABEL]: name, [REPLICA_LABEL]: String(container.replica) },
+      ExposedPorts: ports.exposed,
+      HostConfig: hostConfig as Docker.HostConfig,
+    };
+    if (service.hostname && !service.hostname.unknown) createOptions.Hostname = service.hostname.value;
+    if (networks.length && !containerMode) createOptions.NetworkingConfig = { EndpointsConfig: { [networkMode]: endpoint(networks[0]) as Docker.EndpointSettings } };
+    let created: Docker.Container;
+    try {
+      created = await engine.docker.createContainer(createOptions);
+      container.id = created.id;
+    } catch (error) {
+      twin.events.push({ kind: 'create-failed', service: name, replica: container.replica, message: `the engine refused the container of "${name}": ${errorLine(error)}` });
+      return;
+    }
+    try {
+      for (const key of networks.slice(1)) {
+        const n = twin.networks.get(key)!;
+        await engine.docker.getNetwork(n.id ?? n.dockerName).connect({ Container: created.id, EndpointConfig: endpoint(key) as Docker.EndpointSettings });
+      }
+    } catch (error) {
+      twin.events.push({ kind: 'create-failed', service: name, replica: container.replica, message: `the engine refused to connect "${name}" to its networks: ${errorLine(error)}` });
+      return;
+    }
+    try {
+      await created.start();
+      container.running = true;
+      return;
+    } catch (error) {
+      const message = errorLine(error);
+      const bind = bindFailure(message);
+      if (!bind) {
+        twin.events.push({ kind: 'start-failed', service: name, replica: container.replica, message: `"${name}" did not start: ${message}` });
+        return;
+      }
+      twin.events.push({ kind: 'bind-failed', service: name, replica: container.replica, port: bind.port, protocol: bind.protocol, hostIp: bind.hostIp, message: `"${name}"${container.replica > 1 ? ` (replica ${container.replica})` : ''} could not bind ${bind.hostIp || '*'}:${bind.port}/${bind.protocol}: ${message.replace(/^.*?: (Bind for|Error starting)/, '$1')}` });
+      if (drop.has(`${bind.port}/${bind.protocol}`)) return;
+      drop.add(`${bind.port}/${bind.protocol}`);
+      // as Compose would, the container stays down; the twin starts it again without that binding so its other paths can still be probed
+      await created.remove({ force: true }).catch(() => undefined);
+      container.id = undefined;
+    }
+  }
+}
+
+function linksFor(twin: Twin, service: Service): string[] {
+  const out: string[] = [];
+  for (const link of service.links) {
+    const target = twin.containers.find((c) => c.service === link.service && c.replica === 1 && c.id);
+    if (target) out.push(`${target.name}:${link.alias}`);
+  }
+  return out;
+}
+
+/** Reads each running container's addresses, keyed by the graph's network names. */
+export async function inspectAddresses(engine: Engine, twin: Twin, graph: NetworkGraph): Promise<void> {
+  const byDockerName = new Map<string, string>();
+  for (const n of twin.networks.values()) byDockerName.set(n.dockerName, n.key);
+  for (const c of twin.containers) {
+    if (!c.id || !c.running) continue;
+    try {
+      const info = (await engine.docker.getContainer(c.id).inspect()) as { State: { Running: boolean }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }> } };
+      c.running = info.State.Running;
+      for (const [dockerName, settings] of Object.entries(info.NetworkSettings.Networks ?? {})) {
+        if (!settings.IPAddress) continue;
+        const key = dockerName === 'bridge' ? 'bridge' : byDockerName.get(dockerName);
+        if (key) c.addresses.set(key, settings.IPAddress);
+      }
+    } catch {
+      c.running = false;
+    }
+  }
+  // joiners share their owner's addresses
+  for (const c of twin.containers) {
+    const ns = graph.namespace(c.service);
+    if (!ns.chain.length) continue;
+    const owner = twin.containers.find((o) => o.service === ns.owner && o.replica === 1);
+    if (owner) for (const [k, v] of owner.addresses) c.addresses.set(k, v);
+  }
+}
+
+export function networkOf(graph: NetworkGraph, key: string): Network | undefined {
+  return graph.networks.get(key);
+}

@@ -1,0 +1,115 @@
+import type { Finding } from '../engine/finding';
+import type { Protocol } from '../model/types';
+
+/** The matrices the probe prints: name resolution, TCP and UDP between services, and ports seen from the host. */
+export type ProbeKind = 'dns' | 'tcp' | 'udp' | 'host';
+export const PROBE_KINDS: readonly ProbeKind[] = ['dns', 'tcp', 'udp', 'host'];
+export const KIND_TITLES: Record<ProbeKind, string> = {
+  dns: 'Name resolution',
+  tcp: 'TCP',
+  udp: 'UDP',
+  host: 'Published on the host',
+};
+
+/** What one probe command observed. */
+export type Outcome = 'ok' | 'refused' | 'timeout' | 'nxdomain' | 'failed';
+
+/** A matrix cell: the path exists, it does not, or the probe itself broke. */
+export type Reach = 'reachable' | 'blocked' | 'failed';
+
+/** Where a case is sent: a service's listener (address filled from the twin), or a fixed loopback address. */
+export type Target =
+  | { via: 'name'; name: string }
+  | { via: 'service'; service: string; network?: string; port: number; protocol: Protocol }
+  | { via: 'loopback'; service: string; port: number; protocol: Protocol }
+  | { via: 'host'; service: string; address: string; port: number; protocol: Protocol; binding?: number };
+
+/** One planned probe: a cell of a matrix with the graph's prediction. */
+export interface ProbeCase {
+  id: number;
+  kind: ProbeKind;
+  /** a service (its first replica runs the probe) or `host` (the harness process) */
+  source: string;
+  /** the column: a name (dns), `service:port/proto` (tcp, udp), `service:published->target/proto` (host) */
+  column: string;
+  target: Target;
+  /** what the graph predicts */
+  expect: boolean;
+  /** the predicate and its answer, for the report */
+  basis: string;
+  /** services the graph says a name resolves to (dns) */
+  expectServices?: string[];
+  /** why the case cannot be run (the cell prints `-`) */
+  skip?: string;
+  /** set when a finding (not the graph) adjusted the prediction */
+  adjustedBy?: number;
+}
+
+export interface Observation {
+  outcome: Outcome;
+  reach: Reach;
+  /** the probe's own words: the first meaningful line of its output */
+  detail: string;
+  /** addresses a name resolved to (dns) or the service that answered (tcp, host) */
+  addresses?: string[];
+  answeredBy?: string;
+}
+
+export interface CaseResult {
+  case: ProbeCase;
+  /** every try, first to last */
+  tries: Observation[];
+  final?: Observation;
+  agrees?: boolean;
+  flaky?: boolean;
+  /** a shell command that repeats the probe */
+  reproduce?: string;
+}
+
+export type Verdict = 'confirmed' | 'refuted' | 'not-probed';
+
+export interface FindingVerdict {
+  finding: Finding;
+  verdict: Verdict;
+  reason: string;
+  /** case ids the verdict rests on */
+  cases: number[];
+}
+
+/** Something the engine did that is an observation in itself (a port that could not be bound, a network it refused). */
+export interface EngineEvent {
+  kind: 'bind-failed' | 'start-failed' | 'network-failed' | 'create-failed';
+  service?: string;
+  replica?: number;
+  network?: string;
+  /** host port that could not be bound */
+  port?: number;
+  protocol?: Protocol;
+  hostIp?: string;
+  message: string;
+}
+
+export interface Summary {
+  probes: number;
+  agreeing: number;
+  disagreeing: number;
+  failed: number;
+  flaky: number;
+  notProbed: number;
+  seconds: number;
+}
+
+export interface ProbeReport {
+  run: string;
+  project: string;
+  mode: 'compose' | 'stack';
+  engine: { host: string; version: string; swarm: boolean };
+  image: string;
+  kept: boolean;
+  notes: string[];
+  findings: FindingVerdict[];
+  results: CaseResult[];
+  events: EngineEvent[];
+  summary: Summary;
+  exitCode: number;
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+
+/** A fresh run id: 8 hex digits, unique enough for the objects of one machine. */
+export function newRunId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export class AbortedError extends Error {
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError(String(signal.reason ?? 'abort')));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortedError(String(signal?.reason ?? 'abort')));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Rejects with `message` when `promise` has not settled within `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+/** Throws AbortedError when the run was interrupted. */
+export function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortedError(String(signal.reason ?? 'abort'));
+}
+
+/** Maps over items with at most `limit` running at once, keeping the order of the results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      out[i] = await fn(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** Polls `check` until it returns a value, at most `tries` times and `ms` in total. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, options: { tries: number; ms: number; interval: number; signal?: AbortSignal }): Promise<T | undefined> {
+  const deadline = Date.now() + options.ms;
+  for (let i = 0; i < options.tries && Date.now() <= deadline; i++) {
+    checkAborted(options.signal);
+    const value = await check();
+    if (value !== undefined) return value;
+    await sleep(options.interval, options.signal);
+  }
+  return undefined;
+}
+
+/** Quotes one argument for display in a POSIX shell command line. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function commandLine(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(' ');
+}
+
+/** The first line of an error's message, without Docker's "(HTTP code 500) server error - " prefix. */
+export function errorLine(error: unknown): string {
+  const e = error as { json?: { message?: string }; message?: string };
+  const text = e?.json?.message ?? e?.message ?? String(error);
+  return text.replace(/^\(HTTP code \d+\)[^-]*- /, '').split('\n')[0].trim();
+}
+
+/** A name Docker accepts for a container or network, from any text. */
+export function dockerSafe(text: string): string {
+  return text.replace(/[^a-zA-Z0-9_.-]/g, '-').replace(/^[^a-zA-Z0-9]+/, '') || 'x';
+}

@@ -1,0 +1,91 @@
+import { defineRule } from '../lib/engine/rule';
+import type { NameEntry, NetworkGraph } from '../lib/model/graph';
+
+export default defineRule({
+  id: 'no-ambiguous-alias',
+  category: 'correctness',
+  severity: 'warning',
+  description: 'Disallow a name that resolves to more than one service on the same network',
+  messages: {
+    ambiguous:
+      'name "{{name}}" resolves to {{services}} on {{networks}}: {{what}} repeats {{other}} (line {{line}}), so DNS round-robins between unrelated services. {{fix}}',
+  },
+  check(graph, context) {
+    // one finding per colliding declaration: the same two declarations colliding on several networks are one root cause
+    const found = new Map<string, { blamed: NameEntry; kept: NameEntry; networks: Set<string>; services: Set<string> }>();
+    for (const network of [...graph.networks.keys()].sort()) {
+      for (const entries of graph.namesOn(network).values()) {
+        // link aliases are seen only by the linking service, which asked for exactly that target
+        const names = entries.filter((e) => e.onlyFor === undefined && e.kind !== 'link');
+        const services = new Set(names.map((e) => e.service));
+        if (services.size < 2) continue;
+        const sorted = [...names].sort((a, b) => compareEntries(graph, a, b));
+        // a service's own name is its identity: the alias or container_name that repeats it is the offending one
+        const kept = sorted.find((e) => e.kind === 'service') ?? sorted[0];
+        for (const blamed of sorted) {
+          if (blamed.service === kept.service) continue;
+          const key = `${spanKey(blamed)}|${spanKey(kept)}`;
+          if (!found.has(key)) found.set(key, { blamed, kept, networks: new Set(), services: new Set() });
+          const f = found.get(key)!;
+          f.networks.add(network);
+          for (const s of services) f.services.add(s);
+        }
+      }
+    }
+    for (const { blamed, kept, networks, services } of found.values()) {
+      context.report({
+        messageId: 'ambiguous',
+        at: blamed,
+        service: blamed.service,
+        ...(networks.size === 1 ? { network: [...networks][0] } : {}),
+        data: {
+          name: blamed.name,
+          services: listOf([...services]),
+          networks: `${networks.size > 1 ? 'networks' : 'network'} ${listOf([...networks])}`,
+          what: `${KIND[blamed.kind]} of "${blamed.service}"`,
+          other: `${OTHER[kept.kind]} of "${kept.service}"`,
+          line: kept.span.line,
+          fix: blamed.kind === 'alias' || blamed.kind === 'container_name' ? `give "${blamed.service}" a distinct ${blamed.kind === 'alias' ? 'alias' : 'container_name'}` : 'rename one of them',
+        },
+        related: [{ message: `${OTHER[kept.kind]} of "${kept.service}"`, at: kept }],
+      });
+    }
+  },
+});
+
+const KIND: Record<NameEntry['kind'], string> = {
+  service: 'the service name',
+  container_name: 'the container_name',
+  alias: 'the alias',
+  tasks: 'the task name',
+  link: 'the link alias',
+  container: 'the container name',
+};
+
+const OTHER: Record<NameEntry['kind'], string> = {
+  service: 'the service name',
+  container_name: 'the container_name',
+  alias: 'an alias',
+  tasks: 'the task name',
+  link: 'a link alias',
+  container: 'the container name',
+};
+
+function spanKey(e: NameEntry): string {
+  return `${e.span.file}:${e.span.line}:${e.span.column}`;
+}
+
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`: sorted */
+function listOf(names: string[]): string {
+  const q = [...names].sort().map((n) => `"${n}"`);
+  return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}` : q.join('');
+}
+
+/** Declaration order: files in the order Compose merges them, then position. */
+function compareEntries(graph: NetworkGraph, a: NameEntry, b: NameEntry): number {
+  const index = (file: string): number => {
+    const i = graph.model.files.indexOf(file);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return index(a.span.file) - index(b.span.file) || (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) || a.span.line - b.span.line || a.span.column - b.span.column;
+}

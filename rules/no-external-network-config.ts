@@ -1,0 +1,45 @@
+import { defineRule } from '../lib/engine/rule';
+import type { Span } from '../lib/source/span';
+
+/** The keys an external network may carry besides configuration: its name and the flag itself (and `x-` extensions). */
+const ALLOWED = new Set(['name', 'external']);
+
+export default defineRule({
+  id: 'no-external-network-config',
+  category: 'correctness',
+  severity: 'error',
+  description: 'Disallow configuring a network that is declared external',
+  messages: {
+    configured:
+      'network "{{network}}" is external ({{where}}) but also sets "{{key}}"; Compose and docker stack deploy never create an external network, ' +
+      'so "{{key}}" is never applied, and the Compose Specification rejects the file. remove "{{key}}" and configure the network where it is created, ' +
+      'or remove "external" to let the project create it',
+  },
+  check(graph, context) {
+    for (const network of graph.networks.values()) {
+      const external = network.external;
+      if (!network.declared || !external || external.unknown || !external.value) continue;
+      const flag = network.keys.get('external') ?? external.span;
+      for (const [key, span] of network.keys) {
+        if (ALLOWED.has(key) || key.startsWith('x-')) continue;
+        context.report({
+          messageId: 'configured',
+          at: { span },
+          network: network.name,
+          data: { network: network.name, key, where: where(flag, span) },
+          // both keys may come from one alias: then there is no second place to show
+          related: same(flag, span) ? [] : [{ message: 'declared external here', at: { span: flag } }],
+        });
+      }
+    }
+  },
+});
+
+function same(a: Span, b: Span): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column;
+}
+
+/** "line N", or "file line N" when the other place is in another file. */
+function where(other: Span, from: Span): string {
+  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
+}

@@ -1,0 +1,78 @@
+import { defineRule, type RuleContext } from '../lib/engine/rule';
+import { contains, containsCidr, hasHostBits, maskedCidr } from '../lib/model/address';
+import type { Address, Cidr, IpamConfig, Located, Network } from '../lib/model/types';
+import type { Span } from '../lib/source/span';
+
+export default defineRule({
+  id: 'no-invalid-ipam',
+  category: 'correctness',
+  severity: 'error',
+  description: 'Disallow invalid IPAM subnets, and gateways, IP ranges or auxiliary addresses outside their subnet',
+  messages: {
+    notCidr:
+      '{{what}} of network "{{network}}" is not a CIDR; the engine refuses to create the network ("invalid CIDR block notation"). ' +
+      'write an address and a prefix length, e.g. "172.28.0.0/16"',
+    hostBits: '{{what}} of network "{{network}}" has host bits set; the engine refuses to create the network ("it should be {{masked}}"). write "{{masked}}"',
+    notAddress: '{{what}} of network "{{network}}" is not an IP address; the engine refuses to create the network. write an address inside subnet "{{subnet}}"',
+    outside: '{{what}} of network "{{network}}" is outside its subnet "{{subnet}}" ({{where}}); the engine refuses to create the network. {{fix}} inside "{{subnet}}"',
+    noSubnet:
+      '{{what}} of network "{{network}}" has no "subnet" in its IPAM config entry; the engine refuses to create the network, since it must lie inside that subnet. ' +
+      'add the "subnet" it belongs to',
+    ipv6Disabled:
+      'subnet "{{subnet}}" of network "{{network}}" is IPv6, but the network does not enable IPv6, so the engine ignores it; its containers get no IPv6 address. ' +
+      'set "enable_ipv6: true" on network "{{network}}"',
+  },
+  check(graph, context) {
+    for (const network of graph.networks.values()) {
+      if (!network.declared || network.external?.value === true) continue;
+      for (const config of network.ipam) checkConfig(network, graph.ipv6Enabled(network.name) === false, config, context);
+    }
+  },
+});
+
+type Context = RuleContext<Record<string, never>>;
+
+function checkConfig(network: Network, ipv6Off: boolean, config: IpamConfig, context: Context): void {
+  const report = (messageId: string, at: Located<unknown>, data: Record<string, string>, related?: { message: string; at: { span: Span } }): void =>
+    context.report({ messageId, at, network: network.name, data: { network: network.name, ...data }, ...(related ? { related: [related] } : {}) });
+  const members = [
+    ...(config.ipRange ? [{ kind: 'ip_range' as const, at: config.ipRange, what: `ip_range "${config.ipRange.value.text}"` }] : []),
+    ...(config.gateway ? [{ kind: 'address' as const, at: config.gateway, what: `gateway "${config.gateway.value.text}"` }] : []),
+    ...config.auxAddresses.map((a) => ({ kind: 'address' as const, at: a.address, what: `aux_addresses entry "${a.name}" ("${a.address.value.text}")` })),
+  ].filter((m) => !m.at.unknown);
+
+  const subnet = config.subnet;
+  if (!subnet) {
+    for (const m of members) report('noSubnet', m.at, { what: m.what });
+    return;
+  }
+  if (subnet.unknown) return;
+  const cidr = subnet.value;
+  if (!cidr.range) {
+    report('notCidr', subnet, { what: `subnet "${cidr.text}"` });
+    return;
+  }
+  if (cidr.family === 'ipv6' && ipv6Off) report('ipv6Disabled', subnet, { subnet: cidr.text });
+  if (hasHostBits(cidr)) report('hostBits', subnet, { what: `subnet "${cidr.text}"`, masked: maskedCidr(cidr)! });
+  // an aliased subnet is blamed at its use site; name the place its text is
+  const subnetAt = { span: subnet.origin ?? subnet.span };
+  const subnetPlace = { message: `subnet "${cidr.text}" declared here`, at: subnetAt };
+
+  for (const m of members) {
+    if (m.kind === 'ip_range') {
+      const range = m.at.value as Cidr;
+      if (!range.range) report('notCidr', m.at, { what: m.what });
+      else if (!containsCidr(cidr, range)) report('outside', m.at, { what: m.what, subnet: cidr.text, where: where(m.at.span, subnetAt.span), fix: 'choose a range' }, subnetPlace);
+      else if (hasHostBits(range)) report('hostBits', m.at, { what: m.what, masked: maskedCidr(range)! });
+      continue;
+    }
+    const address = m.at.value as Address;
+    if (!address.ip) report('notAddress', m.at, { what: m.what, subnet: cidr.text });
+    else if (!contains(cidr, address)) report('outside', m.at, { what: m.what, subnet: cidr.text, where: where(m.at.span, subnetAt.span), fix: 'choose an address' }, subnetPlace);
+  }
+}
+
+/** How a message names another place: its line, with its file when that differs. */
+function where(from: Span, to: Span): string {
+  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
+}

@@ -1,0 +1,41 @@
+import { defineRule } from '../lib/engine/rule';
+
+export default defineRule({
+  id: 'no-legacy-links',
+  category: 'style',
+  severity: 'warning',
+  description: 'Disallow legacy links between services',
+  // `docker stack deploy` ignores `links` altogether (no-swarm-unsupported-options reports it there)
+  modes: ['compose'],
+  messages: {
+    link:
+      'service "{{service}}" links to "{{target}}"{{alias}}; links are a legacy Docker feature that may eventually be removed. on a user-defined network (such as the default ' +
+      'one Compose creates) "{{target}}" already resolves by its service name{{aliasFix}}. remove the link',
+    bridge:
+      'service "{{service}}" links to "{{target}}"{{alias}} on the default bridge (network_mode "bridge"), where links are the only way to resolve ' +
+      'a name; links are a legacy Docker feature that may eventually be removed. remove network_mode "bridge" from "{{service}}" and "{{target}}" so they share a user-defined network, ' +
+      'where "{{target}}" resolves by its service name{{aliasFix}}, then remove the link',
+  },
+  check(graph, context) {
+    for (const service of graph.services.values()) {
+      const ns = graph.namespace(service.name);
+      // joiners may not carry links at all: no-network-mode-conflict reports them
+      const kind = service.networkMode?.value.kind;
+      if (kind === 'service' || kind === 'container') continue;
+      for (const link of service.links) {
+        const aliased = link.alias !== link.service;
+        context.report({
+          messageId: ns.kind === 'bridge' ? 'bridge' : 'link',
+          at: link,
+          service: service.name,
+          data: {
+            service: service.name,
+            target: link.service,
+            alias: aliased ? ` as "${link.alias}"` : '',
+            aliasFix: aliased ? ` (give it "aliases: [${link.alias}]" on that network to keep the name "${link.alias}")` : '',
+          },
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,168 @@
+import { defineRule } from '../lib/engine/rule';
+import type { NetworkMode, Service } from '../lib/model/types';
+import type { Span } from '../lib/source/span';
+import { closest } from '../lib/util/suggest';
+
+/** Options a service may not set once it joins another's network namespace, with the engine's refusal and the fix. */
+const JOINER_OPTIONS: readonly { key: string; refusal: string; fix: string }[] = [
+  { key: 'ports', refusal: 'port publishing and the container type network mode', fix: 'publish the port on "{{owner}}" instead' },
+  { key: 'expose', refusal: 'port exposing and the container type network mode', fix: 'remove it; the ports of the namespace are those of "{{owner}}"' },
+  { key: 'hostname', refusal: 'hostname and the network mode', fix: 'remove it; the container takes the hostname of "{{owner}}"' },
+  { key: 'dns', refusal: 'dns and the network mode', fix: 'set "dns" on "{{owner}}", whose resolver configuration the container shares' },
+  { key: 'extra_hosts', refusal: 'custom host-to-IP mapping and the network mode', fix: 'set "extra_hosts" on "{{owner}}", whose /etc/hosts the container shares' },
+  { key: 'mac_address', refusal: 'mac-address and the network mode', fix: 'remove it; the interface belongs to "{{owner}}"' },
+  { key: 'links', refusal: "container type network can't be used with links", fix: 'remove it; the container already resolves every name "{{owner}}" resolves' },
+];
+
+export default defineRule({
+  id: 'no-network-mode-conflict',
+  category: 'correctness',
+  severity: 'error',
+  description: 'Disallow network_mode settings that Compose or the engine refuses',
+  // `docker stack deploy` ignores `network_mode` altogether (no-swarm-unsupported-options reports it there)
+  modes: ['compose'],
+  messages: {
+    withNetworks:
+      'service "{{service}}" sets network_mode "{{mode}}" and also lists networks ({{where}}); Compose refuses the project ' +
+      '("declares mutually exclusive `network_mode` and `networks`"). remove "networks", or remove "network_mode" to attach the service to those networks',
+    missingService:
+      'service "{{service}}" joins the network namespace of service "{{target}}" (network_mode "{{mode}}"), which is not an active service of this project{{suggestion}}; ' +
+      'Compose refuses the project. name an existing service (services: {{services}})',
+    cycle:
+      'network_mode "{{mode}}" closes a cycle of services joining each other\'s network namespace ({{cycle}}); no service in it owns a network, ' +
+      'so Compose refuses the project ("cycle found"). let one of {{members}} keep its own network and join the others to it',
+    joinerOption:
+      'service "{{service}}" sets "{{option}}" but joins the network namespace of "{{owner}}" (network_mode "{{mode}}", {{where}}); ' +
+      'the engine refuses to create the container ("conflicting options: {{refusal}}"). {{fix}}',
+  },
+  check(graph, context) {
+    const services = [...graph.services.keys()].sort();
+    const cycles = new Map<string, string[]>();
+    for (const service of graph.services.values()) {
+      const mode = service.networkMode;
+      if (!mode || mode.unknown) continue;
+      const text = modeText(mode.value);
+
+      const networks = graph.serviceKey(service.name, 'networks');
+      if (networks && !networks.empty && !networks.unknown && service.networks.length > 0) {
+        context.report({
+          messageId: 'withNetworks',
+          at: mode,
+          service: service.name,
+          data: { service: service.name, mode: text, where: where(networks.span, mode.span) },
+          related: [{ message: 'networks listed here', at: networks }],
+        });
+      }
+
+      const ns = graph.namespace(service.name);
+      if (ns.broken === 'missing' && ns.owner === service.name && mode.value.kind === 'service') {
+        const target = mode.value.target!;
+        const near = closest(target, services.filter((s) => s !== service.name));
+        context.report({
+          messageId: 'missingService',
+          at: mode,
+          service: service.name,
+          data: {
+            service: service.name,
+            target,
+            mode: text,
+            suggestion: near === undefined ? '' : ` (did you mean "${near}"?)`,
+            services: services.filter((s) => s !== service.name).map((s) => `"${s}"`).join(', ') || 'none other',
+          },
+        });
+      }
+      if (ns.broken === 'cycle') {
+        const members = cycleOf(graph.joinedService.bind(graph), service.name, ns.chain);
+        if (members) cycles.set([...members].sort().join('\0'), members);
+      }
+
+      if (mode.value.kind !== 'service' && mode.value.kind !== 'container') continue;
+      const owner = mode.value.target!;
+      for (const option of JOINER_OPTIONS) {
+        const key = graph.serviceKey(service.name, option.key);
+        if (!key || key.empty || key.unknown || !typed(service, option.key)) continue;
+        context.report({
+          messageId: 'joinerOption',
+          at: key,
+          service: service.name,
+          data: {
+            service: service.name,
+            option: option.key,
+            owner,
+            mode: text,
+            where: where(mode.span, key.span),
+            refusal: option.refusal,
+            fix: option.fix.replace('{{owner}}', owner),
+          },
+          related: [{ message: 'the namespace is joined here', at: mode }],
+        });
+      }
+    }
+
+    for (const members of cycles.values()) {
+      // blame the network_mode written last; the other members' network_mode go in related
+      const modes = members.map((m) => ({ name: m, mode: graph.services.get(m)!.networkMode! }));
+      modes.sort((a, b) => compare(a.mode.span, b.mode.span));
+      const last = modes[modes.length - 1];
+      const start = members.indexOf(last.name);
+      const order = [...members.slice(start + 1), ...members.slice(0, start + 1)];
+      context.report({
+        messageId: 'cycle',
+        at: last.mode,
+        service: last.name,
+        data: {
+          mode: modeText(last.mode.value),
+          cycle: [last.name, ...order].join(' -> '),
+          members: [...members].sort().map((m) => `"${m}"`).join(', '),
+        },
+        related: modes.slice(0, -1).map((m) => ({ message: `"${m.name}" joins "${next(members, m.name)}" here`, at: m.mode })),
+      });
+    }
+  },
+});
+
+/** The members of the cycle a `service:` chain ends in, in joining order, or undefined when `service` only leads into it. */
+function cycleOf(joined: (service: string) => string | undefined, service: string, chain: readonly string[]): string[] | undefined {
+  const path = [service, ...chain];
+  const closing = joined(path[path.length - 1]);
+  if (closing === undefined) return undefined;
+  const at = path.indexOf(closing);
+  return at < 0 ? undefined : path.slice(at);
+}
+
+function next(members: readonly string[], name: string): string {
+  return members[(members.indexOf(name) + 1) % members.length];
+}
+
+/** Whether the model saw a real value for an option (a list with items, a scalar), not only its key. */
+function typed(service: Service, key: string): boolean {
+  switch (key) {
+    case 'ports':
+      return service.ports.length > 0;
+    case 'expose':
+      return service.expose.length > 0;
+    case 'hostname':
+      return service.hostname !== undefined && service.hostname.value !== '';
+    case 'dns':
+      return service.dns.length > 0;
+    case 'extra_hosts':
+      return service.extraHosts.length > 0;
+    case 'links':
+      return service.links.length > 0;
+    default:
+      return true;
+  }
+}
+
+function modeText(mode: NetworkMode): string {
+  return mode.kind === 'service' || mode.kind === 'container' ? `${mode.kind}:${mode.target}` : mode.kind === 'network' ? mode.target! : mode.kind;
+}
+
+function compare(a: Span, b: Span): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
+
+/** "line N", or "file line N" when the other place is in another file. */
+function where(other: Span, from: Span): string {
+  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
+}

@@ -1,0 +1,134 @@
+import { defineRule } from '../lib/engine/rule';
+import { cidrBounds, parseCidr } from '../lib/model/address';
+import type { Cidr, Family, Located } from '../lib/model/types';
+import { compareSpans, type Span } from '../lib/source/span';
+
+export interface Options {
+  /** CIDRs no network of the project may overlap (Docker's default bridge, a VPN, the office LAN) */
+  avoid: string[];
+}
+
+/** Docker's default bridge (docker0) unless the daemon's `bip` moves it. */
+const DEFAULT_BRIDGE = '172.17.0.0/16';
+
+interface Range {
+  family: Family;
+  first: bigint;
+  last: bigint;
+  /** the network that declares it; undefined for a range from the option */
+  network?: string;
+  /** the network's Docker name: two keys with one `name:` are one network */
+  dockerName?: string;
+  driver?: string;
+  subnet: Located<Cidr> | { value: Cidr; span?: undefined; origin?: undefined };
+}
+
+export default defineRule<Options>({
+  id: 'no-overlapping-subnets',
+  category: 'correctness',
+  severity: 'error',
+  description: 'Disallow IPAM subnets that overlap across networks or overlap ranges to avoid',
+  messages: {
+    overlap:
+      'subnet "{{subnet}}" of network "{{network}}" overlaps "{{other}}" of network "{{otherNetwork}}" ({{where}}); ' +
+      'the engine refuses the second pool ("Pool overlaps with other one on this address space") and containers attached to both get ambiguous routes. choose disjoint ranges',
+    avoid:
+      'subnet "{{subnet}}" of network "{{network}}" overlaps "{{avoid}}", {{reason}}; the engine refuses a pool that overlaps one it already uses, ' +
+      'and containers on this network cannot reach addresses in "{{avoid}}". choose a range outside it',
+  },
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        avoid: {
+          description: 'CIDRs that no network subnet may overlap, e.g. the default bridge, a VPN or the office LAN',
+          type: 'array',
+          items: { type: 'string', pattern: '^[0-9A-Fa-f:.]+/[0-9]{1,3}$' },
+          uniqueItems: true,
+        },
+      },
+      additionalProperties: false,
+    },
+    defaults: { avoid: [DEFAULT_BRIDGE] },
+  },
+  check(graph, context) {
+    const ranges: Range[] = [];
+    for (const network of graph.networks.values()) {
+      if (!network.declared || network.external?.value === true) continue;
+      for (const config of network.ipam) {
+        const subnet = config.subnet;
+        const bounds = subnet && !subnet.unknown ? cidrBounds(subnet.value) : undefined;
+        if (bounds) ranges.push({ family: subnet!.value.family!, ...bounds, network: network.name, dockerName: network.dockerName, driver: network.driver, subnet: subnet! });
+      }
+    }
+    if (ranges.length === 0) return;
+    for (const text of context.options.avoid) {
+      const cidr = parseCidr(text);
+      const bounds = cidrBounds(cidr);
+      if (bounds) ranges.push({ family: cidr.family!, ...bounds, subnet: { value: cidr } });
+    }
+
+    // Sorted sweep: CIDRs either nest or are disjoint, so after sorting by start (widest first) the ranges
+    // still open at a range's start are exactly the ones containing it: a stack, popped once its end is passed.
+    ranges.sort((a, b) => (a.family !== b.family ? (a.family < b.family ? -1 : 1) : a.first !== b.first ? (a.first < b.first ? -1 : 1) : a.last > b.last ? -1 : a.last < b.last ? 1 : 0));
+    const open: Range[] = [];
+    for (const range of ranges) {
+      while (open.length && (open[open.length - 1].family !== range.family || open[open.length - 1].last < range.first)) open.pop();
+      // the innermost range of each other network (and each range to avoid) that contains this one
+      const seen = new Set<string>();
+      for (let i = open.length - 1; i >= 0; i--) {
+        const outer = open[i];
+        const key = outer.dockerName ?? `avoid:${outer.subnet.value.text}`;
+        if (outer.dockerName !== undefined && outer.dockerName === range.dockerName) continue;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        pair(outer, range);
+      }
+      open.push(range);
+    }
+
+    function pair(a: Range, b: Range): void {
+      if (a.network === undefined && b.network === undefined) return;
+      if (a.network === undefined || b.network === undefined) {
+        const [avoid, net] = a.network === undefined ? [a, b] : [b, a];
+        const text = avoid.subnet.value.text;
+        const bridge = sameCidr(text, DEFAULT_BRIDGE);
+        // docker0 lives in the engine's local address space and the host's routes; an overlay's subnet lives in neither
+        if (bridge && net.driver === 'overlay') return;
+        context.report({
+          messageId: 'avoid',
+          at: net.subnet as Located<Cidr>,
+          network: net.network,
+          data: { subnet: net.subnet.value.text, network: net.network!, avoid: text, reason: bridge ? "Docker's default bridge (docker0)" : 'which the rule option "avoid" lists' },
+        });
+        return;
+      }
+      // the later of the two is the offending one; the earlier goes in related
+      const [first, later] = compareSpans(a.subnet.span!, b.subnet.span!) <= 0 ? [a, b] : [b, a];
+      const firstAt = { span: first.subnet.span! };
+      context.report({
+        messageId: 'overlap',
+        at: later.subnet as Located<Cidr>,
+        network: later.network,
+        related: [{ message: `subnet "${first.subnet.value.text}" of network "${first.network}"`, at: firstAt }],
+        data: {
+          subnet: later.subnet.value.text,
+          network: later.network!,
+          other: first.subnet.value.text,
+          otherNetwork: first.network!,
+          where: where(later.subnet.span!, firstAt.span),
+        },
+      });
+    }
+  },
+});
+
+function sameCidr(a: string, b: string): boolean {
+  const x = cidrBounds(parseCidr(a));
+  const y = cidrBounds(parseCidr(b));
+  return !!x && !!y && x.first === y.first && x.last === y.last;
+}
+
+function where(from: Span, to: Span): string {
+  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
+}

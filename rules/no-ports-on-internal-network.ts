@@ -1,0 +1,54 @@
+import { defineRule } from '../lib/engine/rule';
+import type { Located, PortBinding, PortRange } from '../lib/model/types';
+import type { Span } from '../lib/source/span';
+
+export default defineRule({
+  id: 'no-ports-on-internal-network',
+  category: 'correctness',
+  severity: 'warning',
+  description: 'Disallow publishing ports from a service attached only to internal networks',
+  // Swarm publishes through its ingress network, which is never internal, so there the ports do work
+  modes: ['compose'],
+  messages: {
+    unreachable:
+      'service "{{service}}" publishes {{ports}} but is attached only to {{networks}}; Docker sets up no port forwarding for a container ' +
+      'whose every network is internal, so nothing answers on the host. attach the service to a non-internal network as well, or remove "ports"',
+  },
+  check(graph, context) {
+    for (const service of graph.services.values()) {
+      if (!graph.onlyInternal(service.name)) continue;
+      const bindings = graph.hostBindings(service.name);
+      const key = service.node.entries.get('ports');
+      if (bindings.length === 0 || !key) continue;
+      const internal = [...new Set(graph.attachments(service.name).map((a) => a.network))]
+        .sort()
+        .map((name) => ({ name, flag: graph.networks.get(name)!.internal! }));
+      const networks = internal.map((n) => `"${n.name}" (${where(n.flag.span, key.keySpan)})`).join(', ');
+      context.report({
+        messageId: 'unreachable',
+        at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
+        service: service.name,
+        ...(internal.length === 1 ? { network: internal[0].name } : {}),
+        data: { service: service.name, ports: listPorts(bindings), networks: `${internal.length === 1 ? 'internal network' : 'internal networks'} ${networks}` },
+        related: internal.map((n) => ({ message: `network "${n.name}" is made internal here`, at: n.flag as Located<boolean> })),
+      });
+    }
+  },
+});
+
+function listPorts(ports: PortBinding[]): string {
+  const range = (r: PortRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
+  const texts = ports.map((p) => {
+    if (p.text !== undefined) return `"${p.text}"`;
+    const ip = p.hostIp?.value.text;
+    const host = ip === undefined ? '' : ip.includes(':') ? `[${ip}]:` : `${ip}:`;
+    const published = p.published ? `${range(p.published.value)}:` : '';
+    return `"${host}${published}${range(p.target.value)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}"`;
+  });
+  return `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`;
+}
+
+/** "line N", or "file line N" when the other place is in another file. */
+function where(other: Span, from: Span): string {
+  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
+}

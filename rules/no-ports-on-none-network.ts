@@ -1,0 +1,67 @@
+import { defineRule } from '../lib/engine/rule';
+import type { ExposedPort, PortBinding, PortRange } from '../lib/model/types';
+import type { Span } from '../lib/source/span';
+
+export default defineRule({
+  id: 'no-ports-on-none-network',
+  category: 'correctness',
+  severity: 'warning',
+  description: 'Disallow publishing or exposing ports from a service without a network (network_mode none)',
+  // `docker stack deploy` ignores `network_mode`, so there the service gets a network as usual
+  modes: ['compose'],
+  messages: {
+    ports:
+      'service "{{service}}" publishes {{ports}} but uses network_mode "none" ({{where}}); the container has only a loopback interface, ' +
+      'so nothing can ever reach {{them}}. {{fix}}, or attach the service to a network',
+    expose:
+      'service "{{service}}" exposes {{ports}} but uses network_mode "none" ({{where}}); the container has only a loopback interface, ' +
+      'so no other container can ever reach {{them}}. {{fix}}, or attach the service to a network',
+  },
+  check(graph, context) {
+    for (const service of graph.services.values()) {
+      const ns = graph.namespace(service.name);
+      // `service:X` joiners may not declare ports or expose at all; the engine rejects them (another rule's concern)
+      if (ns.kind !== 'none' || ns.chain.length > 0 || !service.networkMode) continue;
+      const mode = service.networkMode;
+      const lists: ['ports' | 'expose', string[]][] = [
+        ['ports', service.ports.filter((p) => !p.unknown && !p.invalid).map(portText)],
+        ['expose', service.expose.filter((p) => !p.unknown && !p.invalid).map(exposeText)],
+      ];
+      for (const [name, texts] of lists) {
+        const key = service.node.entries.get(name);
+        if (texts.length === 0 || !key) continue;
+        context.report({
+          messageId: name,
+          at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
+          service: service.name,
+          data: { service: service.name, ports: `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`, where: where(mode.span, key.keySpan), fix: fix(graph.model.files, mode.span, key.keySpan, name), them: texts.length === 1 ? 'it' : 'them' },
+          related: [{ message: 'the service is left without a network here', at: mode }],
+        });
+      }
+    }
+  },
+});
+
+const range = (r: PortRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
+
+function portText(p: PortBinding): string {
+  if (p.text !== undefined) return `"${p.text}"`;
+  const ip = p.hostIp?.value.text;
+  const host = ip === undefined ? '' : ip.includes(':') ? `[${ip}]:` : `${ip}:`;
+  const published = p.published ? `${range(p.published.value)}:` : '';
+  return `"${host}${published}${range(p.target.value)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}"`;
+}
+
+function exposeText(p: ExposedPort): string {
+  return `"${range(p.ports)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}"`;
+}
+
+/** Remove the key; when a later file chose the network mode, the key must be reset there instead. */
+function fix(files: readonly string[], mode: Span, key: Span, name: string): string {
+  return files.indexOf(mode.file) > files.indexOf(key.file) ? `reset them in "${mode.file}" with "${name}: !reset []"` : `remove "${name}"`;
+}
+
+/** "line N", or "file line N" when the other place is in another file. */
+function where(other: Span, from: Span): string {
+  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
+}

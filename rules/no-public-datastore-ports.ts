@@ -1,0 +1,128 @@
+import { defineRule, type Place } from '../lib/engine/rule';
+import type { Address, PortBinding } from '../lib/model/types';
+
+export interface KnownPort {
+  port: number;
+  name: string;
+}
+
+export interface Options {
+  /** a port number, or a port with the name messages give it */
+  ports: (number | KnownPort)[];
+}
+
+export const DEFAULT_PORTS: KnownPort[] = [
+  { port: 2181, name: 'ZooKeeper' },
+  { port: 2375, name: 'Docker API' },
+  { port: 2376, name: 'Docker API (TLS)' },
+  { port: 2379, name: 'etcd client' },
+  { port: 2380, name: 'etcd peer' },
+  { port: 3306, name: 'MySQL/MariaDB' },
+  { port: 5432, name: 'PostgreSQL' },
+  { port: 5672, name: 'RabbitMQ' },
+  { port: 6379, name: 'Redis' },
+  { port: 8500, name: 'Consul' },
+  { port: 9092, name: 'Kafka' },
+  { port: 9200, name: 'Elasticsearch/OpenSearch' },
+  { port: 9300, name: 'Elasticsearch/OpenSearch transport' },
+  { port: 11211, name: 'Memcached' },
+  { port: 15672, name: 'RabbitMQ management' },
+  { port: 27017, name: 'MongoDB' },
+];
+
+export default defineRule<Options>({
+  id: 'no-public-datastore-ports',
+  category: 'security',
+  severity: 'warning',
+  description: 'Disallow publishing a datastore, cache, broker or admin port on all host interfaces',
+  messages: {
+    compose:
+      'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' +
+      'bind it to 127.0.0.1 ({{fix}}) or remove the mapping if only other containers use it',
+    stack:
+      'service "{{service}}" publishes {{what}} {{where}}{{ignored}}; anyone who can reach a node can connect to it. ' +
+      'remove the mapping and reach it over an overlay network',
+  },
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        ports: {
+          description: 'The container ports to watch, as numbers or { port, name } (the name is used in messages); replaces the default list',
+          type: 'array',
+          items: {
+            oneOf: [
+              { type: 'integer', minimum: 1, maximum: 65535 },
+              {
+                type: 'object',
+                properties: { port: { type: 'integer', minimum: 1, maximum: 65535 }, name: { type: 'string', minLength: 1 } },
+                required: ['port', 'name'],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+      },
+      additionalProperties: false,
+    },
+    defaults: { ports: DEFAULT_PORTS },
+  },
+  check(graph, context) {
+    const defaults = new Map(DEFAULT_PORTS.map((p) => [p.port, p.name]));
+    const known = new Map<number, string | undefined>();
+    for (const entry of context.options.ports) {
+      const { port, name } = typeof entry === 'number' ? { port: entry, name: defaults.get(entry) } : entry;
+      if (!known.has(port) || known.get(port) === undefined) known.set(port, name);
+    }
+    const watched = [...known.keys()].sort((a, b) => a - b);
+    const stack = graph.model.mode === 'stack';
+    for (const service of graph.services.values()) {
+      // published ports of a container only on internal networks are not reachable at all
+      if (graph.onlyInternal(service.name)) continue;
+      for (const binding of graph.hostBindings(service.name)) {
+        const { start, end } = binding.target.value;
+        // the container port says what listens there; the host port is only where it shows up
+        const hits = watched.filter((p) => p >= start && p <= end);
+        if (!hits.length) continue;
+        const suffix = binding.protocol === 'tcp' ? '' : `/${binding.protocol}`;
+        const what = list(hits.map((p) => (known.get(p) === undefined ? `port "${p}${suffix}"` : `the ${known.get(p)} port "${p}${suffix}"`)));
+        const published = binding.published?.value;
+        const hostPort = published === undefined ? undefined : published.start === published.end ? `${published.start}` : `${published.start}-${published.end}`;
+        if (stack) {
+          // docker stack deploy has no host_ip: ingress publishes on every node, host mode on every interface of the task's node
+          const where = binding.mode === 'host' ? 'on all interfaces of each node running it (mode "host")' : 'through the routing mesh on every node of the swarm';
+          const ip = binding.hostIp?.value;
+          const ignored = ip && !isWildcard(ip) ? ` (docker stack deploy ignores host_ip "${ip.text}")` : '';
+          context.report({ messageId: 'stack', at: blame(binding), service: service.name, data: { service: service.name, what, where, ignored } });
+          continue;
+        }
+        const ip = binding.hostIp?.value;
+        if (ip !== undefined && !isWildcard(ip)) continue;
+        const where = hostPort === undefined ? 'on an ephemeral host port' : `as host port "${hostPort}"`;
+        const fix = binding.text === undefined ? 'host_ip: "127.0.0.1"' : `"127.0.0.1:${hostPort ?? ''}:${containerPorts(binding)}"`;
+        context.report({ messageId: 'compose', at: blame(binding), service: service.name, data: { service: service.name, what, where, fix } });
+      }
+    }
+  },
+});
+
+/** `0.0.0.0` or `::`: every address of a family. */
+function isWildcard(address: Address): boolean {
+  return !!address.ip && address.ip.toByteArray().every((byte) => byte === 0);
+}
+
+function list(items: string[]): string {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function containerPorts(binding: PortBinding): string {
+  const { start, end } = binding.target.value;
+  const target = start === end ? `${start}` : `${start}-${end}`;
+  return binding.protocol === 'tcp' ? target : `${target}/${binding.protocol}`;
+}
+
+/** The list item for the short syntax; for the long one the wildcard `host_ip`, else `published`, else `target`. */
+function blame(binding: PortBinding): Place {
+  if (binding.text !== undefined) return binding;
+  return binding.hostIp ?? binding.published ?? binding.target;
+}

@@ -1,0 +1,85 @@
+// `npm run bench`: lints the whole shared corpus in one process and generated projects of 2,000
+// and 4,000 services with every rule on, and prints where the time goes. A script, not a test.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { defaultConfig } from '../lib/engine/config';
+import { lintProject } from '../lib/lint';
+import { buildGraph } from '../lib/model';
+import { runRules } from '../lib/engine/run';
+import { validateProject } from '../lib/schema/validate';
+import { loadProject } from '../lib/source/project';
+import { rules } from '../rules';
+import { CORPUS, corpusFiles } from '../test/helpers/corpus';
+
+const ms = (t: number) => `${t.toFixed(0)} ms`;
+
+function time<T>(fn: () => T): [T, number] {
+  const start = performance.now();
+  const value = fn();
+  return [value, performance.now() - start];
+}
+
+/** A project of `n` services on 20 networks, with aliases, ports, references and a shared anchor. */
+function generated(n: number): string {
+  const lines = ['x-common: &common', '  restart: unless-stopped', '  environment:', '    LOG_LEVEL: info', 'services:'];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      `  svc${i}:`,
+      '    <<: *common',
+      `    image: example/svc${i}:1.0`,
+      `    networks:`,
+      `      net${i % 20}:`,
+      `        aliases: [alias${i}]`,
+      `      net${(i + 1) % 20}: {}`,
+      `    ports: ["127.0.0.1:${10000 + i}:8080"]`,
+      `    expose: ["9000"]`,
+      `    environment:`,
+      `      UPSTREAM_URL: http://svc${(i + 1) % n}:8080/`,
+      `      CACHE_HOST: alias${(i + 7) % n}`,
+      `    depends_on: [svc${(i + 1) % n}]`,
+    );
+  }
+  lines.push('networks:');
+  for (let i = 0; i < 20; i++) lines.push(`  net${i}:`, '    ipam:', '      config:', `        - subnet: 10.${i}.0.0/16`);
+  return lines.join('\n') + '\n';
+}
+
+function benchGenerated(n: number): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlint-bench-'));
+  fs.writeFileSync(path.join(dir, 'compose.yaml'), generated(n));
+  const [project, load] = time(() => loadProject({ cwd: dir, env: {} }));
+  const [, schema] = time(() => validateProject(project.root));
+  const [graph, build] = time(() => buildGraph(project));
+  const [findings, check] = time(() => runRules(graph, rules));
+  const [, total] = time(() => lintProject({ cwd: dir, env: {}, config: defaultConfig() }));
+  console.log(
+    `${String(n).padStart(5)} services: lint ${ms(total)} (load ${ms(load)}, schema ${ms(schema)}, graph ${ms(build)}, ${rules.length} rules ${ms(check)}); ${findings.length} findings`,
+  );
+}
+
+const bin = path.join(__dirname, '..', 'dist', 'lib', 'cli', 'bin.js');
+if (fs.existsSync(bin)) {
+  const [, startup] = time(() => execFileSync(process.execPath, [bin, '--version']));
+  console.log(`start-up (node dist/lib/cli/bin.js --version): ${ms(startup)}`);
+}
+
+const files = corpusFiles();
+lintProject({ files: [files[0]], cwd: path.dirname(files[0]), env: {} }); // warm up: compile the schema once
+const [count, corpus] = time(() => {
+  let findings = 0;
+  for (const file of files) {
+    try {
+      findings += lintProject({ files: [file], cwd: path.dirname(file), env: {} }).findings.length;
+    } catch {
+      // input errors (an include that points outside the corpus) count as linted
+    }
+  }
+  return findings;
+});
+console.log(`corpus: ${files.length} files from ${path.relative(process.cwd(), CORPUS)} in ${ms(corpus)} (${(corpus / files.length).toFixed(1)} ms a file), ${count} findings`);
+benchGenerated(500);
+benchGenerated(2000);
+benchGenerated(4000);

@@ -31,6 +31,9 @@ export default defineRule({
     cycle:
       'network_mode "{{mode}}" closes a cycle of services joining each other\'s network namespace ({{cycle}}); no service in it owns a network, ' +
       'so Compose refuses the project ("cycle found"). let one of {{members}} keep its own network and join the others to it',
+    selfJoin:
+      'service "{{service}}" joins its own network namespace (network_mode "{{mode}}"); ' +
+      'Compose refuses the project ("cycle found"). remove "network_mode", or name the service whose namespace it should share',
     joinerOption:
       'service "{{service}}" sets "{{option}}" but joins the network namespace of "{{owner}}" (network_mode "{{mode}}", {{where}}); ' +
       'the engine refuses to create the container ("conflicting options: {{refusal}}"). {{fix}}',
@@ -100,6 +103,11 @@ export default defineRule({
     }
 
     for (const members of cycles.values()) {
+      if (members.length === 1) {
+        const mode = graph.services.get(members[0])!.networkMode!;
+        context.report({ messageId: 'selfJoin', at: mode, service: members[0], data: { service: members[0], mode: modeText(mode.value) } });
+        continue;
+      }
       // blame the network_mode written last; the other members' network_mode go in related
       const modes = members.map((m) => ({ name: m, mode: graph.services.get(m)!.networkMode! }));
       modes.sort((a, b) => compare(a.mode.span, b.mode.span));

@@ -38,7 +38,7 @@ function generated(n: number): string {
       `    expose: ["9000"]`,
       `    environment:`,
       `      UPSTREAM_URL: http://svc${(i + 1) % n}:8080/`,
-      `      CACHE_HOST: alias${(i + 7) % n}`,
+      `      CACHE_HOST: alias${(i + 1) % n}`,
       `    depends_on: [svc${(i + 1) % n}]`,
     );
   }

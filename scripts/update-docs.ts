@@ -24,7 +24,12 @@ for (const rule of rules) {
 }
 
 const readmePath = path.join(ROOT, 'README.md');
-const readme = fs.readFileSync(readmePath, 'utf8');
+const readme = inlineSections(fs.readFileSync(readmePath, 'utf8'));
 const table = ['| rule | severity | category | description |', '|---|---|---|---|', ...rules.map((r) => `| [\`${r.id}\`](rules/${r.id}.md) | ${r.severity} | ${r.category} | ${r.description} |`)].join('\n');
 fs.writeFileSync(readmePath, readme.replace(/<!-- rules:start -->[\s\S]*<!-- rules:end -->/, `<!-- rules:start -->\n${table}\n<!-- rules:end -->`));
 fs.writeFileSync(path.join(ROOT, 'schemas', 'config.schema.json'), JSON.stringify(buildConfigSchema(rules), null, 2) + '\n');
+
+/** README sections kept in docs/*.md (where tests run them) are copied in between include markers. */
+export function inlineSections(readme: string): string {
+  return readme.replace(/<!-- include:(\S+) -->\n[\s\S]*?<!-- \/include -->/g, (_, file: string) => `<!-- include:${file} -->\n${fs.readFileSync(path.join(ROOT, file), 'utf8').trimEnd()}\n<!-- /include -->`);
+}

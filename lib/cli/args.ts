@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../source/diagnostic';
 
@@ -35,7 +36,10 @@ export interface CliOptions {
   mode: 'compose' | 'stack' | 'auto';
   config?: string;
   rules: string[];
+  /** the first --format's name (default stylish), for commands that write one report */
   format: string;
+  /** lint: every --format NAME or NAME=FILE, in order; a plain NAME writes to --output or stdout */
+  formats: FormatTarget[];
   output?: string;
   maxWarnings: number;
   quiet: boolean;
@@ -43,6 +47,12 @@ export interface CliOptions {
   debug: boolean;
   version: boolean;
   help: boolean;
+}
+
+/** One report of a lint run: a format, and the file it goes to (stdout when there is none). */
+export interface FormatTarget {
+  name: string;
+  output?: string;
 }
 
 /** Parses argv (without node and script); throws InputError for usage mistakes. */
@@ -64,7 +74,7 @@ export function parseCli(argv: string[]): CliOptions {
   }
   if (values.file?.length && positionals.length) throw new InputError('give either -f files (one project) or paths (one project each), not both');
   const formats = values.format ?? [];
-  if (formats.length > 1) throw new InputError('--format may be given once');
+  if (formats.length > 1 && command !== 'lint') throw new InputError(`--format may be given once for "${command}"`);
   return {
     command,
     paths: positionals,
@@ -77,6 +87,7 @@ export function parseCli(argv: string[]): CliOptions {
     config: values.config,
     rules: values.rule ?? [],
     format: formats[0] ?? 'stylish',
+    formats: command === 'lint' ? formatTargets(formats, values.output) : [{ name: formats[0] ?? 'stylish', output: values.output }],
     output: values.output,
     maxWarnings,
     quiet: values.quiet ?? false,
@@ -87,12 +98,43 @@ export function parseCli(argv: string[]): CliOptions {
   };
 }
 
+/**
+ * `--format NAME=FILE` writes that report to FILE; a plain `--format NAME` (default: stylish) writes to
+ * --output or stdout, and only one may. No two reports share a file, and --output needs a plain format.
+ */
+function formatTargets(specs: string[], output: string | undefined): FormatTarget[] {
+  const targets = (specs.length ? specs : ['stylish']).map((spec) => {
+    const eq = spec.indexOf('=');
+    if (eq === -1) return { name: spec, output, plain: true };
+    const name = spec.slice(0, eq);
+    const file = spec.slice(eq + 1);
+    if (!name || !file) throw new InputError(`--format needs NAME or NAME=FILE, not "${spec}"`);
+    return { name, output: file, plain: false };
+  });
+  const plain = targets.filter((t) => t.plain).map((t) => t.name);
+  if (plain.length > 1) {
+    const names = plain.map((n) => `"${n}"`);
+    throw new InputError(`only one --format may write to ${output === undefined ? 'stdout' : `--output "${output}"`}, not ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}; give the others a file with --format NAME=FILE`);
+  }
+  if (output !== undefined && plain.length === 0) throw new InputError(`--output "${output}" has no format to write: every --format names its own file`);
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (t.output === undefined) continue;
+    const key = path.normalize(t.output);
+    if (seen.has(key)) throw new InputError(`two formats would write to "${t.output}"; give each its own file`);
+    seen.add(key);
+  }
+  return targets.map(({ name, output: file }) => (file === undefined ? { name } : { name, output: file }));
+}
+
 export const HELP = `compose-netlint: lint the networks of Docker Compose and Swarm stack files
 
 Usage:
   compose-netlint [lint] [options] [PATH...]   lint each PATH (a Compose file or a directory) as its own project;
                                                with no PATH, the project in the current directory
   compose-netlint rules [--format json]        list every rule with its severity, category and description
+  compose-netlint graph [options] [PATH]       draw the network graph (--format mermaid|dot|json); see graph --help
+  compose-netlint probe [options] [PATH]       check the findings on a network twin on a Docker engine; see probe --help
 Project options (as docker compose):
   -f, --file FILE            Compose file; repeat to merge files in order (one project)
   -p, --project-name NAME    project name
@@ -105,8 +147,10 @@ Rules:
                              package.json#compose-netlint, searched upward from the project)
       --rule ID=LEVEL        set a rule to off, info, warning or error; repeatable
 Output:
-      --format FORMAT        stylish (default) or json
-      --output FILE          write the report to FILE instead of stdout
+      --format FORMAT[=FILE] stylish (default), compact, json, sarif, junit, github or codeclimate;
+                             repeatable: FORMAT=FILE writes that report to FILE, a plain FORMAT
+                             to --output or stdout (one plain FORMAT at most)
+      --output FILE          write the plain FORMAT's report to FILE instead of stdout
       --max-warnings N       exit 1 when there are more than N warnings
   -q, --quiet                report errors only
       --no-color             no colours (also NO_COLOR=1)

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { main } from './main';
+import { run } from './main';
 
-process.exitCode = main(process.argv.slice(2), {
+void run(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
   isTty: Boolean(process.stdout.isTTY),
+}).then((code) => {
+  process.exitCode = code;
 });

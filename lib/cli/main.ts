@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { docsUrl } from '../engine/rule';
 import { lintProject, type ProjectResult } from '../lint';
@@ -6,6 +7,7 @@ import { formatters } from '../report';
 import { InputError } from '../source/diagnostic';
 import { packageVersion } from '../util/package';
 import { parseRuleOverrides } from '../engine/config';
+import { runGraphCommand } from '../graph/command';
 import { rules } from '../../rules';
 import { HELP, parseCli, type CliOptions } from './args';
 
@@ -17,7 +19,15 @@ export interface Io {
   isTty: boolean;
 }
 
-/** Runs the CLI and returns its exit code; never throws. */
+/** The whole CLI: `graph` and `probe` parse their own options; everything else is `main`. Never rejects. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'graph') return runGraphCommand(argv.slice(1), io);
+  // loaded on demand: only the probe talks to Docker, and lint should not pay for dockerode at start-up
+  if (argv[0] === 'probe') return (require('../probe') as typeof import('../probe')).runProbeCommand(argv.slice(1), io);
+  return main(argv, io);
+}
+
+/** Runs `lint` or `rules` and returns the exit code; never throws. */
 export function main(argv: string[], io: Io): number {
   let debug = argv.includes('--debug');
   try {
@@ -39,8 +49,14 @@ export function main(argv: string[], io: Io): number {
 }
 
 function lint(options: CliOptions, io: Io): number {
-  const formatter = formatters[options.format];
-  if (!formatter) throw new InputError(`unknown format "${options.format}"; use ${Object.keys(formatters).sort().join(' or ')}`);
+  const reports = options.formats.map((target) => {
+    const formatter = Object.hasOwn(formatters, target.name) ? formatters[target.name] : undefined;
+    if (!formatter) {
+      const names = Object.keys(formatters).sort();
+      throw new InputError(`unknown format "${target.name}"; use ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`);
+    }
+    return { ...target, formatter };
+  });
   const ruleLevels = parseRuleOverrides(options.rules, rules);
   const targets = options.paths.length ? options.paths.map((p) => ({ target: p })) : [{ files: options.files }];
   const results: ProjectResult[] = targets.map((t) =>
@@ -57,30 +73,27 @@ function lint(options: CliOptions, io: Io): number {
       ruleLevels,
     }),
   );
-  let findings: Finding[] = results.flatMap((r) => r.findings).filter((f) => !f.suppressed);
+  // suppressed findings stay in: SARIF reports them as suppressed, the other formats leave them out
+  let findings: Finding[] = results.flatMap((r) => r.findings);
   if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
   // each project fails at its own configuration's threshold (failOn, default error)
   const failing = results.flatMap((r) => r.findings.filter((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[r.config.failOn])).length;
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  const errors = findings.filter((f) => !f.suppressed && f.severity === 'error').length;
+  const warnings = findings.filter((f) => !f.suppressed && f.severity === 'warning').length;
   const exitCode = failing > 0 || (options.maxWarnings >= 0 && warnings > options.maxWarnings) ? 1 : 0;
   const sources = new Map(results.flatMap((r) => [...r.project.sources]));
-  const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !options.output);
-  const report = formatter({
-    findings,
-    sources,
-    projects: results.map((r) => ({ name: r.project.name, mode: r.project.mode, files: r.project.files })),
-    color,
-    toolVersion: packageVersion(),
-    exitCode,
-  });
-  if (options.output) {
-    try {
-      fs.writeFileSync(options.output, report);
-    } catch (error) {
-      throw new InputError(`cannot write ${options.output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
-    }
-  } else io.stdout(report);
+  const projects = results.map((r) => ({ name: r.project.name, mode: r.project.mode, files: r.project.files }));
+  for (const { formatter, output } of reports) {
+    const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !output);
+    const report = formatter({ findings, sources, projects, color, toolVersion: packageVersion(), exitCode });
+    if (output) {
+      try {
+        fs.writeFileSync(path.resolve(io.cwd, output), report);
+      } catch (error) {
+        throw new InputError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
+      }
+    } else io.stdout(report);
+  }
   if (options.maxWarnings >= 0 && warnings > options.maxWarnings && errors === 0) {
     io.stderr(`compose-netlint: ${warnings} warnings exceed --max-warnings ${options.maxWarnings}\n`);
   }

@@ -6,7 +6,7 @@ import type { Diagnostic, Severity } from '../source/diagnostic';
 import { InputError } from '../source/diagnostic';
 import { readText } from '../source/read';
 import type { Span } from '../source/span';
-import { at, entry, isMap, toPlain, type Node } from '../source/tree';
+import { at, entry, isMap, mapNode, toPlain, type Node } from '../source/tree';
 import { parseYaml } from '../source/yaml';
 import { didYouMean } from '../util/suggest';
 import { buildConfigSchema } from './config-schema';
@@ -56,7 +56,22 @@ export function loadConfig(file: string, cwd: string, rules: readonly Rule[]): C
   let root: Node | undefined = parsed.documents[0];
   if (path.basename(file) === 'package.json') root = entry(root, 'compose-netlint')?.value;
   if (!root) return config;
-  const fileStart: Span = { file: shown, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  return applyConfig(config, root, path.dirname(file), cwd, rules, { file: shown, line: 1, column: 1, endLine: 1, endColumn: 1 });
+}
+
+/**
+ * A configuration given as a value (the library API's `config`): the same keys and checks as a file, with
+ * `ignore` patterns relative to `baseDir`. Throws InputError (code ECONFIG) naming the first mistake.
+ */
+export function configFromObject(value: unknown, baseDir: string, cwd: string, rules: readonly Rule[]): Config {
+  const span: Span = { file: '<config>', line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const config = applyConfig(defaultConfig(), plainTree(value, span), baseDir, cwd, rules, span);
+  if (config.diagnostics.length) throw new InputError(`invalid configuration: ${config.diagnostics[0].message}`, 'ECONFIG');
+  return config;
+}
+
+/** Validates a configuration tree and fills in `config`; problems become `config-error` diagnostics at their position. */
+function applyConfig(config: Config, root: Node, base: string, cwd: string, rules: readonly Rule[], fileStart: Span): Config {
   const errors = validateConfig(root, rules, fileStart);
   config.diagnostics.push(...errors);
   if (errors.length) return config;
@@ -73,11 +88,20 @@ export function loadConfig(file: string, cwd: string, rules: readonly Rule[]): C
   }
   if (plain.failOn) config.failOn = plain.failOn;
   if (plain.ignore?.length) {
-    const base = path.dirname(file);
     const match = picomatch(plain.ignore, { dot: true });
     config.ignored = (displayed) => match(path.relative(base, path.resolve(cwd, displayed)).split(path.sep).join('/'));
   }
   return config;
+}
+
+/** A plain value as a located tree where every node has `span`, so a value is validated as a file is. */
+function plainTree(value: unknown, span: Span): Node {
+  if (Array.isArray(value)) return { kind: 'seq', span, items: value.map((v) => plainTree(v, span)) };
+  if (value !== null && typeof value === 'object') {
+    return mapNode(span, Object.entries(value).map(([key, v]) => ({ key, keySpan: span, value: plainTree(v, span) })));
+  }
+  const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+  return { kind: 'scalar', span, value: scalar };
 }
 
 let validator: ReturnType<Ajv2020['compile']> | undefined;

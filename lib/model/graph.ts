@@ -181,8 +181,9 @@ export class NetworkGraph {
     return this.namespaces.get(service) ?? { owner: service, chain: [] };
   }
 
-  /** The service whose namespace `service` joins directly: `service:X`, or `container:X` where X is a project service's `container_name`. */
+  /** The service whose namespace `service` joins directly: `service:X`, or `container:X` where X is a project service's `container_name` (none in a stack). */
   joinedService(service: string): string | undefined {
+    if (this.model.mode === 'stack') return undefined;
     const mode = this.model.services.get(service)?.networkMode?.value;
     if (mode?.kind === 'service') return mode.target;
     if (mode?.kind === 'container') return this.containerNames.get(mode.target!);

@@ -35,7 +35,7 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
       removed.errors.push(`services: ${errorLine(error)}`);
     }
   }
-  // a service's task containers go away with it, asynchronously: wait for them (bounded)
+  // containers can still appear while Swarm winds a service down: list again until none is left (bounded)
   const listContainers = (): Promise<Docker.ContainerInfo[]> => withTimeout(docker.listContainers({ all: true, filters }), 15_000, 'listing containers timed out');
   for (let i = 0; i < 40; i++) {
     let containers: Docker.ContainerInfo[];
@@ -45,8 +45,8 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
       removed.errors.push(`containers: ${errorLine(error)}`);
       break;
     }
-    // task containers leave with their service; the last round removes any that stayed
-    const own = i === 39 ? containers : containers.filter((c) => !c.Labels['com.docker.swarm.task.id']);
+    // task containers would leave with their service, slowly: their service is gone, so remove them too
+    const own = containers;
     // joiners first: a container whose namespace others share goes last
     own.sort((a, b) => Number(b.HostConfig?.NetworkMode?.startsWith('container:') ?? false) - Number(a.HostConfig?.NetworkMode?.startsWith('container:') ?? false));
     for (const c of own) {
@@ -57,7 +57,7 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
         if (!/No such container|is already in progress/.test(errorLine(error))) removed.errors.push(`container ${c.Names[0] ?? c.Id}: ${errorLine(error)}`);
       }
     }
-    if (containers.length === own.length) break;
+    if (!containers.length) break;
     await sleep(250);
   }
   try {
@@ -85,7 +85,19 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
   } catch (error) {
     removed.errors.push(`networks: ${errorLine(error)}`);
   }
+  // Swarm removes overlay networks asynchronously: wait (bounded) until the engine lists none of them
+  for (let i = 0; i < 40; i++) {
+    try {
+      const left = (await withTimeout(docker.listNetworks({ filters }), 15_000, 'listing networks timed out')) as { Id: string; Name: string }[];
+      if (!left.length) break;
+      if (i === 39) removed.errors.push(`networks still listed: ${left.map((n) => n.Name).join(', ')}`);
+    } catch {
+      break;
+    }
+    await sleep(250);
+  }
   if (engine.local) removed.veths = await removeVeths(await labelledVeths(run));
+  removed.containers = [...new Set(removed.containers)];
   return removed;
 }
 

@@ -19,6 +19,8 @@ export interface ExecuteContext {
   tries: number;
   signal?: AbortSignal;
   progress: (text: string) => void;
+  /** cases a failed control makes unprobeable: they show as probe failures with this detail */
+  broken?: Map<number, string>;
 }
 
 /** A case made concrete: the container that runs it and the argv tuple it gets. */
@@ -41,7 +43,7 @@ export function twinAddresses(twin: Twin): Set<string> {
 /** Which service owns an address of the twin. */
 function addressOwners(twin: Twin): Map<string, string> {
   const out = new Map<string, string>();
-  for (const c of twin.containers) for (const a of c.addresses.values()) out.set(a, c.service);
+  for (const c of twin.containers) if (!c.joins) for (const a of c.addresses.values()) out.set(a, c.service);
   for (const [service, s] of twin.swarmServices) for (const v of s.vips.values()) out.set(v, service);
   return out;
 }
@@ -170,9 +172,16 @@ export async function executeCases(ctx: ExecuteContext, cases: ProbeCase[]): Pro
       continue;
     }
     results.set(c.id, { case: c, tries: [], reproduce: reproduce(ctx, b) });
+    const broken = ctx.broken?.get(c.id);
+    if (broken) {
+      const r = results.get(c.id)!;
+      r.tries.push({ outcome: 'failed', reach: 'failed', detail: broken });
+      continue;
+    }
     runnable.push(b);
   }
-  ctx.progress(`running ${runnable.length} probes from ${new Set(runnable.map((b) => b.container?.name ?? 'host')).size} sources`);
+  const sources = new Set(runnable.map((b) => b.container?.name ?? 'host')).size;
+  ctx.progress(`running ${runnable.length} probe${runnable.length === 1 ? '' : 's'} from ${sources} source${sources === 1 ? '' : 's'}`);
   let pending = runnable;
   for (let attempt = 1; attempt <= ctx.tries && pending.length; attempt++) {
     checkAborted(ctx.signal);

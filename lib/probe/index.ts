@@ -13,7 +13,7 @@ import { planProbes } from './plan';
 import { waitReady } from './ready';
 import { formatJson, formatJunit, formatText } from './report';
 import { REQUIRED_TOOLS } from './scripts';
-import { buildStackTwin } from './stack';
+import { buildStackTwin, checkRoutingMesh } from './stack';
 import { buildComposeTwin, newTwin, type Twin } from './twin';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
 import { AbortedError, errorLine, newRunId } from './util';
@@ -63,7 +63,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
     return 2;
   }
   if (options.help) return io.stdout(PROBE_HELP), 0;
-  const say = (text: string): void => io.stderr(`probe: ${text}\n`);
+  const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${text}\n`);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -120,7 +120,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
     const first = result.findings.find((f) => f.severity === 'error');
     throw new TwinError(`cannot probe: the project does not load${first ? ` (${first.file}:${first.line}:${first.column}: ${first.message})` : ''}`);
   }
-  let findings = result.findings.filter((f) => !f.suppressed && !['yaml-syntax', 'compose-schema', 'config-error'].includes(f.ruleId));
+  let findings = result.findings.filter((f) => !f.suppressed);
   if (hooks.findings) findings = hooks.findings(findings, graph);
   const stack = graph.model.mode === 'stack';
 
@@ -131,7 +131,6 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
   const twin = newTwin(run, graph.model.name);
   let results: CaseResult[] = [];
   let verdicts: FindingVerdict[] = [];
-  let removedText = '';
   try {
     const tools = await imageTools(engine, options.image, imageId, run);
     const missing = REQUIRED_TOOLS.filter((t) => !tools.has(t));
@@ -162,19 +161,29 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
       say(`waiting for ${running.length} container${running.length === 1 ? '' : 's'} to be ready`);
       await waitReady(engine, twin, graph, tools, options.concurrency, signal);
     }
-    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say }, cases);
+    const broken = new Map<number, string>();
+    const ingress = cases.filter((c) => stack && !c.skip && c.target.via === 'host' && c.target.binding !== undefined && graph.services.get(c.target.service)?.ports[c.target.binding]?.mode === 'ingress');
+    if (ingress.length && running.length) {
+      const mesh = await checkRoutingMesh(engine, twin, graph, options.timeout);
+      if (mesh) {
+        twin.notes.push(mesh);
+        for (const c of ingress) broken.set(c.id, 'the routing mesh does not work on this engine');
+      }
+    }
+    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say, broken }, cases);
     verdicts = decide(findings, links, results, twin.events, twin);
   } finally {
     if (!options.keep || signal.aborted) {
       say(signal.aborted ? 'removing the twin after the interruption' : 'removing the twin');
       const removed = await removeLabelled(engine, run);
-      removedText = describeRemoved(removed);
+      say(`removed ${describeRemoved(removed)}`);
       for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
+    } else {
+      const how = `remove it with \`compose-netlint probe --cleanup\`, or only this run: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${run}); docker network rm $(docker network ls -q --filter label=${RUN_LABEL}=${run})`;
+      say(`kept the twin (--keep); ${how}`);
+      twin.notes.push(`the twin is kept (--keep). ${how}`);
     }
   }
-  if (options.keep) {
-    twin.notes.push(`the twin is kept (--keep). remove it with \`compose-netlint probe --cleanup\`, or only this run: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${run}); docker network rm $(docker network ls -q --filter label=${RUN_LABEL}=${run})`);
-  } else say(`removed ${removedText}`);
 
   const report = buildReport(options, engine, twin, results, verdicts, started, stack);
   hooks.report?.(report);

@@ -18,9 +18,14 @@ export async function waitReady(engine: Engine, twin: Twin, graph: NetworkGraph,
     checkAborted(signal);
     const specs = [`tcp:${c.controlPort}`];
     for (const l of c.listen) if (l.protocol === 'tcp' || tools.has('socat')) specs.push(`${l.protocol}:${l.port}`);
-    const ns = graph.namespace(c.service);
-    const userNetwork = ns.kind === undefined && graph.attachments(c.service).length > 0;
-    if (userNetwork && tools.has('nslookup') && probeableName(c.service)) specs.push(`dns:${c.service}`);
+    // the embedded DNS answers: ask for a name the graph says this container resolves (its namespace owner's)
+    const owner = graph.namespace(c.service).owner;
+    if (tools.has('nslookup') && probeableName(owner) && graph.resolves(c.service, owner).length > 0) specs.push(`dns:${owner}`);
+    // Swarm spreads service names by gossip: in a stack, also wait for the other services the graph says resolve
+    if (graph.model.mode === 'stack' && tools.has('nslookup')) {
+      const others = [...graph.services.keys()].filter((s) => s !== owner && probeableName(s) && !twin.excluded.has(s) && graph.resolves(c.service, s).length > 0);
+      for (const s of others.slice(0, 8)) specs.push(`dns:${s}`);
+    }
     try {
       const result = await execIn(engine.docker, c.id!, shArgv(READY, 'cnl-ready', [String(ATTEMPTS), ...specs]), 60_000, signal);
       const line = result.stdout.trim().split('\n').pop() ?? '';

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
-import { SERVICE_LABEL } from './engine';
+import { execIn, SERVICE_LABEL } from './engine';
 import { listenPorts, unbuildable } from './plan';
-import { LISTENER } from './scripts';
+import { LISTENER, RUNNER, shArgv } from './scripts';
 import { createNetworks, neededNetworks, orderedAttachments, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
@@ -61,6 +61,9 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
           Command: ['sh', '-c', LISTENER, 'cnl-listen'],
           Args: [hostNetwork ? '127.0.0.1' : '0.0.0.0', String(CONTROL_PORT), ...listen.map((l) => `${l.protocol}:${l.port}`)],
           Env: [`CNL_ID=${name}`],
+          // the listener shell ignores SIGTERM: stop at once instead of waiting out a grace period
+          StopSignal: 'SIGKILL',
+          StopGracePeriod: 1_000_000_000,
           Labels: { ...twin.labels, [SERVICE_LABEL]: name },
           ...(hostNetwork ? {} : { DNSConfig: { Nameservers: ['127.0.0.1'] } }),
           ...(service.hostname && !service.hostname.unknown ? { Hostname: service.hostname.value } : {}),
@@ -164,4 +167,30 @@ async function waitForTasks(options: BuildOptions, twin: Twin): Promise<void> {
       twin.notes.push(`the virtual IPs of "${name}" could not be read`);
     }
   }
+}
+
+/**
+ * Swarm's virtual IPs and its ingress routing mesh need IPVS in the kernel. A task connecting to
+ * its own service's VIP is the control: when that fails while the task's own listener answers,
+ * ingress-published ports cannot work on this engine, and their cells are probe failures, not
+ * "blocked". Returns the reason, or undefined when the mesh works or nothing needs it.
+ */
+export async function checkRoutingMesh(engine: BuildOptions['engine'], twin: Twin, graph: BuildOptions['graph'], seconds: number): Promise<string | undefined> {
+  for (const [name, s] of twin.swarmServices) {
+    const service = graph.services.get(name)!;
+    if (service.endpointMode?.value === 'dnsrr') continue;
+    const container = twin.containers.find((c) => c.service === name && c.replica === 1 && c.running && c.id);
+    const port = container?.listen.find((l) => l.protocol === 'tcp');
+    const vip = [...s.vips.values()][0];
+    if (!container || !port || !vip) continue;
+    const args = [String(seconds), '1', 'tcp', vip, String(port.port)];
+    try {
+      const result = await execIn(engine.docker, container.id!, shArgv(RUNNER, 'cnl-probe', args), (seconds + 5) * 1000);
+      if (/cnl-ok|Connection refused/.test(result.stdout)) return undefined;
+      return `Swarm's virtual IPs do not answer on this engine (${name} could not reach its own VIP ${vip}; no IPVS in the kernel?): the routing mesh behind ingress-published ports cannot work here`;
+    } catch (error) {
+      return `the routing-mesh control failed (${errorLine(error)})`;
+    }
+  }
+  return undefined;
 }

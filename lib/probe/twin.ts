@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import type Docker from 'dockerode';
 import type { NetworkGraph } from '../model/graph';
-import type { Network, PortBinding, Service } from '../model/types';
+import type { PortBinding, Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import { listenPorts, unbuildable, type ListenPort } from './plan';
 import { LISTENER } from './scripts';
@@ -26,6 +26,8 @@ export interface TwinContainer {
   listen: ListenPort[];
   /** IPv4 address by graph network key (`bridge` for the default bridge) */
   addresses: Map<string, string>;
+  /** the service whose namespace this container joins (its addresses are that service's) */
+  joins?: string;
 }
 
 export interface TwinNetwork {
@@ -239,11 +241,12 @@ function portBindings(bindings: PortBinding[], drop: Set<string>): { exposed: Re
   return { exposed, bindings: out };
 }
 
-/** Parses "Bind for 0.0.0.0:8080 failed: port is already allocated" and "listen tcp4 127.0.0.1:8080: bind: address already in use". */
+/** Parses "Bind for 0.0.0.0:8080 failed: port is already allocated" and "listen tcp4 127.0.0.1:8080: bind: <reason>". */
 export function bindFailure(message: string): { hostIp: string; port: number; protocol: 'tcp' | 'udp' } | undefined {
   let m = /Bind for \[?([^\]\s]*?)\]?:(\d+) failed: port is already allocated/.exec(message);
   if (m) return { hostIp: m[1], port: Number(m[2]), protocol: 'tcp' };
-  m = /listen (tcp|udp)[46]? \[?([^\]\s]*?)\]?:(\d+): bind: address already in use/.exec(message);
+  // any reason: in use, or an address the host does not have ("cannot assign requested address")
+  m = /listen (tcp|udp)[46]? \[?([^\]\s]*?)\]?:(\d+): bind: /.exec(message);
   if (m) return { hostIp: m[2], port: Number(m[3]), protocol: m[1] as 'tcp' | 'udp' };
   return undefined;
 }
@@ -298,6 +301,7 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
         controlPort: control,
         listen,
         addresses: new Map(),
+        ...(ns.chain.length ? { joins: ns.owner } : {}),
       };
       twin.containers.push(container);
       await createAndStart(options, twin, service, container);
@@ -340,7 +344,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     const linkLocal = attachment.spec.linkLocalIps.filter((l) => l.value.ip).map((l) => l.value.text);
     if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
     if (Object.keys(ipam).length) config.IPAMConfig = ipam;
-    const links = linksFor(twin, service);
+    const links = linksFor(twin, service, container.replica);
     if (links.length) config.Links = links;
     return config;
   };
@@ -372,7 +376,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     else if (service.dns.length) hostConfig.Dns = ['127.0.0.1'];
     if (extraHosts.length) hostConfig.ExtraHosts = extraHosts;
     if (ns.kind !== undefined || containerMode) {
-      const links = linksFor(twin, service);
+      const links = linksFor(twin, service, container.replica);
       if (links.length) hostConfig.Links = links;
     }
     const createOptions: Docker.ContainerCreateOptions = {
@@ -425,13 +429,18 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
   }
 }
 
-function linksFor(twin: Twin, service: Service): string[] {
+/**
+ * Links as Compose writes them: for every container of the linked service, the link's name plus
+ * "<service>-<n>" and "<project>-<service>-<n>", n being the linking container's number.
+ */
+function linksFor(twin: Twin, service: Service, replica: number): string[] {
   const out: string[] = [];
   for (const link of service.links) {
-    const target = twin.containers.find((c) => c.service === link.service && c.replica === 1 && c.id);
-    if (target) out.push(`${target.name}:${link.alias}`);
+    for (const target of twin.containers.filter((c) => c.service === link.service && c.id)) {
+      for (const name of [link.alias, `${link.service}-${replica}`, `${twin.project}-${link.service}-${replica}`]) out.push(`${target.name}:${name}`);
+    }
   }
-  return out;
+  return [...new Set(out)];
 }
 
 /** Reads each running container's addresses, keyed by the graph's network names. */
@@ -459,8 +468,4 @@ export async function inspectAddresses(engine: Engine, twin: Twin, graph: Networ
     const owner = twin.containers.find((o) => o.service === ns.owner && o.replica === 1);
     if (owner) for (const [k, v] of owner.addresses) c.addresses.set(k, v);
   }
-}
-
-export function networkOf(graph: NetworkGraph, key: string): Network | undefined {
-  return graph.networks.get(key);
 }

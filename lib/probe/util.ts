@@ -55,18 +55,6 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-/** Polls `check` until it returns a value, at most `tries` times and `ms` in total. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, options: { tries: number; ms: number; interval: number; signal?: AbortSignal }): Promise<T | undefined> {
-  const deadline = Date.now() + options.ms;
-  for (let i = 0; i < options.tries && Date.now() <= deadline; i++) {
-    checkAborted(options.signal);
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(options.interval, options.signal);
-  }
-  return undefined;
-}
-
 /** Quotes one argument for display in a POSIX shell command line. */
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;

@@ -153,6 +153,23 @@ export const RULE_PROBES: Record<string, Link> = {
           const hit = events.find((e) => e.kind === 'network-failed' && e.network === f.network);
           return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
         } },
+  'no-duplicate-static-ip': (f) => ({ claims: [], fromEvents: eventVerdict(['create-failed', 'start-failed'], f.service, /address|in use/i) }),
+  'no-invalid-static-ip': (f) => ({ claims: [], fromEvents: eventVerdict(['create-failed', 'start-failed'], f.service, /address|subnet|IP/) }),
+  'no-overlapping-subnets': (f) => ({
+    claims: [],
+    fromEvents: (events, twin) => {
+      const hit = events.find((e) => e.kind === 'network-failed' && /overlap/i.test(e.message));
+      if (hit) return { verdict: 'confirmed', reason: `the engine: ${hit.message}` };
+      const n = f.network ? twin.networks.get(f.network) : undefined;
+      return n?.id && !n.failed ? { verdict: 'refuted', reason: `the engine created network "${f.network}" beside the others` } : undefined;
+    },
+  }),
+  'no-legacy-links': () => ({ notProbed: 'links work on one engine; the rule is about what replaces them, not about reachability' }),
+  'no-unused-network': () => ({ notProbed: 'an unused network carries no traffic: the twin does not create it' }),
+  'no-swarm-unsupported-options': () => ({ notProbed: 'the stack twin leaves out what docker stack deploy ignores' }),
+  'no-external-network-config': () => ({ notProbed: 'the twin creates external networks as plain stand-ins' }),
+  'no-invalid-ipam': () => ({ notProbed: 'the twin passes only valid IPAM entries to the engine' }),
+  'no-invalid-address': () => ({ notProbed: 'the twin passes only valid addresses to the engine' }),
   'no-undefined-network': () => ({ notProbed: 'Compose refuses the project before the engine sees it; the twin leaves the service out' }),
   'require-overlay-encryption': () => ({ notProbed: 'encryption shows only on traffic between Swarm nodes; the twin runs on one' }),
   'require-macvlan-parent': () => ({ notProbed: 'the twin gives every macvlan/ipvlan network a veth parent of its own' }),
@@ -208,6 +225,7 @@ export function decide(findings: Finding[], links: (Linked | { notProbed: string
 }
 
 export function describe(c: ProbeCase): string {
+  if (c.kind === 'host') return `host → ${c.column}`;
   const arrow = c.kind === 'dns' ? `resolves "${c.column}"` : `→ ${c.column}`;
   return `${c.kind} ${c.source} ${arrow}`;
 }

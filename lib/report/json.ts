@@ -1,3 +1,4 @@
+import { shown } from './shared';
 import { summarise, type Formatter } from './types';
 
 /** `{ "findings": [...] }` with flat, 1-based, end-exclusive positions; `jq '.findings[].ruleId'` works. */
@@ -7,8 +8,8 @@ export const json: Formatter = ({ findings, projects, toolVersion }) =>
       version: 1,
       tool: { name: 'compose-netlint', version: toolVersion },
       projects,
-      findings: findings.filter((f) => !f.suppressed),
-      summary: summarise(findings.filter((f) => !f.suppressed)),
+      findings: shown(findings),
+      summary: summarise(shown(findings)),
     },
     null,
     2,

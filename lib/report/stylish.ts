@@ -1,10 +1,12 @@
 import type { Finding } from '../engine/finding';
+import { shown } from './shared';
 import { summarise, type Formatter } from './types';
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
 /** `file:line:col: severity: message [ruleId]`, then the source line with the span underlined. */
-export const stylish: Formatter = ({ findings, sources, color }) => {
+export const stylish: Formatter = ({ findings: all, sources, color }) => {
+  const findings = shown(all);
   const paint = (code: string, text: string): string => (color ? `${code}${text}${COLORS.reset}` : text);
   const lineCache = new Map<string, string[]>();
   const linesOf = (file: string): string[] | undefined => {

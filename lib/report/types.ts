@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/finding';
 
 export interface ReportInput {
+  /** sorted; inline-suppressed ones included and marked: SARIF reports them as suppressed, every other format leaves them out */
   findings: Finding[];
   /** text of each file by displayed name, for formatters that show source lines */
   sources: Map<string, string>;

@@ -80,7 +80,7 @@ class Converter {
     // Alias.resolve scans the whole document each time; one pass here keeps many aliases linear
     visit(doc, (_key, node) => {
       const anchored = node as YamlNode & { anchor?: string };
-      if (!anchored.anchor || !anchored.range) return;
+      if (!anchored?.anchor || !anchored.range) return;
       if (!this.anchors.has(anchored.anchor)) this.anchors.set(anchored.anchor, []);
       this.anchors.get(anchored.anchor)!.push({ offset: anchored.range[0], node: anchored });
     });

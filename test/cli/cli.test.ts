@@ -73,7 +73,7 @@ describe('cli', () => {
       ['binary file', { 'compose.yaml': Buffer.from([0x73, 0, 1, 2, 0xff]) }, [], 2, /^compose-netlint: compose\.yaml: binary file, not a Compose file\n$/],
       ['unknown option', { 'compose.yaml': 'services: {}\n' }, ['--frobnicate'], 2, /^compose-netlint: Unknown option '--frobnicate'; see --help\n$/],
       ['bad --mode', { 'compose.yaml': 'services: {}\n' }, ['--mode', 'k8s'], 2, /^compose-netlint: --mode must be compose, stack or auto, not "k8s"\n$/],
-      ['unknown format', { 'compose.yaml': 'services: {}\n' }, ['--format', 'xml'], 2, /^compose-netlint: unknown format "xml"; use json or stylish\n$/],
+      ['unknown format', { 'compose.yaml': 'services: {}\n' }, ['--format', 'xml'], 2, /^compose-netlint: unknown format "xml"; use codeclimate, compact, github, json, junit, sarif or stylish\n$/],
     ];
     for (const [name, files, args, code, stderr] of cases) {
       it(`${name} exits ${code}`, () => {

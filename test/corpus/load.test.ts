@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { lintProject } from '../../lib/lint';
 import { InputError } from '../../lib/source/diagnostic';
 import { CORPUS, corpusFiles } from '../helpers/corpus';
+import { DEPLOY_ENV } from '../helpers/deploy-env';
 
 /**
  * Corpus files that are invalid on purpose (docker/compose and compose-spec test data), with why.
@@ -11,11 +12,6 @@ import { CORPUS, corpusFiles } from '../helpers/corpus';
  */
 const INTENTIONALLY_INVALID: Record<string, string> = {};
 
-/** Variables a project's own instructions tell the user to export before deploying (no .env carries them). */
-const DEPLOY_ENV: Record<string, Record<string, string>> = {
-  // swarmprom's README: `ADMIN_USER=admin ADMIN_PASSWORD=admin HASHED_PASSWORD=$(openssl passwd -apr1 $ADMIN_PASSWORD) DOMAIN=example.com docker stack deploy -c docker-compose.traefik.yml swarmprom`
-  'swarm-stacks/stefanprodan__swarmprom/docker-compose.traefik.yml': { DOMAIN: 'example.test', ADMIN_USER: 'admin', ADMIN_PASSWORD: 'admin', HASHED_PASSWORD: 'hash' },
-};
 
 describe('corpus: every file loads without a crash or a hang', function () {
   this.timeout(120_000);

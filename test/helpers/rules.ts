@@ -19,9 +19,9 @@ export function goldenLines(findings: Finding[]): string {
     .join('\n');
 }
 
-/** Lints a fixture (a Compose file, or a directory holding a project) with only `rule` on. */
-export function lintFixture(fixture: string, rule: Rule): Finding[] {
-  const { findings } = lintProject({ target: fixture, cwd: path.dirname(fixture), env: {}, rules: [rule], config: defaultConfig() });
+/** Lints a fixture (a Compose file, or a directory holding a project) with only `rule` on; `compose-mode` in its name forces compose mode. */
+export function lintFixture(fixture: string, rule: Rule, mode: 'compose' | 'auto' = /compose-mode/.test(path.basename(fixture)) ? 'compose' : 'auto'): Finding[] {
+  const { findings } = lintProject({ target: fixture, cwd: path.dirname(fixture), env: {}, rules: [rule], config: defaultConfig(), mode });
   return findings;
 }
 
@@ -29,7 +29,8 @@ export function lintFixture(fixture: string, rule: Rule): Finding[] {
 export function lintText(text: string, rule: Rule, name: string): Finding[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlint-doc-'));
   fs.writeFileSync(path.join(dir, name), text);
-  return lintFixture(path.join(dir, name), rule);
+  // a compose-only rule's examples are plain Compose, whatever auto mode would guess (it takes any overlay network for a stack)
+  return lintFixture(path.join(dir, name), rule, rule.modes?.length === 1 && rule.modes[0] === 'compose' ? 'compose' : 'auto');
 }
 
 export interface DocExample {

@@ -202,6 +202,11 @@ describe('graph: joinedService and serviceKey', () => {
     expect(graph.joinedService('vpn')).to.equal(undefined);
   });
 
+  it('names none in stack mode, where docker stack deploy ignores network_mode', () => {
+    const stack = graphOf({ 'compose.yaml': 'services:\n  vpn:\n    image: gluetun\n  torrent:\n    image: qbittorrent\n    network_mode: service:vpn\n' }, 'stack');
+    expect(stack.joinedService('torrent')).to.equal(undefined);
+  });
+
   it('finds a service key with its span, from an override file or a merge key, and says whether it is empty or unknown', () => {
     const expose = graph.serviceKey('vpn', 'expose')!;
     expect([expose.span.file, expose.span.line, expose.span.column, expose.empty, expose.unknown]).to.deep.equal(['compose.override.yaml', 3, 5, false, false]);

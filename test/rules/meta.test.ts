@@ -63,6 +63,13 @@ describe('meta: registry, rule files, docs, fixtures, README table and config sc
     expect(rows).to.deep.equal(rules.map((r) => [r.id, r.severity, r.category, r.description]));
   });
 
+  it('shows in the README exactly the sections of docs/ that tests run (npm run docs)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const included = [...readme.matchAll(/<!-- include:(\S+) -->\n([\s\S]*?)\n<!-- \/include -->/g)];
+    expect(included.map((m) => m[1])).to.deep.equal(['docs/graph-section.md', 'docs/probe-section.md', 'docs/ci-section.md', 'docs/api-section.md']);
+    for (const [, file, body] of included) expect(body, file).to.equal(fs.readFileSync(path.join(ROOT, file), 'utf8').trimEnd());
+  });
+
   it('keeps schemas/config.schema.json equal to the schema generated from rule metadata (npm run docs)', () => {
     const committed = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'config.schema.json'), 'utf8'));
     expect(committed).to.deep.equal(buildConfigSchema(rules));

@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseRuleOverrides } from '../engine/config';
+import { SEVERITY_RANK } from '../engine/finding';
+import { lintProject } from '../lint';
+import { InputError } from '../source/diagnostic';
+import { packageVersion } from '../util/package';
+import { rules } from '../../rules';
+import { dot } from './dot';
+import { graphDocument, json } from './json';
+import { mermaid } from './mermaid';
+import type { GraphDocument } from './types';
+
+export interface GraphIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export const GRAPH_FORMATS: Record<string, (doc: GraphDocument) => string> = { dot, json, mermaid };
+
+const OPTIONS = {
+  file: { type: 'string', short: 'f', multiple: true },
+  'project-name': { type: 'string', short: 'p' },
+  'project-directory': { type: 'string' },
+  'env-file': { type: 'string', multiple: true },
+  profile: { type: 'string', multiple: true },
+  mode: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  rule: { type: 'string', multiple: true },
+  format: { type: 'string', multiple: true },
+  output: { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const GRAPH_HELP = `compose-netlint graph: draw the network graph of one project, with its findings on it
+
+Usage:
+  compose-netlint graph [options] [PATH]     PATH: a Compose file or a directory (default: the current directory)
+Project options (as lint):
+  -f, --file FILE            Compose file; repeat to merge files in order
+  -p, --project-name NAME    project name
+      --project-directory DIR
+      --env-file FILE        variables for interpolation; repeatable; replaces .env
+      --profile NAME         enable a profile; repeatable
+      --mode MODE            compose, stack or auto (default: auto)
+  -c, --config FILE          configuration file
+      --rule ID=LEVEL        set a rule to off, info, warning or error; repeatable
+Output:
+      --format FORMAT        mermaid (default), dot or json (the graph document, docs/graph-json.md)
+      --output FILE          write the graph to FILE instead of stdout
+      --debug                show stack traces for internal errors
+
+Exit codes: 0 no finding at or above the failure threshold, 1 findings reached it, 2 usage error,
+unreadable input or internal error.
+`;
+
+/**
+ * `compose-netlint graph ...`: `argv` is what follows the word `graph`. Lints one project, prints its
+ * graph with the findings drawn on it, and returns the exit code lint would return; never throws.
+ */
+export function runGraphCommand(argv: string[], io: GraphIo): number {
+  let debug = argv.includes('--debug');
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new InputError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see graph --help`, 'EUSAGE');
+    }
+    const { values, positionals } = parsed;
+    debug = values.debug ?? false;
+    if (values.help) return io.stdout(GRAPH_HELP), 0;
+    if (positionals.length > 1) throw new InputError(`graph draws one project; give one PATH, not ${positionals.length}`);
+    if (values.file?.length && positionals.length) throw new InputError('give either -f files or a PATH, not both');
+    const mode = values.mode ?? 'auto';
+    if (mode !== 'compose' && mode !== 'stack' && mode !== 'auto') throw new InputError(`--mode must be compose, stack or auto, not "${mode}"`);
+    if ((values.format?.length ?? 0) > 1) throw new InputError('--format may be given once for graph');
+    const format = values.format?.[0] ?? 'mermaid';
+    const render = GRAPH_FORMATS[format];
+    if (!render) throw new InputError(`unknown graph format "${format}"; use ${Object.keys(GRAPH_FORMATS).join(', ')}`);
+
+    const result = lintProject({
+      ...(positionals.length ? { target: positionals[0] } : { files: values.file ?? [] }),
+      cwd: io.cwd,
+      env: io.env,
+      projectName: values['project-name'],
+      projectDirectory: values['project-directory'],
+      envFiles: values['env-file'] ?? [],
+      profiles: (values.profile ?? []).flatMap((p) => p.split(',')).filter(Boolean),
+      mode,
+      configFile: values.config,
+      ruleLevels: parseRuleOverrides(values.rule ?? [], rules),
+    });
+    const findings = result.findings.filter((f) => !f.suppressed);
+    const { name, mode: projectMode, files } = result.project;
+    const text = render(graphDocument({ graph: result.graph, project: { name, mode: projectMode, files }, findings, toolVersion: packageVersion() }));
+    if (values.output) {
+      try {
+        fs.writeFileSync(path.resolve(io.cwd, values.output), text);
+      } catch (error) {
+        throw new InputError(`cannot write ${values.output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
+      }
+    } else io.stdout(text);
+    return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[result.config.failOn]) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.stderr(`compose-netlint: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`compose-netlint: internal error: ${(error as Error).message ?? String(error)}${debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Severity } from '../engine/finding';
+import { docsUrl, type Category } from '../engine/rule';
+import { rules } from '../../rules';
+
+export const HOMEPAGE = 'https://github.com/compose-netlint/compose-netlint';
+
+/** What a report says about a rule: the registered rules' metadata, and the ids the loader and configuration report under. */
+export interface RuleInfo {
+  id: string;
+  description: string;
+  severity: Severity;
+  category: Category;
+  helpUri: string;
+}
+
+const RESERVED_HELP = `${HOMEPAGE}/blob/main/README.md#output`;
+
+/** Findings that are not rules' own; the README's Output section describes them. */
+export const RESERVED_RULES: readonly RuleInfo[] = [
+  { id: 'compose-load', severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what stops Compose from loading the project: unset required variables, missing include, extends or env_file targets, extends cycles, an empty file' },
+  { id: 'compose-schema', severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what the official Compose schema rejects in the merged project' },
+  { id: 'config-error', severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report mistakes in the configuration file and in inline suppression comments' },
+  { id: 'yaml-syntax', severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report YAML that does not parse, duplicate keys and alias bombs' },
+];
+
+/** Every id a finding can carry, sorted by id. */
+export const RULE_CATALOG: readonly RuleInfo[] = [
+  ...RESERVED_RULES,
+  ...rules.map((r) => ({ id: r.id, description: r.description, severity: r.severity, category: r.category, helpUri: docsUrl(r.id) })),
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { Finding } from '../engine/finding';
+
+/** Findings a report shows: everything but inline-suppressed ones (SARIF alone carries those, marked). */
+export function shown(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => !f.suppressed);
+}
+
+/** A displayed file name with `/` separators, as CI systems expect paths relative to the checkout. */
+export function slashPath(file: string): string {
+  return path.sep === '/' ? file : file.split(path.sep).join('/');
+}
+
+/** The text a span covers, whitespace collapsed; '' when the source is not at hand. */
+export function spanSource(f: Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'>, sources: ReadonlyMap<string, string>): string {
+  const text = sources.get(f.file);
+  if (text === undefined) return '';
+  const lines = text.split(/\r?\n/).slice(f.line - 1, f.endLine);
+  if (lines.length === 0) return '';
+  if (lines.length === 1) lines[0] = lines[0].slice(f.column - 1, f.endLine === f.line ? f.endColumn - 1 : undefined);
+  else {
+    lines[0] = lines[0].slice(f.column - 1);
+    lines[lines.length - 1] = lines[lines.length - 1].slice(0, f.endColumn - 1);
+  }
+  return lines.join('\n').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A fingerprint per finding (same order) that survives edits elsewhere in the file: it hashes the rule id,
+ * the file, the message with line numbers blanked ("(line 9)" names the other place), and the text the
+ * finding blames, not its position; identical keys in one file are numbered in order of appearance.
+ * Suppressed findings count too, so suppressing one does not renumber the others.
+ */
+export function fingerprints(findings: readonly Finding[], sources: ReadonlyMap<string, string>): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const key = ['compose-netlint/v1', f.ruleId, slashPath(f.file), f.message.replace(/\b(lines?) \d+/g, '$1 ?'), spanSource(f, sources)].join('\0');
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 32);
+  });
+}
+
+/** Keeps a message on one line and free of terminal control sequences: CR and LF as `\r` and `\n`, other control characters as `\uXXXX`. */
+export function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1F\x7F]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\t' : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
+}

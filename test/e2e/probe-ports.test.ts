@@ -1,0 +1,97 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { grid, labelled, probe, requireEngine, verdicts } from './helpers';
+
+describe('probe on docker: ports, namespaces and drivers', function () {
+  this.timeout(120_000);
+  before(async function () {
+    await requireEngine(this);
+  });
+
+  it('host networking: the published mapping does not exist, the listener is on the host port', async () => {
+    const r = await probe(['-f', 'host-network-ports.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(grid(report, 'host')).to.deep.equal({
+      host: { 'agent:18201->18202/tcp': 'X', 'agent:18202/tcp (host network)': '.', 'app:18203->80/tcp': '.' },
+    });
+    // a host-network container would use the host's resolver: no name is looked up from it
+    expect(grid(report, 'dns')).to.deep.equal({
+      agent: { agent: '-', app: '-' },
+      app: { agent: 'X', app: '.' },
+    });
+    expect(verdicts(report)).to.deep.equal(['no-host-network-ports agent: confirmed']);
+    expect(report.findings[0].reason).to.equal('host → agent:18201->18202/tcp: blocked; host → agent:18202/tcp (host network): reachable');
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('duplicate published ports: the engine refuses the second bind, which confirms no-duplicate-published-ports', async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnl-e2e-')), 'probe.xml');
+    const r = await probe(['-f', 'duplicate-ports.yaml', '--format', 'junit', '--output', out]);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(grid(report, 'host')).to.deep.equal({
+      host: {
+        'web:18301->80/tcp': '.',
+        'admin:18301->8080/tcp': 'X',
+        'metrics:18302->9100/tcp': '.',
+        'metrics:127.0.0.2:18302->9100/tcp': '.',
+      },
+    });
+    expect(report.events.map((e) => `${e.kind} ${e.service} ${e.port}/${e.protocol}`)).to.deep.equal(['bind-failed admin 18301/tcp']);
+    expect(verdicts(report)).to.deep.equal(['no-duplicate-published-ports admin: confirmed']);
+    expect(report.findings[0].reason).to.match(/^the engine: "admin" could not bind 0\.0\.0\.0:18301\/tcp: Bind for 0\.0\.0\.0:18301 failed: port is already allocated$/);
+    // admin was started again without the lost binding: its other paths were probed
+    expect(grid(report, 'tcp').web).to.deep.equal({ 'admin:8080/tcp': '.', 'metrics:9100/tcp': '.' });
+    expect(r.stdout).to.equal('');
+    const xml = fs.readFileSync(out, 'utf8');
+    expect(xml).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="compose-netlint probe" tests="\d+" failures="0" errors="0" skipped="0"/);
+    expect(xml).to.match(/<testcase classname="probe\.findings" name="no-duplicate-published-ports duplicate-ports\.yaml:\d+:\d+"><\/testcase>/);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('aliases, a sidecar sharing a namespace, an internal network with ports and network_mode none', async () => {
+    const r = await probe(['-f', 'namespaces.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    const onAppnet = { app: '.', sidecar: 'X', client: '.', vault: 'X', island: 'X', backend: '.', 'api.internal': '.' };
+    expect(grid(report, 'dns')).to.deep.equal({
+      app: onAppnet,
+      // the sidecar has app's DNS view
+      sidecar: onAppnet,
+      client: onAppnet,
+      vault: { app: 'X', sidecar: 'X', client: 'X', vault: '.', island: 'X', backend: 'X', 'api.internal': 'X' },
+      island: { app: 'X', sidecar: 'X', client: 'X', vault: 'X', island: 'X', backend: 'X', 'api.internal': 'X' },
+    });
+    expect(grid(report, 'tcp')).to.deep.equal({
+      app: { 'vault:8200/tcp': 'X', 'island:80/tcp': '-' },
+      // the sidecar reaches app on localhost
+      sidecar: { 'vault:8200/tcp': 'X', 'island:80/tcp': '-', 'app:8080/tcp': '.' },
+      client: { 'vault:8200/tcp': 'X', 'island:80/tcp': '-', 'app:8080/tcp': '.' },
+      vault: { 'island:80/tcp': '-', 'app:8080/tcp': 'X' },
+      island: { 'vault:8200/tcp': 'X', 'app:8080/tcp': 'X' },
+    });
+    expect(grid(report, 'udp')).to.deep.equal({
+      sidecar: { 'app:5353/udp': '.' },
+      client: { 'app:5353/udp': '.' },
+      vault: { 'app:5353/udp': 'X' },
+      island: { 'app:5353/udp': 'X' },
+    });
+    expect(grid(report, 'host')).to.deep.equal({ host: { 'vault:18401->8200/tcp': 'X', 'island:18402->80/tcp': 'X' } });
+    expect(verdicts(report)).to.deep.equal(['no-ports-on-internal-network vault: confirmed', 'no-ports-on-none-network island: confirmed']);
+    expect(r.stdout).to.include('Not probed\n  4 cells: "island" has network_mode none: it has no address\n');
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('macvlan: the physical parent is replaced by a veth pair, which is removed afterwards', async () => {
+    const r = await probe(['-f', 'macvlan.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(grid(r.report!, 'dns')).to.deep.equal({ camera: { camera: '.', recorder: '.' }, recorder: { camera: '.', recorder: '.' } });
+    expect(grid(r.report!, 'tcp')).to.deep.equal({ recorder: { 'camera:554/tcp': '.' } });
+    expect(r.report!.notes).to.deep.equal([`macvlan network "lan": parent "eth0" is replaced by veth "cnl${r.run}0a", created for this run`]);
+    expect(r.stderr).to.match(/removed 2 containers, 1 network, 1 veth/);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+});

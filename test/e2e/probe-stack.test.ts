@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { RUN_LABEL } from '../../lib/probe';
+import type { Engine } from '../../lib/probe/engine';
+import { grid, labelled, probe, requireEngine, verdicts } from './helpers';
+
+describe('probe on docker: a stack on a single-node Swarm', function () {
+  this.timeout(180_000);
+  let engine: Engine;
+  before(async function () {
+    engine = await requireEngine(this, { swarm: true });
+  });
+
+  it('an encrypted overlay: services, tasks.<service> names and host-mode publishing behave as the graph says', async () => {
+    const options: Record<string, Record<string, string>> = {};
+    const r = await probe(['-f', 'encrypted-overlay-stack.yml', '--mode', 'stack', '-p', 'e2e-stack'], {
+      // while the twin is up: its overlays carry the project's driver options
+      built: async (run) => {
+        for (const n of await engine.docker.listNetworks({ filters: JSON.stringify({ label: [`${RUN_LABEL}=${run}`] }) })) {
+          options[n.Labels!['com.compose-netlint.network']] = { driver: n.Driver, ...n.Options };
+        }
+      },
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(report.mode).to.equal('stack');
+    expect(options.secure).to.include({ driver: 'overlay', encrypted: '' });
+    expect(options.public.driver).to.equal('overlay');
+    expect(options.public).not.to.have.property('encrypted');
+    expect(grid(report, 'dns')).to.deep.equal({
+      api: { api: '.', web: '.', worker: 'X', 'tasks.api': '.', 'tasks.web': '.', 'tasks.worker': 'X' },
+      web: { api: '.', web: '.', worker: '.', 'tasks.api': '.', 'tasks.web': '.', 'tasks.worker': '.' },
+      worker: { api: 'X', web: '.', worker: '.', 'tasks.api': 'X', 'tasks.web': '.', 'tasks.worker': '.' },
+    });
+    expect(grid(report, 'tcp')).to.deep.equal({
+      api: { 'web:80/tcp': '.' },
+      web: { 'api:8080/tcp': '.' },
+      worker: { 'web:80/tcp': '.', 'api:8080/tcp': 'X' },
+    });
+    expect(grid(report, 'host')).to.deep.equal({ host: { 'web:18501->80/tcp': '.' } });
+    // both replicas of api ran
+    expect(report.results.find((x) => x.case.kind === 'dns' && x.case.source === 'web' && x.case.column === 'tasks.api')!.final!.addresses).to.have.length(2);
+    // the unencrypted overlay is flagged; that is a matter between nodes, which one node cannot show
+    expect(verdicts(report)).to.deep.equal(['require-overlay-encryption public: not-probed']);
+    expect(report.findings[0].reason).to.equal('encryption shows only on traffic between Swarm nodes; the twin runs on one');
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HELP } from '../../lib/cli/args';
+import { formatters } from '../../lib/report';
+import { fixtureFindings, fixtureInput, golden } from './fixture';
+
+// The goldens were written by hand (sarif.json and codeclimate.json from an independent script that
+// follows the documented fingerprint recipe and reads rule metadata from the README table), not by
+// running the formatters.
+const GOLDENS: [string, string][] = [
+  ['compact', 'compact.txt'],
+  ['github', 'github.txt'],
+  ['junit', 'junit.xml'],
+  ['codeclimate', 'codeclimate.json'],
+  ['sarif', 'sarif.json'],
+];
+
+describe('report: formats', () => {
+  for (const [name, file] of GOLDENS) {
+    it(`${name} matches its golden for the fixed findings`, () => {
+      expect(formatters[name](fixtureInput())).to.equal(golden(file));
+    });
+  }
+
+  it('registers exactly the formats that --help and the README list', () => {
+    const names = ['codeclimate', 'compact', 'github', 'json', 'junit', 'sarif', 'stylish'];
+    expect(Object.keys(formatters).sort()).to.deep.equal(names);
+    const help = /--format FORMAT\[=FILE\] (stylish \(default\), [^;]+);/.exec(HELP)?.[1];
+    expect(help?.replace(' (default)', '').split(/, | or /).sort()).to.deep.equal(names);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const row = /^\| `--format FORMAT\[=FILE\]` \| output format: ([^;]+);/m.exec(readme)?.[1];
+    expect(row?.replace(' (default)', '').replace(/`/g, '').split(/, | or /).sort()).to.deep.equal(names);
+    for (const name of names) if (name !== 'stylish' && name !== 'json') expect(readme, name).to.include(`\n\`${name}\` `);
+  });
+
+  it('every format is a pure function: same input, same bytes, input untouched', () => {
+    for (const [name, format] of Object.entries(formatters)) {
+      const input = fixtureInput();
+      const first = format(input);
+      expect(input.findings, name).to.deep.equal(fixtureFindings());
+      expect(format(fixtureInput()), name).to.equal(first);
+    }
+  });
+
+  it('only SARIF mentions the suppressed finding', () => {
+    for (const [name, format] of Object.entries(formatters)) {
+      const out = format(fixtureInput());
+      expect(out.includes('5432'), name).to.equal(name === 'sarif');
+    }
+  });
+
+  it('with no findings: nothing for line formats, empty documents for the others', () => {
+    const input = fixtureInput({ findings: [], exitCode: 0 });
+    expect(formatters.compact(input)).to.equal('');
+    expect(formatters.github(input)).to.equal('');
+    expect(formatters.codeclimate(input)).to.equal('[]\n');
+    expect(JSON.parse(formatters.sarif(input)).runs[0].results).to.deep.equal([]);
+    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="60" failures="0" errors="0" time="0">/);
+  });
+
+  it('compact keeps each finding on one line and prints no colour even when asked', () => {
+    const out = formatters.compact(fixtureInput({ color: true, findings: [{ ...fixtureFindings()[0], message: 'a\x1b[31mb\nc' }] }));
+    expect(out).to.equal('compose.yaml:4:5: error: a\\u001B[31mb\\nc [compose-schema]\n');
+  });
+
+  it('stylish and json leave suppressed findings out of the listing and the summary', () => {
+    const input = fixtureInput();
+    const stylish = formatters.stylish(input);
+    expect(stylish).not.to.include('5432');
+    expect(stylish).to.include('5 problems (2 errors, 2 warnings, 1 info)');
+    expect(JSON.parse(formatters.json(input)).summary).to.deep.equal({ errors: 2, warnings: 2, infos: 1 });
+  });
+});

@@ -1,0 +1,58 @@
+import { expect } from 'chai';
+import { at, toPlain } from '../../lib/source/tree';
+import { ALIAS_EXPANSION_LIMIT, parseYaml } from '../../lib/source/yaml';
+
+const doc = (text: string) => parseYaml('c.yaml', text);
+
+describe('parseYaml', () => {
+  it('keeps 1-based, end-exclusive spans of keys and values', () => {
+    const r = doc('services:\n  web:\n    image: "nginx:1"\n');
+    const image = at(r.documents[0], ['services', 'web', 'image'])!;
+    expect(image.span).to.deep.equal({ file: 'c.yaml', line: 3, column: 12, endLine: 3, endColumn: 21 });
+  });
+
+  it('merges keys with explicit keys winning and earlier merge sources winning', () => {
+    const r = doc('a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n  y: 3\n');
+    expect(toPlain(at(r.documents[0], ['c'])!)).to.deep.equal({ y: 3, x: 1, z: 2 });
+  });
+
+  it('resolves an alias to the nearest anchor before it when an anchor name is reused', () => {
+    const r = doc('a: &v one\nb: *v\nc: &v two\nd: *v\n');
+    expect(toPlain(r.documents[0])).to.deep.equal({ a: 'one', b: 'one', c: 'two', d: 'two' });
+  });
+
+  it('accepts anchors next to empty values', () => {
+    const r = doc('a:\nb: &x {c: }\nd: *x\n');
+    expect(r.diagnostics).to.deep.equal([]);
+    expect(toPlain(r.documents[0])).to.deep.equal({ a: null, b: { c: null }, d: { c: null } });
+  });
+
+  it('reports duplicate keys at the second key', () => {
+    const [d] = doc('a: 1\nb: 2\na: 3\n').diagnostics;
+    expect(d).to.deep.include({ ruleId: 'yaml-syntax', message: 'map keys must be unique' });
+    expect(d.span).to.deep.include({ line: 3, column: 1 });
+  });
+
+  it('stops an alias bomb at the alias that crosses the bound', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    'bcdefgh'.split('').forEach((name, i) => levels.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`));
+    const started = Date.now();
+    const [d] = doc(levels.join('\n') + '\n').diagnostics;
+    expect(Date.now() - started).to.be.below(5000);
+    expect(d.message).to.equal(`aliases expand to more than ${ALIAS_EXPANSION_LIMIT} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`);
+    expect(d.span.line).to.be.within(6, 8);
+  });
+
+  it('reports an alias inside its own anchor instead of recursing', () => {
+    const [d] = doc('a: &a\n  b: *a\n').diagnostics;
+    expect(d.message).to.equal('alias "*a" refers to a node that contains it; recursive aliases cannot be expanded');
+    expect(d.span).to.deep.include({ line: 2, column: 6 });
+  });
+
+  it('keeps !reset and !override tags without warnings', () => {
+    const r = doc('a: !reset []\nb: !override {x: 1}\n');
+    expect(r.diagnostics).to.deep.equal([]);
+    expect(at(r.documents[0], ['a'])!.tag).to.equal('!reset');
+    expect(at(r.documents[0], ['b'])!.tag).to.equal('!override');
+  });
+});

@@ -28,7 +28,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   say "installing ${pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive
   sudo_if_needed apt-get update -q >/dev/null
-  sudo_if_needed apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
+  sudo_if_needed apt-get install -y -q "${pkgs[@]}" >/dev/null
 fi
 
 if ! docker info >/dev/null 2>&1; then

@@ -25,7 +25,8 @@ class AliasBomb extends Error {
 /** Parses YAML 1.2 text, merge keys on, into located trees. Never throws on bad input. */
 export function parseYaml(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: true, version: '1.2', prettyErrors: false });
+  // uniqueKeys is off: the library checks each key against every earlier one (quadratic); Converter.map checks in a Map
+  const docs = parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: false, version: '1.2', prettyErrors: false });
   const diagnostics: Diagnostic[] = [];
   const spanOf = (range: readonly number[] | null | undefined, fallback?: Span): Span => {
     if (!range) return fallback ?? { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -165,6 +166,8 @@ class Converter {
             : this.convert(valueNode, use);
         const e: Entry = { key, keySpan, value };
         if (use) e.keyOrigin = keyOwn;
+        // reported once, where the text is, not again at every alias that expands this map
+        if (entries.has(key) && !use) this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: 'map keys must be unique', span: keyOwn });
         entries.set(key, e);
       }
     } finally {

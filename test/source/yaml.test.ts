@@ -33,6 +33,11 @@ describe('parseYaml', () => {
     expect(d.span).to.deep.include({ line: 3, column: 1 });
   });
 
+  it('reports a duplicate key inside an anchor once, at the anchor, however often it is used', () => {
+    const r = doc('x: &x\n  a: 1\n  a: 2\ny: *x\nz: *x\n');
+    expect(r.diagnostics.map((d) => `${d.span.line}:${d.span.column} ${d.message}`)).to.deep.equal(['3:3 map keys must be unique']);
+  });
+
   it('stops an alias bomb at the alias that crosses the bound', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     'bcdefgh'.split('').forEach((name, i) => levels.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`));

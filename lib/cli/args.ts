@@ -1,18 +1,13 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 
 export const COMMANDS = ['lint', 'rules', 'graph', 'probe'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const OPTIONS = {
-  file: { type: 'string', short: 'f', multiple: true },
-  'project-name': { type: 'string', short: 'p' },
-  'project-directory': { type: 'string' },
-  'env-file': { type: 'string', multiple: true },
-  profile: { type: 'string', multiple: true },
-  mode: { type: 'string' },
-  config: { type: 'string', short: 'c' },
+  ...PROJECT_OPTIONS,
   rule: { type: 'string', multiple: true },
   format: { type: 'string', multiple: true },
   output: { type: 'string' },
@@ -25,16 +20,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export interface CliOptions {
+export interface CliOptions extends ProjectArgs {
   command: Command;
   paths: string[];
-  files: string[];
-  projectName?: string;
-  projectDirectory?: string;
-  envFiles: string[];
-  profiles: string[];
-  mode: 'compose' | 'stack' | 'auto';
-  config?: string;
   rules: string[];
   /** the first --format's name (default stylish), for commands that write one report */
   format: string;
@@ -65,8 +53,7 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const { values, positionals } = parsed;
   const command = (COMMANDS as readonly string[]).includes(positionals[0]) ? (positionals.shift() as Command) : 'lint';
-  const mode = values.mode ?? 'auto';
-  if (!['compose', 'stack', 'auto'].includes(mode)) throw new InputError(`--mode must be compose, stack or auto, not "${mode}"`);
+  const project = projectArgs(values);
   let maxWarnings = -1;
   if (values['max-warnings'] !== undefined) {
     maxWarnings = Number(values['max-warnings']);
@@ -78,13 +65,7 @@ export function parseCli(argv: string[]): CliOptions {
   return {
     command,
     paths: positionals,
-    files: values.file ?? [],
-    projectName: values['project-name'],
-    projectDirectory: values['project-directory'],
-    envFiles: values['env-file'] ?? [],
-    profiles: (values.profile ?? []).flatMap((p) => p.split(',')).filter(Boolean),
-    mode: mode as CliOptions['mode'],
-    config: values.config,
+    ...project,
     rules: values.rule ?? [],
     format: formats[0] ?? 'stylish',
     formats: command === 'lint' ? formatTargets(formats, values.output) : [{ name: formats[0] ?? 'stylish', output: values.output }],

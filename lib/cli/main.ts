@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { docsUrl } from '../engine/rule';
 import { lintProject, type ProjectResult } from '../lint';
+import { lintOptions } from '../project-options';
 import { formatters } from '../report';
 import { InputError } from '../source/diagnostic';
 import { packageVersion } from '../util/package';
@@ -58,21 +59,7 @@ function lint(options: CliOptions, io: Io): number {
     return { ...target, formatter };
   });
   const ruleLevels = parseRuleOverrides(options.rules, rules);
-  const targets = options.paths.length ? options.paths.map((p) => ({ target: p })) : [{ files: options.files }];
-  const results: ProjectResult[] = targets.map((t) =>
-    lintProject({
-      ...t,
-      cwd: io.cwd,
-      env: io.env,
-      projectName: options.projectName,
-      projectDirectory: options.projectDirectory,
-      envFiles: options.envFiles,
-      profiles: options.profiles,
-      mode: options.mode,
-      configFile: options.config,
-      ruleLevels,
-    }),
-  );
+  const results: ProjectResult[] = (options.paths.length ? options.paths : [undefined]).map((target) => lintProject({ ...lintOptions(options, io, target), ruleLevels }));
   // suppressed findings stay in: SARIF reports them as suppressed, the other formats leave them out
   let findings: Finding[] = results.flatMap((r) => r.findings);
   if (options.quiet) findings = findings.filter((f) => f.severity === 'error');

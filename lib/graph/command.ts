@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseRuleOverrides } from '../engine/config';
 import { SEVERITY_RANK } from '../engine/finding';
 import { lintProject } from '../lint';
+import { lintOptions, PROJECT_OPTIONS, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 import { packageVersion } from '../util/package';
 import { rules } from '../../rules';
@@ -22,13 +23,7 @@ export interface GraphIo {
 export const GRAPH_FORMATS: Record<string, (doc: GraphDocument) => string> = { dot, json, mermaid };
 
 const OPTIONS = {
-  file: { type: 'string', short: 'f', multiple: true },
-  'project-name': { type: 'string', short: 'p' },
-  'project-directory': { type: 'string' },
-  'env-file': { type: 'string', multiple: true },
-  profile: { type: 'string', multiple: true },
-  mode: { type: 'string' },
-  config: { type: 'string', short: 'c' },
+  ...PROJECT_OPTIONS,
   rule: { type: 'string', multiple: true },
   format: { type: 'string', multiple: true },
   output: { type: 'string' },
@@ -76,25 +71,12 @@ export function runGraphCommand(argv: string[], io: GraphIo): number {
     if (values.help) return io.stdout(GRAPH_HELP), 0;
     if (positionals.length > 1) throw new InputError(`graph draws one project; give one PATH, not ${positionals.length}`);
     if (values.file?.length && positionals.length) throw new InputError('give either -f files or a PATH, not both');
-    const mode = values.mode ?? 'auto';
-    if (mode !== 'compose' && mode !== 'stack' && mode !== 'auto') throw new InputError(`--mode must be compose, stack or auto, not "${mode}"`);
     if ((values.format?.length ?? 0) > 1) throw new InputError('--format may be given once for graph');
     const format = values.format?.[0] ?? 'mermaid';
     const render = GRAPH_FORMATS[format];
     if (!render) throw new InputError(`unknown graph format "${format}"; use ${Object.keys(GRAPH_FORMATS).join(', ')}`);
 
-    const result = lintProject({
-      ...(positionals.length ? { target: positionals[0] } : { files: values.file ?? [] }),
-      cwd: io.cwd,
-      env: io.env,
-      projectName: values['project-name'],
-      projectDirectory: values['project-directory'],
-      envFiles: values['env-file'] ?? [],
-      profiles: (values.profile ?? []).flatMap((p) => p.split(',')).filter(Boolean),
-      mode,
-      configFile: values.config,
-      ruleLevels: parseRuleOverrides(values.rule ?? [], rules),
-    });
+    const result = lintProject({ ...lintOptions(projectArgs(values), io, positionals[0]), ruleLevels: parseRuleOverrides(values.rule ?? [], rules) });
     const findings = result.findings.filter((f) => !f.suppressed);
     const { name, mode: projectMode, files } = result.project;
     const text = render(graphDocument({ graph: result.graph, project: { name, mode: projectMode, files }, findings, toolVersion: packageVersion() }));

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../engine/finding';
 import { lintProject } from '../lint';
+import { lintOptions } from '../project-options';
 import type { NetworkGraph } from '../model/graph';
 import { InputError } from '../source/diagnostic';
 import { describeRemoved, removeLabelled } from './cleanup';
@@ -104,17 +105,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
 }
 
 async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number): Promise<number> {
-  const result = lintProject({
-    ...(options.paths.length ? { target: options.paths[0] } : { files: options.files }),
-    cwd: io.cwd,
-    env: io.env,
-    projectName: options.projectName,
-    projectDirectory: options.projectDirectory,
-    envFiles: options.envFiles,
-    profiles: options.profiles,
-    mode: options.mode,
-    configFile: options.config,
-  });
+  const result = lintProject(lintOptions(options, io, options.paths[0]));
   const graph = result.graph;
   if (!graph) {
     const first = result.findings.find((f) => f.severity === 'error');

@@ -1,16 +1,10 @@
 import { parseArgs } from 'node:util';
+import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
 
 export const DEFAULT_PROBE_IMAGE = 'busybox';
 
-export interface ProbeOptions {
-  files: string[];
+export interface ProbeOptions extends ProjectArgs {
   paths: string[];
-  projectName?: string;
-  projectDirectory?: string;
-  envFiles: string[];
-  profiles: string[];
-  mode: 'compose' | 'stack' | 'auto';
-  config?: string;
   image: string;
   /** seconds one probe may take */
   timeout: number;
@@ -28,13 +22,7 @@ export interface ProbeOptions {
 export class UsageError extends Error {}
 
 const OPTIONS = {
-  file: { type: 'string', short: 'f', multiple: true },
-  'project-name': { type: 'string', short: 'p' },
-  'project-directory': { type: 'string' },
-  'env-file': { type: 'string', multiple: true },
-  profile: { type: 'string', multiple: true },
-  mode: { type: 'string' },
-  config: { type: 'string', short: 'c' },
+  ...PROJECT_OPTIONS,
   'probe-image': { type: 'string' },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
@@ -58,8 +46,12 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
     throw new UsageError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see probe --help`);
   }
   const v = parsed.values;
-  const mode = v.mode ?? 'auto';
-  if (!['compose', 'stack', 'auto'].includes(mode)) throw new UsageError(`--mode must be compose, stack or auto, not "${mode}"`);
+  let project: ProjectArgs;
+  try {
+    project = projectArgs(v);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const format = v.format ?? 'text';
   if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, not "${format}"`);
   const timeout = v.timeout === undefined ? 3 : Number(v.timeout);
@@ -69,14 +61,8 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
   if (v.file?.length && parsed.positionals.length) throw new UsageError('give either -f files or one PATH, not both');
   if (parsed.positionals.length > 1) throw new UsageError('probe takes one project: give one PATH or -f files');
   return {
-    files: v.file ?? [],
+    ...project,
     paths: parsed.positionals,
-    projectName: v['project-name'],
-    projectDirectory: v['project-directory'],
-    envFiles: v['env-file'] ?? [],
-    profiles: (v.profile ?? []).flatMap((p) => p.split(',')).filter(Boolean),
-    mode: mode as ProbeOptions['mode'],
-    config: v.config,
     image: v['probe-image'] ?? DEFAULT_PROBE_IMAGE,
     timeout,
     concurrency,

@@ -1,0 +1,64 @@
+import type { LintProjectOptions } from './lint';
+import { InputError } from './source/diagnostic';
+import type { Mode } from './source/project';
+
+/** The project options every command takes, as `docker compose` spells them (node:util parseArgs specs). */
+export const PROJECT_OPTIONS = {
+  file: { type: 'string', short: 'f', multiple: true },
+  'project-name': { type: 'string', short: 'p' },
+  'project-directory': { type: 'string' },
+  'env-file': { type: 'string', multiple: true },
+  profile: { type: 'string', multiple: true },
+  mode: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+} as const;
+
+export interface ProjectArgs {
+  files: string[];
+  projectName?: string;
+  projectDirectory?: string;
+  envFiles: string[];
+  profiles: string[];
+  mode: Mode | 'auto';
+  config?: string;
+}
+
+interface ProjectValues {
+  file?: string[];
+  'project-name'?: string;
+  'project-directory'?: string;
+  'env-file'?: string[];
+  profile?: string[];
+  mode?: string;
+  config?: string;
+}
+
+/** Reads the project options out of parsed values; `--profile a,b` counts as two profiles. */
+export function projectArgs(values: ProjectValues): ProjectArgs {
+  const mode = values.mode ?? 'auto';
+  if (!['compose', 'stack', 'auto'].includes(mode)) throw new InputError(`--mode must be compose, stack or auto, not "${mode}"`);
+  return {
+    files: values.file ?? [],
+    projectName: values['project-name'],
+    projectDirectory: values['project-directory'],
+    envFiles: values['env-file'] ?? [],
+    profiles: (values.profile ?? []).flatMap((p) => p.split(',')).filter(Boolean),
+    mode: mode as ProjectArgs['mode'],
+    config: values.config,
+  };
+}
+
+/** What `lintProject` needs to lint one project: a positional PATH, or else the `-f` files. */
+export function lintOptions(args: ProjectArgs, io: { cwd: string; env: Record<string, string | undefined> }, target?: string): LintProjectOptions {
+  return {
+    ...(target !== undefined ? { target } : { files: args.files }),
+    cwd: io.cwd,
+    env: io.env,
+    projectName: args.projectName,
+    projectDirectory: args.projectDirectory,
+    envFiles: args.envFiles,
+    profiles: args.profiles,
+    mode: args.mode,
+    configFile: args.config,
+  };
+}

@@ -42,7 +42,10 @@ export default defineRule({
     // compose-go puts a service with an empty `networks` (`[]` or `{}`) and no `network_mode` on "default" too
     const joinsDefault = services.some((s) => !s.networkMode && s.networks.length === 0);
     const tool = graph.model.mode === 'stack' ? 'docker stack deploy' : 'Compose';
+    // a network that only services of inactive profiles use is used whenever those profiles are on
+    const usedByInactive = new Set([...graph.model.inactiveServices.values()].flatMap((s) => s.networks.map((a) => a.name)));
     for (const network of declared) {
+      if (usedByInactive.has(network.name)) continue;
       if (graph.attachmentsOn(network.name).length > 0 || byMode.has(network.name) || byMode.has(network.dockerName) || misspelt.has(network.name)) continue;
       if (network.name === 'default' && joinsDefault) continue;
       const messageId = network.name === 'default' ? 'unusedDefault' : network.external?.value ? 'unusedExternal' : 'unused';

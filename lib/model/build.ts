@@ -11,7 +11,7 @@ import type {
 export type EnvFileEntries = Map<string, { key: string; value: string; span: Span; valueSpan: Span }[]>;
 
 /** Normalises a loaded project into the typed, located network model. */
-export function buildModel(project: Pick<LoadedProject, 'name' | 'mode' | 'directory' | 'files' | 'root'>, envFiles: EnvFileEntries = new Map()): Model {
+export function buildModel(project: Pick<LoadedProject, 'name' | 'mode' | 'directory' | 'files' | 'root'> & Partial<Pick<LoadedProject, 'inactiveServices'>>, envFiles: EnvFileEntries = new Map()): Model {
   const services = new Map<string, Service>();
   const servicesNode = get(project.root, 'services');
   if (isMap(servicesNode)) {
@@ -26,7 +26,9 @@ export function buildModel(project: Pick<LoadedProject, 'name' | 'mode' | 'direc
   if (usesDefault && !networks.has('default')) {
     networks.set('default', emptyNetwork('default', `${project.name}_default`, project.mode === 'stack' ? 'overlay' : 'bridge'));
   }
-  return { name: project.name, mode: project.mode, directory: project.directory, files: project.files, services, networks };
+  const inactiveServices = new Map<string, Service>();
+  for (const e of project.inactiveServices ?? []) if (isMap(e.value)) inactiveServices.set(e.key, buildService(e, e.value, envFiles, project.mode === 'stack'));
+  return { name: project.name, mode: project.mode, directory: project.directory, files: project.files, services, networks, inactiveServices };
 }
 
 function located<T>(node: Node, value: T): Located<T> {

@@ -193,4 +193,6 @@ export interface Model {
   files: string[];
   services: Map<string, Service>;
   networks: Map<string, Network>;
+  /** services of inactive profiles: not in the graph, but what they declare still counts as used */
+  inactiveServices: Map<string, Service>;
 }

@@ -43,6 +43,8 @@ export interface LoadedProject {
   paths: Map<string, string>;
   diagnostics: Diagnostic[];
   lookup: Lookup;
+  /** services left out because none of their profiles is active: not run, but their declarations still use networks */
+  inactiveServices: Entry[];
   /** entries of every `env_file` the services name, by absolute path */
   envFileEntries: Map<string, EnvEntry[]>;
 }
@@ -88,11 +90,13 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   root = loader.applyIncludes(root, lookup, projectDirectory);
 
   const profiles = activeProfiles(options.profiles, lookup);
-  root = withoutInactiveServices(root, profiles);
+  const inactive = inactiveServices(root, profiles);
+  root = withoutServices(root, inactive);
   const name = projectName(options.projectName, lookup, root, projectDirectory);
   const mode = options.mode && options.mode !== 'auto' ? options.mode : detectMode(root, loader.composeFiles);
   const envFileEntries = loader.readServiceEnvFiles(root, lookup);
   return {
+    inactiveServices: inactive,
     envFileEntries,
     name,
     directory: projectDirectory,
@@ -133,19 +137,23 @@ function activeProfiles(requested: string[] | undefined, lookup: Lookup): Set<st
   return new Set(list.map((p) => p.trim()).filter(Boolean));
 }
 
-function withoutInactiveServices(root: MapNode, profiles: Set<string>): MapNode {
+/** Services none of whose profiles is active (`*` activates all); Compose leaves them out. */
+function inactiveServices(root: MapNode, profiles: Set<string>): Entry[] {
   const services = get(root, 'services');
-  if (!isMap(services) || profiles.has('*')) return root;
-  const kept: Entry[] = [];
-  for (const e of services.entries.values()) {
+  if (!isMap(services) || profiles.has('*')) return [];
+  return [...services.entries.values()].filter((e) => {
     const declared = get(e.value, 'profiles');
     const names = isSeq(declared) ? declared.items.filter(isScalar).map((n) => String(n.value)) : [];
-    if (names.length === 0 || names.some((n) => profiles.has(n))) kept.push(e);
-  }
-  if (kept.length === services.entries.size) return root;
-  const entries = new Map(root.entries);
+    return names.length > 0 && !names.some((n) => profiles.has(n));
+  });
+}
+
+function withoutServices(root: MapNode, removed: Entry[]): MapNode {
+  if (removed.length === 0) return root;
   const servicesEntry = root.entries.get('services')!;
-  entries.set('services', { ...servicesEntry, value: { ...services, entries: new Map(kept.map((e) => [e.key, e])) } });
+  const services = servicesEntry.value as MapNode;
+  const entries = new Map(root.entries);
+  entries.set('services', { ...servicesEntry, value: { ...services, entries: new Map([...services.entries].filter(([, e]) => !removed.includes(e))) } });
   return { ...root, entries };
 }
 

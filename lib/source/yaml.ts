@@ -1,4 +1,4 @@
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node as YamlNode } from 'yaml';
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from './diagnostic';
 import type { Span } from './span';
 import type { Entry, MapNode, Node, ScalarNode } from './tree';
@@ -49,7 +49,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
     }
     if (doc.contents === null) continue;
     try {
-      documents.push(new Converter(doc, spanOf, diagnostics).convert(doc.contents as YamlNode, undefined));
+      documents.push(new Converter(spanOf, diagnostics).convert(doc.contents as YamlNode, undefined));
     } catch (error) {
       if (!(error instanceof AliasBomb)) throw error;
       diagnostics.push({
@@ -70,36 +70,21 @@ function lowerFirst(text: string): string {
 class Converter {
   private expanded = 0;
   private readonly active = new Set<YamlNode>();
-  /** anchor name -> anchored nodes in document order (an anchor may be redefined) */
-  private readonly anchors = new Map<string, { offset: number; node: YamlNode }[]>();
+  /** anchor name -> the latest node anchored with it so far; conversion walks in document order, as aliases are resolved */
+  private readonly anchors = new Map<string, YamlNode>();
 
   constructor(
-    doc: Document.Parsed,
     private readonly spanOf: (range: readonly number[] | null | undefined, fallback?: Span) => Span,
     private readonly diagnostics: Diagnostic[],
-  ) {
-    // Alias.resolve scans the whole document each time; one pass here keeps many aliases linear
-    visit(doc, (_key, node) => {
-      const anchored = node as YamlNode & { anchor?: string };
-      if (!anchored?.anchor || !anchored.range) return;
-      if (!this.anchors.has(anchored.anchor)) this.anchors.set(anchored.anchor, []);
-      this.anchors.get(anchored.anchor)!.push({ offset: anchored.range[0], node: anchored });
-    });
-  }
-
-  /** The latest node anchored with the alias's name before the alias itself, as YAML defines it. */
-  private resolve(alias: Alias): YamlNode | undefined {
-    const candidates = this.anchors.get(alias.source) ?? [];
-    const at = alias.range?.[0] ?? Infinity;
-    let found: YamlNode | undefined;
-    for (const c of candidates) if (c.offset < at) found = c.node;
-    return found;
-  }
+  ) {}
 
   /** `use` is the span of the alias that brought this node in, if any. */
   convert(node: YamlNode, use: Span | undefined): Node {
     if (use && ++this.expanded > ALIAS_EXPANSION_LIMIT) throw new AliasBomb(use);
     if (isAlias(node)) return this.alias(node, use);
+    // only where the text is: re-expanding an earlier anchor must not shadow a later redefinition
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor && !use) this.anchors.set(anchor, node);
     const own = this.spanOf(node.range);
     const span = use ?? own;
     const origin = use ? own : undefined;
@@ -120,7 +105,7 @@ class Converter {
   }
 
   private alias(alias: Alias, use: Span | undefined): Node {
-    const target = this.resolve(alias);
+    const target = this.anchors.get(alias.source);
     const span = use ?? this.spanOf(alias.range);
     if (!target) {
       this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: `unknown alias "*${alias.source}"`, span });

@@ -21,6 +21,11 @@ describe('parseYaml', () => {
     expect(toPlain(r.documents[0])).to.deep.equal({ a: 'one', b: 'one', c: 'two', d: 'two' });
   });
 
+  it('resolves to a later redefinition even after an alias re-expanded a map holding the earlier anchor', () => {
+    const r = doc('x: &v 1\ny: &c {k: &v 2}\nw: *c\nz: &v 3\nq: *v\n');
+    expect(toPlain(r.documents[0])).to.deep.equal({ x: 1, y: { k: 2 }, w: { k: 2 }, z: 3, q: 3 });
+  });
+
   it('accepts anchors next to empty values', () => {
     const r = doc('a:\nb: &x {c: }\nd: *x\n');
     expect(r.diagnostics).to.deep.equal([]);

@@ -6,6 +6,7 @@ import { lintProject, type ProjectResult } from '../lint';
 import { lintOptions } from '../project-options';
 import { formatters } from '../report';
 import { InputError } from '../source/diagnostic';
+import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
 import { parseRuleOverrides } from '../engine/config';
 import { runGraphCommand } from '../graph/command';
@@ -40,12 +41,7 @@ export function main(argv: string[], io: Io): number {
     if (options.command !== 'lint') throw new InputError(`the "${options.command}" command is not available in this version`);
     return lint(options, io);
   } catch (error) {
-    if (error instanceof InputError) {
-      io.stderr(`compose-netlint: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr(`compose-netlint: internal error: ${(error as Error).message ?? String(error)}${debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
-    return 2;
+    return failureExit(error, io.stderr, debug);
   }
 }
 

@@ -6,6 +6,7 @@ import { SEVERITY_RANK } from '../engine/finding';
 import { lintProject } from '../lint';
 import { lintOptions, PROJECT_OPTIONS, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
+import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
 import { rules } from '../../rules';
 import { dot } from './dot';
@@ -89,11 +90,6 @@ export function runGraphCommand(argv: string[], io: GraphIo): number {
     } else io.stdout(text);
     return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[result.config.failOn]) ? 1 : 0;
   } catch (error) {
-    if (error instanceof InputError) {
-      io.stderr(`compose-netlint: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr(`compose-netlint: internal error: ${(error as Error).message ?? String(error)}${debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
-    return 2;
+    return failureExit(error, io.stderr, debug);
   }
 }

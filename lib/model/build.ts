@@ -2,6 +2,7 @@ import type { LoadedProject } from '../source/project';
 import type { Span } from '../source/span';
 import { get, isMap, isScalar, isSeq, type Entry, type MapNode, type Node, type ScalarNode } from '../source/tree';
 import { parseAddress, parseCidr } from './address';
+import { narrow } from './narrow';
 import { parsePortRange, parseShortPort } from './ports';
 import type {
   EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume,
@@ -77,13 +78,8 @@ function keyValues(node: Node | undefined, separator = '='): { key: string; keyS
 
 /** The span of characters [from, to) of a one-line scalar's value, when the text on the line is the value itself (plain or quoted). */
 export function subSpan(node: ScalarNode, from: number, to: number): Span {
-  const span = node.span;
-  const written = node.raw ?? String(node.value);
-  if (node.origin || node.raw !== undefined || span.line !== span.endLine) return span;
-  const width = span.endColumn - span.column;
-  const offset = width === written.length ? 0 : width === written.length + 2 ? 1 : -1;
-  if (offset < 0) return span;
-  return { ...span, column: span.column + offset + from, endColumn: span.column + offset + to };
+  // text that interpolation changed is not the text on the line
+  return node.raw !== undefined ? node.span : narrow(located(node, String(node.value)), from, to);
 }
 
 function networkMode(node: Node | undefined): Located<NetworkMode> | undefined {
@@ -113,6 +109,7 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
   const mode = networkMode(get(node, 'network_mode'));
   const deploy = get(node, 'deploy');
   const healthTest = get(get(node, 'healthcheck'), 'test');
+  const envFilesOf = texts(get(node, 'env_file')).concat(envFilePaths(get(node, 'env_file')));
   const service: Service = {
     name,
     span: entry.keySpan,
@@ -133,8 +130,8 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     dns: texts(get(node, 'dns')).map((d) => ({ ...d, value: parseAddress(d.value) })),
     dnsSearch: texts(get(node, 'dns_search')),
     extraHosts: extraHosts(get(node, 'extra_hosts')),
-    environment: environment(get(node, 'environment'), texts(get(node, 'env_file')).concat(envFilePaths(get(node, 'env_file'))), envFiles),
-    envFiles: texts(get(node, 'env_file')).concat(envFilePaths(get(node, 'env_file'))),
+    environment: environment(get(node, 'environment'), envFilesOf, envFiles),
+    envFiles: envFilesOf,
     command: texts(get(node, 'command')),
     healthcheck: texts(healthTest).filter((t) => !['CMD', 'CMD-SHELL', 'NONE'].includes(t.value)),
     volumes: isSeq(get(node, 'volumes')) ? (get(node, 'volumes') as { items: Node[] }).items.map(volume) : [],

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { execIn, SERVICE_LABEL } from './engine';
 import { listenPorts, unbuildable } from './plan';
 import { LISTENER, RUNNER, shArgv } from './scripts';
-import { createNetworks, neededNetworks, orderedAttachments, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
+import { buildablePart, createNetworks, orderedAttachments, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
 const CONTROL_PORT = 39_999;
@@ -19,13 +19,7 @@ interface TaskInfo {
 /** Builds the twin of a stack as Swarm services: overlay networks, replicas, endpoint mode, publishing. */
 export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise<void> {
   const { engine, graph } = options;
-  const services = [...graph.services.keys()];
-  for (const s of services) {
-    const why = unbuildable(graph, s);
-    if (why) twin.excluded.set(s, why);
-  }
-  const buildable = services.filter((s) => !twin.excluded.has(s));
-  const keys = neededNetworks(graph, buildable);
+  const { buildable, keys } = buildablePart(graph, twin);
   options.progress(`creating ${keys.length} overlay network${keys.length === 1 ? '' : 's'}`);
   await createNetworks(options, twin, keys, true);
   options.progress(`creating ${buildable.length} Swarm service${buildable.length === 1 ? '' : 's'}`);

@@ -251,16 +251,21 @@ export function bindFailure(message: string): { hostIp: string; port: number; pr
   return undefined;
 }
 
-/** Builds and starts the twin's containers for a Compose project. */
-export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promise<void> {
-  const { engine, graph } = options;
+/** Marks the services the twin cannot build (with why) and returns the others and the networks they need. */
+export function buildablePart(graph: NetworkGraph, twin: Twin): { buildable: string[]; keys: string[] } {
   const services = [...graph.services.keys()];
   for (const s of services) {
     const why = unbuildable(graph, s);
     if (why) twin.excluded.set(s, why);
   }
   const buildable = services.filter((s) => !twin.excluded.has(s));
-  const keys = neededNetworks(graph, buildable);
+  return { buildable, keys: neededNetworks(graph, buildable) };
+}
+
+/** Builds and starts the twin's containers for a Compose project. */
+export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promise<void> {
+  const { engine, graph } = options;
+  const { buildable, keys } = buildablePart(graph, twin);
   options.progress(`creating ${keys.length} network${keys.length === 1 ? '' : 's'}`);
   await createNetworks(options, twin, keys, false);
   const ordered = startOrder(graph, buildable);

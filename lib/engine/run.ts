@@ -26,6 +26,8 @@ export class RuleError extends Error {
 export function ruleOptions(rule: Rule, given: Record<string, unknown> | undefined): { options: Record<string, unknown>; error?: string } {
   const options = { ...(rule.options?.defaults ?? {}), ...(given ?? {}) };
   if (!rule.options) return given && Object.keys(given).length ? { options, error: `rule "${rule.id}" takes no options` } : { options };
+  // the defaults alone are valid (a meta-test checks them): compiling a schema costs more than a small project's lint
+  if (!given) return { options };
   let validate = validators.get(rule);
   if (!validate) validators.set(rule, (validate = ajv.compile(rule.options.schema)));
   if (!validate(options)) {

@@ -6,6 +6,7 @@ import type { Diagnostic, RelatedLocation } from '../source/diagnostic';
 import { compareSpans, type Span } from '../source/span';
 import { toPlain, type Entry, type MapNode, type Node } from '../source/tree';
 import { didYouMean } from '../util/suggest';
+import { loadPrecompiled, readSchemaText, type Check } from './precompiled';
 
 /**
  * Validates a loaded project against the official Compose Specification schema
@@ -20,9 +21,10 @@ import { didYouMean } from '../util/suggest';
  * - sorted by position.
  */
 export function validateProject(root: MapNode): Diagnostic[] {
-  const schema = engine();
   const data = toPlain(root);
-  if (schema.validate(data)) return [];
+  if (check()(data)) return [];
+  const schema = engine();
+  schema.validate(data);
   const problems = mergeRequired(collapse(schema, (schema.validate.errors ?? []).map((e) => fromAjv(e))));
 
   // one diagnostic per location: the deepest problem, then the most basic keyword (type before enum)
@@ -85,10 +87,15 @@ interface Engine {
 }
 
 let cached: Engine | undefined;
+let precompiled: Check | undefined;
+
+function check(): Check {
+  return (precompiled ??= loadPrecompiled(packageRoot()));
+}
 
 function engine(): Engine {
   if (cached) return cached;
-  const root = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'schemas', 'compose-spec.json'), 'utf8')) as Schema;
+  const root = JSON.parse(readSchemaText(packageRoot())) as Schema;
   // strict mode would only log warnings about the official schema's union types; verbose keeps
   // the failing subschema and data on each error, which the oneOf collapse needs
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, logger: false });

@@ -1,6 +1,7 @@
 import type { Diagnostic } from './diagnostic';
 import { spanText } from './span';
 import type { Node, ScalarNode } from './tree';
+import { PathTable } from './paths';
 
 /** The value of an environment variable, or undefined when it is unset. */
 export type Lookup = (name: string) => string | undefined;
@@ -228,11 +229,7 @@ const TYPE_CASTS: readonly (readonly [string, Cast])[] = [
   ['secrets.*.external', toBoolean],
   ['configs.*.external', toBoolean],
 ];
-const CAST_PATTERNS = TYPE_CASTS.map(([path, cast]) => ({ parts: path.split('.'), cast }));
-
-function castFor(path: readonly string[]): Cast | undefined {
-  return CAST_PATTERNS.find(({ parts }) => parts.length === path.length && parts.every((p, i) => p === '*' || p === path[i]))?.cast;
-}
+const CASTS = PathTable.of(TYPE_CASTS);
 
 /**
  * Interpolates every string scalar value of a located tree in place (map keys are left alone),
@@ -255,15 +252,16 @@ export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnos
     diagnostics.push(diagnostic);
   };
 
-  const visit = (node: Node, path: readonly string[]): void => {
+  /** `casts`: where the node's path leads in the table of typed paths */
+  const visit = (node: Node, casts: PathTable<Cast> | undefined): void => {
     if (visited.has(node)) return; // interpolating twice would re-read a "$" that "$$" produced
     visited.add(node);
-    if (node.kind === 'map') for (const [key, e] of node.entries) visit(e.value, [...path, key]);
-    else if (node.kind === 'seq') for (const item of node.items) visit(item, [...path, '[]']);
-    else if (typeof node.value === 'string') interpolateScalar(node, node.value, path);
+    if (node.kind === 'map') for (const [key, e] of node.entries) visit(e.value, casts?.next(key));
+    else if (node.kind === 'seq') for (const item of node.items) visit(item, casts?.next('[]'));
+    else if (typeof node.value === 'string') interpolateScalar(node, node.value, casts?.value);
   };
 
-  const interpolateScalar = (node: ScalarNode, text: string, path: readonly string[]): void => {
+  const interpolateScalar = (node: ScalarNode, text: string, castTo: Cast | undefined): void => {
     const result = interpolateString(text, lookup);
     if (result.error !== undefined) {
       report(node, result.error);
@@ -278,9 +276,9 @@ export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnos
       node.unknown = true;
       return;
     }
-    const cast = castFor(path)?.(result.value);
+    const cast = castTo?.(result.value);
     if (cast !== undefined) node.value = cast;
   };
 
-  visit(root, []);
+  visit(root, CASTS);
 }

@@ -1,4 +1,5 @@
 import type { Span } from './span';
+import { PathTable } from './paths';
 import { toPlain, type Entry, type MapNode, type Node, type ScalarNode, type SeqNode } from './tree';
 
 /**
@@ -38,12 +39,23 @@ export function mergeService(base: MapNode, override: MapNode): MapNode {
   return mergeRoot(base, override, SERVICE_PATH);
 }
 
-/** removes `!reset` values (the key disappears) and strips tags, for a file that is merged onto nothing */
+/**
+ * Removes `!reset` values (the key disappears) and strips tags, for a file that is merged onto
+ * nothing. The exception to "inputs are never mutated": the loader owns the tree it passes, so a
+ * tree without tags is not copied.
+ */
 export function applyResets(root: MapNode): MapNode {
   // compose-go runs EnforceUnicity on a lone file too, so duplicates collapse here as after a merge
-  const result = consumeTags(root, [], []) as MapNode;
+  const result = hasTags(root) ? (consumeTags(root, [], []) as MapNode) : root;
   enforceUnicity(result, []);
   return result;
+}
+
+function hasTags(node: Node): boolean {
+  if (node.tag) return true;
+  if (node.kind === 'seq') return node.items.some(hasTags);
+  if (node.kind === 'map') for (const e of node.entries.values()) if (hasTags(e.value)) return true;
+  return false;
 }
 
 const SERVICE_PATH: Path = ['services', 'x'];
@@ -350,9 +362,9 @@ function formatValue(node: Node): string {
 // ---------------------------------------------------------------------------------------------
 // uniqueness (override/uncity.go)
 
-const UNIQUE: [Path, Indexer][] = [];
+const UNIQUE_PATHS: [string, Indexer][] = [];
 function unique(pattern: string, indexer: Indexer): void {
-  UNIQUE.push([pattern.split('.'), indexer]);
+  UNIQUE_PATHS.push([pattern, indexer]);
 }
 unique('networks.*.labels', keyValueIndexer);
 unique('networks.*.ipam.options', keyValueIndexer);
@@ -384,15 +396,29 @@ unique('services.*.tmpfs', keyValueIndexer);
 unique('services.*.volumes', volumeIndexer);
 unique('services.*.devices', deviceIndexer);
 
-/** EnforceUnicity, in place on a tree this module built. */
+const UNIQUE = PathTable.of(UNIQUE_PATHS);
+
+/** EnforceUnicity, in place, on a tree found at `path`: only the paths of the table are walked. */
 function enforceUnicity(node: Node, path: Path): void {
-  if (node.kind === 'map') {
-    for (const e of node.entries.values()) enforceUnicity(e.value, [...path, e.key]);
+  const at = UNIQUE.at(path);
+  if (at) walkUnique(node, at);
+}
+
+function walkUnique(node: Node, at: PathTable<Indexer>): void {
+  if (node.kind === 'seq') {
+    if (at.value) node.items = uniqueBy(node.items, at.value);
     return;
   }
-  if (node.kind !== 'seq') return;
-  const indexer = UNIQUE.find(([pattern]) => matches(path, pattern))?.[1];
-  if (indexer) node.items = uniqueBy(node.items, indexer);
+  if (node.kind !== 'map') return;
+  const keys = at.exactKeys();
+  if (!keys) {
+    for (const e of node.entries.values()) walkUnique(e.value, at.next(e.key)!);
+    return;
+  }
+  for (const key of keys) {
+    const e = node.entries.get(key);
+    if (e) walkUnique(e.value, at.next(key)!);
+  }
 }
 
 /** Entries sharing a key collapse into one: the last entry, in the place of the first. */

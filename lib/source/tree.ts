@@ -84,8 +84,11 @@ export function toPlain(node: Node): unknown {
       return node.items.map(toPlain);
     case 'map': {
       const out: Record<string, unknown> = {};
-      // defineProperty: a YAML key "__proto__" is data, not the object's prototype
-      for (const [key, e] of node.entries) Object.defineProperty(out, key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
+      for (const [key, e] of node.entries) {
+        // a YAML key "__proto__" is data, not the object's prototype
+        if (key === '__proto__') Object.defineProperty(out, key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
+        else out[key] = toPlain(e.value);
+      }
       return out;
     }
   }

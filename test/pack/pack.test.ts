@@ -61,6 +61,7 @@ describe('npm pack: the package a user installs', function () {
   it('holds the built JS, type declarations, schemas, rule docs, README, LICENSE and package.json, and nothing else', () => {
     const allowed = [
       /^dist\/(lib|rules)\/.+\.(js|mjs|d\.ts|d\.mts)$/,
+      /^dist\/schemas\/compose-spec\.validate\.js$/,
       /^rules\/[a-z0-9-]+\.md$/,
       /^schemas\/[^/]+\.(json|md)$/,
       /^(README\.md|LICENSE|package\.json)$/,
@@ -68,7 +69,7 @@ describe('npm pack: the package a user installs', function () {
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).to.deep.equal([]);
     expect(files.filter((f) => /(^|\/)(test|tests|fixtures|examples|docs|scripts|\.ci)\//.test(f) || /\.test\.|\.spec\./.test(f))).to.deep.equal([]);
     expect(files.filter((f) => /\.(ts|mts)$/.test(f) && !/\.d\.(ts|mts)$/.test(f))).to.deep.equal([]);
-    for (const f of ['LICENSE', 'README.md', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/index.mjs', 'dist/lib/index.d.mts', 'dist/lib/cli/bin.js', 'schemas/config.schema.json', 'schemas/compose-spec.json', 'schemas/SOURCES.md']) {
+    for (const f of ['LICENSE', 'README.md', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/index.mjs', 'dist/lib/index.d.mts', 'dist/lib/cli/bin.js', 'dist/schemas/compose-spec.validate.js', 'schemas/config.schema.json', 'schemas/compose-spec.json', 'schemas/SOURCES.md']) {
       expect(files).to.include(f);
     }
     for (const rule of rules) expect(files).to.include(`rules/${rule.id}.md`);

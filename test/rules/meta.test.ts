@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildConfigSchema } from '../../lib/engine/config-schema';
+import { ruleOptions } from '../../lib/engine/run';
 import { rules } from '../../rules';
 import { docExamples, ROOT } from '../helpers/rules';
 
@@ -68,6 +69,12 @@ describe('meta: registry, rule files, docs, fixtures, README table and config sc
     const included = [...readme.matchAll(/<!-- include:(\S+) -->\n([\s\S]*?)\n<!-- \/include -->/g)];
     expect(included.map((m) => m[1])).to.deep.equal(['docs/graph-section.md', 'docs/probe-section.md', 'docs/ci-section.md', 'docs/api-section.md']);
     for (const [, file, body] of included) expect(body, file).to.equal(fs.readFileSync(path.join(ROOT, file), 'utf8').trimEnd());
+  });
+
+  it("gives every rule with options defaults that its options schema accepts (the engine checks only configured options)", () => {
+    const withOptions = rules.filter((r) => r.options);
+    expect(withOptions).to.not.be.empty;
+    for (const rule of withOptions) expect(ruleOptions(rule, { ...rule.options!.defaults }).error, rule.id).to.equal(undefined);
   });
 
   it('keeps schemas/config.schema.json equal to the schema generated from rule metadata (npm run docs)', () => {

@@ -12,6 +12,10 @@ export default defineRule({
     unlinked:
       'service "{{source}}" references "{{name}}" ({{via}}), but it is on the default bridge (network_mode "bridge"), where Docker resolves no container names, ' +
       'and no legacy link provides "{{name}}"; the name will not resolve. add "{{link}}" to its "links", or attach both services to a user-defined network',
+    aliasedLink:
+      'service "{{source}}" references "{{name}}" ({{via}}), but it is on the default bridge (network_mode "bridge"), where only legacy links resolve, ' +
+      'and its link to "{{target}}" is named "{{alias}}": a link writes its link name and the container name into /etc/hosts, not the service name, so "{{name}}" will not resolve. ' +
+      'use "{{alias}}", or add "{{name}}" to its "links" too',
     offBridge:
       'service "{{source}}" references "{{name}}" ({{via}}), but it is on the default bridge (network_mode "bridge"), where Docker resolves no container names, ' +
       'and "{{target}}" {{where}}, out of reach of legacy links; the name will not resolve. attach both services to a common user-defined network',
@@ -31,6 +35,8 @@ export default defineRule({
         if (target === undefined) continue;
         const tns = graph.namespace(target);
         if (tns.broken || tns.kind === 'external-container' || tns.kind === 'unknown-network') continue;
+        // a link to a service on the bridge works, whatever it is named; only the names it writes are in question
+        if (ref.kind === 'links' && tns.kind === 'bridge' && tns.chain.length === 0) continue;
         // an undeclared network stops the project (no-undefined-network); where it would have led is a guess
         if (graph.attachments(target).some((a) => !graph.networks.has(a.network))) continue;
         if (!byTarget.has(target)) byTarget.set(target, []);
@@ -40,8 +46,9 @@ export default defineRule({
         const [first, ...rest] = refs.sort((a, b) => compareSpans(graph, a, b));
         const tns = graph.namespace(target);
         const onBridge = tns.kind === 'bridge' && tns.chain.length === 0;
+        const aliased = onBridge ? graph.services.get(source)!.links.find((l) => l.service === target && l.alias !== target) : undefined;
         context.report({
-          messageId: onBridge ? 'unlinked' : 'offBridge',
+          messageId: !onBridge ? 'offBridge' : aliased && first.name === target ? 'aliasedLink' : 'unlinked',
           at: first,
           service: source,
           data: {
@@ -51,6 +58,7 @@ export default defineRule({
             target,
             link: first.name === target ? target : `${target}:${first.name}`,
             where: onBridge ? '' : where(graph, target),
+            alias: aliased?.alias ?? '',
           },
           related: rest.map((r) => ({ message: `"${r.name}" also referenced here`, at: r })),
         });

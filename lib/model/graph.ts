@@ -164,8 +164,10 @@ export class NetworkGraph {
     for (const service of this.model.services.values()) {
       for (const link of service.links) {
         if (!this.model.services.has(link.service)) continue;
-        const names = link.alias === link.service ? [link.service] : [link.service, link.alias];
         if (this.namespace(service.name).kind === 'bridge') {
+          // /etc/hosts gets the link name and the container's name (Compose's getLinks, moby's legacy links), not the service name
+          const target = this.model.services.get(link.service)!.containerName;
+          const names = target && !target.unknown && target.value !== link.alias ? [link.alias, target.value] : [link.alias];
           if (this.namespace(link.service).kind !== 'bridge') continue;
           for (const name of names) this.index({ name, kind: 'link', service: link.service, network: 'bridge', span: link.span, onlyFor: service.name });
           continue;

@@ -28,6 +28,20 @@ describe('probe on docker: name resolution and reachability', function () {
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 
+  it('default bridge: a link named otherwise resolves by its link name only, as the graph says', async () => {
+    const r = await probe(['-f', 'aliased-link.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    // measured: /etc/hosts of legacy reads "172.17.0.x backend <container id> e2e-aliased-link-api-1"
+    expect(grid(report, 'dns')).to.deep.equal({
+      api: { api: 'X', backend: 'X', legacy: 'X' },
+      legacy: { api: 'X', backend: '.', legacy: 'X' },
+    });
+    expect(verdicts(report)).to.deep.equal(['no-legacy-links legacy: not-probed', 'no-default-bridge-dns legacy: confirmed']);
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
   it('the same pair on a user-defined network resolves, and nothing is reported', async () => {
     const r = await probe(['-f', 'user-bridge.yaml']);
     expect(r.code, r.stderr).to.equal(0);

@@ -50,9 +50,21 @@ describe('graph predicates', () => {
       'compose.yaml': 'services:\n  web: {image: a, network_mode: bridge, links: ["db:database"]}\n  db: {image: a, network_mode: bridge}\n  other: {image: a, network_mode: bridge}\n',
     });
     expect(resolved(g, 'web', 'database')).to.deep.equal(['db@bridge']);
+    // Compose links container proj-db-1 as "database": /etc/hosts has no line for the service name
+    expect(resolved(g, 'web', 'db')).to.deep.equal([]);
     expect(resolved(g, 'other', 'db')).to.deep.equal([]);
     expect(resolved(g, 'other', 'database')).to.deep.equal([]);
     expect(g.connected('web', 'other')).to.equal(true);
+  });
+
+  it('resolves a linked container_name on the default bridge as well as the link name', () => {
+    const g = graphOf({
+      'compose.yaml': 'services:\n  web: {image: a, network_mode: bridge, links: ["db:database", cache]}\n  db: {image: a, network_mode: bridge, container_name: pg}\n  cache: {image: a, network_mode: bridge}\n',
+    });
+    expect(resolved(g, 'web', 'pg')).to.deep.equal(['db@bridge']);
+    expect(resolved(g, 'web', 'database')).to.deep.equal(['db@bridge']);
+    expect(resolved(g, 'web', 'db')).to.deep.equal([]);
+    expect(resolved(g, 'web', 'cache')).to.deep.equal(['cache@bridge']);
   });
 
   it('resolves nothing from host or none networking, and nothing on them by name', () => {

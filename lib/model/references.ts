@@ -25,18 +25,21 @@ const WHOLE_HOST = new RegExp(`^(${HOST})(?::(\\d{1,5}))?$`);
 /** Host names found in one text, with their offsets and ports. */
 export function hostsIn(text: string, variable?: string): { name: string; port?: number; start: number; end: number }[] {
   const found = new Map<number, { name: string; port?: number; start: number; end: number }>();
-  for (const match of text.matchAll(URL)) {
-    let offset = match.index! + match[0].length - match[1].length;
-    for (const part of match[1].split(',')) {
-      const [name, port] = part.split(':');
-      found.set(offset, { name, port: port ? Number(port) : undefined, start: offset, end: offset + name.length });
-      offset += part.length + 1;
+  // a URL or a host:port pair has a colon; most values have none
+  if (text.includes(':')) {
+    for (const match of text.matchAll(URL)) {
+      let offset = match.index! + match[0].length - match[1].length;
+      for (const part of match[1].split(',')) {
+        const [name, port] = part.split(':');
+        found.set(offset, { name, port: port ? Number(port) : undefined, start: offset, end: offset + name.length });
+        offset += part.length + 1;
+      }
     }
-  }
-  for (const match of text.matchAll(HOST_PORT)) {
-    if ([...found.values()].some((f) => match.index! >= f.start && match.index! < f.end + 6)) continue;
-    if (/^\d+$/.test(match[1]) || Number(match[2]) > 65535) continue;
-    found.set(match.index!, { name: match[1], port: Number(match[2]), start: match.index!, end: match.index! + match[1].length });
+    for (const match of text.matchAll(HOST_PORT)) {
+      if ([...found.values()].some((f) => match.index! >= f.start && match.index! < f.end + 6)) continue;
+      if (/^\d+$/.test(match[1]) || Number(match[2]) > 65535) continue;
+      found.set(match.index!, { name: match[1], port: Number(match[2]), start: match.index!, end: match.index! + match[1].length });
+    }
   }
   if (variable && HOST_VARIABLE.test(variable) && found.size === 0) {
     const match = WHOLE_HOST.exec(text.trim());

@@ -239,7 +239,7 @@ const CASTS = PathTable.of(TYPE_CASTS);
  * text and is marked unknown. Never throws.
  */
 export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnostic[]): void {
-  const visited = new WeakSet<Node>();
+  const visited = new WeakSet<ScalarNode>();
   const reported = new Set<string>();
 
   const report = (node: ScalarNode, message: string): void => {
@@ -254,11 +254,16 @@ export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnos
 
   /** `casts`: where the node's path leads in the table of typed paths */
   const visit = (node: Node, casts: PathTable<Cast> | undefined): void => {
-    if (visited.has(node)) return; // interpolating twice would re-read a "$" that "$$" produced
-    visited.add(node);
     if (node.kind === 'map') for (const [key, e] of node.entries) visit(e.value, casts?.next(key));
     else if (node.kind === 'seq') for (const item of node.items) visit(item, casts?.next('[]'));
-    else if (typeof node.value === 'string') interpolateScalar(node, node.value, casts?.value);
+    else if (typeof node.value === 'string') {
+      // interpolating a node twice would re-read a "$" that "$$" produced; text without "$" is left as it is
+      if (node.value.includes('$')) {
+        if (visited.has(node)) return;
+        visited.add(node);
+      }
+      interpolateScalar(node, node.value, casts?.value);
+    }
   };
 
   const interpolateScalar = (node: ScalarNode, text: string, castTo: Cast | undefined): void => {

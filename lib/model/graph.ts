@@ -78,8 +78,8 @@ export class NetworkGraph {
   private readonly attachmentsByNetwork = new Map<string, Attachment[]>();
   /** network -> name -> entries */
   private readonly nameIndex = new Map<string, Map<string, NameEntry[]>>();
-  /** every name any service of the project is known by, anywhere */
-  private readonly projectNames = new Set<string>();
+  /** every name any service of the project is known by, anywhere, lower-cased (DNS ignores case) -> those services */
+  private readonly owners = new Map<string, Set<string>>();
   private readonly referencesBySource = new Map<string, Reference[]>();
 
   constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span) {
@@ -145,8 +145,14 @@ export class NetworkGraph {
       for (const entry of names) this.index(entry);
     }
     this.attachmentsByService.set(service.name, list);
-    this.projectNames.add(service.name);
-    if (service.containerName && !service.containerName.unknown) this.projectNames.add(service.containerName.value);
+    this.own(service.name, service.name);
+    if (service.containerName && !service.containerName.unknown) this.own(service.containerName.value, service.name);
+  }
+
+  private own(name: string, service: string): void {
+    const key = name.toLowerCase();
+    if (!this.owners.has(key)) this.owners.set(key, new Set());
+    this.owners.get(key)!.add(service);
   }
 
   private index(entry: NameEntry): void {
@@ -155,7 +161,7 @@ export class NetworkGraph {
     const key = entry.name.toLowerCase();
     if (!byName.has(key)) byName.set(key, []);
     byName.get(key)!.push(entry);
-    this.projectNames.add(entry.name);
+    this.own(entry.name, entry.service);
   }
 
   /** Legacy links: on the default bridge they write /etc/hosts; on user-defined networks they add an alias only the linking service sees. */
@@ -223,22 +229,20 @@ export class NetworkGraph {
 
   /** Whether a name belongs to this project (a service, container name, alias or link alias), as opposed to an outside host. */
   isProjectName(name: string): boolean {
-    return this.projectNames.has(name) || (this.model.mode === 'stack' && name.startsWith('tasks.') && this.services.has(name.slice(6)));
+    return this.ownersOf(name).length > 0;
   }
 
   /**
-   * The services a project name belongs to anywhere: as service name, `container_name`, alias or link alias on any
-   * network, or `tasks.<service>` in stack mode; sorted. Empty exactly when `isProjectName` is false.
+   * The services a project name belongs to anywhere, in any case (DNS ignores case): as service name, `container_name`,
+   * alias or link alias on any network, or `tasks.<service>` in stack mode; sorted. Empty exactly when `isProjectName` is false.
    */
   ownersOf(name: string): string[] {
-    const out = new Set<string>();
-    if (this.services.has(name)) out.add(name);
-    const byContainerName = this.containerNames.get(name);
-    if (byContainerName !== undefined) out.add(byContainerName);
-    for (const byName of this.nameIndex.values()) for (const entry of byName.get(name.toLowerCase()) ?? []) if (entry.name === name) out.add(entry.service);
-    if (this.model.mode === 'stack' && name.startsWith('tasks.') && this.services.has(name.slice(6))) out.add(name.slice(6));
+    const key = name.toLowerCase();
+    const out = new Set(this.owners.get(key));
+    if (this.model.mode === 'stack' && key.startsWith('tasks.')) for (const service of this.owners.get(key.slice(6)) ?? []) if (service.toLowerCase() === key.slice(6)) out.add(service);
     return [...out].sort();
   }
+
 
   /** The `extra_hosts` entry that writes a name into a service's /etc/hosts (its namespace owner's for `service:` joiners), if any. */
   extraHost(service: string, name: string): Service['extraHosts'][number] | undefined {

@@ -45,6 +45,13 @@ describe('graph: ownersOf', () => {
     expect(graph.ownersOf('kv')).to.deep.equal(['redis']);
   });
 
+  it("ignores case, as Docker's DNS does (checked on the engine: NLCHK-DB resolves container nlchk-db)", () => {
+    expect(graph.ownersOf('Cache-1')).to.deep.equal(['redis']);
+    expect(graph.ownersOf('CACHE')).to.deep.equal(['memcached', 'redis']);
+    expect(graph.isProjectName('WEB')).to.equal(true);
+    expect(graph.isProjectName('elsewhere')).to.equal(false);
+  });
+
   it('is empty exactly for outside hosts, agreeing with isProjectName', () => {
     for (const name of ['web', 'cache-1', 'cache', 'kv', 'redis', 'example.com', 'db', 'Cache']) {
       expect(graph.ownersOf(name).length > 0, name).to.equal(graph.isProjectName(name));

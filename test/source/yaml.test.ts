@@ -66,3 +66,12 @@ describe('parseYaml', () => {
     expect(at(r.documents[0], ['b'])!.tag).to.equal('!override');
   });
 });
+
+describe('parseYaml and process.env', () => {
+  it('gives back the real process.env after parsing, which yaml reads per token meanwhile', () => {
+    const env = process.env;
+    parseYaml('compose.yaml', 'services:\n  web: {image: nginx}\n');
+    parseYaml('bad.yaml', 'services: [\n');
+    expect(process.env).to.equal(env);
+  });
+});

@@ -48,9 +48,15 @@ function generated(n: number): string {
   return lines.join('\n') + '\n';
 }
 
-function benchGenerated(n: number): void {
+/** A temporary directory holding the generated project of `n` services. */
+function generatedProject(n: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlint-bench-'));
   fs.writeFileSync(path.join(dir, 'compose.yaml'), generated(n));
+  return dir;
+}
+
+function benchGenerated(n: number): void {
+  const dir = generatedProject(n);
   const [project, load] = time(() => loadProject({ cwd: dir, env: {} }));
   const [, schema] = time(() => validateProject(project.root));
   const [graph, build] = time(() => buildGraph(project));
@@ -70,8 +76,7 @@ if (fs.existsSync(bin)) {
 /** The first lint in a fresh process, timed from after start-up (modules loaded): what a user of the CLI waits for. */
 function benchFresh(n: number): void {
   if (!fs.existsSync(bin)) return;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlint-bench-'));
-  fs.writeFileSync(path.join(dir, 'compose.yaml'), generated(n));
+  const dir = generatedProject(n);
   const lib = path.join(__dirname, '..', 'dist', 'lib', 'lint.js');
   const script = `const { lintProject } = require(${JSON.stringify(lib)}); const t = performance.now(); lintProject({ cwd: ${JSON.stringify(dir)}, env: {} }); console.log(performance.now() - t);`;
   const runs = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
@@ -79,7 +84,7 @@ function benchFresh(n: number): void {
 }
 
 const files = corpusFiles();
-lintProject({ files: [files[0]], cwd: path.dirname(files[0]), env: {} }); // warm up: compile the schema once
+lintProject({ files: [files[0]], cwd: path.dirname(files[0]), env: {} }); // warm up: load the precompiled schema check
 const [count, corpus] = time(() => {
   let findings = 0;
   for (const file of files) {

@@ -147,6 +147,7 @@ export class NetworkGraph {
     this.attachmentsByService.set(service.name, list);
     this.own(service.name, service.name);
     if (service.containerName && !service.containerName.unknown) this.own(service.containerName.value, service.name);
+    if (stack) this.own(`tasks.${service.name}`, service.name);
   }
 
   private own(name: string, service: string): void {
@@ -171,10 +172,10 @@ export class NetworkGraph {
       for (const link of service.links) {
         if (!this.model.services.has(link.service)) continue;
         if (this.namespace(service.name).kind === 'bridge') {
+          if (this.namespace(link.service).kind !== 'bridge') continue;
           // /etc/hosts gets the link name and the container's name (Compose's getLinks, moby's legacy links), not the service name
           const target = this.model.services.get(link.service)!.containerName;
           const names = target && !target.unknown && target.value !== link.alias ? [link.alias, target.value] : [link.alias];
-          if (this.namespace(link.service).kind !== 'bridge') continue;
           for (const name of names) this.index({ name, kind: 'link', service: link.service, network: 'bridge', span: link.span, onlyFor: service.name });
           continue;
         }
@@ -229,7 +230,7 @@ export class NetworkGraph {
 
   /** Whether a name belongs to this project (a service, container name, alias or link alias), as opposed to an outside host. */
   isProjectName(name: string): boolean {
-    return this.ownersOf(name).length > 0;
+    return this.owners.has(name.toLowerCase());
   }
 
   /**
@@ -237,12 +238,8 @@ export class NetworkGraph {
    * alias or link alias on any network, or `tasks.<service>` in stack mode; sorted. Empty exactly when `isProjectName` is false.
    */
   ownersOf(name: string): string[] {
-    const key = name.toLowerCase();
-    const out = new Set(this.owners.get(key));
-    if (this.model.mode === 'stack' && key.startsWith('tasks.')) for (const service of this.owners.get(key.slice(6)) ?? []) if (service.toLowerCase() === key.slice(6)) out.add(service);
-    return [...out].sort();
+    return [...(this.owners.get(name.toLowerCase()) ?? [])].sort();
   }
-
 
   /** The `extra_hosts` entry that writes a name into a service's /etc/hosts (its namespace owner's for `service:` joiners), if any. */
   extraHost(service: string, name: string): Service['extraHosts'][number] | undefined {

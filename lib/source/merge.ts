@@ -126,9 +126,9 @@ function pathKey(path: Path): string {
 // ---------------------------------------------------------------------------------------------
 // merging (override/merge.go)
 
-const SPECIALS: [Path, Merger][] = [];
+const SPECIAL_PATHS: [string, Merger][] = [];
 function special(pattern: string, merger: Merger): void {
-  SPECIALS.push([pattern.split('.'), merger]);
+  SPECIAL_PATHS.push([pattern, merger]);
 }
 special('networks.*.ipam.config', mergeIpamConfig);
 special('networks.*.labels', mergeKeyValue);
@@ -164,13 +164,12 @@ for (const prefix of ['services', 'jobs']) {
 }
 special('services.*.deploy.labels', mergeKeyValue);
 
-function matches(path: Path, pattern: Path): boolean {
-  return path.length === pattern.length && pattern.every((part, i) => part === '*' || part === path[i]);
-}
+const SPECIALS = PathTable.of(SPECIAL_PATHS);
 
 /** mergeYaml. Where compose-go fails ("cannot override"), the override wins; the schema reports the bad type. */
 function mergeValue(base: Node, over: Node, path: Path): Node {
-  for (const [pattern, merger] of SPECIALS) if (matches(path, pattern)) return merger(base, over, path);
+  const merger = SPECIALS.at(path)?.value;
+  if (merger) return merger(base, over, path);
   if (isNull(over)) return base;
   if (base.kind === 'map' && over.kind === 'map') return mergeMappings(base, over, path);
   if (base.kind === 'seq' && over.kind === 'seq') return seq(over, appendWithoutDuplicates(base.items, over.items));

@@ -3,25 +3,16 @@ import type { Span } from '../source/span';
 
 export type { Severity };
 
-export interface RelatedFinding {
+/** A related location, flat as formatters print it. */
+export interface RelatedFinding extends Span {
   message: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
 }
 
-/** What every formatter prints: 1-based positions, end exclusive, `file` as displayed. */
-export interface Finding {
+/** What every formatter prints: the span flat on the finding (1-based, end exclusive, `file` as displayed). */
+export interface Finding extends Span {
   ruleId: string;
   severity: Severity;
   message: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
   related?: RelatedFinding[];
   service?: string;
   network?: string;
@@ -33,7 +24,8 @@ export interface Finding {
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-export function flatten(span: Span): Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'> {
+/** A copy of a span's fields, to spread into a finding. */
+export function flatten(span: Span): Span {
   return { file: span.file, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn };
 }
 

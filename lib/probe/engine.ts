@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { DEFAULT_LIMITS, EngineFault, guardedDocker, type EngineLimits, type Guard } from './guard';
 import { errorLine, withTimeout } from './util';
 
 /** The labels every object of a run carries. */
@@ -18,6 +19,8 @@ export interface Engine {
   version: string;
   apiVersion: string;
   swarmManager: boolean;
+  /** deadlines and size bounds of every call; `guard.close()` drops the connections when the run is over */
+  guard: Guard;
 }
 
 /** Raised when the engine cannot be reached: the CLI prints it on one line and exits 2. */
@@ -31,7 +34,9 @@ export function engineAddress(env: Record<string, string | undefined>): { option
   const tcp = /^(?:tcp|http|https):\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(raw);
   if (tcp) {
     const tls = Boolean(env.DOCKER_TLS_VERIFY) || raw.startsWith('https://');
-    const options: Docker.DockerOptions = { host: tcp[1], port: Number(tcp[2] ?? (tls ? 2376 : 2375)), protocol: tls ? 'https' : 'http' };
+    const port = Number(tcp[2] ?? (tls ? 2376 : 2375));
+    if (port < 1 || port > 65535) throw new EngineError(`DOCKER_HOST="${raw}" names port ${tcp[2]}, and a TCP port is 1 to 65535`);
+    const options: Docker.DockerOptions = { host: tcp[1], port, protocol: tls ? 'https' : 'http' };
     if (tls) {
       const dir = env.DOCKER_CERT_PATH || path.join(env.HOME ?? '', '.docker');
       try {
@@ -48,28 +53,47 @@ export function engineAddress(env: Record<string, string | undefined>): { option
   throw new EngineError(`DOCKER_HOST="${raw}" is not supported by the probe; use unix:///path/to/docker.sock or tcp://HOST:PORT`);
 }
 
-/** Connects and asks the engine who it is; throws EngineError with what was tried and what to do. */
-export async function connect(env: Record<string, string | undefined>): Promise<Engine> {
+/** Deadlines of the first three calls: an engine that does not answer these is not reachable. */
+const PING_MS = 5000;
+const HELLO_MS = 10_000;
+
+/**
+ * Connects and asks the engine who it is (GET /_ping within 5 s, then /version and /info within
+ * 10 s each). Every later call through `Engine.docker` is bounded by `limits`. Throws EngineError
+ * with what was tried and what to do; an engine that answers with too much or with something that
+ * is not HTTP throws its EngineFault, which says so.
+ */
+export async function connect(env: Record<string, string | undefined>, limits: EngineLimits = DEFAULT_LIMITS): Promise<Engine> {
   const address = engineAddress(env);
-  const docker = new Docker({ ...address.options, timeout: 60_000 });
+  let client: ReturnType<typeof guardedDocker>;
+  try {
+    client = guardedDocker(address.options, address.host, limits);
+  } catch (error) {
+    // docker-modem reads DOCKER_HOST and DOCKER_CERT_PATH from the process environment itself
+    throw new EngineError(`cannot set up a client for the Docker engine at ${address.host} (${errorLine(error)}); check DOCKER_HOST and DOCKER_CERT_PATH`);
+  }
+  const { docker, guard } = client;
   const fail = (error: unknown): never => {
+    guard.close();
+    if (error instanceof EngineFault && (error.kind === 'oversize' || error.kind === 'protocol')) throw error;
     const hint = address.host.startsWith('unix://')
       ? 'start the engine (scripts/ci-docker.sh, or `sudo systemctl start docker`) or point DOCKER_HOST at one'
       : 'check that the engine listens there, or unset DOCKER_HOST to use the local socket';
-    throw new EngineError(`cannot reach the Docker engine at ${address.host} (${errorLine(error)}); ${hint}`);
+    const why = error instanceof EngineFault ? error.short : errorLine(error);
+    throw new EngineError(`cannot reach the Docker engine at ${address.host} (${why}); ${hint}`);
   };
+  let version: Partial<Docker.DockerVersion> | undefined;
+  let info: { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } } | undefined;
   try {
-    await withTimeout(docker.ping(), 5000, 'no answer within 5s');
-  } catch (error) {
-    fail(error);
-  }
-  let version: Docker.DockerVersion;
-  let info: { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
-  try {
-    version = await withTimeout(docker.version(), 10_000, 'no version within 10s');
-    info = (await withTimeout(docker.info(), 10_000, 'no info within 10s')) as typeof info;
+    await guard.deadline(Math.min(PING_MS, limits.callMs), () => docker.ping());
+    version = (await guard.deadline(Math.min(HELLO_MS, limits.callMs), () => docker.version())) as typeof version;
+    info = (await guard.deadline(Math.min(HELLO_MS, limits.callMs), () => docker.info())) as typeof info;
   } catch (error) {
     return fail(error);
+  }
+  if (typeof version?.Version !== 'string' || typeof version.ApiVersion !== 'string' || typeof info !== 'object' || info === null) {
+    guard.close();
+    throw new EngineError(`the engine at ${address.host} answered /version or /info with something that is not Docker's answer; it is not a Docker engine`);
   }
   return {
     docker,
@@ -78,6 +102,7 @@ export async function connect(env: Record<string, string | undefined>): Promise<
     version: version.Version,
     apiVersion: version.ApiVersion,
     swarmManager: info.Swarm?.LocalNodeState === 'active' && info.Swarm?.ControlAvailable === true,
+    guard,
   };
 }
 

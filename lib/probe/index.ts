@@ -7,6 +7,7 @@ import type { NetworkGraph } from '../model/graph';
 import { InputError } from '../source/diagnostic';
 import { describeRemoved, removeLabelled } from './cleanup';
 import { connect, EngineError, RUN_LABEL, type Engine } from './engine';
+import { DEFAULT_LIMITS, EngineFault, type EngineLimits } from './guard';
 import { executeCases } from './execute';
 import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
 import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
@@ -17,7 +18,7 @@ import { REQUIRED_TOOLS } from './scripts';
 import { buildStackTwin, checkRoutingMesh } from './stack';
 import { buildComposeTwin, newTwin, type Twin } from './twin';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
-import { AbortedError, errorLine, newRunId } from './util';
+import { AbortedError, checkAborted, errorLine, newRunId } from './util';
 import { decide, linkFindings } from './verdicts';
 
 export type { ProbeReport, ProbeCase, CaseResult, FindingVerdict } from './types';
@@ -66,33 +67,45 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   if (options.help) return io.stdout(PROBE_HELP), 0;
   const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${text}\n`);
   const controller = new AbortController();
-  let signals = 0;
+  let stopping: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
-      say(`${signal}: stopping; removing the twin (press again to leave it behind)`);
+    if (!stopping) {
+      stopping = signal;
+      say(`${signal}: stopping; removing the twin (press Ctrl-C again to leave it behind)`);
       controller.abort(signal);
       return;
     }
+    // only a person presses Ctrl-C twice; SIGTERM comes from a supervisor, and a cancelled CI job sends
+    // SIGINT, then SIGTERM 7.5 s later: the teardown goes on (it is bounded) and the exit code stays the first signal's
+    if (signal === 'SIGTERM') {
+      say(`SIGTERM: still removing the twin (at most ${TEARDOWN_MS / 1000}s); press Ctrl-C again to leave it behind`);
+      return;
+    }
     say('left the twin behind; remove it with `compose-netlint probe --cleanup`');
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(130);
   };
   const onInt = (): void => onSignal('SIGINT');
   const onTerm = (): void => onSignal('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  const limits: EngineLimits = { ...DEFAULT_LIMITS, callMs: options.engineTimeout * 1000 };
   try {
     if (options.cleanup) {
-      const engine = await connect(io.env);
-      const removed = await removeLabelled(engine);
-      say(`removed ${describeRemoved(removed)} left by earlier runs`);
-      for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
-      return removed.errors.length ? 2 : 0;
+      const engine = await connect(io.env, limits);
+      try {
+        const removed = await removeLabelled(engine);
+        if (engine.guard.fault) throw engine.guard.fault;
+        say(`removed ${describeRemoved(removed)} left by earlier runs`);
+        for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
+        return removed.errors.length ? 2 : 0;
+      } finally {
+        engine.guard.close();
+      }
     }
-    return await probe(options, io, hooks, controller.signal, say, started);
+    return await probe(options, io, hooks, { controller, limits }, say, started);
   } catch (error) {
     if (error instanceof AbortedError) return error.signal === 'SIGTERM' ? 143 : 130;
-    if (error instanceof EngineError || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError) {
+    if (error instanceof EngineError || error instanceof EngineFault || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError) {
       io.stderr(`compose-netlint: ${error.message}\n`);
       return 2;
     }
@@ -104,7 +117,11 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   }
 }
 
-async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number): Promise<number> {
+/** How long the teardown may take in all; then its connections are dropped and what is left is reported. */
+const TEARDOWN_MS = 120_000;
+
+async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run: { controller: AbortController; limits: EngineLimits }, say: (t: string) => void, started: number): Promise<number> {
+  const signal = run.controller.signal;
   const result = lintProject(lintOptions(options, io, options.paths[0]));
   const graph = result.graph;
   if (!graph) {
@@ -113,10 +130,24 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
   }
   let findings = result.findings.filter((f) => !f.suppressed);
   if (hooks.findings) findings = hooks.findings(findings, graph);
-  const stack = graph.model.mode === 'stack';
 
-  const engine = await connect(io.env);
-  const imageId = await ensureImage(engine, options.image, say);
+  const engine = await connect(io.env, run.limits);
+  // a faulty engine stops the run as an interruption would, and the fault is what the run reports
+  engine.guard.onFault = () => run.controller.abort('engine fault');
+  try {
+    checkAborted(signal);
+    return await probeOn(engine, graph, findings, options, io, hooks, signal, say, started);
+  } catch (error) {
+    throw engine.guard.fault ?? error;
+  } finally {
+    engine.guard.close();
+  }
+}
+
+async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[], options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number): Promise<number> {
+  const stack = graph.model.mode === 'stack';
+  const imageId = await ensureImage(engine, options.image, say, signal);
+  checkAborted(signal);
   const run = newRunId();
   say(`run ${run}: project "${graph.model.name}" (${graph.model.mode}) on ${engine.host}, engine ${engine.version}${engine.swarmManager ? ', Swarm manager' : ''}`);
   const twin = newTwin(run, graph.model.name);
@@ -165,8 +196,9 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
     verdicts = decide(findings, links, results, twin.events, twin);
   } finally {
     if (!options.keep || signal.aborted) {
-      say(signal.aborted ? 'removing the twin after the interruption' : 'removing the twin');
-      const removed = await removeLabelled(engine, run);
+      say(engine.guard.fault ? 'removing the twin after the engine fault' : signal.aborted ? 'removing the twin after the interruption' : 'removing the twin');
+      const late = setTimeout(() => engine.guard.close(`the teardown did not finish within ${TEARDOWN_MS / 1000}s`), TEARDOWN_MS);
+      const removed = await removeLabelled(engine, run).finally(() => clearTimeout(late));
       say(`removed ${describeRemoved(removed)}`);
       for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
     } else {
@@ -176,6 +208,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
     }
   }
 
+  if (engine.guard.fault) throw engine.guard.fault;
   const report = buildReport(options, engine, twin, results, verdicts, started, stack);
   hooks.report?.(report);
   const text = options.format === 'json' ? formatJson(report) : options.format === 'junit' ? formatJunit(report) : formatText(report);

@@ -10,6 +10,8 @@ export interface ProbeOptions extends ProjectArgs {
   timeout: number;
   /** execs at a time */
   concurrency: number;
+  /** seconds one engine call may take (until its whole answer is in; streams and execs: until they start) */
+  engineTimeout: number;
   format: 'text' | 'json' | 'junit';
   output?: string;
   keep: boolean;
@@ -26,6 +28,7 @@ const OPTIONS = {
   'probe-image': { type: 'string' },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
+  'engine-timeout': { type: 'string' },
   format: { type: 'string' },
   output: { type: 'string' },
   keep: { type: 'boolean' },
@@ -58,6 +61,8 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 60) throw new UsageError(`--timeout needs whole seconds from 1 to 60, not "${v.timeout}"`);
   const concurrency = v.concurrency === undefined ? 4 : Number(v.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency needs a whole number from 1 to 64, not "${v.concurrency}"`);
+  const engineTimeout = v['engine-timeout'] === undefined ? 30 : Number(v['engine-timeout']);
+  if (!Number.isInteger(engineTimeout) || engineTimeout < 1 || engineTimeout > 600) throw new UsageError(`--engine-timeout needs whole seconds from 1 to 600, not "${v['engine-timeout']}"`);
   if (v.file?.length && parsed.positionals.length) throw new UsageError('give either -f files or one PATH, not both');
   if (parsed.positionals.length > 1) throw new UsageError('probe takes one project: give one PATH or -f files');
   return {
@@ -66,6 +71,7 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
     image: v['probe-image'] ?? DEFAULT_PROBE_IMAGE,
     timeout,
     concurrency,
+    engineTimeout,
     format: format as ProbeOptions['format'],
     output: v.output,
     keep: v.keep ?? false,
@@ -89,12 +95,14 @@ Probe options:
                              nslookup, and socat (TCP and UDP) or nc (TCP only)
       --timeout S            seconds one probe may take (default: 3)
       --concurrency N        execs at a time (default: 4)
+      --engine-timeout S     seconds one call to the engine may take (default: 30)
       --format FORMAT        text (default), json or junit
       --output FILE          write the report to FILE instead of stdout
       --keep                 leave the twin running and print how to remove it
       --use-external         attach to the project's external networks instead of creating stand-ins
 The engine is found through DOCKER_HOST (unix:// or tcp://, with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH),
 else unix:///var/run/docker.sock.
-Exit codes: 0 every observation matches the prediction, 1 a disagreement or a refuted finding,
-2 usage error, engine unreachable or the twin cannot be built, 130/143 interrupted (the twin is removed).
+Exit codes: 0 every observation matches the prediction, 1 a disagreement, a failed probe or a refuted finding,
+2 usage error, engine unreachable or faulty, or the twin cannot be built, 130/143 interrupted (the twin is removed;
+a second Ctrl-C leaves it behind).
 `;

@@ -60,3 +60,19 @@ export function parseShortPort(text: string): ShortPort {
   }
   return { hostIp: hostIp === '' ? undefined : hostIp, published, target, protocol };
 }
+
+/**
+ * The host ports that `containers` containers of one service bind for a published binding, on one
+ * engine, when nothing else holds them: `{ start, end }` inclusive. Docker 20.10 (checked on the
+ * engine: `-p 44980-44989:80` run three times binds 44980, 44981 and 44982; `-p 44990-44999:80-89`
+ * binds 44990->80 up to 44999->89, as nat.ParsePortSpec pairs them):
+ * - a container range maps port for port, so the first container binds the whole host range (a
+ *   second one then conflicts);
+ * - a host range for one container port gives each container one port of the range, the lowest
+ *   that is free, so n containers bind the first n ports.
+ * `containers` is at least 1.
+ */
+export function boundHostPorts(published: PortRange, target: PortRange, containers: number): PortRange {
+  if (target.end > target.start || published.end === published.start) return published;
+  return { start: published.start, end: Math.min(published.end, published.start + Math.max(containers, 1) - 1) };
+}

@@ -19,7 +19,7 @@ export interface ExecuteContext {
   tries: number;
   signal?: AbortSignal;
   progress: (text: string) => void;
-  /** cases a failed control makes unprobeable: they show as probe failures with this detail */
+  /** cases a failed control makes unprobeable: they are not probed, with this reason */
   broken?: Map<number, string>;
 }
 
@@ -165,19 +165,14 @@ export async function executeCases(ctx: ExecuteContext, cases: ProbeCase[]): Pro
   const results = new Map<number, CaseResult>();
   const runnable: Bound[] = [];
   for (const c of cases) {
-    const b = bindCase(ctx, c, allowed);
+    // a case a failed control rules out is not probed, with the control's reason: it is no probe failure
+    const b = ctx.broken?.get(c.id) ?? bindCase(ctx, c, allowed);
     if (typeof b === 'string') {
       if (!c.skip) c.skip = b;
       results.set(c.id, { case: c, tries: [] });
       continue;
     }
     results.set(c.id, { case: c, tries: [], reproduce: reproduce(ctx, b) });
-    const broken = ctx.broken?.get(c.id);
-    if (broken) {
-      const r = results.get(c.id)!;
-      r.tries.push({ outcome: 'failed', reach: 'failed', detail: broken });
-      continue;
-    }
     runnable.push(b);
   }
   const sources = new Set(runnable.map((b) => b.container?.name ?? 'host')).size;

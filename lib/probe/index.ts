@@ -189,7 +189,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
       const mesh = await checkRoutingMesh(engine, twin, graph, options.timeout);
       if (mesh) {
         twin.notes.push(mesh);
-        for (const c of ingress) broken.set(c.id, 'the routing mesh does not work on this engine');
+        for (const c of ingress) broken.set(c.id, 'the routing mesh does not work on this engine (no IPVS?)');
       }
     }
     results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say, broken }, cases);
@@ -248,6 +248,7 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
     results,
     events: twin.events,
     summary,
-    exitCode: summary.disagreeing > 0 || refuted ? 1 : 0,
+    // a cell whose probe failed observed nothing: the run cannot say the network behaves as predicted
+    exitCode: summary.disagreeing > 0 || summary.failed > 0 || refuted ? 1 : 0,
   };
 }

@@ -1,4 +1,5 @@
 import type { NetworkGraph } from '../model/graph';
+import { boundHostPorts } from '../model/ports';
 import type { PortBinding, PortRange, Protocol, Service } from '../model/types';
 import type { Tool } from './scripts';
 import type { ProbeCase, ProbeKind, Target } from './types';
@@ -19,6 +20,28 @@ export interface ListenPort {
 
 /** Ports of one range the twin listens on, and which of them are probed. */
 const RANGE_LISTEN_CAP = 16;
+/** Ports of one range the twin publishes from its start (the range's last port is published as well). */
+const RANGE_PUBLISH_CAP = 64;
+/** Replicas the twin runs at most per service (the rest would only repeat the first). */
+export const REPLICA_CAP = 3;
+
+/** How many containers of a service a Compose twin runs: `wanted` as declared (global: 1 on one engine), `built` capped. */
+export function twinReplicas(service: Service): { wanted: number; built: number } {
+  const wanted = service.replicas.global ? 1 : (service.replicas.count ?? 1);
+  return { wanted, built: Math.min(wanted, REPLICA_CAP) };
+}
+
+/**
+ * Which ports of a range the twin publishes, as offsets from its start: the first 64 and the
+ * last, so that both ends the plan probes are bound. Ranges of up to 65 ports are published whole.
+ */
+export function publishedOffsets(range: PortRange): number[] {
+  const size = range.end - range.start + 1;
+  const out: number[] = [];
+  for (let i = 0; i < Math.min(size, RANGE_PUBLISH_CAP); i++) out.push(i);
+  if (size > RANGE_PUBLISH_CAP) out.push(size - 1);
+  return out;
+}
 
 /** Names that can be handed to nslookup as they are: no option look-alikes, no odd characters. */
 export function probeableName(name: string): boolean {
@@ -212,9 +235,9 @@ export function planProbes(context: PlanContext): ProbeCase[] {
           ? `onlyInternal(${dest.name}) = true: published ports do not work`
           : `publishedOnHost(${dest.name}) includes "${bindingText(binding)}"`;
       const where = hostAddressOf(binding);
-      for (const port of probedPorts(binding.published.value)) {
-        const label = `${dest.name}:${where.address && where.address !== '127.0.0.1' ? `${where.address}:` : ''}${port}->${binding.target.value.start}/${binding.protocol}`;
-        let skip = where.skip;
+      for (const { port, target, notBound } of hostPorts(graph, dest, binding, listed)) {
+        const label = `${dest.name}:${where.address && where.address !== '127.0.0.1' ? `${where.address}:` : ''}${port}->${target}/${binding.protocol}`;
+        let skip = where.skip ?? notBound;
         if (!skip && !context.hostProbes) skip = 'the engine is not on this machine: its published ports are not on this loopback';
         if (!skip && !isListenProtocol(binding.protocol)) skip = `${binding.protocol} is not probed`;
         add('host', 'host', label, { via: 'host', service: dest.name, address: where.address ?? '127.0.0.1', port, protocol: binding.protocol, binding: index }, expect, basis, skip ? { skip } : {});
@@ -228,6 +251,32 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     }
   }
   return cases;
+}
+
+/**
+ * The host ports of one binding the plan probes, each with the container port behind it: both ends
+ * of what the twin binds. When the model says the binding is published (`listed`) but the twin
+ * leaves the end of the declared host range unbound (fewer containers than a host range for one
+ * container port needs; a stack twin publishes the first port of such a range), that end is
+ * returned with `notBound`, the reason it is not probed.
+ */
+function hostPorts(graph: NetworkGraph, service: Service, binding: PortBinding, listed: boolean): { port: number; target: number; notBound?: string }[] {
+  const p = binding.published!.value;
+  const t = binding.target.value;
+  const targetOf = (port: number): number => (t.end > t.start ? t.start + (port - p.start) : t.start);
+  if (!listed || t.end > t.start || p.end === p.start) return probedPorts(p).map((port) => ({ port, target: targetOf(port) }));
+  const stack = graph.model.mode === 'stack';
+  const { wanted, built } = twinReplicas(service);
+  const bound = stack ? { start: p.start, end: p.start } : boundHostPorts(p, t, built);
+  const out: { port: number; target: number; notBound?: string }[] = probedPorts(bound).map((port) => ({ port, target: t.start }));
+  if (bound.end < p.end) {
+    const rest = bound.end + 1 === p.end ? `${p.end} stays` : `${bound.end + 1}-${p.end} stay`;
+    const why = stack
+      ? `the stack twin publishes only host port ${p.start} of the range ${p.start}-${p.end}`
+      : `the twin runs ${built} container${built === 1 ? '' : 's'} of "${service.name}"${wanted > built ? ` (of ${wanted} replicas)` : ''}, each binding one port of the host range ${p.start}-${p.end}: ${rest} unbound`;
+    out.push({ port: p.end, target: t.start, notBound: why });
+  }
+  return out;
 }
 
 function connectedWhy(graph: NetworkGraph, a: string, b: string): string {

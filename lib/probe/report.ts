@@ -87,6 +87,15 @@ export function formatText(report: ProbeReport): string {
     out.push(`  ${describe(r.case)}: the graph predicts ${r.case.expect ? 'reachable' : 'blocked'} (${r.case.basis}); observed ${r.final!.reach}: ${r.final!.detail}${r.tries.length > 1 ? ` (${r.tries.length} tries)` : ''}`);
     if (r.reproduce) out.push(`    ${r.reproduce}`);
   }
+  const failures = report.results.filter((r) => r.final && !r.flaky && r.final.reach === 'failed');
+  if (failures.length) {
+    out.push('');
+    out.push('Probe failures (nothing was observed: they fail the run)');
+    for (const r of failures) {
+      out.push(`  ${describe(r.case)}: ${r.final!.detail}${r.tries.length > 1 ? ` (${r.tries.length} tries)` : ''}`);
+      if (r.reproduce) out.push(`    ${r.reproduce}`);
+    }
+  }
   const refuted = report.findings.filter((v) => v.verdict === 'refuted');
   if (refuted.length) {
     out.push('');
@@ -114,7 +123,12 @@ export function formatText(report: ProbeReport): string {
   }
   out.push('');
   const s = report.summary;
-  out.push(`${s.probes} probes, ${s.agreeing} agreeing, ${s.disagreeing} disagreeing, ${s.failed} failed, ${s.flaky} flaky, ${s.notProbed} not probed; wall time ${s.seconds.toFixed(1)}s`);
+  const why = [
+    s.disagreeing ? `${s.disagreeing} disagreeing` : '',
+    s.failed ? `${s.failed} probe${s.failed === 1 ? '' : 's'} failed` : '',
+    refuted.length ? `${refuted.length} finding${refuted.length === 1 ? '' : 's'} refuted` : '',
+  ].filter(Boolean);
+  out.push(`${s.probes} probes, ${s.agreeing} agreeing, ${s.disagreeing} disagreeing, ${s.failed} failed, ${s.flaky} flaky, ${s.notProbed} not probed; wall time ${s.seconds.toFixed(1)}s${report.exitCode && why.length ? `; exit ${report.exitCode}: ${why.join(', ')}` : ''}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { execIn, SERVICE_LABEL } from './engine';
-import { listenPorts, unbuildable } from './plan';
+import { listenPorts, publishedOffsets, unbuildable } from './plan';
 import { LISTENER, RUNNER, shArgv } from './scripts';
 import { buildablePart, createNetworks, orderedAttachments, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
@@ -42,7 +42,7 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
       if (b.invalid || b.unknown || !b.published) continue;
       const t = b.target.value;
       const p = b.published.value;
-      for (let i = 0; i <= Math.min(t.end - t.start, 63); i++) {
+      for (const i of publishedOffsets(t)) {
         ports.push({ Protocol: b.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: t.start + i, PublishedPort: p.start + (t.end > t.start ? i : 0), PublishMode: b.mode });
       }
     }

@@ -3,14 +3,13 @@ import type Docker from 'dockerode';
 import type { NetworkGraph } from '../model/graph';
 import type { PortBinding, Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
-import { listenPorts, unbuildable, type ListenPort } from './plan';
+import { listenPorts, publishedOffsets, twinReplicas, unbuildable, type ListenPort } from './plan';
 import { LISTENER } from './scripts';
 import type { EngineEvent } from './types';
 import { checkAborted, dockerSafe, errorLine } from './util';
 import { createVeth } from './veth';
 
-/** Replicas the twin runs at most per service (the rest would only repeat the first). */
-export const REPLICA_CAP = 3;
+export { REPLICA_CAP } from './plan';
 /** The control listener's port inside a container namespace; joiners count down from it. */
 const CONTROL_PORT = 39_999;
 const DRIVERS = new Set(['bridge', 'overlay', 'macvlan', 'ipvlan']);
@@ -224,8 +223,7 @@ function portBindings(bindings: PortBinding[], drop: Set<string>): { exposed: Re
   for (const b of bindings) {
     if (b.invalid || b.unknown || (b.protocol !== 'tcp' && b.protocol !== 'udp' && b.protocol !== 'sctp')) continue;
     const t = b.target.value;
-    const count = Math.min(t.end - t.start, 63);
-    for (let i = 0; i <= count; i++) {
+    for (const i of publishedOffsets(t)) {
       const key = `${t.start + i}/${b.protocol}`;
       exposed[key] = {};
       const hostIp = b.hostIp?.value.text.replace(/^\[|\]$/g, '') ?? '';
@@ -284,9 +282,8 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
       twin.excluded.set(name, broken.failed!);
       continue;
     }
-    const wanted = service.replicas.global ? 1 : service.replicas.count ?? 1;
-    const replicas = Math.min(wanted, REPLICA_CAP);
-    if (wanted > REPLICA_CAP) twin.notes.push(`"${name}" runs ${REPLICA_CAP} of its ${wanted} replicas in the twin`);
+    const { wanted, built: replicas } = twinReplicas(service);
+    if (wanted > replicas) twin.notes.push(`"${name}" runs ${replicas} of its ${wanted} replicas in the twin`);
     for (let replica = 1; replica <= replicas; replica++) {
       let control: number;
       if (ns.kind === 'host') control = await freeLoopbackPort();

@@ -52,8 +52,9 @@ const TRIES = 3;
 /**
  * `compose-netlint probe`: lints the project, builds its network twin on the engine, probes it,
  * tears it down and prints the findings' verdicts, the matrices and a summary.
- * Returns 0 (all agree), 1 (a disagreement or a refuted finding), 2 (usage, engine, image or
- * twin trouble), 130/143 (interrupted; the twin is removed). Never throws.
+ * Returns 0 (all agree), 1 (a disagreement, a failed probe or a refuted finding), 2 (usage,
+ * an unreachable or faulty engine, image or twin trouble), 130/143 (interrupted by SIGINT/SIGTERM;
+ * the twin is removed unless a second SIGINT came). Never throws.
  */
 export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeHooks = {}): Promise<number> {
   const started = Date.now();

@@ -273,7 +273,7 @@ function hostPorts(graph: NetworkGraph, service: Service, binding: PortBinding, 
     const rest = bound.end + 1 === p.end ? `${p.end} stays` : `${bound.end + 1}-${p.end} stay`;
     const why = stack
       ? `the stack twin publishes only host port ${p.start} of the range ${p.start}-${p.end}`
-      : `the twin runs ${built} container${built === 1 ? '' : 's'} of "${service.name}"${wanted > built ? ` (of ${wanted} replicas)` : ''}, each binding one port of the host range ${p.start}-${p.end}: ${rest} unbound`;
+      : `the twin runs ${built} container${built === 1 ? '' : 's'} of "${service.name}"${wanted > built ? ` (of ${wanted} replicas)` : ''}, ${built === 1 ? 'which binds' : 'each binding'} one port of the host range ${p.start}-${p.end}: ${rest} unbound`;
     out.push({ port: p.end, target: t.start, notBound: why });
   }
   return out;

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { buildGraph } from '../../lib/model';
+import { boundHostPorts } from '../../lib/model/ports';
+import { planProbes, publishedOffsets } from '../../lib/probe/plan';
+import { TOOLS } from '../../lib/probe/scripts';
+import { loadProject } from '../../lib/source/project';
+import { tempProject } from '../helpers/project';
+
+/** The host cells the plan makes for a project, as "column" or "column: skip reason". */
+function hostCells(compose: string, mode: 'compose' | 'stack'): string[] {
+  const graph = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': compose }), env: {}, mode }));
+  return planProbes({ graph, tools: new Set(TOOLS), hostProbes: true })
+    .filter((c) => c.kind === 'host')
+    .map((c) => (c.skip ? `${c.column}: ${c.skip}` : c.column));
+}
+
+const RANGES = [
+  'services:',
+  '  wide:',
+  '    image: busybox',
+  '    ports: ["127.0.0.1:18800-18899:18800-18899"]',
+  '  pool:',
+  '    image: busybox',
+  '    deploy: { replicas: 50 }',
+  '    ports: ["127.0.0.1:18900-18949:80"]',
+  '  pair:',
+  '    image: busybox',
+  '    ports: ["127.0.0.1:18950-18951:80"]',
+  '',
+].join('\n');
+
+describe('probe plan: host ports follow what the twin binds (no docker engine needed)', () => {
+  it('the twin publishes the first 64 ports of a range and its last one', () => {
+    expect(publishedOffsets({ start: 1, end: 100 })).to.deep.equal([...Array.from({ length: 64 }, (_, i) => i), 99]);
+    expect(publishedOffsets({ start: 1, end: 65 })).to.deep.equal(Array.from({ length: 65 }, (_, i) => i));
+    expect(publishedOffsets({ start: 80, end: 80 })).to.deep.equal([0]);
+  });
+
+  it('n containers bind the first n ports of a host range for one container port, and a container range whole', () => {
+    expect(boundHostPorts({ start: 18900, end: 18949 }, { start: 80, end: 80 }, 3)).to.deep.equal({ start: 18900, end: 18902 });
+    expect(boundHostPorts({ start: 18950, end: 18951 }, { start: 80, end: 80 }, 5)).to.deep.equal({ start: 18950, end: 18951 });
+    expect(boundHostPorts({ start: 18800, end: 18899 }, { start: 18800, end: 18899 }, 1)).to.deep.equal({ start: 18800, end: 18899 });
+  });
+
+  it('compose: both ends of a wide range; a host range for one port as far as the twin\'s containers bind it', () => {
+    expect(hostCells(RANGES, 'compose')).to.deep.equal([
+      'wide:18800->18800/tcp',
+      'wide:18899->18899/tcp',
+      'pool:18900->80/tcp',
+      'pool:18902->80/tcp',
+      'pool:18949->80/tcp: the twin runs 3 containers of "pool" (of 50 replicas), each binding one port of the host range 18900-18949: 18903-18949 stay unbound',
+      'pair:18950->80/tcp',
+      'pair:18951->80/tcp: the twin runs 1 container of "pair", which binds one port of the host range 18950-18951: 18951 stays unbound',
+    ]);
+  });
+
+  it('stack: the twin publishes the first port of a host range for one container port', () => {
+    expect(hostCells(RANGES, 'stack')).to.deep.equal([
+      'wide:18800->18800/tcp',
+      'wide:18899->18899/tcp',
+      'pool:18900->80/tcp',
+      'pool:18949->80/tcp: the stack twin publishes only host port 18900 of the range 18900-18949',
+      'pair:18950->80/tcp',
+      'pair:18951->80/tcp: the stack twin publishes only host port 18950 of the range 18950-18951',
+    ]);
+  });
+});

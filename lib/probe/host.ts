@@ -7,7 +7,10 @@ export function isLoopback(address: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || address === '::1';
 }
 
-/** Connects from this process to a published TCP port and reads the twin's banner. */
+/** Bytes of an answer read before deciding that it is not the twin's banner ("cnl-ok <service>\n"). */
+const BANNER_BYTES = 4096;
+
+/** Connects from this process to a published TCP port and reads the twin's banner, within `seconds`. */
 export function hostTcp(address: string, port: number, seconds: number): Promise<Observation> {
   if (!isLoopback(address)) return Promise.resolve({ outcome: 'failed', reach: 'failed', detail: `refusing to probe non-loopback ${address}` });
   return new Promise((resolve) => {
@@ -35,7 +38,8 @@ export function hostTcp(address: string, port: number, seconds: number): Promise
     socket.on('connect', () => (connected = true));
     socket.on('data', (chunk: string) => {
       data += chunk;
-      if (/cnl-ok.*\n/.test(data)) judge();
+      // the twin's banner is one short line: whatever sends more is not the twin, and is not read on
+      if (/cnl-ok.*\n/.test(data) || data.length > BANNER_BYTES) judge();
     });
     socket.on('end', judge);
     socket.on('close', judge);

@@ -57,7 +57,9 @@ function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Boun
   if (c.source === 'host') {
     if (t.via !== 'host') return 'nothing to probe';
     if (!isLoopback(t.address)) return `${t.address} is not a loopback address`;
-    return { case: c, kind: t.protocol === 'udp' ? 'host-udp' : 'host-tcp', target: t.address, port: t.port };
+    const port = t.replica ? boundPort(ctx, t.service, t.replica, t.binding, t.protocol) : t.port;
+    if (typeof port === 'string') return port;
+    return { case: c, kind: t.protocol === 'udp' ? 'host-udp' : 'host-tcp', target: t.address, port };
   }
   if (twin.excluded.has(c.source)) return `"${c.source}" has no twin: ${twin.excluded.get(c.source)}`;
   const container = firstContainer(twin, c.source);
@@ -73,6 +75,14 @@ function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Boun
     return { case: c, container, kind: t.protocol === 'udp' ? 'udp' : 'tcp', target: address, port: t.port };
   }
   return 'nothing to probe';
+}
+
+/** The host port a replica bound for a binding's container port, or why there is none. */
+function boundPort(ctx: ExecuteContext, service: string, replica: number, binding: number | undefined, protocol: string): number | string {
+  const target = binding === undefined ? undefined : ctx.graph.services.get(service)?.ports[binding]?.target.value.start;
+  const container = ctx.twin.containers.find((x) => x.service === service && x.replica === replica && x.running);
+  if (!container) return `replica ${replica} of "${service}" does not run`;
+  return container.hostPorts?.get(`${target}/${protocol}`) ?? `replica ${replica} of "${service}" bound no host port for ${target}/${protocol}`;
 }
 
 function reproduce(ctx: ExecuteContext, b: Bound): string {

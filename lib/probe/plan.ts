@@ -1,5 +1,5 @@
 import type { NetworkGraph } from '../model/graph';
-import { boundHostPorts } from '../model/ports';
+import { hostPortsPerContainer } from '../model/ports';
 import type { PortBinding, PortRange, Protocol, Service } from '../model/types';
 import type { Tool } from './scripts';
 import type { ProbeCase, ProbeKind, Target } from './types';
@@ -235,12 +235,13 @@ export function planProbes(context: PlanContext): ProbeCase[] {
           ? `onlyInternal(${dest.name}) = true: published ports do not work`
           : `publishedOnHost(${dest.name}) includes "${bindingText(binding)}"`;
       const where = hostAddressOf(binding);
-      for (const { port, target, notBound } of hostPorts(graph, dest, binding, listed)) {
-        const label = `${dest.name}:${where.address && where.address !== '127.0.0.1' ? `${where.address}:` : ''}${port}->${target}/${binding.protocol}`;
+      for (const { host, target, replica, label: suffix, notBound } of hostPorts(graph, dest, binding, listed)) {
+        const label = `${dest.name}:${where.address && where.address !== '127.0.0.1' ? `${where.address}:` : ''}${host}->${target}/${binding.protocol}${suffix ?? ''}`;
         let skip = where.skip ?? notBound;
         if (!skip && !context.hostProbes) skip = 'the engine is not on this machine: its published ports are not on this loopback';
         if (!skip && !isListenProtocol(binding.protocol)) skip = `${binding.protocol} is not probed`;
-        add('host', 'host', label, { via: 'host', service: dest.name, address: where.address ?? '127.0.0.1', port, protocol: binding.protocol, binding: index }, expect, basis, skip ? { skip } : {});
+        const port = typeof host === 'number' ? host : 0;
+        add('host', 'host', label, { via: 'host', service: dest.name, address: where.address ?? '127.0.0.1', port, protocol: binding.protocol, binding: index, ...(replica ? { replica } : {}) }, expect, basis, skip ? { skip } : {});
       }
     });
     if (ns.kind === 'host' && ns.owner === dest.name) {
@@ -253,28 +254,48 @@ export function planProbes(context: PlanContext): ProbeCase[] {
   return cases;
 }
 
+/** A host port the plan probes for a binding: a port, or a range of which one replica's port is read once it runs. */
+interface HostPort {
+  /** the host port, or the host range text when the port is the one `replica` bound */
+  host: number | string;
+  /** the container port behind it */
+  target: number;
+  replica?: number;
+  /** added to the column */
+  label?: string;
+  /** why it is not probed */
+  notBound?: string;
+}
+
 /**
- * The host ports of one binding the plan probes, each with the container port behind it: both ends
- * of what the twin binds. When the model says the binding is published (`listed`) but the twin
- * leaves the end of the declared host range unbound (fewer containers than a host range for one
- * container port needs; a stack twin publishes the first port of such a range), that end is
- * returned with `notBound`, the reason it is not probed.
+ * The host ports of one binding the plan probes: both ends of a host port range. When the model
+ * says the binding is published (`listed`) and it is a host range for one container port, each
+ * container binds one port of it, chosen by the engine at start: the first and the last of the
+ * twin's containers are probed on the port each bound, and the rest of the range, which the twin
+ * does not bind, is not probed, with the reason. A stack twin publishes the range's first port.
  */
-function hostPorts(graph: NetworkGraph, service: Service, binding: PortBinding, listed: boolean): { port: number; target: number; notBound?: string }[] {
+function hostPorts(graph: NetworkGraph, service: Service, binding: PortBinding, listed: boolean): HostPort[] {
   const p = binding.published!.value;
   const t = binding.target.value;
+  const size = p.end - p.start + 1;
   const targetOf = (port: number): number => (t.end > t.start ? t.start + (port - p.start) : t.start);
-  if (!listed || t.end > t.start || p.end === p.start) return probedPorts(p).map((port) => ({ port, target: targetOf(port) }));
-  const stack = graph.model.mode === 'stack';
+  if (!listed || size === 1 || hostPortsPerContainer(p, t) > 1) return probedPorts(p).map((port) => ({ host: port, target: targetOf(port) }));
+  const range = `${p.start}-${p.end}`;
+  if (graph.model.mode === 'stack') {
+    return [{ host: p.start, target: t.start }, { host: p.end, target: t.start, notBound: `the stack twin publishes only host port ${p.start} of the range ${range}` }];
+  }
   const { wanted, built } = twinReplicas(service);
-  const bound = stack ? { start: p.start, end: p.start } : boundHostPorts(p, t, built);
-  const out: { port: number; target: number; notBound?: string }[] = probedPorts(bound).map((port) => ({ port, target: t.start }));
-  if (bound.end < p.end) {
-    const rest = bound.end + 1 === p.end ? `${p.end} stays` : `${bound.end + 1}-${p.end} stay`;
-    const why = stack
-      ? `the stack twin publishes only host port ${p.start} of the range ${p.start}-${p.end}`
-      : `the twin runs ${built} container${built === 1 ? '' : 's'} of "${service.name}"${wanted > built ? ` (of ${wanted} replicas)` : ''}, ${built === 1 ? 'which binds' : 'each binding'} one port of the host range ${p.start}-${p.end}: ${rest} unbound`;
-    out.push({ port: p.end, target: t.start, notBound: why });
+  const containers = Math.min(built, size);
+  const out: HostPort[] = [...new Set([1, containers])].map((replica) => ({ host: range, target: t.start, replica, label: ` (replica ${replica})` }));
+  if (containers < size) {
+    const rest = size - containers;
+    const runs = `the twin runs ${built} container${built === 1 ? '' : 's'} of "${service.name}"${wanted > built ? ` (of ${wanted} replicas)` : ''}`;
+    out.push({
+      host: range,
+      target: t.start,
+      label: rest === 1 ? ' (the other port)' : ` (the other ${rest} ports)`,
+      notBound: `${runs}, and each container binds one port of the host range ${range}: ${rest === 1 ? 'the other one stays' : `the other ${rest} stay`} unbound`,
+    });
   }
   return out;
 }

@@ -27,6 +27,8 @@ export interface TwinContainer {
   addresses: Map<string, string>;
   /** the service whose namespace this container joins (its addresses are that service's) */
   joins?: string;
+  /** the host port the engine bound, by container port ("80/tcp"), read once the container runs */
+  hostPorts?: Map<string, number>;
 }
 
 export interface TwinNetwork {
@@ -452,8 +454,15 @@ export async function inspectAddresses(engine: Engine, twin: Twin, graph: Networ
   for (const c of twin.containers) {
     if (!c.id || !c.running) continue;
     try {
-      const info = (await engine.docker.getContainer(c.id).inspect()) as { State: { Running: boolean }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }> } };
+      const info = (await engine.docker.getContainer(c.id).inspect()) as {
+        State: { Running: boolean };
+        NetworkSettings: { Networks: Record<string, { IPAddress?: string }>; Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> };
+      };
       c.running = info.State.Running;
+      for (const [key, bound] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+        const port = Number(bound?.[0]?.HostPort);
+        if (port > 0) (c.hostPorts ??= new Map()).set(key, port);
+      }
       for (const [dockerName, settings] of Object.entries(info.NetworkSettings.Networks ?? {})) {
         if (!settings.IPAddress) continue;
         const key = dockerName === 'bridge' ? 'bridge' : byDockerName.get(dockerName);

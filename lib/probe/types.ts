@@ -22,7 +22,18 @@ export type Target =
   | { via: 'name'; name: string }
   | { via: 'service'; service: string; network?: string; port: number; protocol: Protocol }
   | { via: 'loopback'; service: string; port: number; protocol: Protocol }
-  | { via: 'host'; service: string; address: string; port: number; protocol: Protocol; binding?: number };
+  | {
+      via: 'host';
+      service: string;
+      address: string;
+      /** 0 when `replica` is set */
+      port: number;
+      protocol: Protocol;
+      /** the index of the binding in the service's `ports` */
+      binding?: number;
+      /** the port is the one this replica bound for the binding's container port, read once it runs */
+      replica?: number;
+    };
 
 /** One planned probe: a cell of a matrix with the graph's prediction. */
 export interface ProbeCase {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { buildGraph } from '../../lib/model';
-import { boundHostPorts } from '../../lib/model/ports';
+import { hostPortsPerContainer } from '../../lib/model/ports';
 import { planProbes, publishedOffsets } from '../../lib/probe/plan';
 import { TOOLS } from '../../lib/probe/scripts';
 import { loadProject } from '../../lib/source/project';
@@ -36,21 +36,21 @@ describe('probe plan: host ports follow what the twin binds (no docker engine ne
     expect(publishedOffsets({ start: 80, end: 80 })).to.deep.equal([0]);
   });
 
-  it('n containers bind the first n ports of a host range for one container port, and a container range whole', () => {
-    expect(boundHostPorts({ start: 18900, end: 18949 }, { start: 80, end: 80 }, 3)).to.deep.equal({ start: 18900, end: 18902 });
-    expect(boundHostPorts({ start: 18950, end: 18951 }, { start: 80, end: 80 }, 5)).to.deep.equal({ start: 18950, end: 18951 });
-    expect(boundHostPorts({ start: 18800, end: 18899 }, { start: 18800, end: 18899 }, 1)).to.deep.equal({ start: 18800, end: 18899 });
+  it('a container binds a whole host range paired with a container range, and one port of a host range for one container port', () => {
+    expect(hostPortsPerContainer({ start: 18800, end: 18899 }, { start: 18800, end: 18899 })).to.equal(100);
+    expect(hostPortsPerContainer({ start: 18900, end: 18949 }, { start: 80, end: 80 })).to.equal(1);
+    expect(hostPortsPerContainer({ start: 18950, end: 18950 }, { start: 80, end: 80 })).to.equal(1);
   });
 
-  it('compose: both ends of a wide range; a host range for one port as far as the twin\'s containers bind it', () => {
+  it('compose: both ends of a wide range; of a host range for one port, the ports the twin\'s first and last containers bind', () => {
     expect(hostCells(RANGES, 'compose')).to.deep.equal([
       'wide:18800->18800/tcp',
       'wide:18899->18899/tcp',
-      'pool:18900->80/tcp',
-      'pool:18902->80/tcp',
-      'pool:18949->80/tcp: the twin runs 3 containers of "pool" (of 50 replicas), each binding one port of the host range 18900-18949: 18903-18949 stay unbound',
-      'pair:18950->80/tcp',
-      'pair:18951->80/tcp: the twin runs 1 container of "pair", which binds one port of the host range 18950-18951: 18951 stays unbound',
+      'pool:18900-18949->80/tcp (replica 1)',
+      'pool:18900-18949->80/tcp (replica 3)',
+      'pool:18900-18949->80/tcp (the other 47 ports): the twin runs 3 containers of "pool" (of 50 replicas), and each container binds one port of the host range 18900-18949: the other 47 stay unbound',
+      'pair:18950-18951->80/tcp (replica 1)',
+      'pair:18950-18951->80/tcp (the other port): the twin runs 1 container of "pair", and each container binds one port of the host range 18950-18951: the other one stays unbound',
     ]);
   });
 

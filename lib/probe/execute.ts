@@ -1,4 +1,5 @@
 import type { NetworkGraph } from '../model/graph';
+import { foreignAnswer } from './collide';
 import { execIn, type Engine } from './engine';
 import { hostTcp, hostUdp, isLoopback } from './host';
 import { classifyDns, classifyTcp, classifyUdp, parseRunnerOutput } from './outcome';
@@ -148,8 +149,11 @@ async function round(ctx: ExecuteContext, bound: Bound[]): Promise<Map<number, O
       checkAborted(ctx.signal);
       let o = b.kind === 'host-udp' ? await hostUdp(b.target, b.port, T, String(b.case.id)) : await hostTcp(b.target, b.port, T);
       const owner = b.case.target.via === 'host' ? b.case.target.service : undefined;
+      // an answer from another run, or on a port this twin never held, tells nothing about this twin
+      const foreign = b.case.target.via === 'host' ? foreignAnswer(ctx.twin, ctx.graph, { ...b.case.target, port: b.port }, o) : undefined;
+      if (foreign) o = { ...o, outcome: 'failed', reach: 'failed', detail: foreign };
       // a port answered by another service of the twin is not this service's mapping
-      if (o.answeredBy && owner && o.answeredBy !== owner) o = { ...o, outcome: 'refused', reach: 'blocked', detail: `the port is held by ${o.answeredBy}, not ${owner}` };
+      else if (o.answeredBy && owner && o.answeredBy !== owner) o = { ...o, outcome: 'refused', reach: 'blocked', detail: `the port is held by ${o.answeredBy}, not ${owner}` };
       out.set(b.case.id, o);
     }),
   ]);

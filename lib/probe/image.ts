@@ -1,5 +1,5 @@
 import type { Engine } from './engine';
-import { EngineError, RUN_LABEL } from './engine';
+import { EngineError } from './engine';
 import { EngineFault } from './guard';
 import { TOOL_CHECK, TOOLS, type Tool } from './scripts';
 import { AbortedError, errorLine, sleep } from './util';
@@ -84,15 +84,15 @@ function pulled(stream: NodeJS.ReadableStream & { destroy(error?: Error): void }
   });
 }
 
-/** Which probe tools the image has, from a short-lived container without a network. */
-export async function imageTools(engine: Engine, image: string, imageId: string, run: string): Promise<Set<Tool>> {
+/** Which probe tools the image has, from a short-lived container without a network that carries the run's `labels`. */
+export async function imageTools(engine: Engine, image: string, imageId: string, labels: Record<string, string>): Promise<Set<Tool>> {
   const cached = toolCache.get(imageId);
   if (cached) return cached;
   const container = await engine.docker.createContainer({
     Image: image,
     Entrypoint: ['sh', '-c', TOOL_CHECK, 'cnl-tools'],
     Cmd: [...TOOLS],
-    Labels: { [RUN_LABEL]: run },
+    Labels: labels,
     HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'json-file', Config: {} } },
   });
   try {

@@ -5,12 +5,17 @@ import { lintProject } from '../lint';
 import { lintOptions } from '../project-options';
 import type { NetworkGraph } from '../model/graph';
 import { InputError } from '../source/diagnostic';
+import { parseRuleOverrides } from '../engine/config';
+import { rules } from '../../rules';
 import { describeRemoved, removeLabelled } from './cleanup';
-import { connect, EngineError, RUN_LABEL, type Engine } from './engine';
+import { CollisionError, takeLease, twinClaims } from './collide';
+import { connect, EngineError, type Engine } from './engine';
 import { DEFAULT_LIMITS, EngineFault, type EngineLimits } from './guard';
 import { executeCases } from './execute';
 import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
+import { cleanupCommand, cleanupRuns, dockerRemoval } from './leftovers';
 import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
+import { localProcesses, ownerLabels } from './owner';
 import { planProbes } from './plan';
 import { waitReady } from './ready';
 import { formatJson, formatJunit, formatText } from './report';
@@ -68,6 +73,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   if (options.help) return io.stdout(PROBE_HELP), 0;
   const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${text}\n`);
   const controller = new AbortController();
+  const state: { run?: string } = {};
   let stopping: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!stopping) {
@@ -82,7 +88,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
       say(`SIGTERM: still removing the twin (at most ${TEARDOWN_MS / 1000}s); press Ctrl-C again to leave it behind`);
       return;
     }
-    say('left the twin behind; remove it with `compose-netlint probe --cleanup`');
+    say(state.run ? `left the twin behind; remove it with \`${cleanupCommand(state.run)}\`` : 'stopped before the run created anything');
     process.exit(130);
   };
   const onInt = (): void => onSignal('SIGINT');
@@ -94,19 +100,17 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
     if (options.cleanup) {
       const engine = await connect(io.env, limits);
       try {
-        const removed = await removeLabelled(engine);
+        const code = await cleanupRuns(engine, { run: options.cleanupRun, project: options.cleanupProject, all: options.cleanupAll, olderThanMs: options.olderThanMs }, io);
         if (engine.guard.fault) throw engine.guard.fault;
-        say(`removed ${describeRemoved(removed)} left by earlier runs`);
-        for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
-        return removed.errors.length ? 2 : 0;
+        return code;
       } finally {
         engine.guard.close();
       }
     }
-    return await probe(options, io, hooks, { controller, limits }, say, started);
+    return await probe(options, io, hooks, { controller, limits }, say, started, state);
   } catch (error) {
     if (error instanceof AbortedError) return error.signal === 'SIGTERM' ? 143 : 130;
-    if (error instanceof EngineError || error instanceof EngineFault || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError) {
+    if (error instanceof EngineError || error instanceof EngineFault || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError || error instanceof CollisionError) {
       io.stderr(`compose-netlint: ${error.message}\n`);
       return 2;
     }
@@ -121,9 +125,9 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
 /** How long the teardown may take in all; then its connections are dropped and what is left is reported. */
 const TEARDOWN_MS = 120_000;
 
-async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run: { controller: AbortController; limits: EngineLimits }, say: (t: string) => void, started: number): Promise<number> {
+async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run: { controller: AbortController; limits: EngineLimits }, say: (t: string) => void, started: number, state: { run?: string }): Promise<number> {
   const signal = run.controller.signal;
-  const result = lintProject(lintOptions(options, io, options.paths[0]));
+  const result = lintProject({ ...lintOptions(options, io, options.paths[0]), ruleLevels: parseRuleOverrides(options.rules, rules) });
   const graph = result.graph;
   if (!graph) {
     const first = result.findings.find((f) => f.severity === 'error');
@@ -137,7 +141,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run:
   engine.guard.onFault = () => run.controller.abort('engine fault');
   try {
     checkAborted(signal);
-    return await probeOn(engine, graph, findings, options, io, hooks, signal, say, started);
+    return await probeOn(engine, graph, findings, options, io, hooks, signal, say, started, state);
   } catch (error) {
     throw engine.guard.fault ?? error;
   } finally {
@@ -145,17 +149,21 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run:
   }
 }
 
-async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[], options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number): Promise<number> {
+async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[], options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number, state: { run?: string }): Promise<number> {
   const stack = graph.model.mode === 'stack';
   const imageId = await ensureImage(engine, options.image, say, signal);
   checkAborted(signal);
   const run = newRunId();
+  state.run = run;
   say(`run ${run}: project "${graph.model.name}" (${graph.model.mode}) on ${engine.host}, engine ${engine.version}${engine.swarmManager ? ', Swarm manager' : ''}`);
-  const twin = newTwin(run, graph.model.name);
+  const twin = newTwin(run, graph.model.name, ownerLabels(localProcesses.self(), new Date(started)));
+  // the lease comes first: it names this run's owner and claims its fixed subnets and host ports, or stops the run when another holds them
+  const builds = !stack || engine.swarmManager;
+  await takeLease({ engine, twin, image: options.image, claims: builds ? twinClaims(graph, stack) : { subnets: [], ports: [] } });
   let results: CaseResult[] = [];
   let verdicts: FindingVerdict[] = [];
   try {
-    const tools = await imageTools(engine, options.image, imageId, run);
+    const tools = await imageTools(engine, options.image, imageId, twin.labels);
     const missing = REQUIRED_TOOLS.filter((t) => !tools.has(t));
     if (missing.length) throw new ImageError(`probe image ${options.image} lacks ${missing.join(', ')}; the twin cannot run. build one with scripts/ci-docker.sh or pass --probe-image`);
     twin.notes.push(...missingToolNotes(tools, options.image));
@@ -203,7 +211,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
       say(`removed ${describeRemoved(removed)}`);
       for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
     } else {
-      const how = `remove it with \`compose-netlint probe --cleanup\`, or only this run: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${run}); docker network rm $(docker network ls -q --filter label=${RUN_LABEL}=${run})`;
+      const how = `remove it with \`${cleanupCommand(run)}\` once this process has ended, or with docker: ${dockerRemoval(run, twin)}`;
       say(`kept the twin (--keep); ${how}`);
       twin.notes.push(`the twin is kept (--keep). ${how}`);
     }

@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
+import type { Service } from '../model/types';
 import { execIn, SERVICE_LABEL } from './engine';
 import { listenPorts, publishedOffsets, unbuildable } from './plan';
-import { LISTENER, RUNNER, shArgv } from './scripts';
+import { listenerIdentity, LISTENER, RUNNER, shArgv } from './scripts';
 import { buildablePart, createNetworks, orderedAttachments, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
@@ -37,15 +38,7 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
     const replicas = service.replicas.global ? undefined : Math.min(service.replicas.count ?? 1, REPLICA_CAP);
     if (!service.replicas.global && (service.replicas.count ?? 1) > REPLICA_CAP) twin.notes.push(`"${name}" runs ${REPLICA_CAP} of its ${service.replicas.count} replicas in the twin`);
     const listen = listenPorts(service);
-    const ports: Docker.PortConfig[] = [];
-    for (const b of service.ports) {
-      if (b.invalid || b.unknown || !b.published) continue;
-      const t = b.target.value;
-      const p = b.published.value;
-      for (const i of publishedOffsets(t)) {
-        ports.push({ Protocol: b.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: t.start + i, PublishedPort: p.start + (t.end > t.start ? i : 0), PublishMode: b.mode });
-      }
-    }
+    const ports = swarmPorts(service);
     const spec: Docker.CreateServiceOptions = {
       Name: `cnl-${twin.run}-${dockerSafe(twin.project)}_${dockerSafe(name)}`,
       Labels: { ...twin.labels, [SERVICE_LABEL]: name },
@@ -54,7 +47,7 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
           Image: options.image,
           Command: ['sh', '-c', LISTENER, 'cnl-listen'],
           Args: [hostNetwork ? '127.0.0.1' : '0.0.0.0', String(CONTROL_PORT), ...listen.map((l) => `${l.protocol}:${l.port}`)],
-          Env: [`CNL_ID=${name}`],
+          Env: [`CNL_ID=${listenerIdentity(name, twin.run)}`],
           // the listener shell ignores SIGTERM: stop at once instead of waiting out a grace period
           StopSignal: 'SIGKILL',
           StopGracePeriod: 1_000_000_000,
@@ -84,6 +77,20 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
     }
   }
   await waitForTasks(options, twin);
+}
+
+/** The published ports of a service as the stack twin gives them to Swarm (at most 64 of a range). */
+export function swarmPorts(service: Service): Docker.PortConfig[] {
+  const ports: Docker.PortConfig[] = [];
+  for (const b of service.ports) {
+    if (b.invalid || b.unknown || !b.published) continue;
+    const t = b.target.value;
+    const p = b.published.value;
+    for (const i of publishedOffsets(t)) {
+      ports.push({ Protocol: b.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: t.start + i, PublishedPort: p.start + (t.end > t.start ? i : 0), PublishMode: b.mode });
+    }
+  }
+  return ports;
 }
 
 /** Waits (bounded) until each service's tasks run, then records their containers and addresses. */

@@ -4,7 +4,7 @@ import type { NetworkGraph } from '../model/graph';
 import type { PortBinding, Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import { listenPorts, publishedOffsets, twinReplicas, unbuildable, type ListenPort } from './plan';
-import { LISTENER } from './scripts';
+import { listenerIdentity, LISTENER } from './scripts';
 import type { EngineEvent } from './types';
 import { checkAborted, dockerSafe, errorLine } from './util';
 import { createVeth } from './veth';
@@ -65,11 +65,12 @@ export interface BuildOptions {
   progress: (text: string) => void;
 }
 
-export function newTwin(run: string, project: string): Twin {
+/** A twin not built yet; every object it creates carries `labels` besides the run and project labels (the owner's, see owner.ts). */
+export function newTwin(run: string, project: string, labels: Record<string, string> = {}): Twin {
   return {
     run,
     project,
-    labels: { [RUN_LABEL]: run, [PROJECT_LABEL]: project },
+    labels: { ...labels, [RUN_LABEL]: run, [PROJECT_LABEL]: project },
     containers: [],
     networks: new Map(),
     veths: [],
@@ -219,7 +220,11 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-function portBindings(bindings: PortBinding[], drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+/**
+ * The container's exposed ports and host port bindings as the twin gives them to the engine (at most 64
+ * of a range), leaving out the `PORT/protocol` keys in `drop`. HostPort is "" for an ephemeral port.
+ */
+export function portBindings(bindings: PortBinding[], drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
   const exposed: Record<string, object> = {};
   const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const b of bindings) {
@@ -388,7 +393,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
       Image: options.image,
       Entrypoint: ['sh', '-c', LISTENER, 'cnl-listen'],
       Cmd: [bindAddress, String(container.controlPort), ...specs],
-      Env: [`CNL_ID=${name}`],
+      Env: [`CNL_ID=${listenerIdentity(name, twin.run)}`],
       Labels: { ...twin.labels, [SERVICE_LABEL]: name, [REPLICA_LABEL]: String(container.replica) },
       ExposedPorts: ports.exposed,
       HostConfig: hostConfig as Docker.HostConfig,

@@ -64,6 +64,8 @@ export interface Observation {
   /** addresses a name resolved to (dns) or the service that answered (tcp, host) */
   addresses?: string[];
   answeredBy?: string;
+  /** the run whose twin answered (tcp, host), from its banner */
+  answeredRun?: string;
 }
 
 export interface CaseResult {

@@ -61,17 +61,23 @@ describe('probe against faulty engines (no docker engine needed: fakes on unix s
     expect(lastLine(r.stderr)).to.equal('compose-netlint: probe image busybox is missing and cannot be pulled (the engine sent a progress line that is not JSON: "<html>oops</html>"); build one with scripts/ci-docker.sh or pass --probe-image');
   });
 
-  it('an engine that stops answering in the middle of a run: the run stops, tries its teardown, and names the call', async () => {
+  it('an engine that stops answering in the middle of a run: the run stops, tears down what it made, and names the call', async () => {
+    let created = 0;
     engine = await fakeEngine((req, res) => {
       if (hello(req, res)) return;
-      if (req.method === 'GET' && /\/images\/[^/]+\/json/.test(req.url ?? '')) return json(res, 200, { Id: 'sha256:0123' });
-      // everything else hangs: creating the tool-check container, and the teardown's listings
+      const url = (req.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0];
+      if (req.method === 'GET' && /^\/images\/[^/]+\/json$/.test(url)) return json(res, 200, { Id: 'sha256:0123' });
+      if (req.method === 'GET' && /^\/(containers\/json|networks)$/.test(url)) return json(res, 200, []);
+      // the run's lease is created; the next container (the tool check) never is
+      if (req.method === 'POST' && url === '/containers/create' && created++ === 0) return json(res, 201, { Id: 'c0ffee' });
     });
     const r = await probeCli(['-f', 'user-bridge.yaml', '--engine-timeout', '1'], engine.host, 30_000);
     expect(r.code, r.stderr).to.equal(2);
     expect(r.stderr).to.match(/probe: \[[\d.]+s\] removing the twin after the engine fault\n/);
     expect(lastLine(r.stderr)).to.equal(`compose-netlint: the Docker engine at ${engine.host} did not answer POST /containers/create within 1s; it is stuck or is not a Docker engine (a slow one needs a larger --engine-timeout)`);
-    expect(engine.seen.slice(0, 5)).to.deep.equal(['GET /_ping', 'GET /version', 'GET /info', 'GET /images/busybox/json', 'POST /containers/create']);
+    expect(engine.seen.slice(0, 6)).to.deep.equal(['GET /_ping', 'GET /version', 'GET /info', 'GET /images/busybox/json', 'POST /containers/create', 'POST /containers/create']);
+    // the teardown looked for the run's objects after the fault
+    expect(engine.seen.slice(6)).to.include('GET /containers/json');
     expect(r.seconds).to.be.below(15);
   });
 

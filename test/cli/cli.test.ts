@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { HELP } from '../../lib/cli/args';
 import { main } from '../../lib/cli/main';
+import { GRAPH_HELP } from '../../lib/graph/command';
+import { PROBE_HELP } from '../../lib/probe/options';
 import { tempProject } from '../helpers/project';
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}) {
@@ -124,6 +127,39 @@ describe('cli', () => {
     expect(run(['--version'], dir).stdout).to.match(/^\d+\.\d+\.\d+\n$/);
     expect(run(['--help'], dir).stdout).to.match(/Exit codes: 0 no errors/);
     expect(run(['--max-warnings', 'x'], dir).code).to.equal(2);
+  });
+
+  describe('help is a command, not a path', () => {
+    it('help prints the usage and exits 0, even beside a directory named help', () => {
+      const dir = tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n', 'help/compose.yaml': BAD_SCHEMA });
+      expect(run(['help'], dir)).to.deep.equal({ code: 0, stdout: HELP, stderr: '' });
+      // the directory is still reachable as a path
+      expect(run(['./help'], dir).code).to.equal(1);
+    });
+
+    it('help COMMAND prints what COMMAND --help prints', () => {
+      const dir = tempProject({});
+      expect(run(['help', 'graph'], dir)).to.deep.equal({ code: 0, stdout: GRAPH_HELP, stderr: '' });
+      expect(run(['help', 'probe'], dir)).to.deep.equal({ code: 0, stdout: PROBE_HELP, stderr: '' });
+      for (const command of ['lint', 'rules', 'help']) expect(run(['help', command], dir).stdout, command).to.equal(HELP);
+      expect(run(['help', 'probe', '--help'], dir).stdout).to.equal(PROBE_HELP);
+      expect(HELP).to.include('compose-netlint help [COMMAND]');
+    });
+
+    it('help with an unknown command or two commands exits 2 with one line', () => {
+      const dir = tempProject({});
+      expect(run(['help', 'lnit'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: unknown command "lnit"; help takes lint, rules, graph, probe or help\n' });
+      expect(run(['help', 'lint', 'graph'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: help takes one command, not 2\n' });
+    });
+
+    it('the built bin answers help and help probe', () => {
+      const bin = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'bin.js');
+      const cwd = tempProject({});
+      const general = spawnSync(process.execPath, [bin, 'help'], { cwd, encoding: 'utf8' });
+      expect([general.status, general.stdout, general.stderr]).to.deep.equal([0, HELP, '']);
+      const probe = spawnSync(process.execPath, [bin, 'help', 'probe'], { cwd, encoding: 'utf8' });
+      expect([probe.status, probe.stdout, probe.stderr]).to.deep.equal([0, PROBE_HELP, '']);
+    });
   });
 
   it('the built bin runs from the package and exits 2 on a missing file without a stack trace', () => {

@@ -18,9 +18,9 @@ function run(args: string[], cwd: string, env: Record<string, string> = {}) {
 const BAD_SCHEMA = 'services:\n  web:\n    image: nginx\n    netwroks: [front]\n';
 
 describe('cli', () => {
-  it('exits 0 with no output for a clean project', () => {
+  it('exits 0 for a clean project, printing only the mode it was linted in and why', () => {
     const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n' });
-    expect(run([], dir)).to.deep.equal({ code: 0, stdout: '', stderr: '' });
+    expect(run([], dir)).to.deep.equal({ code: 0, stdout: 'project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\n', stderr: '' });
   });
 
   it('prints the stylish golden with source line and underline, and exits 1', () => {
@@ -34,6 +34,7 @@ describe('cli', () => {
         '        ^^^^^^^^',
         '',
         '1 problem (1 error, 0 warnings)',
+        'project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
         '',
       ].join('\n'),
     );
@@ -56,7 +57,31 @@ describe('cli', () => {
       },
     ]);
     expect(report.summary).to.deep.equal({ errors: 1, warnings: 0, infos: 0 });
-    expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', files: ['compose.yaml'] }]);
+    expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"compose.yaml" is a file name docker compose finds by itself', files: ['compose.yaml'] }]);
+  });
+
+  describe('--mode auto on a file docker compose up runs', () => {
+    const OVERLAY = 'services:\n  web:\n    image: nginx\n    networks: [mesh]\nnetworks:\n  mesh:\n    driver: overlay\n';
+
+    it('lints a docker-compose.yml with an overlay network as Compose, says so, and notes the stack signal', () => {
+      const r = run(['--format', 'json'], tempProject({ 'docker-compose.yml': OVERLAY }));
+      const report = JSON.parse(r.stdout);
+      expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"docker-compose.yml" is a file name docker compose finds by itself', files: ['docker-compose.yml'] }]);
+      // what docker compose up meets: a non-attachable overlay its containers cannot join
+      expect(report.findings.map((f: { line: number; column: number; ruleId: string; severity: string }) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}`)).to.deep.equal([
+        '7:13 info ambiguous-mode',
+        '7:13 error no-overlay-outside-swarm',
+      ]);
+      expect(report.findings[0].message).to.include('overlay network "mesh" (line 7)').and.include('--mode stack');
+      expect(r.code).to.equal(1);
+    });
+
+    it('--mode stack lints it as a stack, without the note', () => {
+      const r = run(['--format', 'json', '--mode', 'stack'], tempProject({ 'docker-compose.yml': OVERLAY }));
+      const report = JSON.parse(r.stdout);
+      expect(report.projects[0]).to.include({ mode: 'stack', modeReason: '--mode stack was given' });
+      expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).to.deep.equal(['require-overlay-encryption']);
+    });
   });
 
   it('lints each positional path as its own project and writes --output', () => {

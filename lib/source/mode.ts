@@ -29,7 +29,7 @@ const SIGNAL_KINDS = 'overlay networks, deploy.endpoint_mode, ingress-mode ports
 
 /**
  * Decides the mode. An explicit `compose` or `stack` wins. Under `auto` (or nothing), in this order:
- * 1. a top-level file whose name contains `stack` (`docker-stack.yml`, the name Docker's Swarm docs use):
+ * 1. a top-level file whose name contains `stack` (`docker-stack.yml`, as Docker's sample stacks name theirs):
  *    stack;
  * 2. a top-level file with one of Compose's own discovery names (`compose.yaml`, `docker-compose.yml`, their
  *    override files; compose-go `cli/options.go` DefaultFileNames): compose, since `docker compose up` runs it
@@ -37,7 +37,7 @@ const SIGNAL_KINDS = 'overlay networks, deploy.endpoint_mode, ingress-mode ports
  *    `cli/command/stack/loader.go`: "specify a Compose file (with --compose-file)"). The name decides because no
  *    content does: Compose creates an overlay network on a Swarm manager (its containers join it when it is
  *    attachable; checked on Docker 20.10), and it ignores `deploy.endpoint_mode` and port modes (docker/compose
- *    reads neither). When such a file has stack signals, the decision comes with an `ambiguous-mode` info
+ *    v5.5.0 `pkg/` reads neither). When such a file has stack signals, the decision comes with an `ambiguous-mode` info
  *    diagnostic naming them and `--mode`;
  * 3. otherwise the content: stack signals (an `overlay` driver, `deploy.endpoint_mode`, a port with
  *    `mode: ingress`) make a stack, else compose.

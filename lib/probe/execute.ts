@@ -49,7 +49,14 @@ function addressOwners(twin: Twin): Map<string, string> {
   return out;
 }
 
-function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Bound | string {
+/** A case whose observation is known without running it (the engine bound no host port for it). */
+interface Settled {
+  case: ProbeCase;
+  observed: Observation;
+}
+
+/** The probe's target, concrete: a bound case to run, a settled one, or the reason it cannot be probed. */
+function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Bound | Settled | string {
   const { twin } = ctx;
   if (c.skip) return c.skip;
   const t = c.target;
@@ -58,8 +65,8 @@ function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Boun
   if (c.source === 'host') {
     if (t.via !== 'host') return 'nothing to probe';
     if (!isLoopback(t.address)) return `${t.address} is not a loopback address`;
-    const port = t.replica ? boundPort(ctx, t.service, t.replica, t.binding, t.protocol) : t.port;
-    if (typeof port === 'string') return port;
+    const port = t.ephemeralFor === undefined ? t.port : pickedHostPort(ctx, c, t);
+    if (typeof port !== 'number') return port;
     return { case: c, kind: t.protocol === 'udp' ? 'host-udp' : 'host-tcp', target: t.address, port };
   }
   if (twin.excluded.has(c.source)) return `"${c.source}" has no twin: ${twin.excluded.get(c.source)}`;
@@ -78,12 +85,33 @@ function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Boun
   return 'nothing to probe';
 }
 
-/** The host port a replica bound for a binding's container port, or why there is none. */
-function boundPort(ctx: ExecuteContext, service: string, replica: number, binding: number | undefined, protocol: string): number | string {
-  const target = binding === undefined ? undefined : ctx.graph.services.get(service)?.ports[binding]?.target.value.start;
-  const container = ctx.twin.containers.find((x) => x.service === service && x.replica === replica && x.running);
-  if (!container) return `replica ${replica} of "${service}" does not run`;
-  return container.hostPorts?.get(`${target}/${protocol}`) ?? `replica ${replica} of "${service}" bound no host port for ${target}/${protocol}`;
+type HostTarget = Extract<ProbeCase['target'], { via: 'host' }>;
+
+/**
+ * The host port the engine picked for a bare container port (`ports: ["80"]`), or for one port of a host
+ * range (`t.replica`'s), as the twin read it after
+ * start: Swarm's published port for an ingress-mode port of a stack, else the replica's binding on
+ * the probed address (or the wildcard of its family: Docker binds 0.0.0.0 and :: to different ports).
+ * No binding at all on a running container is an observation (the port is not published: an internal
+ * network, say); a container or inspect that is missing makes the case unprobeable.
+ */
+function pickedHostPort(ctx: ExecuteContext, c: ProbeCase, t: HostTarget): number | Settled | string {
+  const key = `${t.ephemeralFor}/${t.protocol}`;
+  const none = (what: string): Settled => ({ case: c, observed: { outcome: 'refused', reach: 'blocked', detail: `${what} bound no host port for ${key}` } });
+  const mode = t.binding === undefined ? undefined : ctx.graph.services.get(t.service)?.ports[t.binding]?.mode;
+  if (ctx.graph.model.mode === 'stack' && mode === 'ingress') {
+    const ports = ctx.twin.swarmServices.get(t.service)?.ingressPorts;
+    if (!ports) return `the ports Swarm published for "${t.service}" could not be read`;
+    return ports.get(key) ?? none('Swarm');
+  }
+  const container = t.replica ? ctx.twin.containers.find((x) => x.service === t.service && x.replica === t.replica && x.running && x.id) : firstContainer(ctx.twin, t.service);
+  if (!container) return t.replica ? `replica ${t.replica} of "${t.service}" does not run` : `"${t.service}" has no running container`;
+  if (!container.hostPorts) return `the host ports of "${t.service}" could not be read`;
+  const v6 = t.address.includes(':');
+  const family = (b: { hostIp: string }): boolean => b.hostIp.includes(':') === v6 || b.hostIp === '';
+  const bound = (container.hostPorts.get(key) ?? []).filter(family);
+  const wildcard = (b: { hostIp: string }): boolean => b.hostIp === '' || b.hostIp === (v6 ? '::' : '0.0.0.0');
+  return (bound.find((b) => b.hostIp === t.address) ?? bound.find(wildcard) ?? bound[0])?.port ?? none('the engine');
 }
 
 function reproduce(ctx: ExecuteContext, b: Bound): string {
@@ -172,25 +200,45 @@ export function judge(c: ProbeCase, o: Observation, owners: Map<string, string>)
   return { agrees: true };
 }
 
+/** `running 24 probes from 5 sources`, or with cases settled without running, their total first (the summary's count) and why. */
+export function progressLine(running: number, sources: number, settled: string[]): string {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (!settled.length) return `running ${plural(running, 'probe')} from ${plural(sources, 'source')}`;
+  return `${plural(running + settled.length, 'probe')}: running ${running} from ${plural(sources, 'source')}; ${settled.length} settled without running (${[...new Set(settled)].join('; ')})`;
+}
+
 /** Runs every case, retries the ones that disagree or fail, and judges them. */
 export async function executeCases(ctx: ExecuteContext, cases: ProbeCase[]): Promise<CaseResult[]> {
   const allowed = twinAddresses(ctx.twin);
   const owners = addressOwners(ctx.twin);
   const results = new Map<number, CaseResult>();
   const runnable: Bound[] = [];
+  // cases observed without running: they count among the probes as the summary counts them
+  const settled: string[] = [];
   for (const c of cases) {
-    // a case a failed control rules out is not probed, with the control's reason: it is no probe failure
-    const b = ctx.broken?.get(c.id) ?? bindCase(ctx, c, allowed);
+    const b = bindCase(ctx, c, allowed);
     if (typeof b === 'string') {
       if (!c.skip) c.skip = b;
       results.set(c.id, { case: c, tries: [] });
+      continue;
+    }
+    // a case a failed control rules out is not probed, with the control's reason: it is no probe failure
+    const broken = ctx.broken?.get(c.id);
+    if (broken) {
+      c.skip = broken;
+      results.set(c.id, { case: c, tries: [], ...('observed' in b ? {} : { reproduce: reproduce(ctx, b) }) });
+      continue;
+    }
+    if ('observed' in b) {
+      results.set(c.id, { case: c, tries: [b.observed] });
+      settled.push(b.observed.detail);
       continue;
     }
     results.set(c.id, { case: c, tries: [], reproduce: reproduce(ctx, b) });
     runnable.push(b);
   }
   const sources = new Set(runnable.map((b) => b.container?.name ?? 'host')).size;
-  ctx.progress(`running ${runnable.length} probe${runnable.length === 1 ? '' : 's'} from ${sources} source${sources === 1 ? '' : 's'}`);
+  ctx.progress(progressLine(runnable.length, sources, settled));
   let pending = runnable;
   for (let attempt = 1; attempt <= ctx.tries && pending.length; attempt++) {
     checkAborted(ctx.signal);

@@ -220,28 +220,45 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     }
   }
 
-  // from the host: every published port, and the listeners of host-network services
+  // from the host: every published port (a bare container port at the host port the engine picks), and the listeners of host-network services
   for (const dest of buildable) {
     const ns = graph.namespace(dest.name);
     const published = new Set(graph.publishedOnHost(dest.name));
+    const bound = new Set(graph.hostBindings(dest.name));
     const internal = graph.onlyInternal(dest.name);
+    const why = ns.kind === 'host' ? 'host network: Docker discards ports' : ns.kind === 'none' ? 'network_mode none' : ns.chain.length ? `joins ${ns.owner}` : 'not published';
     dest.ports.forEach((binding, index) => {
-      if (binding.invalid || binding.unknown || !binding.published) return;
-      const listed = published.has(binding);
+      if (binding.invalid || binding.unknown) return;
+      const ephemeral = !binding.published;
+      const predicate = ephemeral ? 'hostBindings' : 'publishedOnHost';
+      const listed = (ephemeral ? bound : published).has(binding);
       const expect = listed && !internal;
       const basis = !listed
-        ? `publishedOnHost(${dest.name}) leaves "${bindingText(binding)}" out (${ns.kind === 'host' ? 'host network: Docker discards ports' : ns.kind === 'none' ? 'network_mode none' : ns.chain.length ? `joins ${ns.owner}` : 'not published'})`
+        ? `${predicate}(${dest.name}) leaves "${bindingText(binding)}" out (${why})`
         : internal
           ? `onlyInternal(${dest.name}) = true: published ports do not work`
-          : `publishedOnHost(${dest.name}) includes "${bindingText(binding)}"`;
+          : `${predicate}(${dest.name}) includes "${bindingText(binding)}"${ephemeral ? ' on a host port the engine picks' : ''}`;
       const where = hostAddressOf(binding);
-      for (const { host, target, replica, label: suffix, notBound } of hostPorts(graph, dest, binding, listed)) {
-        const label = `${dest.name}:${where.address && where.address !== '127.0.0.1' ? `${where.address}:` : ''}${host}->${target}/${binding.protocol}${suffix ?? ''}`;
+      const at = where.address && where.address !== '127.0.0.1' ? `${where.address}:` : '';
+      // a fixed binding is probed at its host ports (see hostPorts); a bare one at the ports the engine picks for its container ports
+      const ports: HostPort[] = ephemeral ? probedPorts(binding.target.value).map((port) => ({ host: 'ephemeral', target: port, ephemeralFor: port })) : hostPorts(graph, dest, binding, listed);
+      for (const { host, target: port, ephemeralFor, replica, label: suffix, notBound } of ports) {
+        const label = `${dest.name}:${at}${host}->${port}/${binding.protocol}${suffix ?? ''}`;
         let skip = where.skip ?? notBound;
+        if (!skip && ephemeral && !listed) skip = `the engine picks no host port for it (${why})`;
         if (!skip && !context.hostProbes) skip = 'the engine is not on this machine: its published ports are not on this loopback';
         if (!skip && !isListenProtocol(binding.protocol)) skip = `${binding.protocol} is not probed`;
-        const port = typeof host === 'number' ? host : 0;
-        add('host', 'host', label, { via: 'host', service: dest.name, address: where.address ?? '127.0.0.1', port, protocol: binding.protocol, binding: index, ...(replica ? { replica } : {}) }, expect, basis, skip ? { skip } : {});
+        const target: Target = {
+          via: 'host',
+          service: dest.name,
+          address: where.address ?? '127.0.0.1',
+          port: typeof host === 'number' ? host : 0,
+          protocol: binding.protocol,
+          binding: index,
+          ...(ephemeralFor !== undefined ? { ephemeralFor } : {}),
+          ...(replica ? { replica } : {}),
+        };
+        add('host', 'host', label, target, expect, basis, skip ? { skip } : {});
       }
     });
     if (ns.kind === 'host' && ns.owner === dest.name) {
@@ -256,10 +273,13 @@ export function planProbes(context: PlanContext): ProbeCase[] {
 
 /** A host port the plan probes for a binding: a port, or a range of which one replica's port is read once it runs. */
 interface HostPort {
-  /** the host port, or the host range text when the port is the one `replica` bound */
+  /** the host port, or what stands for it in the column when the engine picks it (`ephemeralFor`) */
   host: number | string;
   /** the container port behind it */
   target: number;
+  /** the engine picks the host port for this container port: the probe reads it after start */
+  ephemeralFor?: number;
+  /** with `ephemeralFor`: whose port (default the first replica's) */
   replica?: number;
   /** added to the column */
   label?: string;
@@ -286,7 +306,7 @@ function hostPorts(graph: NetworkGraph, service: Service, binding: PortBinding, 
   }
   const { wanted, built } = twinReplicas(service);
   const containers = Math.min(built, size);
-  const out: HostPort[] = [...new Set([1, containers])].map((replica) => ({ host: range, target: t.start, replica, label: ` (replica ${replica})` }));
+  const out: HostPort[] = [...new Set([1, containers])].map((replica) => ({ host: range, target: t.start, ephemeralFor: t.start, replica, label: ` (replica ${replica})` }));
   if (containers < size) {
     const rest = size - containers;
     const runs = `the twin runs ${built} container${built === 1 ? '' : 's'} of "${service.name}"${wanted > built ? ` (of ${wanted} replicas)` : ''}`;

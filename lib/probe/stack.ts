@@ -3,7 +3,7 @@ import type { Service } from '../model/types';
 import { execIn, SERVICE_LABEL } from './engine';
 import { listenPorts, publishedOffsets, unbuildable } from './plan';
 import { listenerIdentity, LISTENER, RUNNER, shArgv } from './scripts';
-import { buildablePart, createNetworks, orderedAttachments, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
+import { buildablePart, createNetworks, orderedAttachments, readHostPorts, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
 const CONTROL_PORT = 39_999;
@@ -83,11 +83,12 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
 export function swarmPorts(service: Service): Docker.PortConfig[] {
   const ports: Docker.PortConfig[] = [];
   for (const b of service.ports) {
-    if (b.invalid || b.unknown || !b.published) continue;
+    if (b.invalid || b.unknown) continue;
     const t = b.target.value;
-    const p = b.published.value;
+    const p = b.published?.value;
     for (const i of publishedOffsets(t)) {
-      ports.push({ Protocol: b.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: t.start + i, PublishedPort: p.start + (t.end > t.start ? i : 0), PublishMode: b.mode });
+      // a bare container port gets no PublishedPort: Swarm picks one (30000-32767) for ingress, the engine an ephemeral one for host mode
+      ports.push({ Protocol: b.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: t.start + i, ...(p ? { PublishedPort: p.start + (t.end > t.start ? i : 0) } : {}), PublishMode: b.mode });
     }
   }
   return ports;
@@ -137,8 +138,9 @@ async function waitForTasks(options: BuildOptions, twin: Twin): Promise<void> {
         addresses: new Map(),
       };
       try {
-        const info = (await engine.docker.getContainer(container.id!).inspect()) as { Name: string; NetworkSettings: { Networks: Record<string, { NetworkID?: string; IPAddress?: string }> } };
+        const info = (await engine.docker.getContainer(container.id!).inspect()) as { Name: string; NetworkSettings: { Networks: Record<string, { NetworkID?: string; IPAddress?: string }>; Ports?: Parameters<typeof readHostPorts>[0] } };
         container.name = info.Name.replace(/^\//, '');
+        container.hostPorts = readHostPorts(info.NetworkSettings.Ports);
         for (const settings of Object.values(info.NetworkSettings.Networks ?? {})) {
           const key = settings.NetworkID ? byDockerId.get(settings.NetworkID) : undefined;
           if (key && settings.IPAddress) container.addresses.set(key, settings.IPAddress);
@@ -156,14 +158,16 @@ async function waitForTasks(options: BuildOptions, twin: Twin): Promise<void> {
     }
   }
   for (const name of pending) if (!tasksOf.has(name)) twin.excluded.set(name, `the tasks of "${name}" did not run within ${TASK_WAIT_MS / 1000}s`);
-  // virtual IPs, for knowing whom an answer belongs to
+  // virtual IPs, for knowing whom an answer belongs to; the ports Swarm published on the ingress mesh
   for (const [name, s] of twin.swarmServices) {
     try {
-      const info = (await engine.docker.getService(s.id).inspect()) as { Endpoint?: { VirtualIPs?: { NetworkID: string; Addr: string }[] } };
+      const info = (await engine.docker.getService(s.id).inspect()) as { Endpoint?: { VirtualIPs?: { NetworkID: string; Addr: string }[]; Ports?: { Protocol?: string; TargetPort?: number; PublishedPort?: number; PublishMode?: string }[] } };
       for (const vip of info.Endpoint?.VirtualIPs ?? []) {
         const key = byDockerId.get(vip.NetworkID);
         if (key) s.vips.set(key, vip.Addr.split('/')[0]);
       }
+      s.ingressPorts = new Map();
+      for (const p of info.Endpoint?.Ports ?? []) if (p.PublishMode !== 'host' && p.TargetPort && p.PublishedPort) s.ingressPorts.set(`${p.TargetPort}/${p.Protocol ?? 'tcp'}`, p.PublishedPort);
     } catch {
       twin.notes.push(`the virtual IPs of "${name}" could not be read`);
     }

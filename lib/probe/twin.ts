@@ -27,8 +27,21 @@ export interface TwinContainer {
   addresses: Map<string, string>;
   /** the service whose namespace this container joins (its addresses are that service's) */
   joins?: string;
-  /** the host port the engine bound, by container port ("80/tcp"), read once the container runs */
-  hostPorts?: Map<string, number>;
+  /** host ports the engine bound, by container port (`80/tcp`), from the container's inspect after start */
+  hostPorts?: HostPorts;
+}
+
+/** Host bindings by container port and protocol (`80/tcp`): each host address and port the engine bound for it. */
+export type HostPorts = Map<string, { hostIp: string; port: number }[]>;
+
+/** Reads `NetworkSettings.Ports` of a container inspect: `{ "80/tcp": [{ HostIp, HostPort }] }`, null for a port only exposed. */
+export function readHostPorts(ports: Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined): HostPorts {
+  const out: HostPorts = new Map();
+  for (const [key, list] of Object.entries(ports ?? {})) {
+    const bound = (list ?? []).filter((b) => /^\d+$/.test(b.HostPort ?? '')).map((b) => ({ hostIp: b.HostIp ?? '', port: Number(b.HostPort) }));
+    out.set(key, bound);
+  }
+  return out;
 }
 
 export interface TwinNetwork {
@@ -47,8 +60,8 @@ export interface Twin {
   containers: TwinContainer[];
   networks: Map<string, TwinNetwork>;
   veths: string[];
-  /** Swarm services (stack mode), by service name */
-  swarmServices: Map<string, { id: string; name: string; vips: Map<string, string> }>;
+  /** Swarm services (stack mode), by service name; `ingressPorts`: the published port of each ingress-mode container port (`80/tcp`), Swarm's pick for a bare one */
+  swarmServices: Map<string, { id: string; name: string; vips: Map<string, string>; ingressPorts?: Map<string, number> }>;
   /** services with no running twin, and why */
   excluded: Map<string, string>;
   events: EngineEvent[];
@@ -452,22 +465,16 @@ function linksFor(twin: Twin, service: Service, replica: number): string[] {
   return [...new Set(out)];
 }
 
-/** Reads each running container's addresses, keyed by the graph's network names. */
+/** Reads each running container's addresses, keyed by the graph's network names, and the host ports the engine bound for it. */
 export async function inspectAddresses(engine: Engine, twin: Twin, graph: NetworkGraph): Promise<void> {
   const byDockerName = new Map<string, string>();
   for (const n of twin.networks.values()) byDockerName.set(n.dockerName, n.key);
   for (const c of twin.containers) {
     if (!c.id || !c.running) continue;
     try {
-      const info = (await engine.docker.getContainer(c.id).inspect()) as {
-        State: { Running: boolean };
-        NetworkSettings: { Networks: Record<string, { IPAddress?: string }>; Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> };
-      };
+      const info = (await engine.docker.getContainer(c.id).inspect()) as { State: { Running: boolean }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }>; Ports?: Parameters<typeof readHostPorts>[0] } };
       c.running = info.State.Running;
-      for (const [key, bound] of Object.entries(info.NetworkSettings.Ports ?? {})) {
-        const port = Number(bound?.[0]?.HostPort);
-        if (port > 0) (c.hostPorts ??= new Map()).set(key, port);
-      }
+      c.hostPorts = readHostPorts(info.NetworkSettings.Ports);
       for (const [dockerName, settings] of Object.entries(info.NetworkSettings.Networks ?? {})) {
         if (!settings.IPAddress) continue;
         const key = dockerName === 'bridge' ? 'bridge' : byDockerName.get(dockerName);

@@ -26,12 +26,14 @@ export type Target =
       via: 'host';
       service: string;
       address: string;
-      /** 0 when `replica` is set */
+      /** the host port; 0 when the engine picks it (see `ephemeralFor`) */
       port: number;
       protocol: Protocol;
       /** the index of the binding in the service's `ports` */
       binding?: number;
-      /** the port is the one this replica bound for the binding's container port, read once it runs */
+      /** the engine picks the host port for this container port at start (a bare container port, `ports: ["80"]`, or one port of a host range): the probe reads it after start */
+      ephemeralFor?: number;
+      /** with `ephemeralFor`: the replica whose bound port is probed (default the first) */
       replica?: number;
     };
 
@@ -41,7 +43,7 @@ export interface ProbeCase {
   kind: ProbeKind;
   /** a service (its first replica runs the probe) or `host` (the harness process) */
   source: string;
-  /** the column: a name (dns), `service:port/proto` (tcp, udp), `service:published->target/proto` (host) */
+  /** the column: a name (dns), `service:port/proto` (tcp, udp), `service:published->target/proto` or `service:ephemeral->target/proto` (host) */
   column: string;
   target: Target;
   /** what the graph predicts */

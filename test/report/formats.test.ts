@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HELP } from '../../lib/cli/args';
+import { XMLParser } from 'fast-xml-parser';
 import { formatters } from '../../lib/report';
 import { fixtureFindings, fixtureInput, golden } from './fixture';
 
@@ -50,13 +51,48 @@ describe('report: formats', () => {
     }
   });
 
-  it('with no findings: nothing for line formats, empty documents for the others', () => {
+  it('with no findings: nothing for compact, the mode lines for github, empty documents for the others', () => {
     const input = fixtureInput({ findings: [], exitCode: 0 });
     expect(formatters.compact(input)).to.equal('');
-    expect(formatters.github(input)).to.equal('');
+    expect(formatters.github(input)).to.equal(
+      'compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\ncompose-netlint: project "stacks" linted in stack mode\n',
+    );
     expect(formatters.codeclimate(input)).to.equal('[]\n');
     expect(JSON.parse(formatters.sarif(input)).runs[0].results).to.deep.equal([]);
-    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="60" failures="0" errors="0" time="0">/);
+    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="62" failures="0" errors="0" time="0">/);
+  });
+
+  it('each format with room for it says every project\'s mode and why; compact and codeclimate have none', () => {
+    const input = fixtureInput();
+    const shop = { name: 'shop', mode: 'compose', modeReason: '"compose.yaml" is a file name docker compose finds by itself', files: ['compose.yaml'] };
+    const stacks = { name: 'stacks', mode: 'stack', files: ['stacks/web,app:v1%.yml'] };
+    expect(JSON.parse(formatters.json(input)).projects).to.deep.equal([shop, stacks]);
+    expect(JSON.parse(formatters.sarif(input)).runs[0].properties).to.deep.equal({ projects: [shop, stacks] });
+    expect(formatters.stylish(input).split('\n').slice(-3)).to.deep.equal([
+      'project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
+      'project "stacks" linted in stack mode',
+      '',
+    ]);
+    expect(formatters.stylish(fixtureInput({ findings: [] }))).to.equal(
+      'project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\nproject "stacks" linted in stack mode\n',
+    );
+    expect(formatters.github(input).split('\n').filter((l) => !l.startsWith('::'))).to.deep.equal([
+      'compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
+      'compose-netlint: project "stacks" linted in stack mode',
+      '',
+    ]);
+    const suites = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'property' }).parse(formatters.junit(input)).testsuites.testsuite;
+    expect(suites.map((x: { name: string; properties: { property: unknown[] } }) => [x.name, x.properties.property])).to.deep.equal([
+      ['compose.yaml', [{ name: 'project', value: 'shop' }, { name: 'mode', value: 'compose' }, { name: 'modeReason', value: shop.modeReason }]],
+      ['stacks/web,app:v1%.yml', [{ name: 'project', value: 'stacks' }, { name: 'mode', value: 'stack' }]],
+    ]);
+    for (const name of ['compact', 'codeclimate']) expect(formatters[name](input), name).not.to.match(/linted in|modeReason/);
+  });
+
+  it('a file name in the mode reason cannot break a line or start a workflow command', () => {
+    const input = fixtureInput({ findings: [], projects: [{ name: 'x', mode: 'compose', modeReason: '"a\n::error::b.yml" is a file name', files: [] }] });
+    expect(formatters.github(input)).to.equal('compose-netlint: project "x" linted in compose mode because "a\\n::error::b.yml" is a file name\n');
+    expect(formatters.stylish(input)).to.equal('project "x" linted in compose mode because "a\\n::error::b.yml" is a file name\n');
   });
 
   it('compact keeps each finding on one line and prints no colour even when asked', () => {

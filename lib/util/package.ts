@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readText } from '../source/read';
 
 let root: string | undefined;
 
@@ -8,11 +9,12 @@ export function packageRoot(): string {
   if (root) return root;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'compose-netlint') return (root = dir);
+    if (fs.existsSync(manifest) && JSON.parse(readText(manifest, manifest)).name === 'compose-netlint') return (root = dir);
     if (path.dirname(dir) === dir) throw new Error('compose-netlint: cannot find its own package.json');
   }
 }
 
 export function packageVersion(): string {
-  return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version;
+  const manifest = path.join(packageRoot(), 'package.json');
+  return JSON.parse(readText(manifest, manifest)).version;
 }

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import type Docker from 'dockerode';
+import { BUILTIN_IPAM_DRIVERS, isBuiltinIpamDriver } from '../model/drivers';
 import type { NetworkGraph } from '../model/graph';
 import type { PortBinding, Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
@@ -13,6 +14,7 @@ import { createVeth } from './veth';
 export const REPLICA_CAP = 3;
 /** The control listener's port inside a container namespace; joiners count down from it. */
 const CONTROL_PORT = 39_999;
+/** Network drivers the twin builds: built into the engine (a plugin name is never passed). */
 const DRIVERS = new Set(['bridge', 'overlay', 'macvlan', 'ipvlan']);
 
 export interface TwinContainer {
@@ -121,6 +123,12 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
       entry.failed = `network "${key}" uses driver "${driver}", which the probe does not build`;
       continue;
     }
+    // any other IPAM driver name makes the daemon look a plugin up, by a path it builds from the name
+    const ipamDriver = (!network.external?.value && network.ipamDriver?.value) || 'default';
+    if (!isBuiltinIpamDriver(ipamDriver)) {
+      entry.failed = `network "${key}" uses IPAM driver "${ipamDriver}"; the probe passes the engine only its built-in IPAM drivers (${BUILTIN_IPAM_DRIVERS.map((d) => `"${d}"`).join(', ')}), never a name it would look up as a plugin`;
+      continue;
+    }
     const optionsOut: Record<string, string> = {};
     if (!network.external?.value) {
       for (const [name, value] of network.driverOpts) {
@@ -163,7 +171,7 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
         Internal: !network.external?.value && network.internal?.value === true,
         Attachable: stack ? true : network.attachable?.value === true,
         EnableIPv6: !network.external?.value && network.enableIpv6?.value === true,
-        IPAM: { Driver: network.ipamDriver?.value || 'default', Config: ipamConfig as Docker.IPAM['Config'] },
+        IPAM: { Driver: ipamDriver, Config: ipamConfig as Docker.IPAM['Config'] },
         Options: optionsOut,
         Labels: { ...twin.labels, 'com.compose-netlint.network': key },
       });

@@ -11,11 +11,12 @@ import { executeCases } from './execute';
 import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
 import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
 import { planProbes } from './plan';
+import { planPublishing } from './publish';
 import { waitReady } from './ready';
 import { formatJson, formatJunit, formatText } from './report';
 import { REQUIRED_TOOLS } from './scripts';
-import { buildStackTwin, checkRoutingMesh } from './stack';
-import { buildComposeTwin, newTwin, type Twin } from './twin';
+import { buildStackTwin } from './stack';
+import { buildComposeTwin, newTwin, twinReplicas, type Twin } from './twin';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
 import { AbortedError, errorLine, newRunId } from './util';
 import { decide, linkFindings } from './verdicts';
@@ -128,7 +129,9 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
     if (missing.length) throw new ImageError(`probe image ${options.image} lacks ${missing.join(', ')}; the twin cannot run. build one with scripts/ci-docker.sh or pass --probe-image`);
     twin.notes.push(...missingToolNotes(tools, options.image));
 
-    const cases = planProbes({ graph, tools, hostProbes: engine.local });
+    const publishing = planPublishing(graph, (s) => twinReplicas(s).built);
+    twin.notes.push(...publishing.notes);
+    const cases = planProbes({ graph, tools, hostProbes: engine.local, publishing });
     const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager });
     if (hooks.expect) {
       for (const c of cases) {
@@ -136,7 +139,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
         if (e !== undefined && e !== c.expect) (c.expect = e), (c.basis = `${c.basis}; overridden to ${e ? 'reachable' : 'blocked'}`);
       }
     }
-    const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, signal, progress: say };
+    const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, publishing, signal, progress: say };
     if (stack && !engine.swarmManager) {
       twin.notes.push('the engine is not a Swarm manager (`docker swarm init`): the stack cannot be built, nothing is probed');
       for (const s of graph.services.keys()) twin.excluded.set(s, 'stack mode needs a Swarm manager');
@@ -152,16 +155,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
       say(`waiting for ${running.length} container${running.length === 1 ? '' : 's'} to be ready`);
       await waitReady(engine, twin, graph, tools, options.concurrency, signal);
     }
-    const broken = new Map<number, string>();
-    const ingress = cases.filter((c) => stack && !c.skip && c.target.via === 'host' && c.target.binding !== undefined && graph.services.get(c.target.service)?.ports[c.target.binding]?.mode === 'ingress');
-    if (ingress.length && running.length) {
-      const mesh = await checkRoutingMesh(engine, twin, graph, options.timeout);
-      if (mesh) {
-        twin.notes.push(mesh);
-        for (const c of ingress) broken.set(c.id, 'the routing mesh does not work on this engine');
-      }
-    }
-    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say, broken }, cases);
+    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say }, cases);
     verdicts = decide(findings, links, results, twin.events, twin);
   } finally {
     if (!options.keep || signal.aborted) {

@@ -2,9 +2,10 @@ import * as net from 'node:net';
 import type Docker from 'dockerode';
 import { BUILTIN_IPAM_DRIVERS, isBuiltinIpamDriver } from '../model/drivers';
 import type { NetworkGraph } from '../model/graph';
-import type { PortBinding, Service } from '../model/types';
+import type { Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import { listenPorts, unbuildable, type ListenPort } from './plan';
+import type { Publishing } from './publish';
 import { LISTENER } from './scripts';
 import type { EngineEvent } from './types';
 import { checkAborted, dockerSafe, errorLine } from './util';
@@ -12,6 +13,12 @@ import { createVeth } from './veth';
 
 /** Replicas the twin runs at most per service (the rest would only repeat the first). */
 export const REPLICA_CAP = 3;
+
+/** How many replicas a service wants, and how many containers the twin runs for it. */
+export function twinReplicas(service: Service): { wanted: number; built: number } {
+  const wanted = service.replicas.global ? 1 : service.replicas.count ?? 1;
+  return { wanted, built: Math.min(wanted, REPLICA_CAP) };
+}
 /** The control listener's port inside a container namespace; joiners count down from it. */
 const CONTROL_PORT = 39_999;
 /** Network drivers the twin builds: built into the engine (a plugin name is never passed). */
@@ -62,6 +69,8 @@ export interface BuildOptions {
   run: string;
   image: string;
   useExternal: boolean;
+  /** what the twin publishes, and where (lib/probe/publish.ts) */
+  publishing: Publishing;
   signal?: AbortSignal;
   progress: (text: string) => void;
 }
@@ -226,25 +235,15 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-function portBindings(bindings: PortBinding[], drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+/** The container's exposed ports and port bindings: on the loopback addresses `publishing` chose, never on every interface. */
+function portBindings(service: string, publishing: Publishing, drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
   const exposed: Record<string, object> = {};
   const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const b of bindings) {
-    if (b.invalid || b.unknown || (b.protocol !== 'tcp' && b.protocol !== 'udp' && b.protocol !== 'sctp')) continue;
-    const t = b.target.value;
-    const count = Math.min(t.end - t.start, 63);
-    for (let i = 0; i <= count; i++) {
-      const key = `${t.start + i}/${b.protocol}`;
-      exposed[key] = {};
-      const hostIp = b.hostIp?.value.text.replace(/^\[|\]$/g, '') ?? '';
-      let hostPort = '';
-      if (b.published) {
-        const p = b.published.value;
-        hostPort = t.end > t.start ? String(p.start + i) : p.end > p.start ? `${p.start}-${p.end}` : String(p.start);
-      }
-      if (hostPort && drop.has(`${hostPort}/${b.protocol}`)) continue;
-      (out[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
-    }
+  for (const p of publishing.ports(service)) {
+    const key = `${p.target}/${p.protocol}`;
+    exposed[key] = {};
+    if (p.hostPort && drop.has(`${p.hostPort}/${p.protocol}`)) continue;
+    for (const address of p.addresses) (out[key] ??= []).push({ HostIp: address, HostPort: p.hostPort });
   }
   return { exposed, bindings: out };
 }
@@ -292,9 +291,8 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
       twin.excluded.set(name, broken.failed!);
       continue;
     }
-    const wanted = service.replicas.global ? 1 : service.replicas.count ?? 1;
-    const replicas = Math.min(wanted, REPLICA_CAP);
-    if (wanted > REPLICA_CAP) twin.notes.push(`"${name}" runs ${REPLICA_CAP} of its ${wanted} replicas in the twin`);
+    const { wanted, built: replicas } = twinReplicas(service);
+    if (wanted > replicas) twin.notes.push(`"${name}" runs ${replicas} of its ${wanted} replicas in the twin`);
     for (let replica = 1; replica <= replicas; replica++) {
       let control: number;
       if (ns.kind === 'host') control = await freeLoopbackPort();
@@ -373,7 +371,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     checkAborted(options.signal);
     // the options the engine judges are passed as the user wrote them (it rejects some under
     // network_mode container:/host, which is itself an observation); only their values are made safe
-    const ports = portBindings(service.ports, drop);
+    const ports = portBindings(name, options.publishing, drop);
     for (const e of service.expose) {
       if (e.invalid || e.unknown) continue;
       for (let p = e.ports.start; p <= Math.min(e.ports.end, e.ports.start + 63); p++) (ports.exposed as Record<string, object>)[`${p}/${e.protocol}`] = {};

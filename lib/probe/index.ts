@@ -4,6 +4,7 @@ import type { Finding } from '../engine/finding';
 import { lintProject } from '../lint';
 import { lintOptions } from '../project-options';
 import type { NetworkGraph } from '../model/graph';
+import { oneLine } from '../report/shared';
 import { InputError } from '../source/diagnostic';
 import { describeRemoved, removeLabelled } from './cleanup';
 import { connect, EngineError, RUN_LABEL, type Engine } from './engine';
@@ -65,7 +66,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
     return 2;
   }
   if (options.help) return io.stdout(PROBE_HELP), 0;
-  const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${text}\n`);
+  const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${oneLine(text)}\n`);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -94,10 +95,10 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   } catch (error) {
     if (error instanceof AbortedError) return error.signal === 'SIGTERM' ? 143 : 130;
     if (error instanceof EngineError || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError) {
-      io.stderr(`compose-netlint: ${error.message}\n`);
+      io.stderr(`compose-netlint: ${oneLine(error.message)}\n`);
       return 2;
     }
-    io.stderr(`compose-netlint: internal error in probe: ${errorLine(error)}${options.debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
+    io.stderr(`compose-netlint: internal error in probe: ${oneLine(errorLine(error))}${options.debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
     return 2;
   } finally {
     process.off('SIGINT', onInt);

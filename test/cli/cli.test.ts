@@ -133,6 +133,11 @@ describe('cli', () => {
     expect(r.stderr).to.equal('compose-netlint: missing.yaml: no such file\n');
   });
 
+  it('a one-line error escapes the control characters of the file it names', () => {
+    const r = run(['-f', 'a\x1b[2J\n::warning::x.yaml'], tempProject({}));
+    expect(r).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: a\\u001B[2J\\n::warning::x.yaml: no such file\n' });
+  });
+
   it('the bin, run through its shebang, keeps Node from reading --env-file: NODE_OPTIONS in the file runs nothing', () => {
     const bin = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'bin.js');
     fs.chmodSync(bin, 0o755); // as npm does when it installs the package

@@ -141,6 +141,9 @@ export function planPublishing(graph: NetworkGraph, replicas: (service: Service)
   }
   const bound = new Map<Member, string>();
   const memberOf = new Map<PublishedPort, Member[]>();
+  const groupOf = new Map<Member, Member[]>();
+  /** IPv6 groups with an explicit IPv6 binding, which the IPv6 side of "no host IP" collides with */
+  const explicitV6 = new Set<Member[]>();
   for (const members of groups.values()) {
     const { family } = members[0].claim;
     const specific = [...new Set(members.flatMap((m) => (m.claim.address ? [m.claim.address] : [])))];
@@ -149,10 +152,12 @@ export function planPublishing(graph: NetworkGraph, replicas: (service: Service)
     let broken: string | undefined;
     if (wildcard && specific.length > 1) broken = `${where} is bound on every interface and on ${specific.length} different addresses; no loopback address collides with each of them as every interface does, so the twin does not publish them`;
     else if (family === 'ipv6' && specific.length > 1) broken = `${where} is bound on ${specific.length} different IPv6 addresses; the only IPv6 loopback address is ::1, so the twin does not publish them`;
+    if (family === 'ipv6' && members.some((m) => !m.implicit)) explicitV6.add(members);
     for (const m of members) {
       if (broken) m.port.skip ??= broken;
       else bound.set(m, m.claim.address ? loopback(m.claim) : specific.length ? loopback({ family, address: specific[0] }) : loopback(m.claim));
       memberOf.set(m.port, [...(memberOf.get(m.port) ?? []), m]);
+      groupOf.set(m, members);
     }
   }
   for (const [port, list] of claimsOf) {
@@ -165,7 +170,7 @@ export function planPublishing(graph: NetworkGraph, replicas: (service: Service)
     }
     for (const m of members) {
       // the IPv6 side of "no host IP" matters only beside an explicit IPv6 binding of the port
-      if (m.implicit && !groups.get(`ipv6/${port.protocol}/${port.hostRange![0]}`)!.some((o) => !o.implicit)) continue;
+      if (m.implicit && !explicitV6.has(groupOf.get(m)!)) continue;
       port.addresses.push(bound.get(m)!);
     }
   }
@@ -184,12 +189,19 @@ export function planPublishing(graph: NetworkGraph, replicas: (service: Service)
       } else used += cost;
     }
   }
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const members of groups.values()) {
-      const skipped = members.find((m) => m.port.skip)?.port.skip;
-      if (!skipped) continue;
-      for (const m of members) if (!m.port.skip) (m.port.skip = skipped), (changed = true);
+  // a port left out takes its groups with it, and their ports' other groups (no host IP is in two): each group once
+  const pending = [...claimsOf.keys()].filter((p) => p.skip && memberOf.has(p));
+  const done = new Set<Member[]>();
+  for (let port = pending.pop(); port; port = pending.pop()) {
+    for (const m of memberOf.get(port)!) {
+      const members = groupOf.get(m)!;
+      if (done.has(members)) continue;
+      done.add(members);
+      for (const o of members) {
+        if (o.port.skip) continue;
+        o.port.skip = port.skip;
+        pending.push(o.port);
+      }
     }
   }
   for (const list of byService.values()) for (const port of list) if (port.skip) port.addresses = [];

@@ -48,4 +48,23 @@ describe('probe on docker: a stack on a single-node Swarm', function () {
     expect(report.findings[0].reason).to.equal('encryption shows only on traffic between Swarm nodes; the twin runs on one');
     expect(await labelled(r.run)).to.deep.equal([]);
   });
+
+  it('a dnsrr service with an ingress port: the engine refuses it before publishing anything; the stack publishes nothing else', async () => {
+    const specs: unknown[] = [];
+    const r = await probe(['-f', 'dnsrr-ingress-stack.yml', '--mode', 'stack', '-p', 'e2e-dnsrr'], {
+      built: async (run) => {
+        for (const s of (await engine.docker.listServices({ filters: JSON.stringify({ label: [`${RUN_LABEL}=${run}`] }) })) as { Spec: { EndpointSpec?: { Ports?: unknown[] } } }[]) {
+          specs.push(...(s.Spec.EndpointSpec?.Ports ?? []), ...((s as { Endpoint?: { Ports?: unknown[] } }).Endpoint?.Ports ?? []));
+        }
+      },
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(verdicts(report)).to.include('no-dnsrr-ingress search: confirmed');
+    expect(report.findings.find((v) => v.finding.ruleId === 'no-dnsrr-ingress')!.reason).to.match(/^the engine: the engine refused the Swarm service "search": .*port published with ingress mode can't be used with dnsrr mode/);
+    // web runs, with no published port
+    expect(specs).to.deep.equal([]);
+    expect(grid(report, 'host')).to.deep.equal({ host: { 'search:18511->9200/tcp': '-', 'web:18512->80/tcp': '-' } });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
 });

@@ -6,11 +6,16 @@ import { lintOptions } from '../project-options';
 import type { NetworkGraph } from '../model/graph';
 import { oneLine } from '../report/shared';
 import { InputError } from '../source/diagnostic';
+import { parseRuleOverrides } from '../engine/config';
+import { rules } from '../../rules';
 import { describeRemoved, removeLabelled } from './cleanup';
-import { connect, EngineError, RUN_LABEL, type Engine } from './engine';
+import { CollisionError, takeLease, twinClaims } from './collide';
+import { connect, EngineError, type Engine } from './engine';
 import { executeCases } from './execute';
 import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
+import { cleanupCommand, cleanupRuns, dockerRemoval } from './leftovers';
 import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
+import { localProcesses, ownerLabels } from './owner';
 import { planProbes } from './plan';
 import { planPublishing } from './publish';
 import { waitReady } from './ready';
@@ -68,6 +73,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   if (options.help) return io.stdout(PROBE_HELP), 0;
   const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${oneLine(text)}\n`);
   const controller = new AbortController();
+  const state: { run?: string } = {};
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
@@ -76,7 +82,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
       controller.abort(signal);
       return;
     }
-    say('left the twin behind; remove it with `compose-netlint probe --cleanup`');
+    say(state.run ? `left the twin behind; remove it with \`${cleanupCommand(state.run)}\`` : 'stopped before the run created anything');
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   const onInt = (): void => onSignal('SIGINT');
@@ -86,15 +92,12 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   try {
     if (options.cleanup) {
       const engine = await connect(io.env);
-      const removed = await removeLabelled(engine);
-      say(`removed ${describeRemoved(removed)} left by earlier runs`);
-      for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
-      return removed.errors.length ? 2 : 0;
+      return await cleanupRuns(engine, { run: options.cleanupRun, project: options.cleanupProject, all: options.cleanupAll, olderThanMs: options.olderThanMs }, io);
     }
-    return await probe(options, io, hooks, controller.signal, say, started);
+    return await probe(options, io, hooks, controller.signal, say, started, state);
   } catch (error) {
     if (error instanceof AbortedError) return error.signal === 'SIGTERM' ? 143 : 130;
-    if (error instanceof EngineError || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError) {
+    if (error instanceof EngineError || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError || error instanceof CollisionError) {
       io.stderr(`compose-netlint: ${oneLine(error.message)}\n`);
       return 2;
     }
@@ -106,8 +109,8 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   }
 }
 
-async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number): Promise<number> {
-  const result = lintProject(lintOptions(options, io, options.paths[0]));
+async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number, state: { run?: string }): Promise<number> {
+  const result = lintProject({ ...lintOptions(options, io, options.paths[0]), ruleLevels: parseRuleOverrides(options.rules, rules) });
   const graph = result.graph;
   if (!graph) {
     const first = result.findings.find((f) => f.severity === 'error');
@@ -120,17 +123,22 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
   const engine = await connect(io.env);
   const imageId = await ensureImage(engine, options.image, say);
   const run = newRunId();
+  state.run = run;
   say(`run ${run}: project "${graph.model.name}" (${graph.model.mode}) on ${engine.host}, engine ${engine.version}${engine.swarmManager ? ', Swarm manager' : ''}`);
-  const twin = newTwin(run, graph.model.name);
+  const twin = newTwin(run, graph.model.name, ownerLabels(localProcesses.self(), new Date(started)));
+  // the lease comes first: it names this run's owner and claims its fixed subnets and host ports, or stops the run when another holds them
+  const builds = !stack || engine.swarmManager;
+  // what the twin publishes, and where: loopback only (publish.ts); the lease claims exactly that
+  const publishing = planPublishing(graph, (s) => twinReplicas(s).built);
+  await takeLease({ engine, twin, image: options.image, claims: builds ? twinClaims(graph, stack, publishing) : { subnets: [], ports: [] } });
   let results: CaseResult[] = [];
   let verdicts: FindingVerdict[] = [];
   try {
-    const tools = await imageTools(engine, options.image, imageId, run);
+    const tools = await imageTools(engine, options.image, imageId, twin.labels);
     const missing = REQUIRED_TOOLS.filter((t) => !tools.has(t));
     if (missing.length) throw new ImageError(`probe image ${options.image} lacks ${missing.join(', ')}; the twin cannot run. build one with scripts/ci-docker.sh or pass --probe-image`);
     twin.notes.push(...missingToolNotes(tools, options.image));
 
-    const publishing = planPublishing(graph, (s) => twinReplicas(s).built);
     twin.notes.push(...publishing.notes);
     const cases = planProbes({ graph, tools, hostProbes: engine.local, publishing });
     const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager });
@@ -165,7 +173,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
       say(`removed ${describeRemoved(removed)}`);
       for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
     } else {
-      const how = `remove it with \`compose-netlint probe --cleanup\`, or only this run: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${run}); docker network rm $(docker network ls -q --filter label=${RUN_LABEL}=${run})`;
+      const how = `remove it with \`${cleanupCommand(run)}\` once this process has ended, or with docker: ${dockerRemoval(run, twin)}`;
       say(`kept the twin (--keep); ${how}`);
       twin.notes.push(`the twin is kept (--keep). ${how}`);
     }

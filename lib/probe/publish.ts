@@ -58,7 +58,10 @@ export interface PublishedPort {
 export interface Publishing {
   /** every container port of every `ports` entry of a service (ranges up to RANGE_PUBLISH_CAP), in order */
   ports(service: string): readonly PublishedPort[];
-  /** the address the host probes for host port `port` of entry `binding`, or why it is not published */
+  /**
+   * The address the host probes for host port `port` of entry `binding` (for an entry without a host port,
+   * whose port the engine picks, `port` is the container port), or why it is not published.
+   */
   hostTarget(service: string, binding: number, port: number): { address: string } | { skip: string };
   /** what the report says once: the addresses substituted, the ports over the bound */
   notes: string[];
@@ -208,7 +211,7 @@ export function planPublishing(graph: NetworkGraph, replicas: (service: Service)
 
   const index = new Map<string, PublishedPort>();
   for (const [service, list] of byService) {
-    for (const port of list) if (port.hostRange) for (const p of port.hostRange) index.set(`${service}\0${port.binding}\0${p}`, port);
+    for (const port of list) for (const p of port.hostRange ?? [port.target]) index.set(`${service}\0${port.binding}\0${p}`, port);
   }
   const all = [...byService.values()].flat();
   const notes: string[] = [];

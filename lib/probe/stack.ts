@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import { SERVICE_LABEL } from './engine';
 import { listenPorts, unbuildable } from './plan';
-import { LISTENER } from './scripts';
-import { buildablePart, createNetworks, orderedAttachments, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
+import { listenerIdentity, LISTENER } from './scripts';
+import { buildablePart, createNetworks, orderedAttachments, readHostPorts, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
 const CONTROL_PORT = 39_999;
@@ -53,7 +53,7 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
           Image: options.image,
           Command: ['sh', '-c', LISTENER, 'cnl-listen'],
           Args: [hostNetwork ? '127.0.0.1' : '0.0.0.0', String(CONTROL_PORT), ...listen.map((l) => `${l.protocol}:${l.port}`)],
-          Env: [`CNL_ID=${name}`],
+          Env: [`CNL_ID=${listenerIdentity(name, twin.run)}`],
           // the listener shell ignores SIGTERM: stop at once instead of waiting out a grace period
           StopSignal: 'SIGKILL',
           StopGracePeriod: 1_000_000_000,
@@ -135,8 +135,9 @@ async function waitForTasks(options: BuildOptions, twin: Twin): Promise<void> {
         addresses: new Map(),
       };
       try {
-        const info = (await engine.docker.getContainer(container.id!).inspect()) as { Name: string; NetworkSettings: { Networks: Record<string, { NetworkID?: string; IPAddress?: string }> } };
+        const info = (await engine.docker.getContainer(container.id!).inspect()) as { Name: string; NetworkSettings: { Networks: Record<string, { NetworkID?: string; IPAddress?: string }>; Ports?: Parameters<typeof readHostPorts>[0] } };
         container.name = info.Name.replace(/^\//, '');
+        container.hostPorts = readHostPorts(info.NetworkSettings.Ports);
         for (const settings of Object.values(info.NetworkSettings.Networks ?? {})) {
           const key = settings.NetworkID ? byDockerId.get(settings.NetworkID) : undefined;
           if (key && settings.IPAddress) container.addresses.set(key, settings.IPAddress);
@@ -154,7 +155,7 @@ async function waitForTasks(options: BuildOptions, twin: Twin): Promise<void> {
     }
   }
   for (const name of pending) if (!tasksOf.has(name)) twin.excluded.set(name, `the tasks of "${name}" did not run within ${TASK_WAIT_MS / 1000}s`);
-  // virtual IPs, for knowing whom an answer belongs to
+  // virtual IPs, for knowing whom an answer belongs to (a stack twin publishes no port: publish.ts)
   for (const [name, s] of twin.swarmServices) {
     try {
       const info = (await engine.docker.getService(s.id).inspect()) as { Endpoint?: { VirtualIPs?: { NetworkID: string; Addr: string }[] } };

@@ -6,7 +6,7 @@ import type { Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import { listenPorts, unbuildable, type ListenPort } from './plan';
 import type { Publishing } from './publish';
-import { LISTENER } from './scripts';
+import { listenerIdentity, LISTENER } from './scripts';
 import type { EngineEvent } from './types';
 import { checkAborted, dockerSafe, errorLine } from './util';
 import { createVeth } from './veth';
@@ -37,6 +37,21 @@ export interface TwinContainer {
   addresses: Map<string, string>;
   /** the service whose namespace this container joins (its addresses are that service's) */
   joins?: string;
+  /** host ports the engine bound, by container port (`80/tcp`), from the container's inspect after start */
+  hostPorts?: HostPorts;
+}
+
+/** Host bindings by container port and protocol (`80/tcp`): each host address and port the engine bound for it. */
+export type HostPorts = Map<string, { hostIp: string; port: number }[]>;
+
+/** Reads `NetworkSettings.Ports` of a container inspect: `{ "80/tcp": [{ HostIp, HostPort }] }`, null for a port only exposed. */
+export function readHostPorts(ports: Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined): HostPorts {
+  const out: HostPorts = new Map();
+  for (const [key, list] of Object.entries(ports ?? {})) {
+    const bound = (list ?? []).filter((b) => /^\d+$/.test(b.HostPort ?? '')).map((b) => ({ hostIp: b.HostIp ?? '', port: Number(b.HostPort) }));
+    out.set(key, bound);
+  }
+  return out;
 }
 
 export interface TwinNetwork {
@@ -75,11 +90,12 @@ export interface BuildOptions {
   progress: (text: string) => void;
 }
 
-export function newTwin(run: string, project: string): Twin {
+/** A twin not built yet; every object it creates carries `labels` besides the run and project labels (the owner's, see owner.ts). */
+export function newTwin(run: string, project: string, labels: Record<string, string> = {}): Twin {
   return {
     run,
     project,
-    labels: { [RUN_LABEL]: run, [PROJECT_LABEL]: project },
+    labels: { ...labels, [RUN_LABEL]: run, [PROJECT_LABEL]: project },
     containers: [],
     networks: new Map(),
     veths: [],
@@ -235,8 +251,12 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-/** The container's exposed ports and port bindings: on the loopback addresses `publishing` chose, never on every interface. */
-function portBindings(service: string, publishing: Publishing, drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+/**
+ * The container's exposed ports and host port bindings as the twin gives them to the engine: on the
+ * loopback addresses `publishing` chose, never on every interface, leaving out the `PORT/protocol` keys
+ * in `drop`. HostPort is "" for a port the engine picks.
+ */
+export function portBindings(service: string, publishing: Publishing, drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
   const exposed: Record<string, object> = {};
   const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of publishing.ports(service)) {
@@ -395,7 +415,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
       Image: options.image,
       Entrypoint: ['sh', '-c', LISTENER, 'cnl-listen'],
       Cmd: [bindAddress, String(container.controlPort), ...specs],
-      Env: [`CNL_ID=${name}`],
+      Env: [`CNL_ID=${listenerIdentity(name, twin.run)}`],
       Labels: { ...twin.labels, [SERVICE_LABEL]: name, [REPLICA_LABEL]: String(container.replica) },
       ExposedPorts: ports.exposed,
       HostConfig: hostConfig as Docker.HostConfig,
@@ -454,15 +474,16 @@ function linksFor(twin: Twin, service: Service, replica: number): string[] {
   return [...new Set(out)];
 }
 
-/** Reads each running container's addresses, keyed by the graph's network names. */
+/** Reads each running container's addresses, keyed by the graph's network names, and the host ports the engine bound for it. */
 export async function inspectAddresses(engine: Engine, twin: Twin, graph: NetworkGraph): Promise<void> {
   const byDockerName = new Map<string, string>();
   for (const n of twin.networks.values()) byDockerName.set(n.dockerName, n.key);
   for (const c of twin.containers) {
     if (!c.id || !c.running) continue;
     try {
-      const info = (await engine.docker.getContainer(c.id).inspect()) as { State: { Running: boolean }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }> } };
+      const info = (await engine.docker.getContainer(c.id).inspect()) as { State: { Running: boolean }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }>; Ports?: Parameters<typeof readHostPorts>[0] } };
       c.running = info.State.Running;
+      c.hostPorts = readHostPorts(info.NetworkSettings.Ports);
       for (const [dockerName, settings] of Object.entries(info.NetworkSettings.Networks ?? {})) {
         if (!settings.IPAddress) continue;
         const key = dockerName === 'bridge' ? 'bridge' : byDockerName.get(dockerName);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Finding } from '../engine/finding';
+import type { ProjectSummary } from './types';
 
 /** Findings a report shows: everything but inline-suppressed ones (SARIF alone carries those, marked). */
 export function shown(findings: readonly Finding[]): Finding[] {
@@ -50,4 +51,9 @@ export function fingerprints(findings: readonly Finding[], sources: ReadonlyMap<
  */
 export function oneLine(text: string): string {
   return text.replace(/[\x00-\x1F\x7F-\x9F]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\t' : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
+}
+
+/** `project "shop" linted in compose mode because …`, on one line (file names in the reason are the user's). */
+export function modeLine(project: ProjectSummary): string {
+  return oneLine(`project "${project.name}" linted in ${project.mode} mode${project.modeReason ? ` because ${project.modeReason}` : ''}`);
 }

@@ -1,11 +1,14 @@
 import type { Finding } from '../engine/finding';
-import { oneLine, shown } from './shared';
+import { modeLine, oneLine, shown } from './shared';
 import { summarise, type Formatter } from './types';
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
-/** `file:line:col: severity: message [ruleId]`, then the source line with the span underlined. */
-export const stylish: Formatter = ({ findings: all, sources, color }) => {
+/**
+ * `file:line:col: severity: message [ruleId]`, then the source line with the span underlined; then the count
+ * of problems, and a footer line per project with the mode it was linted in and why.
+ */
+export const stylish: Formatter = ({ findings: all, sources, color, projects }) => {
   const findings = shown(all);
   const paint = (code: string, text: string): string => (color ? `${code}${text}${COLORS.reset}` : text);
   const lineCache = new Map<string, string[]>();
@@ -26,6 +29,7 @@ export const stylish: Formatter = ({ findings: all, sources, color }) => {
     if (infos) parts.push(`${infos} info`);
     out.push(paint(errors ? COLORS.error : COLORS.warning, `${total} ${plural(total, 'problem')} (${parts.join(', ')})`));
   }
+  for (const project of projects) out.push(paint(COLORS.dim, modeLine(project)));
   return out.length ? out.join('\n') + '\n' : '';
 };
 

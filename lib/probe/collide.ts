@@ -6,7 +6,7 @@ import type { Engine } from './engine';
 import { DEFAULT_OLDER_THAN_MS, localProcesses, runStatus, type ProcessTable } from './owner';
 import { listenPorts, unbuildable } from './plan';
 import { describeRun, LEASE_LABEL, listRuns, type RunObjects } from './runs';
-import { swarmPorts } from './stack';
+import type { Publishing } from './publish';
 import { neededNetworks, portBindings, type Twin } from './twin';
 import type { Observation } from './types';
 import { errorLine, withTimeout } from './util';
@@ -45,8 +45,8 @@ const LOCAL_SCOPE_DRIVERS = new Set(['bridge', 'macvlan', 'ipvlan']);
 /** Raised when another run holds a fixed resource this run needs: the CLI prints it on one line and exits 2. */
 export class CollisionError extends Error {}
 
-/** The fixed resources the twin of `graph` will take: the same subnets and ports the builders give the engine. */
-export function twinClaims(graph: NetworkGraph, swarm: boolean): Claims {
+/** The fixed resources the twin of `graph` will take: the same subnets and ports (as `publishing` binds them) the builders give the engine. */
+export function twinClaims(graph: NetworkGraph, swarm: boolean, publishing: Publishing): Claims {
   const services = [...graph.services.keys()].filter((s) => unbuildable(graph, s) === undefined);
   const subnets: string[] = [];
   for (const key of neededNetworks(graph, services)) {
@@ -66,11 +66,9 @@ export function twinClaims(graph: NetworkGraph, swarm: boolean): Claims {
     }
     // joiners share their owner's ports; Docker binds nothing for host, none, or only internal networks
     if ((ns.kind !== undefined && ns.kind !== 'bridge') || ns.chain.length || graph.onlyInternal(name)) continue;
-    if (swarm) {
-      for (const p of swarmPorts(service)) if (p.PublishedPort) ports.push({ protocol: p.Protocol ?? 'tcp', ip: '', start: p.PublishedPort, end: p.PublishedPort });
-      continue;
-    }
-    for (const [key, list] of Object.entries(portBindings(service.ports, new Set()).bindings)) {
+    // a stack twin publishes nothing (a Swarm port has no host address): publish.ts
+    if (swarm) continue;
+    for (const [key, list] of Object.entries(portBindings(name, publishing, new Set()).bindings)) {
       const protocol = key.split('/')[1];
       for (const b of list) {
         // "" is ephemeral and a range is a pool the engine picks a free port from: neither is fixed

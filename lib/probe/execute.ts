@@ -89,21 +89,15 @@ type HostTarget = Extract<ProbeCase['target'], { via: 'host' }>;
 
 /**
  * The host port the engine picked for a bare container port (`ports: ["80"]`), or for one port of a host
- * range (`t.replica`'s), as the twin read it after
- * start: Swarm's published port for an ingress-mode port of a stack, else the replica's binding on
- * the probed address (or the wildcard of its family: Docker binds 0.0.0.0 and :: to different ports).
+ * range (`t.replica`'s), as the twin read it after start: the replica's binding on the probed address (or
+ * the wildcard of its family: Docker binds 0.0.0.0 and :: to different ports). A stack twin publishes
+ * nothing (publish.ts), so it is not asked.
  * No binding at all on a running container is an observation (the port is not published: an internal
  * network, say); a container or inspect that is missing makes the case unprobeable.
  */
 function pickedHostPort(ctx: ExecuteContext, c: ProbeCase, t: HostTarget): number | Settled | string {
   const key = `${t.ephemeralFor}/${t.protocol}`;
   const none = (what: string): Settled => ({ case: c, observed: { outcome: 'refused', reach: 'blocked', detail: `${what} bound no host port for ${key}` } });
-  const mode = t.binding === undefined ? undefined : ctx.graph.services.get(t.service)?.ports[t.binding]?.mode;
-  if (ctx.graph.model.mode === 'stack' && mode === 'ingress') {
-    const ports = ctx.twin.swarmServices.get(t.service)?.ingressPorts;
-    if (!ports) return `the ports Swarm published for "${t.service}" could not be read`;
-    return ports.get(key) ?? none('Swarm');
-  }
   const container = t.replica ? ctx.twin.containers.find((x) => x.service === t.service && x.replica === t.replica && x.running && x.id) : firstContainer(ctx.twin, t.service);
   if (!container) return t.replica ? `replica ${t.replica} of "${t.service}" does not run` : `"${t.service}" has no running container`;
   if (!container.hostPorts) return `the host ports of "${t.service}" could not be read`;

@@ -4,6 +4,7 @@ import type { Finding } from '../engine/finding';
 import { lintProject } from '../lint';
 import { lintOptions } from '../project-options';
 import type { NetworkGraph } from '../model/graph';
+import { oneLine } from '../report/shared';
 import { InputError } from '../source/diagnostic';
 import { parseRuleOverrides } from '../engine/config';
 import { rules } from '../../rules';
@@ -17,11 +18,12 @@ import { cleanupCommand, cleanupRuns, dockerRemoval } from './leftovers';
 import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
 import { localProcesses, ownerLabels } from './owner';
 import { planProbes } from './plan';
+import { planPublishing } from './publish';
 import { waitReady } from './ready';
 import { formatJson, formatJunit, formatText } from './report';
 import { REQUIRED_TOOLS } from './scripts';
-import { buildStackTwin, checkRoutingMesh } from './stack';
-import { buildComposeTwin, newTwin, type Twin } from './twin';
+import { buildStackTwin } from './stack';
+import { buildComposeTwin, newTwin, twinReplicas, type Twin } from './twin';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
 import { AbortedError, checkAborted, errorLine, newRunId } from './util';
 import { decide, linkFindings } from './verdicts';
@@ -71,7 +73,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
     return 2;
   }
   if (options.help) return io.stdout(PROBE_HELP), 0;
-  const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${text}\n`);
+  const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${oneLine(text)}\n`);
   const controller = new AbortController();
   const state: { run?: string } = {};
   let stopping: NodeJS.Signals | undefined;
@@ -111,10 +113,10 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   } catch (error) {
     if (error instanceof AbortedError) return error.signal === 'SIGTERM' ? 143 : 130;
     if (error instanceof EngineError || error instanceof EngineFault || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError || error instanceof CollisionError) {
-      io.stderr(`compose-netlint: ${error.message}\n`);
+      io.stderr(`compose-netlint: ${oneLine(error.message)}\n`);
       return 2;
     }
-    io.stderr(`compose-netlint: internal error in probe: ${errorLine(error)}${options.debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
+    io.stderr(`compose-netlint: internal error in probe: ${oneLine(errorLine(error))}${options.debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
     return 2;
   } finally {
     process.off('SIGINT', onInt);
@@ -159,7 +161,9 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
   const twin = newTwin(run, graph.model.name, ownerLabels(localProcesses.self(), new Date(started)));
   // the lease comes first: it names this run's owner and claims its fixed subnets and host ports, or stops the run when another holds them
   const builds = !stack || engine.swarmManager;
-  await takeLease({ engine, twin, image: options.image, claims: builds ? twinClaims(graph, stack) : { subnets: [], ports: [] } });
+  // what the twin publishes, and where: loopback only (publish.ts); the lease claims exactly that
+  const publishing = planPublishing(graph, (s) => twinReplicas(s).built);
+  await takeLease({ engine, twin, image: options.image, claims: builds ? twinClaims(graph, stack, publishing) : { subnets: [], ports: [] } });
   let results: CaseResult[] = [];
   let verdicts: FindingVerdict[] = [];
   try {
@@ -168,7 +172,8 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
     if (missing.length) throw new ImageError(`probe image ${options.image} lacks ${missing.join(', ')}; the twin cannot run. build one with scripts/ci-docker.sh or pass --probe-image`);
     twin.notes.push(...missingToolNotes(tools, options.image));
 
-    const cases = planProbes({ graph, tools, hostProbes: engine.local });
+    twin.notes.push(...publishing.notes);
+    const cases = planProbes({ graph, tools, hostProbes: engine.local, publishing });
     const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager });
     if (hooks.expect) {
       for (const c of cases) {
@@ -176,7 +181,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
         if (e !== undefined && e !== c.expect) (c.expect = e), (c.basis = `${c.basis}; overridden to ${e ? 'reachable' : 'blocked'}`);
       }
     }
-    const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, signal, progress: say };
+    const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, publishing, signal, progress: say };
     if (stack && !engine.swarmManager) {
       twin.notes.push('the engine is not a Swarm manager (`docker swarm init`): the stack cannot be built, nothing is probed');
       for (const s of graph.services.keys()) twin.excluded.set(s, 'stack mode needs a Swarm manager');
@@ -192,16 +197,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
       say(`waiting for ${running.length} container${running.length === 1 ? '' : 's'} to be ready`);
       await waitReady(engine, twin, graph, tools, options.concurrency, signal);
     }
-    const broken = new Map<number, string>();
-    const ingress = cases.filter((c) => stack && !c.skip && c.target.via === 'host' && c.target.binding !== undefined && graph.services.get(c.target.service)?.ports[c.target.binding]?.mode === 'ingress');
-    if (ingress.length && running.length) {
-      const mesh = await checkRoutingMesh(engine, twin, graph, options.timeout);
-      if (mesh) {
-        twin.notes.push(mesh);
-        for (const c of ingress) broken.set(c.id, 'the routing mesh does not work on this engine (no IPVS?)');
-      }
-    }
-    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say, broken }, cases);
+    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say }, cases);
     verdicts = decide(findings, links, results, twin.events, twin);
   } finally {
     if (!options.keep || signal.aborted) {

@@ -1,6 +1,7 @@
 import type { NetworkGraph } from '../model/graph';
 import { hostPortsPerContainer } from '../model/ports';
 import type { PortBinding, PortRange, Protocol, Service } from '../model/types';
+import type { Publishing } from './publish';
 import type { Tool } from './scripts';
 import type { ProbeCase, ProbeKind, Target } from './types';
 
@@ -10,6 +11,8 @@ export interface PlanContext {
   tools: ReadonlySet<Tool>;
   /** published ports land on this machine's loopback (the engine is local) */
   hostProbes: boolean;
+  /** what the twin publishes, and on which loopback address */
+  publishing: Publishing;
 }
 
 /** A port a twin container listens on. */
@@ -20,8 +23,6 @@ export interface ListenPort {
 
 /** Ports of one range the twin listens on, and which of them are probed. */
 const RANGE_LISTEN_CAP = 16;
-/** Ports of one range the twin publishes from its start (the range's last port is published as well). */
-const RANGE_PUBLISH_CAP = 64;
 /** Replicas the twin runs at most per service (the rest would only repeat the first). */
 export const REPLICA_CAP = 3;
 
@@ -29,18 +30,6 @@ export const REPLICA_CAP = 3;
 export function twinReplicas(service: Service): { wanted: number; built: number } {
   const wanted = service.replicas.global ? 1 : (service.replicas.count ?? 1);
   return { wanted, built: Math.min(wanted, REPLICA_CAP) };
-}
-
-/**
- * Which ports of a range the twin publishes, as offsets from its start: the first 64 and the
- * last, so that both ends the plan probes are bound. Ranges of up to 65 ports are published whole.
- */
-export function publishedOffsets(range: PortRange): number[] {
-  const size = range.end - range.start + 1;
-  const out: number[] = [];
-  for (let i = 0; i < Math.min(size, RANGE_PUBLISH_CAP); i++) out.push(i);
-  if (size > RANGE_PUBLISH_CAP) out.push(size - 1);
-  return out;
 }
 
 /** Names that can be handed to nslookup as they are: no option look-alikes, no odd characters. */
@@ -135,14 +124,11 @@ export function projectNames(graph: NetworkGraph): string[] {
   return out;
 }
 
-function hostAddressOf(binding: PortBinding): { address?: string; skip?: string } {
-  const ip = binding.hostIp?.value;
-  if (!ip || ip.text === '' || ip.text === '0.0.0.0') return { address: '127.0.0.1' };
-  if (ip.text === '::' || ip.text === '[::]') return { address: '::1' };
-  if (!ip.ip) return { skip: `host IP "${ip.text}" is not an address` };
-  if (ip.family === 'ipv4' && ip.ip.toString().startsWith('127.')) return { address: ip.ip.toString() };
-  if (ip.family === 'ipv6' && ip.ip.toString() === '::1') return { address: '::1' };
-  return { skip: `host IP "${ip.text}" is not a loopback address; the probe connects to loopback only` };
+/** The host address a column names: the one written, unless it is every interface (none, 0.0.0.0) or 127.0.0.1. */
+function columnAddress(binding: PortBinding): string {
+  const text = binding.hostIp?.value.text.replace(/^\[|\]$/g, '');
+  if (!text || text === '0.0.0.0' || text === '127.0.0.1') return '';
+  return text.includes(':') ? `[${text}]:` : `${text}:`;
 }
 
 function bindingText(binding: PortBinding): string {
@@ -238,20 +224,22 @@ export function planProbes(context: PlanContext): ProbeCase[] {
         : internal
           ? `onlyInternal(${dest.name}) = true: published ports do not work`
           : `${predicate}(${dest.name}) includes "${bindingText(binding)}"${ephemeral ? ' on a host port the engine picks' : ''}`;
-      const where = hostAddressOf(binding);
-      const at = where.address && where.address !== '127.0.0.1' ? `${where.address}:` : '';
+      const at = columnAddress(binding);
       // a fixed binding is probed at its host ports (see hostPorts); a bare one at the ports the engine picks for its container ports
-      const ports: HostPort[] = ephemeral ? probedPorts(binding.target.value).map((port) => ({ host: 'ephemeral', target: port, ephemeralFor: port })) : hostPorts(graph, dest, binding, listed);
-      for (const { host, target: port, ephemeralFor, replica, label: suffix, notBound } of ports) {
+      const ports: HostPort[] = ephemeral ? probedPorts(binding.target.value).map((port) => ({ host: 'ephemeral', target: port, lookup: port, ephemeralFor: port })) : hostPorts(graph, dest, binding, listed);
+      for (const { host, target: port, lookup, ephemeralFor, replica, label: suffix, notBound } of ports) {
         const label = `${dest.name}:${at}${host}->${port}/${binding.protocol}${suffix ?? ''}`;
-        let skip = where.skip ?? notBound;
+        // the twin binds it on loopback, on an address that keeps its collisions (publish.ts)
+        const where = context.publishing.hostTarget(dest.name, index, lookup);
+        let skip = 'skip' in where ? where.skip : notBound;
         if (!skip && ephemeral && !listed) skip = `the engine picks no host port for it (${why})`;
         if (!skip && !context.hostProbes) skip = 'the engine is not on this machine: its published ports are not on this loopback';
         if (!skip && !isListenProtocol(binding.protocol)) skip = `${binding.protocol} is not probed`;
+        const address = 'address' in where ? where.address : '127.0.0.1';
         const target: Target = {
           via: 'host',
           service: dest.name,
-          address: where.address ?? '127.0.0.1',
+          address,
           port: typeof host === 'number' ? host : 0,
           protocol: binding.protocol,
           binding: index,
@@ -277,6 +265,8 @@ interface HostPort {
   host: number | string;
   /** the container port behind it */
   target: number;
+  /** the port publish.ts knows it by: the host port, the first of a host range, a bare container port */
+  lookup: number;
   /** the engine picks the host port for this container port: the probe reads it after start */
   ephemeralFor?: number;
   /** with `ephemeralFor`: whose port (default the first replica's) */
@@ -292,27 +282,27 @@ interface HostPort {
  * says the binding is published (`listed`) and it is a host range for one container port, each
  * container binds one port of it, chosen by the engine at start: the first and the last of the
  * twin's containers are probed on the port each bound, and the rest of the range, which the twin
- * does not bind, is not probed, with the reason. A stack twin publishes the range's first port.
+ * does not bind, is not probed, with the reason. (A stack twin publishes nothing: publish.ts.)
  */
 function hostPorts(graph: NetworkGraph, service: Service, binding: PortBinding, listed: boolean): HostPort[] {
   const p = binding.published!.value;
   const t = binding.target.value;
   const size = p.end - p.start + 1;
   const targetOf = (port: number): number => (t.end > t.start ? t.start + (port - p.start) : t.start);
-  if (!listed || size === 1 || hostPortsPerContainer(p, t) > 1) return probedPorts(p).map((port) => ({ host: port, target: targetOf(port) }));
-  const range = `${p.start}-${p.end}`;
-  if (graph.model.mode === 'stack') {
-    return [{ host: p.start, target: t.start }, { host: p.end, target: t.start, notBound: `the stack twin publishes only host port ${p.start} of the range ${range}` }];
+  if (!listed || size === 1 || hostPortsPerContainer(p, t) > 1 || graph.model.mode === 'stack') {
+    return probedPorts(p).map((port) => ({ host: port, target: targetOf(port), lookup: port }));
   }
+  const range = `${p.start}-${p.end}`;
   const { wanted, built } = twinReplicas(service);
   const containers = Math.min(built, size);
-  const out: HostPort[] = [...new Set([1, containers])].map((replica) => ({ host: range, target: t.start, ephemeralFor: t.start, replica, label: ` (replica ${replica})` }));
+  const out: HostPort[] = [...new Set([1, containers])].map((replica) => ({ host: range, target: t.start, lookup: p.start, ephemeralFor: t.start, replica, label: ` (replica ${replica})` }));
   if (containers < size) {
     const rest = size - containers;
     const runs = `the twin runs ${built} container${built === 1 ? '' : 's'} of "${service.name}"${wanted > built ? ` (of ${wanted} replicas)` : ''}`;
     out.push({
       host: range,
       target: t.start,
+      lookup: p.start,
       label: rest === 1 ? ' (the other port)' : ` (the other ${rest} ports)`,
       notBound: `${runs}, and each container binds one port of the host range ${range}: ${rest === 1 ? 'the other one stays' : `the other ${rest} stay`} unbound`,
     });

@@ -1,17 +1,20 @@
 import * as net from 'node:net';
 import type Docker from 'dockerode';
+import { BUILTIN_IPAM_DRIVERS, isBuiltinIpamDriver } from '../model/drivers';
 import type { NetworkGraph } from '../model/graph';
-import type { PortBinding, Service } from '../model/types';
+import type { Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
-import { listenPorts, publishedOffsets, twinReplicas, unbuildable, type ListenPort } from './plan';
+import { listenPorts, twinReplicas, unbuildable, type ListenPort } from './plan';
+import type { Publishing } from './publish';
 import { listenerIdentity, LISTENER } from './scripts';
 import type { EngineEvent } from './types';
 import { checkAborted, dockerSafe, errorLine } from './util';
 import { createVeth } from './veth';
 
-export { REPLICA_CAP } from './plan';
+export { REPLICA_CAP, twinReplicas } from './plan';
 /** The control listener's port inside a container namespace; joiners count down from it. */
 const CONTROL_PORT = 39_999;
+/** Network drivers the twin builds: built into the engine (a plugin name is never passed). */
 const DRIVERS = new Set(['bridge', 'overlay', 'macvlan', 'ipvlan']);
 
 export interface TwinContainer {
@@ -60,8 +63,8 @@ export interface Twin {
   containers: TwinContainer[];
   networks: Map<string, TwinNetwork>;
   veths: string[];
-  /** Swarm services (stack mode), by service name; `ingressPorts`: the published port of each ingress-mode container port (`80/tcp`), Swarm's pick for a bare one */
-  swarmServices: Map<string, { id: string; name: string; vips: Map<string, string>; ingressPorts?: Map<string, number> }>;
+  /** Swarm services (stack mode), by service name */
+  swarmServices: Map<string, { id: string; name: string; vips: Map<string, string> }>;
   /** services with no running twin, and why */
   excluded: Map<string, string>;
   events: EngineEvent[];
@@ -74,6 +77,8 @@ export interface BuildOptions {
   run: string;
   image: string;
   useExternal: boolean;
+  /** what the twin publishes, and where (lib/probe/publish.ts) */
+  publishing: Publishing;
   signal?: AbortSignal;
   progress: (text: string) => void;
 }
@@ -136,6 +141,12 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
       entry.failed = `network "${key}" uses driver "${driver}", which the probe does not build`;
       continue;
     }
+    // any other IPAM driver name makes the daemon look a plugin up, by a path it builds from the name
+    const ipamDriver = (!network.external?.value && network.ipamDriver?.value) || 'default';
+    if (!isBuiltinIpamDriver(ipamDriver)) {
+      entry.failed = `network "${key}" uses IPAM driver "${ipamDriver}"; the probe passes the engine only its built-in IPAM drivers (${BUILTIN_IPAM_DRIVERS.map((d) => `"${d}"`).join(', ')}), never a name it would look up as a plugin`;
+      continue;
+    }
     const optionsOut: Record<string, string> = {};
     if (!network.external?.value) {
       for (const [name, value] of network.driverOpts) {
@@ -178,7 +189,7 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
         Internal: !network.external?.value && network.internal?.value === true,
         Attachable: stack ? true : network.attachable?.value === true,
         EnableIPv6: !network.external?.value && network.enableIpv6?.value === true,
-        IPAM: { Driver: network.ipamDriver?.value || 'default', Config: ipamConfig as Docker.IPAM['Config'] },
+        IPAM: { Driver: ipamDriver, Config: ipamConfig as Docker.IPAM['Config'] },
         Options: optionsOut,
         Labels: { ...twin.labels, 'com.compose-netlint.network': key },
       });
@@ -234,27 +245,18 @@ function freeLoopbackPort(): Promise<number> {
 }
 
 /**
- * The container's exposed ports and host port bindings as the twin gives them to the engine (at most 64
- * of a range), leaving out the `PORT/protocol` keys in `drop`. HostPort is "" for an ephemeral port.
+ * The container's exposed ports and host port bindings as the twin gives them to the engine: on the
+ * loopback addresses `publishing` chose, never on every interface, leaving out the `PORT/protocol` keys
+ * in `drop`. HostPort is "" for a port the engine picks.
  */
-export function portBindings(bindings: PortBinding[], drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+export function portBindings(service: string, publishing: Publishing, drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
   const exposed: Record<string, object> = {};
   const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const b of bindings) {
-    if (b.invalid || b.unknown || (b.protocol !== 'tcp' && b.protocol !== 'udp' && b.protocol !== 'sctp')) continue;
-    const t = b.target.value;
-    for (const i of publishedOffsets(t)) {
-      const key = `${t.start + i}/${b.protocol}`;
-      exposed[key] = {};
-      const hostIp = b.hostIp?.value.text.replace(/^\[|\]$/g, '') ?? '';
-      let hostPort = '';
-      if (b.published) {
-        const p = b.published.value;
-        hostPort = t.end > t.start ? String(p.start + i) : p.end > p.start ? `${p.start}-${p.end}` : String(p.start);
-      }
-      if (hostPort && drop.has(`${hostPort}/${b.protocol}`)) continue;
-      (out[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
-    }
+  for (const p of publishing.ports(service)) {
+    const key = `${p.target}/${p.protocol}`;
+    exposed[key] = {};
+    if (p.hostPort && drop.has(`${p.hostPort}/${p.protocol}`)) continue;
+    for (const address of p.addresses) (out[key] ??= []).push({ HostIp: address, HostPort: p.hostPort });
   }
   return { exposed, bindings: out };
 }
@@ -382,7 +384,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     checkAborted(options.signal);
     // the options the engine judges are passed as the user wrote them (it rejects some under
     // network_mode container:/host, which is itself an observation); only their values are made safe
-    const ports = portBindings(service.ports, drop);
+    const ports = portBindings(name, options.publishing, drop);
     for (const e of service.expose) {
       if (e.invalid || e.unknown) continue;
       for (let p = e.ports.start; p <= Math.min(e.ports.end, e.ports.start + 63); p++) (ports.exposed as Record<string, object>)[`${p}/${e.protocol}`] = {};

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readText } from '../source/read';
 
 let root: string | undefined;
 let manifest: { version: string; repository?: string | { url?: string } } | undefined;
@@ -9,13 +10,14 @@ export function packageRoot(): string {
   if (root) return root;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'compose-netlint') return (root = dir);
+    if (fs.existsSync(file) && JSON.parse(readText(file, file)).name === 'compose-netlint') return (root = dir);
     if (path.dirname(dir) === dir) throw new Error('compose-netlint: cannot find its own package.json');
   }
 }
 
 function packageManifest(): NonNullable<typeof manifest> {
-  return (manifest ??= JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')));
+  const file = path.join(packageRoot(), 'package.json');
+  return (manifest ??= JSON.parse(readText(file, file)));
 }
 
 export function packageVersion(): string {

@@ -193,4 +193,31 @@ describe('cli', () => {
     expect(r.status).to.equal(2);
     expect(r.stderr).to.equal('compose-netlint: missing.yaml: no such file\n');
   });
+
+  it('a one-line error escapes the control characters of the file it names', () => {
+    const r = run(['-f', 'a\x1b[2J\n::warning::x.yaml'], tempProject({}));
+    expect(r).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: a\\u001B[2J\\n::warning::x.yaml: no such file\n' });
+  });
+
+  it('the bin, run through its shebang, keeps Node from reading --env-file: NODE_OPTIONS in the file runs nothing', () => {
+    const bin = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'bin.js');
+    fs.chmodSync(bin, 0o755); // as npm does when it installs the package
+    const dir = tempProject({
+      'compose.yaml': 'services:\n  web:\n    ports: ["${PORT}:80"]\n  admin:\n    ports: ["${PORT}:80"]\n',
+      'evil.js': "require('node:fs').writeFileSync(require('node:path').join(__dirname, 'ran-' + process.pid), '');\n",
+    });
+    fs.writeFileSync(path.join(dir, 'evil.env'), `PORT=18080\nNODE_OPTIONS=--require ${path.join(dir, 'evil.js')}\n`);
+    const runs = [
+      ['--env-file', 'evil.env', '--format', 'compact'],
+      ['graph', '--env-file=evil.env', '--format', 'json'],
+      ['probe', '--env-file', 'evil.env', '--help'],
+      ['--env-file-if-exists=evil.env'],
+    ];
+    const results = runs.map((args) => spawnSync(bin, args, { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }));
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('ran-'))).to.deep.equal([]);
+    expect(results.map((r) => r.status)).to.deep.equal([1, 1, 0, 2]);
+    // compose-netlint read the file as its own --env-file: ${PORT} is 18080, so both services claim it
+    expect(results[0].stdout).to.match(/^compose\.yaml:5:13: error: host port "18080\/tcp" is published by both .*\[no-duplicate-published-ports\]$/m);
+    expect(results[3].stderr).to.equal("compose-netlint: Unknown option '--env-file-if-exists'; see --help\n");
+  });
 });

@@ -3,11 +3,13 @@ import { buildGraph, loadProject } from '../../lib';
 import { claimText, collisions, foreignAnswer, heldByObjects, leaseClaims, nanoseconds, portsCollide, twinClaims, type PortClaim } from '../../lib/probe/collide';
 import { dockerRemoval } from '../../lib/probe/leftovers';
 import type { RunObjects } from '../../lib/probe/runs';
-import { newTwin } from '../../lib/probe/twin';
+import { planPublishing } from '../../lib/probe/publish';
+import { newTwin, twinReplicas } from '../../lib/probe/twin';
 import type { Observation } from '../../lib/probe/types';
 import { tempProject } from '../helpers/project';
 
 const graphOf = (yaml: string, mode: 'compose' | 'stack' = 'compose') => buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': yaml }), env: {}, mode }));
+const claimsOf = (graph: ReturnType<typeof graphOf>, swarm: boolean) => twinClaims(graph, swarm, planPublishing(graph, (s) => twinReplicas(s).built));
 const port = (protocol: string, ip: string, start: number, end = start): PortClaim => ({ protocol, ip, start, end });
 
 const PROJECT = `
@@ -40,16 +42,16 @@ networks:
 
 describe('probe collisions between runs (no docker engine needed)', () => {
   it('a Compose twin claims the subnets of its local networks and the host ports the engine will bind', () => {
-    const claims = twinClaims(graphOf(PROJECT), false);
+    const claims = claimsOf(graphOf(PROJECT), false);
     expect(claims.subnets).to.deep.equal(['10.231.61.0/24', 'fd00:61::/64', '10.231.62.0/24']);
     // not the ephemeral 9000, not the pool 7000-7005, nothing of a joiner, of network_mode none or of a service only on internal networks;
     // the host-network listener on the host's loopback
-    // (neighbours of one address join into a range)
-    expect(claims.ports.map(claimText)).to.deep.equal(['host port 8080-8081/tcp', 'host port 127.0.0.1:18611-18612/tcp', 'host port 5353/udp']);
+    // (neighbours of one address join into a range); every port on loopback, as the twin binds it
+    expect(claims.ports.map(claimText)).to.deep.equal(['host port 127.0.0.1:8080-8081/tcp', 'host port 127.0.0.1:18611-18612/tcp', 'host port 127.0.0.1:5353/udp']);
   });
 
-  it('a stack twin claims its published ports on every address, and no overlay subnet (Swarm lets overlays share one)', () => {
-    const claims = twinClaims(graphOf(`
+  it('a stack twin claims no port (it publishes none: a Swarm port has no host address) and no overlay subnet (Swarm lets overlays share one)', () => {
+    const claims = claimsOf(graphOf(`
 services:
   web:
     ports: [{ target: 80, published: 18621, mode: host }, { target: 81, published: 18622 }]
@@ -57,7 +59,7 @@ services:
 networks:
   front: { driver: overlay, ipam: { config: [{ subnet: 10.231.63.0/24 }] } }
 `, 'stack'), true);
-    expect(claims).to.deep.equal({ subnets: [], ports: [port('tcp', '', 18621, 18622)] });
+    expect(claims).to.deep.equal({ subnets: [], ports: [] });
   });
 
   it('host bindings collide as the kernel has them: a wildcard takes every address of its family, tcp and udp are apart', () => {

@@ -4,6 +4,7 @@ import { lintProject } from '../../lib/lint';
 import type { Engine } from '../../lib/probe/engine';
 import { executeCases, progressLine } from '../../lib/probe/execute';
 import { planProbes } from '../../lib/probe/plan';
+import { planPublishing } from '../../lib/probe/publish';
 import type { Tool } from '../../lib/probe/scripts';
 import { newTwin, type HostPorts, type TwinContainer } from '../../lib/probe/twin';
 import { tempProject } from '../helpers/project';
@@ -34,6 +35,11 @@ function graphOf(text: string) {
   return graph!;
 }
 
+/** The plan, with what the twin publishes (one replica each). */
+function plan(graph: ReturnType<typeof graphOf>) {
+  return planProbes({ graph, tools: TOOLS, hostProbes: true, publishing: planPublishing(graph, () => 1) });
+}
+
 function container(service: string, hostPorts: HostPorts): TwinContainer {
   return { service, replica: 1, name: `c-${service}`, id: `id-${service}`, running: true, controlPort: 39_999, listen: [], addresses: new Map(), hostPorts };
 }
@@ -47,7 +53,7 @@ async function twinListener(service: string): Promise<{ port: number; close: () 
 
 describe('probe: bare container ports (ephemeral host ports)', () => {
   it('are planned from the host, at the ports the engine will pick, with the graph\'s prediction', () => {
-    const cases = planProbes({ graph: graphOf(COMPOSE), tools: TOOLS, hostProbes: true }).filter((c) => c.kind === 'host');
+    const cases = plan(graphOf(COMPOSE)).filter((c) => c.kind === 'host');
     expect(cases.map((c) => [c.column, c.expect, c.skip ?? '', c.target.via === 'host' ? [c.target.port, c.target.ephemeralFor] : []])).to.deep.equal([
       ['web:ephemeral->80/tcp', true, '', [0, 80]],
       ['web:ephemeral->81/tcp', true, '', [0, 81]],
@@ -62,7 +68,7 @@ describe('probe: bare container ports (ephemeral host ports)', () => {
 
   it('are probed at the port the engine bound on the probed address\'s family, and a port bound nowhere is observed blocked', async () => {
     const graph = graphOf(COMPOSE);
-    const cases = planProbes({ graph, tools: TOOLS, hostProbes: true }).filter((c) => c.kind === 'host' && /ephemeral->(80|8200)\//.test(c.column));
+    const cases = plan(graph).filter((c) => c.kind === 'host' && /ephemeral->(80|8200)\//.test(c.column));
     const web = await twinListener('web');
     try {
       const twin = newTwin('run1', 'proj');
@@ -86,7 +92,7 @@ describe('probe: bare container ports (ephemeral host ports)', () => {
 
   it('are not probed, with the reason, when the container that would bind them is missing', async () => {
     const graph = graphOf(COMPOSE);
-    const cases = planProbes({ graph, tools: TOOLS, hostProbes: true }).filter((c) => c.column === 'web:ephemeral->80/tcp');
+    const cases = plan(graph).filter((c) => c.column === 'web:ephemeral->80/tcp');
     const results = await executeCases({ engine: {} as Engine, twin: newTwin('run1', 'proj'), graph, tools: TOOLS, timeout: 2, concurrency: 1, tries: 1, progress: () => undefined }, cases);
     expect([results[0].final, results[0].case.skip]).to.deep.equal([undefined, '"web" has no running container']);
   });
@@ -103,7 +109,7 @@ describe('probe: the progress line', () => {
 
   it('of a run where a control failed before running agrees with the results it produces', async () => {
     const graph = graphOf('services:\n  web:\n    image: nginx\n    ports: ["18080:80", "18081:81"]\n');
-    const cases = planProbes({ graph, tools: TOOLS, hostProbes: true }).filter((c) => c.kind === 'host');
+    const cases = plan(graph).filter((c) => c.kind === 'host');
     const twin = newTwin('run1', 'proj');
     const progress: string[] = [];
     const broken = new Map(cases.map((c) => [c.id, 'the routing mesh does not work on this engine']));

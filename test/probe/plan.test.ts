@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { buildGraph } from '../../lib/model';
 import { hostPortsPerContainer } from '../../lib/model/ports';
-import { planProbes, publishedOffsets } from '../../lib/probe/plan';
+import { planProbes, twinReplicas } from '../../lib/probe/plan';
+import { planPublishing, publishedOffsets } from '../../lib/probe/publish';
 import { TOOLS } from '../../lib/probe/scripts';
 import { loadProject } from '../../lib/source/project';
 import { tempProject } from '../helpers/project';
@@ -9,7 +10,8 @@ import { tempProject } from '../helpers/project';
 /** The host cells the plan makes for a project, as "column" or "column: skip reason". */
 function hostCells(compose: string, mode: 'compose' | 'stack'): string[] {
   const graph = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': compose }), env: {}, mode }));
-  return planProbes({ graph, tools: new Set(TOOLS), hostProbes: true })
+  const publishing = planPublishing(graph, (service) => twinReplicas(service).built);
+  return planProbes({ graph, tools: new Set(TOOLS), hostProbes: true, publishing })
     .filter((c) => c.kind === 'host')
     .map((c) => (c.skip ? `${c.column}: ${c.skip}` : c.column));
 }
@@ -54,14 +56,15 @@ describe('probe plan: host ports follow what the twin binds (no docker engine ne
     ]);
   });
 
-  it('stack: the twin publishes the first port of a host range for one container port', () => {
+  it('stack: the twin publishes nothing, so no host cell is probed', () => {
+    const why = 'Swarm publishes a port on every interface of the machine (a Swarm port has no host address); the twin of a stack publishes none';
     expect(hostCells(RANGES, 'stack')).to.deep.equal([
-      'wide:18800->18800/tcp',
-      'wide:18899->18899/tcp',
-      'pool:18900->80/tcp',
-      'pool:18949->80/tcp: the stack twin publishes only host port 18900 of the range 18900-18949',
-      'pair:18950->80/tcp',
-      'pair:18951->80/tcp: the stack twin publishes only host port 18950 of the range 18950-18951',
+      `wide:18800->18800/tcp: ${why}`,
+      `wide:18899->18899/tcp: ${why}`,
+      `pool:18900->80/tcp: ${why}`,
+      `pool:18949->80/tcp: ${why}`,
+      `pair:18950->80/tcp: ${why}`,
+      `pair:18951->80/tcp: ${why}`,
     ]);
   });
 });

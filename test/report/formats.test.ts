@@ -59,7 +59,7 @@ describe('report: formats', () => {
     );
     expect(formatters.codeclimate(input)).to.equal('[]\n');
     expect(JSON.parse(formatters.sarif(input)).runs[0].results).to.deep.equal([]);
-    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="62" failures="0" errors="0" time="0">/);
+    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="64" failures="0" errors="0" time="0">/);
   });
 
   it('each format with room for it says every project\'s mode and why; compact and codeclimate have none', () => {
@@ -98,6 +98,22 @@ describe('report: formats', () => {
   it('compact keeps each finding on one line and prints no colour even when asked', () => {
     const out = formatters.compact(fixtureInput({ color: true, findings: [{ ...fixtureFindings()[0], message: 'a\x1b[31mb\nc' }] }));
     expect(out).to.equal('compose.yaml:4:5: error: a\\u001B[31mb\\nc [compose-schema]\n');
+  });
+
+  it('stylish escapes control characters of messages and file names, and shows those of the source line as U+FFFD', () => {
+    const source = 'services:\n  web:\n    image: nginx\n    networks: [nope] # \x1b[2J\r::warning::x\n';
+    const finding = { ...fixtureFindings()[0], file: 'x\x1b[31m.yaml', message: 'network "a\x1b[2J\n::warning file=a::pwned\x9b2J" is wrong', line: 4, column: 16, endLine: 4, endColumn: 20 };
+    const out = formatters.stylish(fixtureInput({ findings: [finding], sources: new Map([[finding.file, source]]), projects: [] }));
+    expect(out).to.equal(
+      [
+        'x\\u001B[31m.yaml:4:16: error: network "a\\u001B[2J\\n::warning file=a::pwned\\u009B2J" is wrong [compose-schema]',
+        '4 |     networks: [nope] # \uFFFD[2J\uFFFD::warning::x',
+        '                   ^^^^',
+        '',
+        '1 problem (1 error, 0 warnings)',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('stylish and json leave suppressed findings out of the listing and the summary', () => {

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
+import { readBounded } from '../source/read';
 import { errorLine, withTimeout } from './util';
 
 /** The labels every object of a run carries. */
@@ -35,11 +35,11 @@ export function engineAddress(env: Record<string, string | undefined>): { option
     if (tls) {
       const dir = env.DOCKER_CERT_PATH || path.join(env.HOME ?? '', '.docker');
       try {
-        options.ca = fs.readFileSync(path.join(dir, 'ca.pem'));
-        options.cert = fs.readFileSync(path.join(dir, 'cert.pem'));
-        options.key = fs.readFileSync(path.join(dir, 'key.pem'));
+        options.ca = readBounded(path.join(dir, 'ca.pem'), 'ca.pem');
+        options.cert = readBounded(path.join(dir, 'cert.pem'), 'cert.pem');
+        options.key = readBounded(path.join(dir, 'key.pem'), 'key.pem');
       } catch (error) {
-        throw new EngineError(`DOCKER_TLS_VERIFY is set but the certificates in ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorLine(error)}); set DOCKER_CERT_PATH`);
+        throw new EngineError(`DOCKER_TLS_VERIFY is set but the certificates in ${dir} cannot be read (${errorLine(error)}); set DOCKER_CERT_PATH`);
       }
     }
     const local = ['127.0.0.1', 'localhost', '::1'].includes(tcp[1]);

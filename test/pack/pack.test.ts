@@ -127,6 +127,21 @@ describe('npm pack: the package a user installs', function () {
     expect(fs.readFileSync(output, 'utf8')).to.equal('exit-code=1\n');
   });
 
+  it('keeps Node from reading --env-file, through `npx -- compose-netlint` and through the action: NODE_OPTIONS in the file runs nothing', () => {
+    fs.writeFileSync(path.join(app, 'evil.js'), "require('node:fs').writeFileSync(require('node:path').join(__dirname, 'ran-' + process.pid), '');\n");
+    fs.writeFileSync(path.join(app, 'evil.env'), `NODE_OPTIONS=--require ${path.join(app, 'evil.js')}\n`);
+    // `--` before the package name: npx is a Node script too, and Node would read an --env-file in its own argv
+    const viaNpx = sh('npx', ['--', 'compose-netlint', '--env-file', 'evil.env', 'examples/shop'], { cwd: app, env: { ...process.env, NO_COLOR: '1', npm_config_offline: 'true' } });
+    expect(viaNpx.status, viaNpx.stderr).to.equal(1);
+    const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { runs: { steps: { id: string; run: string }[] } };
+    const script = path.join(work, 'lint-step-env.sh');
+    fs.writeFileSync(script, action.runs.steps.find((s) => s.id === 'lint')!.run);
+    const env = { ...process.env, CLI: path.join(app, 'node_modules', '.bin', 'compose-netlint'), GITHUB_OUTPUT: path.join(work, 'github-output-env'), INPUT_FILES: 'examples/shop', INPUT_FORMAT: 'compact', INPUT_FAIL_ON: 'error', INPUT_ARGS: '--env-file=evil.env' };
+    const viaAction = sh('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: app, env });
+    expect(viaAction.status, viaAction.stderr).to.equal(1);
+    expect(fs.readdirSync(app).filter((f) => f.startsWith('ran-'))).to.deep.equal([]);
+  });
+
   it('runs the examples of docs/api-section.md as ES module and CommonJS, printing what the doc shows', () => {
     const blocks = fences(path.join(ROOT, 'docs', 'api-section.md'));
     const programs = blocks.flatMap((b, i) => (b.info === 'js' ? [{ code: b.body, expected: blocks[i + 1] }] : []));

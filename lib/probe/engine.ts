@@ -53,6 +53,26 @@ export function engineAddress(env: Record<string, string | undefined>): { option
   throw new EngineError(`DOCKER_HOST="${raw}" is not supported by the probe; use unix:///path/to/docker.sock or tcp://HOST:PORT`);
 }
 
+/** The one line the probe prints, and exits 2 with, when dockerode is not installed. */
+export const DOCKERODE_MISSING =
+  'the probe talks to Docker through the "dockerode" package, which is not installed (lint and graph do not need it, so it is an optional peer dependency). ' +
+  'install it beside compose-netlint: npm install dockerode@5 (with a global compose-netlint: npm install -g dockerode@5; with npx: npx -p compose-netlint -p dockerode@5 compose-netlint probe)';
+
+/**
+ * The dockerode client class, loaded on the first connect and not before: only the probe needs it,
+ * and the package is an optional peer dependency (its docker-modem brings ssh2 and the native build of
+ * cpu-features, which linting must not cost). Throws EngineError(DOCKERODE_MISSING) when it is not installed.
+ */
+function loadDockerode(): typeof Docker {
+  try {
+    return require('dockerode') as typeof Docker;
+  } catch (error) {
+    // only dockerode itself missing; a broken installation (one of its own dependencies missing) is rethrown as it is
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (error as Error).message.startsWith("Cannot find module 'dockerode'")) throw new EngineError(DOCKERODE_MISSING);
+    throw error;
+  }
+}
+
 /** Deadlines of the first three calls: an engine that does not answer these is not reachable. */
 const PING_MS = 5000;
 const HELLO_MS = 10_000;
@@ -65,9 +85,10 @@ const HELLO_MS = 10_000;
  */
 export async function connect(env: Record<string, string | undefined>, limits: EngineLimits = DEFAULT_LIMITS): Promise<Engine> {
   const address = engineAddress(env);
+  const Dockerode = loadDockerode();
   let client: ReturnType<typeof guardedDocker>;
   try {
-    client = guardedDocker(address.options, address.host, limits);
+    client = guardedDocker(Dockerode, address.options, address.host, limits);
   } catch (error) {
     // docker-modem reads DOCKER_HOST and DOCKER_CERT_PATH from the process environment itself
     throw new EngineError(`cannot set up a client for the Docker engine at ${address.host} (${errorLine(error)}); check DOCKER_HOST and DOCKER_CERT_PATH`);

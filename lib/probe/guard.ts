@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 /**
  * Every call the probe makes to a Docker engine goes through one guard: a deadline per call, a
@@ -61,11 +61,12 @@ export interface Guard {
 const MIB = 1024 * 1024;
 
 /**
- * A dockerode client for `options` whose every call is bounded by `limits`. `host` (the
- * DOCKER_HOST form of the address) names the engine in messages. Throws what docker-modem
- * throws while reading its own environment (DOCKER_HOST, DOCKER_CERT_PATH).
+ * A client of `Dockerode` (the dockerode class, which engine.ts loads only when the probe runs) for
+ * `options` whose every call is bounded by `limits`. `host` (the DOCKER_HOST form of the address)
+ * names the engine in messages. Throws what docker-modem throws while reading its own environment
+ * (DOCKER_HOST, DOCKER_CERT_PATH).
  */
-export function guardedDocker(options: Docker.DockerOptions, host: string, limits: EngineLimits = DEFAULT_LIMITS): { docker: Docker; guard: Guard } {
+export function guardedDocker(Dockerode: typeof Docker, options: Docker.DockerOptions, host: string, limits: EngineLimits = DEFAULT_LIMITS): { docker: Docker; guard: Guard } {
   const sockets = new Set<Duplex>();
   /** calls still waiting for their answer, by the function that ends them */
   const pending = new Set<(error: EngineFault) => void>();
@@ -77,11 +78,11 @@ export function guardedDocker(options: Docker.DockerOptions, host: string, limit
     fault = f;
     guard.onFault?.(f);
   };
-  const make = (kind: FaultKind, short: string): EngineFault => {
+  const make = (kind: FaultKind, short: string, what = 'a call'): EngineFault => {
     const sentence: Record<FaultKind, string> = {
       timeout: `the Docker engine at ${host} ${short}; it is stuck or is not a Docker engine (a slow one needs a larger --engine-timeout)`,
       oversize: `the Docker engine at ${host} ${short}; it is not a Docker engine, or a broken one`,
-      connection: `the connection to the Docker engine at ${host} failed: ${short}`,
+      connection: `the connection to the Docker engine at ${host} failed during ${what}: ${short}`,
       protocol: `the Docker engine at ${host} ${short}; it is not a Docker engine`,
       closed: `the connection to the Docker engine at ${host} was closed: ${short}`,
     };
@@ -109,7 +110,7 @@ export function guardedDocker(options: Docker.DockerOptions, host: string, limit
     }
   }
   const agent = new BoundedAgent({ keepAlive: false });
-  const docker = new Docker({ ...options, agent } as Docker.DockerOptions);
+  const docker = new Dockerode({ ...options, agent } as Docker.DockerOptions);
   const modem = docker.modem as { dial: (o: DialOptions, cb?: (e: Error | null, r: unknown) => void) => void };
   const dial = modem.dial.bind(modem);
 
@@ -153,7 +154,7 @@ export function guardedDocker(options: Docker.DockerOptions, host: string, limit
     }
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('HPE_')) return make('protocol', `answered ${what} with something that is not HTTP (${code})`);
-    if (CONNECTION_CODES.has(code)) return make('connection', `${what}: ${error.message}`);
+    if (CONNECTION_CODES.has(code)) return make('connection', error.message, what);
     return error;
   };
 

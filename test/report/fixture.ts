@@ -142,8 +142,8 @@ export function golden(name: string): string {
   return fs.readFileSync(path.join(__dirname, 'goldens', name), 'utf8');
 }
 
-/** ../shared/schemas beside the checkout, as test/helpers/corpus.ts finds the corpus. */
-export const SARIF_SCHEMA = path.resolve(__dirname, '../../../shared/schemas/sarif-schema-2.1.0.json');
+/** The official SARIF 2.1.0 schema, vendored with its notice (schemas/SOURCES.md). */
+export const SARIF_SCHEMA = path.resolve(__dirname, '../../schemas/sarif-schema-2.1.0.json');
 
 let validate: ValidateFunction | undefined;
 

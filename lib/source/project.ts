@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
-import { interpolateTree, type Lookup } from './interpolate';
+import { expansionBudget, interpolateTree, type Lookup } from './interpolate';
 import { applyResets, mergeFiles, mergeService } from './merge';
 import { readText } from './read';
 import type { Span } from './span';
@@ -273,12 +273,14 @@ class Loader {
       return undefined;
     }
     let result: MapNode | undefined;
+    const budget = expansionBudget(text);
     for (const document of parsed.documents) {
       if (!isMap(document)) {
         this.diagnostics.push({ ruleId: 'compose-schema', severity: 'error', message: `a Compose file must be a mapping at the top level, not a ${document.kind === 'seq' ? 'list' : 'scalar'}`, span: document.span });
         continue;
       }
-      interpolateTree(document, lookup, this.diagnostics);
+      // past the expansion budget the file is not read further (the error is at the scalar where it ran out)
+      if (!interpolateTree(document, lookup, this.diagnostics, budget)) return undefined;
       resolveRelativePaths(document, baseDirectory, path.dirname(file));
       // as compose-go: extends is resolved within each file, before files merge, while !reset/!override tags are still there
       const extended = this.applyExtends(document, lookup);

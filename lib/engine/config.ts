@@ -52,7 +52,7 @@ export function loadConfig(file: string, cwd: string, rules: readonly Rule[]): C
   const parsed = parseYaml(shown, text);
   const config = defaultConfig();
   config.file = shown;
-  config.diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, ruleId: 'config-error' as const })));
+  for (const d of parsed.diagnostics) config.diagnostics.push({ ...d, ruleId: 'config-error' });
   let root: Node | undefined = parsed.documents[0];
   if (path.basename(file) === 'package.json') root = entry(root, 'compose-netlint')?.value;
   if (!root) return config;
@@ -73,7 +73,7 @@ export function configFromObject(value: unknown, baseDir: string, cwd: string, r
 /** Validates a configuration tree and fills in `config`; problems become `config-error` diagnostics at their position. */
 function applyConfig(config: Config, root: Node, base: string, cwd: string, rules: readonly Rule[], fileStart: Span): Config {
   const errors = validateConfig(root, rules, fileStart);
-  config.diagnostics.push(...errors);
+  for (const e of errors) config.diagnostics.push(e);
   if (errors.length) return config;
   const plain = toPlain(root) as { rules?: Record<string, Level | [Level, Record<string, unknown>?]>; failOn?: Severity; ignore?: string[] };
   for (const [id, value] of Object.entries(plain.rules ?? {})) {
@@ -88,8 +88,20 @@ function applyConfig(config: Config, root: Node, base: string, cwd: string, rule
   }
   if (plain.failOn) config.failOn = plain.failOn;
   if (plain.ignore?.length) {
-    const match = picomatch(plain.ignore, { dot: true });
-    config.ignored = (displayed) => match(path.relative(base, path.resolve(cwd, displayed)).split(path.sep).join('/'));
+    // picomatch throws (a TypeError or SyntaxError) on a pattern it cannot compile, such as one over 65,536 characters
+    const matchers = plain.ignore.flatMap((pattern, i) => {
+      try {
+        return [picomatch(pattern, { dot: true })];
+      } catch (error) {
+        const message = `"ignore" pattern ${JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern)} cannot be read as a glob (picomatch: ${(error as Error).message}); fix or remove it`;
+        config.diagnostics.push({ ruleId: 'config-error', severity: 'error', message, span: at(root, ['ignore', i])?.span ?? fileStart });
+        return [];
+      }
+    });
+    config.ignored = (displayed) => {
+      const relative = path.relative(base, path.resolve(cwd, displayed)).split(path.sep).join('/');
+      return matchers.some((match) => match(relative));
+    };
   }
   return config;
 }

@@ -18,9 +18,12 @@ function parseDirectives(file: string, text: string): { directives: Directive[];
   const directives: Directive[] = [];
   const problems: Finding[] = [];
   text.split(/\r?\n/).forEach((line, index) => {
-    const match = DIRECTIVE.exec(line);
+    // a directive runs to the end of the line, so it starts after the line's last lone CR, U+2028 or U+2029
+    // (which "." does not cross); matching only there keeps the regex from retrying at every earlier "#"
+    const from = Math.max(line.lastIndexOf('\r'), line.lastIndexOf('\u2028'), line.lastIndexOf('\u2029')) + 1;
+    const match = DIRECTIVE.exec(from === 0 ? line : line.slice(from));
     if (!match) return;
-    const column = match.index + 1;
+    const column = from + match.index + 1;
     const at = { file, line: index + 1, column, endLine: index + 1, endColumn: line.length + 1 };
     const [idsText, ...reasonParts] = match[2].split(/\s--\s?/);
     const reason = reasonParts.join(' -- ').trim();
@@ -50,7 +53,7 @@ export function applySuppressions(findings: Finding[], sources: ReadonlyMap<stri
     if (!text.includes('compose-netlint-disable')) continue;
     const { directives, problems } = parseDirectives(file, text);
     byFile.set(file, directives);
-    extra.push(...problems);
+    for (const p of problems) extra.push(p);
   }
   const out = findings.map((finding) => {
     const directive = (byFile.get(finding.file) ?? []).find(

@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { performance } from 'node:perf_hooks';
+import { lint } from '../../lib';
+import { InputError } from '../../lib/source/diagnostic';
+import { applySuppressions } from '../../lib/engine/suppress';
+import { lintProject } from '../../lib/lint';
+import { tempProject } from '../helpers/project';
+
+// Issue 11, items 6 and 11.
+describe('engine: hostile configuration and comments', () => {
+  const project = (config: string) => tempProject({ 'compose.yaml': 'services:\n  app:\n    image: x\n', '.compose-netlint.yaml': config });
+  const found = (dir: string) => lintProject({ cwd: dir, env: {} }).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message} [${f.ruleId}]`);
+
+  it('an empty ignore pattern is a config-error at the pattern, not a picomatch TypeError', () => {
+    expect(found(project('ignore: ["compose.yaml", ""]\n'))).to.deep.equal(['.compose-netlint.yaml:1:26 error "ignore.1" must NOT have fewer than 1 characters [config-error]']);
+  });
+
+  it('a pattern picomatch cannot compile is a config-error at the pattern', () => {
+    const long = 'x'.repeat(70_000);
+    expect(found(project(`ignore: ["${long}"]\n`))).to.deep.equal([
+      `.compose-netlint.yaml:1:10 error "ignore" pattern "${'x'.repeat(60)}…" cannot be read as a glob (picomatch: Input length: 70000, exceeds maximum allowed length: 65536); fix or remove it [config-error]`,
+    ]);
+  });
+
+  it('the API rejects an empty ignore pattern with an InputError', () => {
+    const dir = project('{}\n');
+    let error: unknown;
+    try {
+      lint({ cwd: dir, env: {}, config: { ignore: [''] } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(InputError);
+    expect((error as Error).message).to.equal('invalid configuration: "ignore.0" must NOT have fewer than 1 characters');
+  });
+
+  it('16k suppression comments on one line before a lone CR in linear time (5.8 s before)', () => {
+    const text = 'services:\n  a:\n    image: x ' + '#compose-netlint-disable '.repeat(16_000) + '\ry\n';
+    const start = performance.now();
+    expect(applySuppressions([], new Map([['compose.yaml', text]]), new Set())).to.deep.equal([]);
+    expect((performance.now() - start) / 1000).to.be.below(2);
+    // after the CR, a directive is read as before
+    const after = applySuppressions([], new Map([['compose.yaml', 'a: 1 #x\r# compose-netlint-disable nope -- why\n']]), new Set());
+    expect(after.map((f) => `${f.line}:${f.column}-${f.endColumn} ${f.message}`)).to.deep.equal([
+      '1:9-46 unknown rule id "nope" in a suppression comment; run "compose-netlint rules" for the list',
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { Alias, Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type CST, type Node as YamlNode } from 'yaml';
+import { Alias, Composer, CST, Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from './diagnostic';
 import type { Span } from './span';
 import type { Entry, MapNode, Node, ScalarNode } from './tree';
@@ -37,6 +37,14 @@ class TooLarge extends Error {
 const NESTING_MESSAGE = `collections nest more than ${MAX_NESTING_DEPTH} levels deep; the file was not read further. flatten the structure`;
 
 /**
+ * The library's parser keeps its own stack while it reads, but recurses once per level when it closes
+ * collections (a few thousand levels overflow it). Its input stops where brackets, block indicators on
+ * one line and indentation add up to more than this: at least the real depth, so real YAML never gets near it.
+ */
+const MAX_LEXICAL_DEPTH = 500;
+const LEXICAL_MESSAGE = `brackets, indicators and indentation go more than ${MAX_LEXICAL_DEPTH} levels deep here; the file was not read further. flatten the structure`;
+
+/**
  * Parses YAML 1.2 text, merge keys on, into located trees. Never throws on bad input. Spans are
  * 1-based and always inside the text: a line is ended by "\n", and a column is at most the line's
  * length plus one (the library's own line counter misses lines in some broken input, and some of
@@ -54,10 +62,12 @@ export function parseYaml(file: string, text: string): ParsedFile {
     const end = position(Math.max(range[1], range[0]));
     return { file, line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
   };
-  const tokens = withPlainEnv(() => Array.from(new Parser().parse(text)));
+  const { tokens, cut } = withPlainEnv(() => parseTokens(text));
+  // a collection too deep before the cut is the finding the whole text would give
   const deep = tooDeep(tokens);
-  if (deep !== undefined) {
-    diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: NESTING_MESSAGE, span: spanOf([deep, deep + 1]) });
+  if (deep !== undefined || cut !== undefined) {
+    const at = deep ?? cut!;
+    diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: deep !== undefined ? NESTING_MESSAGE : LEXICAL_MESSAGE, span: spanOf([at, at + 1]) });
     return { file, documents: [], diagnostics, lineCounter };
   }
   // uniqueKeys is off: the library checks each key against every earlier one (quadratic); Converter.map checks in a Map
@@ -91,6 +101,44 @@ export function parseYaml(file: string, text: string): ParsedFile {
     }
   }
   return { file, documents, diagnostics, lineCounter };
+}
+
+/**
+ * The parser's tokens for `text`, lexed once; `cut` is the offset where the text stopped being read
+ * because an upper bound of its nesting (open brackets, plus the block indicators and indentation of
+ * the line) passed MAX_LEXICAL_DEPTH.
+ */
+function parseTokens(text: string): { tokens: CST.Token[]; cut?: number } {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  let cut: number | undefined;
+  let flow = 0;
+  let line = 0;
+  let atLineStart = true;
+  let atScalar = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    // the lexeme after a scalar marker is the scalar's own text, whatever it looks like
+    const type: string | null = atScalar ? 'scalar-source' : CST.tokenType(lexeme);
+    atScalar = type === 'scalar';
+    if (type === 'newline') {
+      line = 0;
+      atLineStart = true;
+    } else if (type === 'space') {
+      if (atLineStart) line += lexeme.length;
+    } else if (type !== 'scalar' && type !== 'doc-mode') {
+      atLineStart = false;
+      if (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') line++;
+      else if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
+      else if (type === 'flow-seq-end' || type === 'flow-map-end') flow = Math.max(0, flow - 1);
+    }
+    if (flow + line > MAX_LEXICAL_DEPTH) {
+      cut = parser.offset;
+      break;
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return cut === undefined ? { tokens } : { tokens, cut };
 }
 
 /**

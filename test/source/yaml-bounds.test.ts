@@ -51,6 +51,18 @@ describe('YAML positions and bounds', () => {
       expect(findings(`a:\n  ${'- '.repeat(50_000)}x\n`)).to.deep.equal([`2:201-2:202 error ${message}`]);
     });
 
+    it('5,000 "- " before a dedent, which overflows the library\'s parser as it closes them: the same one error', () => {
+      // found by the fuzzer (seed 4718): the parser recurses once per level when a dedent closes them all
+      const text = `a:\n  - t: 5\n ${'- '.repeat(5000)}\n    p: u\nb: 1\n`;
+      expect(findings(text)).to.deep.equal([`3:200-3:201 error ${message}`]);
+    });
+
+    it('indentation alone past 500 columns stops reading with its own message', () => {
+      expect(findings(`a:\n${' '.repeat(600)}b: 1\n`)).to.deep.equal([
+        '2:1-2:2 error brackets, indicators and indentation go more than 500 levels deep here; the file was not read further. flatten the structure',
+      ]);
+    });
+
     it('exactly MAX_NESTING_DEPTH levels are read', () => {
       const text = `x: ${'['.repeat(MAX_NESTING_DEPTH - 1)}1${']'.repeat(MAX_NESTING_DEPTH - 1)}\n`;
       expect(findings(text)).to.deep.equal([]);

@@ -48,17 +48,27 @@ function parseDirectives(file: string, text: string): { directives: Directive[];
  */
 export function applySuppressions(findings: Finding[], sources: ReadonlyMap<string, string>, knownIds: ReadonlySet<string>): Finding[] {
   const byFile = new Map<string, Directive[]>();
+  // per file: the next-line directive of each line, and the first file-wide directive of each rule id
+  // (one directive per line, in line order): a finding looks up two candidates instead of every directive
+  const nextLine = new Map<string, Map<number, Directive>>();
+  const fileWide = new Map<string, Map<string, Directive>>();
   const extra: Finding[] = [];
   for (const [file, text] of sources) {
     if (!text.includes('compose-netlint-disable')) continue;
     const { directives, problems } = parseDirectives(file, text);
     byFile.set(file, directives);
+    nextLine.set(file, new Map(directives.filter((d) => d.scope === 'next-line').map((d) => [d.line + 1, d])));
+    const first = new Map<string, Directive>();
+    for (const d of directives) if (d.scope === 'file') for (const id of d.ids) if (!first.has(id)) first.set(id, d);
+    fileWide.set(file, first);
     for (const p of problems) extra.push(p);
   }
   const out = findings.map((finding) => {
-    const directive = (byFile.get(finding.file) ?? []).find(
-      (d) => d.ids.includes(finding.ruleId) && (d.scope === 'file' ? finding.line > d.line : finding.line === d.line + 1),
-    );
+    // the earlier of the two, as a scan of the directives in line order finds it
+    const above = nextLine.get(finding.file)?.get(finding.line);
+    const wide = fileWide.get(finding.file)?.get(finding.ruleId);
+    const candidates = [wide && finding.line > wide.line ? wide : undefined, above?.ids.includes(finding.ruleId) ? above : undefined];
+    const directive = candidates.filter((d) => d !== undefined).sort((x, y) => x!.line - y!.line)[0];
     if (!directive) return finding;
     directive.used.add(finding.ruleId);
     return { ...finding, suppressed: { justification: directive.reason } };

@@ -45,4 +45,25 @@ describe('engine: hostile configuration and comments', () => {
       '1:9-46 unknown rule id "nope" in a suppression comment; run "compose-netlint rules" for the list',
     ]);
   });
+
+  it('20k findings under 20k suppression comments in linear time; the earlier of a file-wide and a next-line directive wins', () => {
+    const n = 20_000;
+    const text = Array.from({ length: n }, (_, i) => `# compose-netlint-disable-next-line rule-a -- r${i}\nx${i}: 1`).join('\n') + '\n';
+    const findings = Array.from({ length: n }, (_, i) => ({ ruleId: 'rule-a', severity: 'error' as const, message: 'm', file: 'compose.yaml', line: 2 * i + 2, column: 1, endLine: 2 * i + 2, endColumn: 2 }));
+    const start = performance.now();
+    const out = applySuppressions(findings, new Map([['compose.yaml', text]]), new Set(['rule-a']));
+    expect((performance.now() - start) / 1000).to.be.below(2);
+    expect(out.filter((f) => f.suppressed)).to.have.length(n);
+    expect(out[n - 1].suppressed).to.deep.equal({ justification: `r${n - 1}` });
+
+    const mixed = '# compose-netlint-disable rule-a -- wide\n# compose-netlint-disable-next-line rule-a -- near\nx: 1\n# compose-netlint-disable-next-line rule-b -- b\ny: 1\n';
+    const at = (line: number, ruleId: string) => ({ ruleId, severity: 'error' as const, message: 'm', file: 'compose.yaml', line, column: 1, endLine: line, endColumn: 2 });
+    const result = applySuppressions([at(3, 'rule-a'), at(5, 'rule-b'), at(5, 'rule-a')], new Map([['compose.yaml', mixed]]), new Set(['rule-a', 'rule-b']));
+    expect(result.map((f) => `${f.line} ${f.ruleId} ${f.suppressed?.justification ?? f.message}`)).to.deep.equal([
+      '3 rule-a wide',
+      '5 rule-b b',
+      '5 rule-a wide',
+      '2 config-error suppression of "rule-a" suppresses nothing here; remove it',
+    ]);
+  });
 });

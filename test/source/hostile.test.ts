@@ -118,6 +118,23 @@ describe('hostile input to the loader', () => {
     });
   });
 
+  describe('port ranges', () => {
+    it('1,000 services publishing "1-65535:1-65535" load in under 2 s: a range is one key, not 65,535', () => {
+      const text = 'services:\n' + Array.from({ length: 1000 }, (_, i) => `  s${i}:\n    image: x\n    ports: ["1-65535:1-65535"]\n`).join('');
+      const dir = tempProject({ 'compose.yaml': text });
+      expect(seconds(() => loadProject({ cwd: dir, env: {} }))).to.be.below(2);
+    });
+
+    it('merging files, the same range collapses and other ranges stay', () => {
+      const dir = tempProject({
+        'compose.yaml': 'services:\n  web:\n    image: x\n    ports: ["8000-8001:80-81"]\n',
+        'compose.override.yaml': 'services:\n  web:\n    ports: ["0.0.0.0:8000-8001:80-81/tcp", "8000-8001:90-91", "8000:80", "8000-8001:80"]\n',
+      });
+      const ports = (toPlain(loadProject({ cwd: dir, env: {} }).root) as { services: { web: { ports: string[] } } }).services.web.ports;
+      expect(ports).to.deep.equal(['0.0.0.0:8000-8001:80-81/tcp', '8000-8001:90-91', '8000:80', '8000-8001:80']);
+    });
+  });
+
   describe('include and extends', () => {
     it('reads a file included twice by each of 20 nested files once, not 2^20 times', () => {
       const files: Record<string, string> = { 'compose.yaml': 'include: [f1.yaml, f1.yaml]\nservices:\n  app:\n    image: x\n' };

@@ -13,7 +13,7 @@ import type { Finding } from './engine/finding';
 import type { Level } from './engine/run';
 import { lintProject } from './lint';
 import { buildGraph as buildNetworkGraph, type NetworkGraph } from './model';
-import { formatters } from './report';
+import { formatters, type ProjectSummary } from './report';
 import { InputError, type Severity } from './source/diagnostic';
 import { loadProject as loadSourceProject, type LoadedProject, type LoadOptions } from './source/project';
 import { packageVersion } from './util/package';
@@ -27,6 +27,7 @@ export type { Level } from './engine/run';
 export type { Severity } from './source/diagnostic';
 export type { Span } from './source/span';
 export type { LoadedProject, Mode } from './source/project';
+export type { ProjectSummary } from './report';
 export type { NetworkGraph } from './model';
 export type * from './model/types';
 export type { Attachment, NameEntry, Namespace, Reference, Resolution } from './model/graph';
@@ -89,8 +90,8 @@ export interface FormatOptions {
   color?: boolean;
   /** text of the files by displayed name, for formatters that show source lines */
   sources?: Map<string, string>;
-  /** the projects linted, for formatters that list them */
-  projects?: { name: string; mode: string; files: string[] }[];
+  /** the projects linted, for formatters that list them (`modeReason`: a LoadedProject's, printed after the mode) */
+  projects?: ProjectSummary[];
   /** the exit code to record; default 1 when there is an error-level finding, else 0 */
   exitCode?: number;
 }

@@ -4,6 +4,7 @@ import noContainerNameWithReplicas from './no-container-name-with-replicas';
 import noDefaultBridgeDns from './no-default-bridge-dns';
 import noDnsrrIngress from './no-dnsrr-ingress';
 import noDockerSocketMount from './no-docker-socket-mount';
+import noDriverPath from './no-driver-path';
 import noDuplicatePublishedPorts from './no-duplicate-published-ports';
 import noDuplicateStaticIp from './no-duplicate-static-ip';
 import noExternalNetworkConfig from './no-external-network-config';
@@ -27,4 +28,4 @@ import requireMacvlanParent from './require-macvlan-parent';
 import requireOverlayEncryption from './require-overlay-encryption';
 
 /** Every rule, sorted by id. Adding a rule: its module here, its doc beside it, its fixtures in test/rules/<id>/. */
-export const rules: readonly Rule[] = [noAmbiguousAlias, noContainerNameWithReplicas, noDefaultBridgeDns, noDnsrrIngress, noDockerSocketMount, noDuplicatePublishedPorts, noDuplicateStaticIp, noExternalNetworkConfig, noHostNetworkPorts, noInvalidAddress, noInvalidIpam, noInvalidStaticIp, noLegacyLinks, noNetworkModeConflict, noOverlappingSubnets, noOverlayOutsideSwarm, noPortsOnInternalNetwork, noPortsOnNoneNetwork, noPublicDatastorePorts, noScaledFixedHostPort, noSwarmUnsupportedOptions, noUndefinedNetwork, noUnreachableReference, noUnusedNetwork, requireMacvlanParent, requireOverlayEncryption];
+export const rules: readonly Rule[] = [noAmbiguousAlias, noContainerNameWithReplicas, noDefaultBridgeDns, noDnsrrIngress, noDockerSocketMount, noDriverPath, noDuplicatePublishedPorts, noDuplicateStaticIp, noExternalNetworkConfig, noHostNetworkPorts, noInvalidAddress, noInvalidIpam, noInvalidStaticIp, noLegacyLinks, noNetworkModeConflict, noOverlappingSubnets, noOverlayOutsideSwarm, noPortsOnInternalNetwork, noPortsOnNoneNetwork, noPublicDatastorePorts, noScaledFixedHostPort, noSwarmUnsupportedOptions, noUndefinedNetwork, noUnreachableReference, noUnusedNetwork, requireMacvlanParent, requireOverlayEncryption];

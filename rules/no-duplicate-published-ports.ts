@@ -1,6 +1,6 @@
 import { defineRule, type Place } from '../lib/engine/rule';
-import { canonical } from '../lib/model/address';
 import type { NetworkGraph } from '../lib/model/graph';
+import { hostClaims } from '../lib/model/host-address';
 import type { ExposedPort, PortBinding, Protocol } from '../lib/model/types';
 import type { Span } from '../lib/source/span';
 
@@ -99,16 +99,8 @@ function collect(graph: NetworkGraph): Claim[] {
         add('any', binding.mode === 'host' ? `host-mode:${name}` : undefined, undefined);
         continue;
       }
-      const ip = binding.hostIp?.value;
-      if (ip === undefined) {
-        // no host IP: Docker binds both the IPv4 and the IPv6 wildcard
-        add('ipv4', undefined, undefined);
-        add('ipv6', undefined, undefined);
-        continue;
-      }
-      if (!ip.ip || !ip.family) continue; // not an address: Docker rejects the entry, another rule's business
-      const wildcard = ip.ip.toByteArray().every((byte) => byte === 0);
-      add(ip.family, wildcard ? undefined : canonical(ip), ip.text);
+      // no host IP: both wildcards; not an address: Docker rejects the entry, another rule's business
+      for (const claim of hostClaims(binding) ?? []) add(claim.family, claim.address, binding.hostIp?.value.text);
     }
     if (!stack && graph.namespace(name).kind === 'host') {
       // ports are discarded under host networking, but the process still listens on its container ports, on the host

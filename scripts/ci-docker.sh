@@ -15,11 +15,52 @@ sudo_if_needed() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Reads COUNT bytes at OFFSET of FILE as one little-endian unsigned number.
+le_uint() {
+  od -An -v -t u1 -j "$2" -N "$3" "$1" 2>/dev/null | awk '{ for (i = 1; i <= NF; i++) b[n++] = $i } END { v = 0; for (i = n - 1; i >= 0; i--) v = v * 256 + b[i]; if (n) print v }'
+}
+
+# Succeeds when FILE is a statically linked ELF executable: an ELF file (little-endian, as on
+# x86-64 and arm64) none of whose program headers is PT_INTERP (type 3), the request for a
+# dynamic loader (see elf(5)). Needs only od and awk, so it works before anything is installed.
+# The probe image holds nothing but this busybox: a dynamically linked one (Debian's `busybox`
+# package) cannot start there ("exec /bin/sh: no such file or directory").
+is_static_elf() {
+  local file=$1 class phoff phentsize phnum i type
+  [ -f "$file" ] && [ -r "$file" ] || return 1
+  [ "$(od -An -v -t x1 -N 4 "$file" 2>/dev/null | tr -d ' \n')" = 7f454c46 ] || return 1
+  [ "$(le_uint "$file" 5 1)" = 1 ] || return 1
+  class=$(le_uint "$file" 4 1)
+  if [ "$class" = 2 ]; then
+    phoff=$(le_uint "$file" 32 8); phentsize=$(le_uint "$file" 54 2); phnum=$(le_uint "$file" 56 2)
+  elif [ "$class" = 1 ]; then
+    phoff=$(le_uint "$file" 28 4); phentsize=$(le_uint "$file" 42 2); phnum=$(le_uint "$file" 44 2)
+  else
+    return 1
+  fi
+  [ -n "$phoff" ] && [ -n "$phentsize" ] && [ -n "$phnum" ] && [ "$phnum" -gt 0 ] || return 1
+  for ((i = 0; i < phnum; i++)); do
+    type=$(le_uint "$file" $((phoff + i * phentsize)) 4)
+    [ -n "$type" ] || return 1
+    [ "$type" = 3 ] && return 1
+  done
+  return 0
+}
+
+# Succeeds when BUSYBOX can go into the probe image as it is: statically linked, with nslookup.
+busybox_usable() {
+  local busybox=$1
+  [ -x "$busybox" ] && is_static_elf "$busybox" && "$busybox" --list 2>/dev/null | grep -qx nslookup
+}
+
+# sourced (by the tests): define the functions above and stop here
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then return 0; fi
+
 missing=()
 command -v docker >/dev/null 2>&1 || missing+=(docker.io)
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-applets=$( [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null || true)
-grep -qx nslookup <<<"$applets" || missing+=(busybox-static)
+# Debian's busybox-static replaces a dynamically linked /bin/busybox
+busybox_usable /bin/busybox || missing+=(busybox-static)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -29,6 +70,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   sudo_if_needed apt-get update -q >/dev/null
   sudo_if_needed apt-get install -y -q "${pkgs[@]}" >/dev/null
+fi
+if ! busybox_usable /bin/busybox; then
+  say "/bin/busybox is not a statically linked busybox with nslookup, even after installing busybox-static"
+  exit 1
 fi
 
 if ! docker info >/dev/null 2>&1; then
@@ -52,7 +97,8 @@ fi
 say "engine $(docker version --format '{{.Server.Version}}') is up"
 
 # the label's value says which recipe built the image: an image from an older recipe is rebuilt
-RECIPE=2
+# (3: recipe 2 could take a dynamically linked /bin/busybox, which cannot start in the image)
+RECIPE=3
 have=$(docker image inspect --format '{{ index .Config.Labels "com.compose-netlint.probe-image" }}' "$IMAGE" 2>/dev/null || true)
 if [ "$have" != "$RECIPE" ]; then
   say "building $IMAGE from /bin/busybox and $(command -v socat)"

@@ -9,9 +9,10 @@ import { InputError } from '../source/diagnostic';
 import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
 import { parseRuleOverrides } from '../engine/config';
-import { runGraphCommand } from '../graph/command';
+import { GRAPH_HELP, runGraphCommand } from '../graph/command';
+import { PROBE_HELP } from '../probe/options';
 import { rules } from '../../rules';
-import { HELP, parseCli, type CliOptions } from './args';
+import { COMMANDS, HELP, parseCli, type CliOptions } from './args';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -29,12 +30,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
   return main(argv, io);
 }
 
-/** Runs `lint` or `rules` and returns the exit code; never throws. */
+/** Runs `lint`, `rules` or `help` and returns the exit code; never throws. */
 export function main(argv: string[], io: Io): number {
   let debug = argv.includes('--debug');
   try {
     const options = parseCli(argv);
     debug = options.debug;
+    if (options.command === 'help') return io.stdout(helpText(options.paths)), 0;
     if (options.help) return io.stdout(HELP), 0;
     if (options.version) return io.stdout(`${packageVersion()}\n`), 0;
     if (options.command === 'rules') return listRules(options, io);
@@ -43,6 +45,16 @@ export function main(argv: string[], io: Io): number {
   } catch (error) {
     return failureExit(error, io.stderr, debug);
   }
+}
+
+/** `help [COMMAND]`: the text `COMMAND --help` prints (the general help for lint, rules and help itself). Throws InputError for anything else. */
+export function helpText(topics: string[]): string {
+  if (topics.length > 1) throw new InputError(`help takes one command, not ${topics.length}`);
+  const topic = topics[0];
+  if (topic === 'graph') return GRAPH_HELP;
+  if (topic === 'probe') return PROBE_HELP;
+  if (topic === undefined || (COMMANDS as readonly string[]).includes(topic)) return HELP;
+  throw new InputError(`unknown command "${topic}"; help takes ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]}`);
 }
 
 function lint(options: CliOptions, io: Io): number {
@@ -65,7 +77,7 @@ function lint(options: CliOptions, io: Io): number {
   const warnings = findings.filter((f) => !f.suppressed && f.severity === 'warning').length;
   const exitCode = failing > 0 || (options.maxWarnings >= 0 && warnings > options.maxWarnings) ? 1 : 0;
   const sources = new Map(results.flatMap((r) => [...r.project.sources]));
-  const projects = results.map((r) => ({ name: r.project.name, mode: r.project.mode, files: r.project.files }));
+  const projects = results.map((r) => ({ name: r.project.name, mode: r.project.mode, modeReason: r.project.modeReason, files: r.project.files }));
   for (const { formatter, output } of reports) {
     const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !output);
     const report = formatter({ findings, sources, projects, color, toolVersion: packageVersion(), exitCode });

@@ -36,9 +36,9 @@ export function findConfig(from: string): string | undefined {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {
       try {
-        if (JSON.parse(fs.readFileSync(manifest, 'utf8'))['compose-netlint'] !== undefined) return manifest;
+        if (JSON.parse(readText(manifest, manifest))['compose-netlint'] !== undefined) return manifest;
       } catch {
-        // an unreadable package.json is not ours to report
+        // an unreadable package.json (not JSON, not a regular file, too big) is not ours to report
       }
     }
     if (path.dirname(dir) === dir) return undefined;

@@ -2,6 +2,7 @@ import type { NetworkGraph } from '../model/graph';
 import type { Severity } from '../source/diagnostic';
 import type { Mode } from '../source/project';
 import type { Span } from '../source/span';
+import { sourceUrl } from '../util/package';
 
 export type Category = 'correctness' | 'security' | 'portability' | 'style';
 
@@ -46,8 +47,7 @@ export function defineRule<Options extends object = Record<string, never>>(defin
   return Object.freeze(definition);
 }
 
-export const DOCS_BASE = 'https://github.com/compose-netlint/compose-netlint/blob/main/rules/';
-
+/** The page of a rule: `rules/<id>.md` at this version's tag (see sourceUrl). */
 export function docsUrl(id: string): string {
-  return `${DOCS_BASE}${id}.md`;
+  return sourceUrl(`rules/${id}.md`);
 }

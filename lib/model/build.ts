@@ -300,6 +300,7 @@ function buildNetwork(entry: Entry, project: string, mode: 'compose' | 'stack'):
   network.span = entry.keySpan;
   network.declared = true;
   network.driverSpan = driver?.span;
+  if (driver?.unknown) network.driverUnknown = true;
   if (isMap(node)) for (const e of node.entries.values()) network.keys.set(e.key, e.keySpan);
   const opts = get(node, 'driver_opts');
   if (isMap(opts)) for (const e of opts.entries.values()) network.driverOpts.set(e.key, text(e.value) ?? { value: '', span: e.keySpan });

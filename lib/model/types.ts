@@ -173,6 +173,8 @@ export interface Network {
   declared: boolean;
   driver: string;
   driverSpan?: Span;
+  /** an unset variable decides the driver */
+  driverUnknown?: boolean;
   driverOpts: Map<string, Located<string>>;
   external?: Located<boolean>;
   internal?: Located<boolean>;

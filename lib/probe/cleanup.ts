@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { RUN_LABEL, type Engine } from './engine';
 import { labelledVeths, removeVeths } from './veth';
+import { LEASE_LABEL } from './runs';
 import { errorLine, sleep, withTimeout } from './util';
 
 export interface Removed {
@@ -8,17 +9,20 @@ export interface Removed {
   containers: string[];
   networks: string[];
   veths: string[];
+  /** lease containers (see runs.ts), kept apart from the twin's containers */
+  leases: string[];
   errors: string[];
 }
 
 /**
  * Removes what carries the run label: one run's objects, or (without a run id) every run's.
  * Only objects with the label are touched; external networks used as they are never carry it.
+ * A run's lease goes last, so that while anything of a live run is left, its owner is known.
  */
 export async function removeLabelled(engine: Engine, run?: string): Promise<Removed> {
   const label = run ? `${RUN_LABEL}=${run}` : RUN_LABEL;
   const filters = JSON.stringify({ label: [label] });
-  const removed: Removed = { services: [], containers: [], networks: [], veths: [], errors: [] };
+  const removed: Removed = { services: [], containers: [], networks: [], veths: [], leases: [], errors: [] };
   const { docker } = engine;
   if (engine.swarmManager) {
     try {
@@ -46,7 +50,7 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
       break;
     }
     // task containers would leave with their service, slowly: their service is gone, so remove them too
-    const own = containers;
+    const own = containers.filter((c) => c.Labels?.[LEASE_LABEL] === undefined);
     // joiners first: a container whose namespace others share goes last
     own.sort((a, b) => Number(b.HostConfig?.NetworkMode?.startsWith('container:') ?? false) - Number(a.HostConfig?.NetworkMode?.startsWith('container:') ?? false));
     for (const c of own) {
@@ -57,7 +61,7 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
         if (!/No such container|is already in progress/.test(errorLine(error))) removed.errors.push(`container ${c.Names[0] ?? c.Id}: ${errorLine(error)}`);
       }
     }
-    if (!containers.length) break;
+    if (!own.length) break;
     await sleep(250);
   }
   try {
@@ -97,15 +101,29 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
     await sleep(250);
   }
   if (engine.local) removed.veths = await removeVeths(await labelledVeths(run));
+  try {
+    const leases = (await withTimeout(docker.listContainers({ all: true, filters: JSON.stringify({ label: [label, LEASE_LABEL] }) }), 15_000, 'listing containers timed out')) as Docker.ContainerInfo[];
+    for (const lease of leases) {
+      try {
+        await docker.getContainer(lease.Id).remove({ force: true });
+        removed.leases.push(lease.Names[0]?.replace(/^\//, '') ?? lease.Id);
+      } catch (error) {
+        if (!/No such container|is already in progress/.test(errorLine(error))) removed.errors.push(`lease ${lease.Names[0] ?? lease.Id}: ${errorLine(error)}`);
+      }
+    }
+  } catch (error) {
+    removed.errors.push(`leases: ${errorLine(error)}`);
+  }
   removed.containers = [...new Set(removed.containers)];
   return removed;
 }
 
+/** What was removed, as `4 containers, 2 networks` (the lease, being bookkeeping, is named only when it was all). */
 export function describeRemoved(r: Removed): string {
   const parts: string[] = [];
   if (r.services.length) parts.push(`${r.services.length} service${r.services.length === 1 ? '' : 's'}`);
   if (r.containers.length) parts.push(`${r.containers.length} container${r.containers.length === 1 ? '' : 's'}`);
   if (r.networks.length) parts.push(`${r.networks.length} network${r.networks.length === 1 ? '' : 's'}`);
   if (r.veths.length) parts.push(`${r.veths.length} veth${r.veths.length === 1 ? '' : 's'}`);
-  return parts.length ? parts.join(', ') : 'nothing';
+  return parts.length ? parts.join(', ') : r.leases.length ? 'only the lease' : 'nothing';
 }

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { readBounded } from '../source/read';
 import { errorLine, withTimeout } from './util';
 
 /** The labels every object of a run carries. */
@@ -35,11 +35,11 @@ export function engineAddress(env: Record<string, string | undefined>): { option
     if (tls) {
       const dir = env.DOCKER_CERT_PATH || path.join(env.HOME ?? '', '.docker');
       try {
-        options.ca = fs.readFileSync(path.join(dir, 'ca.pem'));
-        options.cert = fs.readFileSync(path.join(dir, 'cert.pem'));
-        options.key = fs.readFileSync(path.join(dir, 'key.pem'));
+        options.ca = readBounded(path.join(dir, 'ca.pem'), 'ca.pem');
+        options.cert = readBounded(path.join(dir, 'cert.pem'), 'cert.pem');
+        options.key = readBounded(path.join(dir, 'key.pem'), 'key.pem');
       } catch (error) {
-        throw new EngineError(`DOCKER_TLS_VERIFY is set but the certificates in ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorLine(error)}); set DOCKER_CERT_PATH`);
+        throw new EngineError(`DOCKER_TLS_VERIFY is set but the certificates in ${dir} cannot be read (${errorLine(error)}); set DOCKER_CERT_PATH`);
       }
     }
     const local = ['127.0.0.1', 'localhost', '::1'].includes(tcp[1]);
@@ -48,10 +48,31 @@ export function engineAddress(env: Record<string, string | undefined>): { option
   throw new EngineError(`DOCKER_HOST="${raw}" is not supported by the probe; use unix:///path/to/docker.sock or tcp://HOST:PORT`);
 }
 
+/** The one line the probe prints, and exits 2 with, when dockerode is not installed. */
+export const DOCKERODE_MISSING =
+  'the probe talks to Docker through the "dockerode" package, which is not installed (lint and graph do not need it, so it is an optional peer dependency). ' +
+  'install it beside compose-netlint: npm install dockerode@5 (with a global compose-netlint: npm install -g dockerode@5; with npx: npx -p compose-netlint -p dockerode@5 compose-netlint probe)';
+
+/**
+ * The dockerode client class, loaded on the first connect and not before: only the probe needs it,
+ * and the package is an optional peer dependency (its docker-modem brings ssh2 and the native build of
+ * cpu-features, which linting must not cost). Throws EngineError(DOCKERODE_MISSING) when it is not installed.
+ */
+function loadDockerode(): typeof Docker {
+  try {
+    return require('dockerode') as typeof Docker;
+  } catch (error) {
+    // only dockerode itself missing; a broken installation (one of its own dependencies missing) is rethrown as it is
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (error as Error).message.startsWith("Cannot find module 'dockerode'")) throw new EngineError(DOCKERODE_MISSING);
+    throw error;
+  }
+}
+
 /** Connects and asks the engine who it is; throws EngineError with what was tried and what to do. */
 export async function connect(env: Record<string, string | undefined>): Promise<Engine> {
   const address = engineAddress(env);
-  const docker = new Docker({ ...address.options, timeout: 60_000 });
+  const Dockerode = loadDockerode();
+  const docker = new Dockerode({ ...address.options, timeout: 60_000 });
   const fail = (error: unknown): never => {
     const hint = address.host.startsWith('unix://')
       ? 'start the engine (scripts/ci-docker.sh, or `sudo systemctl start docker`) or point DOCKER_HOST at one'

@@ -1,4 +1,5 @@
 import type { NetworkGraph } from '../model/graph';
+import { foreignAnswer } from './collide';
 import { execIn, type Engine } from './engine';
 import { hostTcp, hostUdp, isLoopback } from './host';
 import { classifyDns, classifyTcp, classifyUdp, parseRunnerOutput } from './outcome';
@@ -48,7 +49,14 @@ function addressOwners(twin: Twin): Map<string, string> {
   return out;
 }
 
-function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Bound | string {
+/** A case whose observation is known without running it (the engine bound no host port for it). */
+interface Settled {
+  case: ProbeCase;
+  observed: Observation;
+}
+
+/** The probe's target, concrete: a bound case to run, a settled one, or the reason it cannot be probed. */
+function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Bound | Settled | string {
   const { twin } = ctx;
   if (c.skip) return c.skip;
   const t = c.target;
@@ -57,7 +65,9 @@ function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Boun
   if (c.source === 'host') {
     if (t.via !== 'host') return 'nothing to probe';
     if (!isLoopback(t.address)) return `${t.address} is not a loopback address`;
-    return { case: c, kind: t.protocol === 'udp' ? 'host-udp' : 'host-tcp', target: t.address, port: t.port };
+    const port = t.ephemeralFor === undefined ? t.port : pickedHostPort(ctx, c, t);
+    if (typeof port !== 'number') return port;
+    return { case: c, kind: t.protocol === 'udp' ? 'host-udp' : 'host-tcp', target: t.address, port };
   }
   if (twin.excluded.has(c.source)) return `"${c.source}" has no twin: ${twin.excluded.get(c.source)}`;
   const container = firstContainer(twin, c.source);
@@ -73,6 +83,28 @@ function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Boun
     return { case: c, container, kind: t.protocol === 'udp' ? 'udp' : 'tcp', target: address, port: t.port };
   }
   return 'nothing to probe';
+}
+
+type HostTarget = Extract<ProbeCase['target'], { via: 'host' }>;
+
+/**
+ * The host port the engine picked for a bare container port (`ports: ["80"]`), as the twin read it after
+ * start: the first replica's binding on the probed address (or the wildcard of its family: Docker binds
+ * 0.0.0.0 and :: to different ports). A stack twin publishes nothing (publish.ts), so it is not asked.
+ * No binding at all on a running container is an observation (the port is not published: an internal
+ * network, say); a container or inspect that is missing makes the case unprobeable.
+ */
+function pickedHostPort(ctx: ExecuteContext, c: ProbeCase, t: HostTarget): number | Settled | string {
+  const key = `${t.ephemeralFor}/${t.protocol}`;
+  const none = (what: string): Settled => ({ case: c, observed: { outcome: 'refused', reach: 'blocked', detail: `${what} bound no host port for ${key}` } });
+  const container = firstContainer(ctx.twin, t.service);
+  if (!container) return `"${t.service}" has no running container`;
+  if (!container.hostPorts) return `the host ports of "${t.service}" could not be read`;
+  const v6 = t.address.includes(':');
+  const family = (b: { hostIp: string }): boolean => b.hostIp.includes(':') === v6 || b.hostIp === '';
+  const bound = (container.hostPorts.get(key) ?? []).filter(family);
+  const wildcard = (b: { hostIp: string }): boolean => b.hostIp === '' || b.hostIp === (v6 ? '::' : '0.0.0.0');
+  return (bound.find((b) => b.hostIp === t.address) ?? bound.find(wildcard) ?? bound[0])?.port ?? none('the engine');
 }
 
 function reproduce(ctx: ExecuteContext, b: Bound): string {
@@ -138,8 +170,11 @@ async function round(ctx: ExecuteContext, bound: Bound[]): Promise<Map<number, O
       checkAborted(ctx.signal);
       let o = b.kind === 'host-udp' ? await hostUdp(b.target, b.port, T, String(b.case.id)) : await hostTcp(b.target, b.port, T);
       const owner = b.case.target.via === 'host' ? b.case.target.service : undefined;
+      // an answer from another run, or on a port this twin never held, tells nothing about this twin
+      const foreign = b.case.target.via === 'host' ? foreignAnswer(ctx.twin, ctx.graph, b.case.target, o) : undefined;
+      if (foreign) o = { ...o, outcome: 'failed', reach: 'failed', detail: foreign };
       // a port answered by another service of the twin is not this service's mapping
-      if (o.answeredBy && owner && o.answeredBy !== owner) o = { ...o, outcome: 'refused', reach: 'blocked', detail: `the port is held by ${o.answeredBy}, not ${owner}` };
+      else if (o.answeredBy && owner && o.answeredBy !== owner) o = { ...o, outcome: 'refused', reach: 'blocked', detail: `the port is held by ${o.answeredBy}, not ${owner}` };
       out.set(b.case.id, o);
     }),
   ]);
@@ -158,12 +193,21 @@ export function judge(c: ProbeCase, o: Observation, owners: Map<string, string>)
   return { agrees: true };
 }
 
+/** `running 24 probes from 5 sources`, or with cases settled without running, their total first (the summary's count) and why. */
+export function progressLine(running: number, sources: number, settled: string[]): string {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (!settled.length) return `running ${plural(running, 'probe')} from ${plural(sources, 'source')}`;
+  return `${plural(running + settled.length, 'probe')}: running ${running} from ${plural(sources, 'source')}; ${settled.length} settled without running (${[...new Set(settled)].join('; ')})`;
+}
+
 /** Runs every case, retries the ones that disagree or fail, and judges them. */
 export async function executeCases(ctx: ExecuteContext, cases: ProbeCase[]): Promise<CaseResult[]> {
   const allowed = twinAddresses(ctx.twin);
   const owners = addressOwners(ctx.twin);
   const results = new Map<number, CaseResult>();
   const runnable: Bound[] = [];
+  // cases observed without running: they count among the probes as the summary counts them
+  const settled: string[] = [];
   for (const c of cases) {
     const b = bindCase(ctx, c, allowed);
     if (typeof b === 'string') {
@@ -171,17 +215,23 @@ export async function executeCases(ctx: ExecuteContext, cases: ProbeCase[]): Pro
       results.set(c.id, { case: c, tries: [] });
       continue;
     }
+    if ('observed' in b) {
+      results.set(c.id, { case: c, tries: [b.observed] });
+      settled.push(b.observed.detail);
+      continue;
+    }
     results.set(c.id, { case: c, tries: [], reproduce: reproduce(ctx, b) });
     const broken = ctx.broken?.get(c.id);
     if (broken) {
       const r = results.get(c.id)!;
       r.tries.push({ outcome: 'failed', reach: 'failed', detail: broken });
+      settled.push(broken);
       continue;
     }
     runnable.push(b);
   }
   const sources = new Set(runnable.map((b) => b.container?.name ?? 'host')).size;
-  ctx.progress(`running ${runnable.length} probe${runnable.length === 1 ? '' : 's'} from ${sources} source${sources === 1 ? '' : 's'}`);
+  ctx.progress(progressLine(runnable.length, sources, settled));
   let pending = runnable;
   for (let attempt = 1; attempt <= ctx.tries && pending.length; attempt++) {
     checkAborted(ctx.signal);

@@ -1,5 +1,7 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
+import { answered } from './outcome';
+import { parseBanner } from './scripts';
 import type { Observation } from './types';
 
 /** Only loopback addresses are probed from the harness process. */
@@ -23,8 +25,8 @@ export function hostTcp(address: string, port: number, seconds: number): Promise
       resolve(o);
     };
     const judge = (): void => {
-      const banner = /^cnl-ok ?(.*)$/m.exec(data);
-      if (banner) finish({ outcome: 'ok', reach: 'reachable', detail: `answered by ${banner[1] || 'the twin'}`, answeredBy: banner[1] || undefined });
+      const banner = parseBanner(data);
+      if (banner) finish({ outcome: 'ok', reach: 'reachable', ...answered(banner) });
       else if (connected) finish({ outcome: 'refused', reach: 'blocked', detail: data ? `something else answered: "${data.trim().slice(0, 40)}"` : 'accepted, then closed without the twin banner' });
     };
     const timer = setTimeout(() => {

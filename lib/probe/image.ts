@@ -1,5 +1,4 @@
 import type { Engine } from './engine';
-import { RUN_LABEL } from './engine';
 import { TOOL_CHECK, TOOLS, type Tool } from './scripts';
 import { errorLine, withTimeout } from './util';
 
@@ -32,15 +31,15 @@ export async function ensureImage(engine: Engine, image: string, say: (text: str
   }
 }
 
-/** Which probe tools the image has, from a short-lived container without a network. */
-export async function imageTools(engine: Engine, image: string, imageId: string, run: string): Promise<Set<Tool>> {
+/** Which probe tools the image has, from a short-lived container without a network that carries the run's `labels`. */
+export async function imageTools(engine: Engine, image: string, imageId: string, labels: Record<string, string>): Promise<Set<Tool>> {
   const cached = toolCache.get(imageId);
   if (cached) return cached;
   const container = await engine.docker.createContainer({
     Image: image,
     Entrypoint: ['sh', '-c', TOOL_CHECK, 'cnl-tools'],
     Cmd: [...TOOLS],
-    Labels: { [RUN_LABEL]: run },
+    Labels: labels,
     HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'json-file', Config: {} } },
   });
   try {

@@ -4,18 +4,25 @@ import type { Finding } from '../engine/finding';
 import { lintProject } from '../lint';
 import { lintOptions } from '../project-options';
 import type { NetworkGraph } from '../model/graph';
+import { oneLine } from '../report/shared';
 import { InputError } from '../source/diagnostic';
+import { parseRuleOverrides } from '../engine/config';
+import { rules } from '../../rules';
 import { describeRemoved, removeLabelled } from './cleanup';
-import { connect, EngineError, RUN_LABEL, type Engine } from './engine';
+import { CollisionError, takeLease, twinClaims } from './collide';
+import { connect, EngineError, type Engine } from './engine';
 import { executeCases } from './execute';
 import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
+import { cleanupCommand, cleanupRuns, dockerRemoval } from './leftovers';
 import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
+import { localProcesses, ownerLabels } from './owner';
 import { planProbes } from './plan';
+import { planPublishing } from './publish';
 import { waitReady } from './ready';
 import { formatJson, formatJunit, formatText } from './report';
 import { REQUIRED_TOOLS } from './scripts';
-import { buildStackTwin, checkRoutingMesh } from './stack';
-import { buildComposeTwin, newTwin, type Twin } from './twin';
+import { buildStackTwin } from './stack';
+import { buildComposeTwin, newTwin, twinReplicas, type Twin } from './twin';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
 import { AbortedError, errorLine, newRunId } from './util';
 import { decide, linkFindings } from './verdicts';
@@ -64,8 +71,9 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
     return 2;
   }
   if (options.help) return io.stdout(PROBE_HELP), 0;
-  const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${text}\n`);
+  const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${oneLine(text)}\n`);
   const controller = new AbortController();
+  const state: { run?: string } = {};
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
@@ -74,7 +82,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
       controller.abort(signal);
       return;
     }
-    say('left the twin behind; remove it with `compose-netlint probe --cleanup`');
+    say(state.run ? `left the twin behind; remove it with \`${cleanupCommand(state.run)}\`` : 'stopped before the run created anything');
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   const onInt = (): void => onSignal('SIGINT');
@@ -84,19 +92,16 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   try {
     if (options.cleanup) {
       const engine = await connect(io.env);
-      const removed = await removeLabelled(engine);
-      say(`removed ${describeRemoved(removed)} left by earlier runs`);
-      for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
-      return removed.errors.length ? 2 : 0;
+      return await cleanupRuns(engine, { run: options.cleanupRun, project: options.cleanupProject, all: options.cleanupAll, olderThanMs: options.olderThanMs }, io);
     }
-    return await probe(options, io, hooks, controller.signal, say, started);
+    return await probe(options, io, hooks, controller.signal, say, started, state);
   } catch (error) {
     if (error instanceof AbortedError) return error.signal === 'SIGTERM' ? 143 : 130;
-    if (error instanceof EngineError || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError) {
-      io.stderr(`compose-netlint: ${error.message}\n`);
+    if (error instanceof EngineError || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError || error instanceof CollisionError) {
+      io.stderr(`compose-netlint: ${oneLine(error.message)}\n`);
       return 2;
     }
-    io.stderr(`compose-netlint: internal error in probe: ${errorLine(error)}${options.debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
+    io.stderr(`compose-netlint: internal error in probe: ${oneLine(errorLine(error))}${options.debug ? `\n${(error as Error).stack}` : ' (run with --debug for details)'}\n`);
     return 2;
   } finally {
     process.off('SIGINT', onInt);
@@ -104,8 +109,8 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   }
 }
 
-async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number): Promise<number> {
-  const result = lintProject(lintOptions(options, io, options.paths[0]));
+async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number, state: { run?: string }): Promise<number> {
+  const result = lintProject({ ...lintOptions(options, io, options.paths[0]), ruleLevels: parseRuleOverrides(options.rules, rules) });
   const graph = result.graph;
   if (!graph) {
     const first = result.findings.find((f) => f.severity === 'error');
@@ -118,17 +123,24 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
   const engine = await connect(io.env);
   const imageId = await ensureImage(engine, options.image, say);
   const run = newRunId();
+  state.run = run;
   say(`run ${run}: project "${graph.model.name}" (${graph.model.mode}) on ${engine.host}, engine ${engine.version}${engine.swarmManager ? ', Swarm manager' : ''}`);
-  const twin = newTwin(run, graph.model.name);
+  const twin = newTwin(run, graph.model.name, ownerLabels(localProcesses.self(), new Date(started)));
+  // the lease comes first: it names this run's owner and claims its fixed subnets and host ports, or stops the run when another holds them
+  const builds = !stack || engine.swarmManager;
+  // what the twin publishes, and where: loopback only (publish.ts); the lease claims exactly that
+  const publishing = planPublishing(graph, (s) => twinReplicas(s).built);
+  await takeLease({ engine, twin, image: options.image, claims: builds ? twinClaims(graph, stack, publishing) : { subnets: [], ports: [] } });
   let results: CaseResult[] = [];
   let verdicts: FindingVerdict[] = [];
   try {
-    const tools = await imageTools(engine, options.image, imageId, run);
+    const tools = await imageTools(engine, options.image, imageId, twin.labels);
     const missing = REQUIRED_TOOLS.filter((t) => !tools.has(t));
     if (missing.length) throw new ImageError(`probe image ${options.image} lacks ${missing.join(', ')}; the twin cannot run. build one with scripts/ci-docker.sh or pass --probe-image`);
     twin.notes.push(...missingToolNotes(tools, options.image));
 
-    const cases = planProbes({ graph, tools, hostProbes: engine.local });
+    twin.notes.push(...publishing.notes);
+    const cases = planProbes({ graph, tools, hostProbes: engine.local, publishing });
     const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager });
     if (hooks.expect) {
       for (const c of cases) {
@@ -136,7 +148,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
         if (e !== undefined && e !== c.expect) (c.expect = e), (c.basis = `${c.basis}; overridden to ${e ? 'reachable' : 'blocked'}`);
       }
     }
-    const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, signal, progress: say };
+    const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, publishing, signal, progress: say };
     if (stack && !engine.swarmManager) {
       twin.notes.push('the engine is not a Swarm manager (`docker swarm init`): the stack cannot be built, nothing is probed');
       for (const s of graph.services.keys()) twin.excluded.set(s, 'stack mode needs a Swarm manager');
@@ -152,16 +164,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
       say(`waiting for ${running.length} container${running.length === 1 ? '' : 's'} to be ready`);
       await waitReady(engine, twin, graph, tools, options.concurrency, signal);
     }
-    const broken = new Map<number, string>();
-    const ingress = cases.filter((c) => stack && !c.skip && c.target.via === 'host' && c.target.binding !== undefined && graph.services.get(c.target.service)?.ports[c.target.binding]?.mode === 'ingress');
-    if (ingress.length && running.length) {
-      const mesh = await checkRoutingMesh(engine, twin, graph, options.timeout);
-      if (mesh) {
-        twin.notes.push(mesh);
-        for (const c of ingress) broken.set(c.id, 'the routing mesh does not work on this engine');
-      }
-    }
-    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say, broken }, cases);
+    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say }, cases);
     verdicts = decide(findings, links, results, twin.events, twin);
   } finally {
     if (!options.keep || signal.aborted) {
@@ -170,7 +173,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, sign
       say(`removed ${describeRemoved(removed)}`);
       for (const e of removed.errors) io.stderr(`probe: could not remove ${e}\n`);
     } else {
-      const how = `remove it with \`compose-netlint probe --cleanup\`, or only this run: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${run}); docker network rm $(docker network ls -q --filter label=${RUN_LABEL}=${run})`;
+      const how = `remove it with \`${cleanupCommand(run)}\` once this process has ended, or with docker: ${dockerRemoval(run, twin)}`;
       say(`kept the twin (--keep); ${how}`);
       twin.notes.push(`the twin is kept (--keep). ${how}`);
     }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
+import { DEFAULT_OLDER_THAN_MS, parseDuration } from './owner';
 
 export const DEFAULT_PROBE_IMAGE = 'busybox';
 
@@ -14,6 +15,16 @@ export interface ProbeOptions extends ProjectArgs {
   output?: string;
   keep: boolean;
   cleanup: boolean;
+  /** with --cleanup: only this run */
+  cleanupRun?: string;
+  /** with --cleanup: only runs of this project */
+  cleanupProject?: string;
+  /** with --cleanup: every run in scope, over or not */
+  cleanupAll: boolean;
+  /** with --cleanup: runs of other hosts count as over once older than this, in milliseconds (default 1h) */
+  olderThanMs: number;
+  /** rule levels, `ID=LEVEL`, as lint's --rule */
+  rules: string[];
   useExternal: boolean;
   debug: boolean;
   help: boolean;
@@ -21,7 +32,8 @@ export interface ProbeOptions extends ProjectArgs {
 
 export class UsageError extends Error {}
 
-const OPTIONS = {
+/** The probe command's options (node:util parseArgs specs); PROBE_HELP describes each. */
+export const PROBE_OPTIONS = {
   ...PROJECT_OPTIONS,
   'probe-image': { type: 'string' },
   timeout: { type: 'string' },
@@ -30,6 +42,11 @@ const OPTIONS = {
   output: { type: 'string' },
   keep: { type: 'boolean' },
   cleanup: { type: 'boolean' },
+  run: { type: 'string' },
+  project: { type: 'string' },
+  all: { type: 'boolean' },
+  'older-than': { type: 'string' },
+  rule: { type: 'string', multiple: true },
   'use-external': { type: 'boolean' },
   debug: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -41,7 +58,7 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
   const args = argv[0] === 'probe' ? argv.slice(1) : argv;
   let parsed;
   try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: PROBE_OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see probe --help`);
   }
@@ -60,6 +77,14 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency needs a whole number from 1 to 64, not "${v.concurrency}"`);
   if (v.file?.length && parsed.positionals.length) throw new UsageError('give either -f files or one PATH, not both');
   if (parsed.positionals.length > 1) throw new UsageError('probe takes one project: give one PATH or -f files');
+  const scoped = (['run', 'project', 'all', 'older-than'] as const).filter((k) => v[k] !== undefined);
+  if (!v.cleanup && scoped.length) throw new UsageError(`--${scoped[0]} goes with --cleanup`);
+  if (v.cleanup && (parsed.positionals.length || v.file?.length)) throw new UsageError('--cleanup takes no project; narrow it with --run ID or --project NAME');
+  if (v.all && v['older-than'] !== undefined) throw new UsageError('give either --all or --older-than, not both');
+  if (v.run !== undefined && !/^[0-9a-f]{8}$/.test(v.run)) throw new UsageError(`--run needs a run id of 8 hex digits (as printed by probe), not "${v.run}"`);
+  if (v.project !== undefined && !v.project) throw new UsageError('--project needs a project name');
+  const olderThanMs = v['older-than'] === undefined ? DEFAULT_OLDER_THAN_MS : parseDuration(v['older-than']);
+  if (olderThanMs === undefined) throw new UsageError(`--older-than needs a duration such as 30m, 2h or 1d, not "${v['older-than']}"`);
   return {
     ...project,
     paths: parsed.positionals,
@@ -70,6 +95,11 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
     output: v.output,
     keep: v.keep ?? false,
     cleanup: v.cleanup ?? false,
+    ...(v.run !== undefined ? { cleanupRun: v.run } : {}),
+    ...(v.project !== undefined ? { cleanupProject: v.project } : {}),
+    cleanupAll: v.all ?? false,
+    olderThanMs,
+    rules: v.rule ?? [],
     useExternal: v['use-external'] ?? false,
     debug: v.debug ?? false,
     help: v.help ?? false,
@@ -80,10 +110,11 @@ export const PROBE_HELP = `compose-netlint probe: bring a network twin of the pr
 
 Usage:
   compose-netlint probe [project options] [probe options] [PATH]
-  compose-netlint probe --cleanup            remove everything earlier runs left behind (by label)
+  compose-netlint probe --cleanup [--run ID] [--project NAME] [--older-than DURATION | --all]
 Project options (as lint):
   -f, --file FILE, -p, --project-name NAME, --project-directory DIR, --env-file FILE,
   --profile NAME, --mode compose|stack|auto, -c, --config FILE
+      --rule ID=LEVEL        set a rule to off, info, warning or error; repeatable
 Probe options:
       --probe-image IMG      image for the twin's containers (default: ${DEFAULT_PROBE_IMAGE}); needs sh, timeout,
                              nslookup, and socat (TCP and UDP) or nc (TCP only)
@@ -93,8 +124,19 @@ Probe options:
       --output FILE          write the report to FILE instead of stdout
       --keep                 leave the twin running and print how to remove it
       --use-external         attach to the project's external networks instead of creating stand-ins
+      --debug                print stack traces of internal errors
+      --no-color             accepted as lint takes it; the probe's report has no colours
+  -h, --help                 show this help
+Cleanup (removes the objects earlier runs left behind, found by their labels, and nothing else):
+      --cleanup              remove the runs that are over: on this host, runs whose owner process is gone;
+                             runs of other hosts (or of older versions) once older than --older-than
+      --run ID               only this run
+      --project NAME         only runs of this project
+      --older-than DURATION  age from which a run of another host counts as over: 30m, 2h, 1d (default: 1h)
+      --all                  remove every run in scope, runs still in progress too (they will break)
 The engine is found through DOCKER_HOST (unix:// or tcp://, with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH),
 else unix:///var/run/docker.sock.
 Exit codes: 0 every observation matches the prediction, 1 a disagreement or a refuted finding,
-2 usage error, engine unreachable or the twin cannot be built, 130/143 interrupted (the twin is removed).
+2 usage error, engine unreachable, the twin cannot be built, or another run holds a fixed subnet or
+host port the twin needs, 130/143 interrupted (the twin is removed).
 `;

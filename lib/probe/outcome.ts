@@ -1,3 +1,4 @@
+import { parseBanner } from './scripts';
 import type { Observation, Outcome, ProbeKind, Reach } from './types';
 
 export interface RawResult {
@@ -60,12 +61,21 @@ export function classifyDns(raw: RawResult): Observation {
   return { outcome: 'failed', reach: 'failed', detail: firstLine(text) || `exit ${raw.exit}` };
 }
 
+/** The detail and identity fields of an observation answered by a twin listener's banner. */
+export function answered(banner: { service?: string; run?: string }): Pick<Observation, 'detail' | 'answeredBy' | 'answeredRun'> {
+  return {
+    detail: `answered by ${banner.service ?? 'the twin'}${banner.run ? ` of run ${banner.run}` : ''}`,
+    ...(banner.service ? { answeredBy: banner.service } : {}),
+    ...(banner.run ? { answeredRun: banner.run } : {}),
+  };
+}
+
 /** Classifies a TCP connection from a container (socat or nc): a banner is "ok", a refusal proves the path. */
 export function classifyTcp(raw: RawResult, kind: ProbeKind = 'tcp'): Observation {
   const text = raw.text;
-  const banner = /^cnl-ok ?(.*)$/m.exec(text);
+  const banner = parseBanner(text);
   const reach = (o: Outcome): Reach => reachOf(kind, o);
-  if (banner) return { outcome: 'ok', reach: reach('ok'), detail: `answered by ${banner[1] || 'the twin'}`, answeredBy: banner[1] || undefined };
+  if (banner) return { outcome: 'ok', reach: reach('ok'), ...answered(banner) };
   if (/Connection refused|can't connect.*refused/i.test(text)) return { outcome: 'refused', reach: reach('refused'), detail: 'connection refused' };
   if (/Network is unreachable|No route to host|Host is unreachable/i.test(text)) return { outcome: 'timeout', reach: reach('timeout'), detail: firstLine(text, /unreachable|No route/i) };
   if (TIMED_OUT.has(raw.exit) || /timed out/i.test(text)) return { outcome: 'timeout', reach: reach('timeout'), detail: 'no answer (timed out)' };

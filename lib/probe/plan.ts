@@ -1,5 +1,6 @@
 import type { NetworkGraph } from '../model/graph';
 import type { PortBinding, PortRange, Protocol, Service } from '../model/types';
+import type { Publishing } from './publish';
 import type { Tool } from './scripts';
 import type { ProbeCase, ProbeKind, Target } from './types';
 
@@ -9,6 +10,8 @@ export interface PlanContext {
   tools: ReadonlySet<Tool>;
   /** published ports land on this machine's loopback (the engine is local) */
   hostProbes: boolean;
+  /** what the twin publishes, and on which loopback address */
+  publishing: Publishing;
 }
 
 /** A port a twin container listens on. */
@@ -112,14 +115,11 @@ export function projectNames(graph: NetworkGraph): string[] {
   return out;
 }
 
-function hostAddressOf(binding: PortBinding): { address?: string; skip?: string } {
-  const ip = binding.hostIp?.value;
-  if (!ip || ip.text === '' || ip.text === '0.0.0.0') return { address: '127.0.0.1' };
-  if (ip.text === '::' || ip.text === '[::]') return { address: '::1' };
-  if (!ip.ip) return { skip: `host IP "${ip.text}" is not an address` };
-  if (ip.family === 'ipv4' && ip.ip.toString().startsWith('127.')) return { address: ip.ip.toString() };
-  if (ip.family === 'ipv6' && ip.ip.toString() === '::1') return { address: '::1' };
-  return { skip: `host IP "${ip.text}" is not a loopback address; the probe connects to loopback only` };
+/** The host address a column names: the one written, unless it is every interface (none, 0.0.0.0) or 127.0.0.1. */
+function columnAddress(binding: PortBinding): string {
+  const text = binding.hostIp?.value.text.replace(/^\[|\]$/g, '');
+  if (!text || text === '0.0.0.0' || text === '127.0.0.1') return '';
+  return text.includes(':') ? `[${text}]:` : `${text}:`;
 }
 
 function bindingText(binding: PortBinding): string {
@@ -197,27 +197,37 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     }
   }
 
-  // from the host: every published port, and the listeners of host-network services
+  // from the host: every published port (a bare container port at the host port the engine picks), and the listeners of host-network services
   for (const dest of buildable) {
     const ns = graph.namespace(dest.name);
     const published = new Set(graph.publishedOnHost(dest.name));
+    const bound = new Set(graph.hostBindings(dest.name));
     const internal = graph.onlyInternal(dest.name);
+    const why = ns.kind === 'host' ? 'host network: Docker discards ports' : ns.kind === 'none' ? 'network_mode none' : ns.chain.length ? `joins ${ns.owner}` : 'not published';
     dest.ports.forEach((binding, index) => {
-      if (binding.invalid || binding.unknown || !binding.published) return;
-      const listed = published.has(binding);
+      if (binding.invalid || binding.unknown) return;
+      const ephemeral = !binding.published;
+      const predicate = ephemeral ? 'hostBindings' : 'publishedOnHost';
+      const listed = (ephemeral ? bound : published).has(binding);
       const expect = listed && !internal;
       const basis = !listed
-        ? `publishedOnHost(${dest.name}) leaves "${bindingText(binding)}" out (${ns.kind === 'host' ? 'host network: Docker discards ports' : ns.kind === 'none' ? 'network_mode none' : ns.chain.length ? `joins ${ns.owner}` : 'not published'})`
+        ? `${predicate}(${dest.name}) leaves "${bindingText(binding)}" out (${why})`
         : internal
           ? `onlyInternal(${dest.name}) = true: published ports do not work`
-          : `publishedOnHost(${dest.name}) includes "${bindingText(binding)}"`;
-      const where = hostAddressOf(binding);
-      for (const port of probedPorts(binding.published.value)) {
-        const label = `${dest.name}:${where.address && where.address !== '127.0.0.1' ? `${where.address}:` : ''}${port}->${binding.target.value.start}/${binding.protocol}`;
-        let skip = where.skip;
+          : `${predicate}(${dest.name}) includes "${bindingText(binding)}"${ephemeral ? ' on a host port the engine picks' : ''}`;
+      const at = columnAddress(binding);
+      // a fixed binding is probed at its host ports; a bare one at the ports the engine picks for its container ports
+      for (const port of probedPorts(ephemeral ? binding.target.value : binding.published!.value)) {
+        const label = ephemeral ? `${dest.name}:${at}ephemeral->${port}/${binding.protocol}` : `${dest.name}:${at}${port}->${binding.target.value.start}/${binding.protocol}`;
+        // the twin binds it on loopback, on an address that keeps its collisions (publish.ts)
+        const where = context.publishing.hostTarget(dest.name, index, port);
+        let skip = 'skip' in where ? where.skip : undefined;
+        if (!skip && ephemeral && !listed) skip = `the engine picks no host port for it (${why})`;
         if (!skip && !context.hostProbes) skip = 'the engine is not on this machine: its published ports are not on this loopback';
         if (!skip && !isListenProtocol(binding.protocol)) skip = `${binding.protocol} is not probed`;
-        add('host', 'host', label, { via: 'host', service: dest.name, address: where.address ?? '127.0.0.1', port, protocol: binding.protocol, binding: index }, expect, basis, skip ? { skip } : {});
+        const address = 'address' in where ? where.address : '127.0.0.1';
+        const target: Target = { via: 'host', service: dest.name, address, port: ephemeral ? 0 : port, protocol: binding.protocol, binding: index, ...(ephemeral ? { ephemeralFor: port } : {}) };
+        add('host', 'host', label, target, expect, basis, skip ? { skip } : {});
       }
     });
     if (ns.kind === 'host' && ns.owner === dest.name) {

@@ -1,3 +1,4 @@
+import { oneLine } from '../report/shared';
 import { describe } from './verdicts';
 import { KIND_TITLES, PROBE_KINDS, type CaseResult, type ProbeKind, type ProbeReport } from './types';
 
@@ -41,10 +42,13 @@ export function cellOf(report: ProbeReport, kind: ProbeKind, source: string, col
 }
 
 function table(m: Matrix): string[] {
-  const rowWidth = Math.max(...m.rows.map((r) => r.length), 4);
-  const widths = m.columns.map((c) => Math.max(c.length, 2));
-  const lines = [`  ${''.padEnd(rowWidth)}  ${m.columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd()];
-  m.rows.forEach((row, ri) => {
+  // names escaped before they are measured, so the columns stay aligned
+  const rows = m.rows.map(oneLine);
+  const columns = m.columns.map(oneLine);
+  const rowWidth = Math.max(...rows.map((r) => r.length), 4);
+  const widths = columns.map((c) => Math.max(c.length, 2));
+  const lines = [`  ${''.padEnd(rowWidth)}  ${columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd()];
+  rows.forEach((row, ri) => {
     lines.push(`  ${row.padEnd(rowWidth)}  ${m.cells[ri].map((cell, ci) => (cell ?? '').padEnd(widths[ci])).join('  ')}`.trimEnd());
   });
   return lines;
@@ -57,6 +61,11 @@ const LEGEND: Record<ProbeKind, string> = {
   host: '. the twin answers on the host  X it does not',
 };
 
+/**
+ * The text report. Every line goes through the lint formats' `oneLine`: names, values and the engine's
+ * words come from the project or the engine, and their control characters (ESC, CR, LF) are escaped so
+ * they can neither redraw the terminal nor start a line of their own (a GitHub workflow command).
+ */
 export function formatText(report: ProbeReport): string {
   const out: string[] = [];
   out.push(`compose-netlint probe: project "${report.project}" (${report.mode}), run ${report.run}, engine ${report.engine.version} at ${report.engine.host}${report.engine.swarm ? ' (Swarm manager)' : ''}, image ${report.image}`);
@@ -103,7 +112,10 @@ export function formatText(report: ProbeReport): string {
   if (flaky.length) {
     out.push('');
     out.push('Flaky (changed between tries)');
-    for (const r of flaky) out.push(`  ${describe(r.case)}: ${r.tries.map((t) => t.reach).join(', ')}${r.reproduce ? `\n    ${r.reproduce}` : ''}`);
+    for (const r of flaky) {
+      out.push(`  ${describe(r.case)}: ${r.tries.map((t) => t.reach).join(', ')}`);
+      if (r.reproduce) out.push(`    ${r.reproduce}`);
+    }
   }
   const skipped = new Map<string, number>();
   for (const r of report.results) if (r.case.skip) skipped.set(r.case.skip, (skipped.get(r.case.skip) ?? 0) + 1);
@@ -115,7 +127,7 @@ export function formatText(report: ProbeReport): string {
   out.push('');
   const s = report.summary;
   out.push(`${s.probes} probes, ${s.agreeing} agreeing, ${s.disagreeing} disagreeing, ${s.failed} failed, ${s.flaky} flaky, ${s.notProbed} not probed; wall time ${s.seconds.toFixed(1)}s`);
-  return `${out.join('\n')}\n`;
+  return `${out.map(oneLine).join('\n')}\n`;
 }
 
 export function formatJson(report: ProbeReport): string {

@@ -16,7 +16,7 @@ export const TOOL_CHECK = `for t in "$@"; do command -v "$t" >/dev/null 2>&1 && 
 /**
  * The container's main process: a listener on every declared port and a control listener.
  * argv: BIND_ADDRESS CONTROL_PORT [tcp:PORT|udp:PORT]...
- * TCP listeners accept and reply "cnl-ok <service>" (the service comes from the CNL_ID variable);
+ * TCP listeners accept and reply "cnl-ok <service> <run>" (from the CNL_ID variable, see listenerIdentity);
  * UDP listeners echo each datagram back. Without socat, busybox `nc -ll -e` serves TCP only.
  */
 export const LISTENER = `b=$1; c=$2; shift 2
@@ -37,6 +37,18 @@ else
 fi
 while :; do sleep 3600; done
 `;
+
+/** What a twin's TCP listeners announce after "cnl-ok ", passed to them in CNL_ID: the service and the run, so an answer from another run's twin is never taken for this one's. */
+export function listenerIdentity(service: string, run: string): string {
+  return `${service} ${run}`;
+}
+
+/** Reads a listener's banner: the service (and, from this version on, the run) that answered; undefined when there is no banner. */
+export function parseBanner(text: string): { service?: string; run?: string } | undefined {
+  const m = /^cnl-ok(?: +(\S+))?(?: +(\S+))?[ \t\r]*$/m.exec(text);
+  if (!m) return undefined;
+  return { ...(m[1] ? { service: m[1] } : {}), ...(m[2] ? { run: m[2] } : {}) };
+}
 
 /**
  * Readiness: waits until every listener answers on loopback and, when given, the embedded DNS

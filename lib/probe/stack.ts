@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
-import { execIn, SERVICE_LABEL } from './engine';
+import { SERVICE_LABEL } from './engine';
 import { listenPorts, unbuildable } from './plan';
-import { LISTENER, RUNNER, shArgv } from './scripts';
-import { buildablePart, createNetworks, orderedAttachments, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
+import { listenerIdentity, LISTENER } from './scripts';
+import { buildablePart, createNetworks, orderedAttachments, readHostPorts, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
 const CONTROL_PORT = 39_999;
@@ -37,15 +37,14 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
     const replicas = service.replicas.global ? undefined : Math.min(service.replicas.count ?? 1, REPLICA_CAP);
     if (!service.replicas.global && (service.replicas.count ?? 1) > REPLICA_CAP) twin.notes.push(`"${name}" runs ${REPLICA_CAP} of its ${service.replicas.count} replicas in the twin`);
     const listen = listenPorts(service);
-    const ports: Docker.PortConfig[] = [];
-    for (const b of service.ports) {
-      if (b.invalid || b.unknown || !b.published) continue;
-      const t = b.target.value;
-      const p = b.published.value;
-      for (let i = 0; i <= Math.min(t.end - t.start, 63); i++) {
-        ports.push({ Protocol: b.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: t.start + i, PublishedPort: p.start + (t.end > t.start ? i : 0), PublishMode: b.mode });
-      }
-    }
+    // Swarm publishes a port on every interface (a Swarm port has no host address), so the twin publishes
+    // none (publish.ts), save one ingress port of a dnsrr service: swarmkit refuses that service before
+    // anything is published (controlapi validateEndpointSpec), which is what no-dnsrr-ingress predicts
+    const dnsrr = service.endpointMode?.value === 'dnsrr';
+    const refusable = dnsrr ? service.ports.find((b) => !b.invalid && !b.unknown && b.published && b.mode === 'ingress') : undefined;
+    const ports: Docker.PortConfig[] = refusable
+      ? [{ Protocol: refusable.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: refusable.target.value.start, PublishedPort: refusable.published!.value.start, PublishMode: 'ingress' }]
+      : [];
     const spec: Docker.CreateServiceOptions = {
       Name: `cnl-${twin.run}-${dockerSafe(twin.project)}_${dockerSafe(name)}`,
       Labels: { ...twin.labels, [SERVICE_LABEL]: name },
@@ -54,7 +53,7 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
           Image: options.image,
           Command: ['sh', '-c', LISTENER, 'cnl-listen'],
           Args: [hostNetwork ? '127.0.0.1' : '0.0.0.0', String(CONTROL_PORT), ...listen.map((l) => `${l.protocol}:${l.port}`)],
-          Env: [`CNL_ID=${name}`],
+          Env: [`CNL_ID=${listenerIdentity(name, twin.run)}`],
           // the listener shell ignores SIGTERM: stop at once instead of waiting out a grace period
           StopSignal: 'SIGKILL',
           StopGracePeriod: 1_000_000_000,
@@ -72,10 +71,16 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
         RestartPolicy: { Condition: 'none' },
       },
       Mode: replicas === undefined ? { Global: {} } : { Replicated: { Replicas: replicas } },
-      EndpointSpec: { Mode: service.endpointMode?.value === 'dnsrr' ? 'dnsrr' : 'vip', Ports: ports },
+      EndpointSpec: { Mode: dnsrr ? 'dnsrr' : 'vip', Ports: ports },
     };
     try {
       const created = (await engine.docker.createService(spec)) as unknown as { id: string };
+      if (ports.length) {
+        // an engine that takes it would publish the port on every interface: not for a moment longer
+        await engine.docker.getService(created.id).remove().catch(() => undefined);
+        twin.excluded.set(name, `the engine accepted an ingress-mode port on the dnsrr service "${name}"; the twin removed the service at once, since Swarm publishes on every interface`);
+        continue;
+      }
       twin.swarmServices.set(name, { id: created.id, name: spec.Name!, vips: new Map() });
     } catch (error) {
       const message = `the engine refused the Swarm service "${name}": ${errorLine(error)}`;
@@ -130,8 +135,9 @@ async function waitForTasks(options: BuildOptions, twin: Twin): Promise<void> {
         addresses: new Map(),
       };
       try {
-        const info = (await engine.docker.getContainer(container.id!).inspect()) as { Name: string; NetworkSettings: { Networks: Record<string, { NetworkID?: string; IPAddress?: string }> } };
+        const info = (await engine.docker.getContainer(container.id!).inspect()) as { Name: string; NetworkSettings: { Networks: Record<string, { NetworkID?: string; IPAddress?: string }>; Ports?: Parameters<typeof readHostPorts>[0] } };
         container.name = info.Name.replace(/^\//, '');
+        container.hostPorts = readHostPorts(info.NetworkSettings.Ports);
         for (const settings of Object.values(info.NetworkSettings.Networks ?? {})) {
           const key = settings.NetworkID ? byDockerId.get(settings.NetworkID) : undefined;
           if (key && settings.IPAddress) container.addresses.set(key, settings.IPAddress);
@@ -149,7 +155,7 @@ async function waitForTasks(options: BuildOptions, twin: Twin): Promise<void> {
     }
   }
   for (const name of pending) if (!tasksOf.has(name)) twin.excluded.set(name, `the tasks of "${name}" did not run within ${TASK_WAIT_MS / 1000}s`);
-  // virtual IPs, for knowing whom an answer belongs to
+  // virtual IPs, for knowing whom an answer belongs to (a stack twin publishes no port: publish.ts)
   for (const [name, s] of twin.swarmServices) {
     try {
       const info = (await engine.docker.getService(s.id).inspect()) as { Endpoint?: { VirtualIPs?: { NetworkID: string; Addr: string }[] } };
@@ -161,30 +167,4 @@ async function waitForTasks(options: BuildOptions, twin: Twin): Promise<void> {
       twin.notes.push(`the virtual IPs of "${name}" could not be read`);
     }
   }
-}
-
-/**
- * Swarm's virtual IPs and its ingress routing mesh need IPVS in the kernel. A task connecting to
- * its own service's VIP is the control: when that fails while the task's own listener answers,
- * ingress-published ports cannot work on this engine, and their cells are probe failures, not
- * "blocked". Returns the reason, or undefined when the mesh works or nothing needs it.
- */
-export async function checkRoutingMesh(engine: BuildOptions['engine'], twin: Twin, graph: BuildOptions['graph'], seconds: number): Promise<string | undefined> {
-  for (const [name, s] of twin.swarmServices) {
-    const service = graph.services.get(name)!;
-    if (service.endpointMode?.value === 'dnsrr') continue;
-    const container = twin.containers.find((c) => c.service === name && c.replica === 1 && c.running && c.id);
-    const port = container?.listen.find((l) => l.protocol === 'tcp');
-    const vip = [...s.vips.values()][0];
-    if (!container || !port || !vip) continue;
-    const args = [String(seconds), '1', 'tcp', vip, String(port.port)];
-    try {
-      const result = await execIn(engine.docker, container.id!, shArgv(RUNNER, 'cnl-probe', args), (seconds + 5) * 1000);
-      if (/cnl-ok|Connection refused/.test(result.stdout)) return undefined;
-      return `Swarm's virtual IPs do not answer on this engine (${name} could not reach its own VIP ${vip}; no IPVS in the kernel?): the routing mesh behind ingress-published ports cannot work here`;
-    } catch (error) {
-      return `the routing-mesh control failed (${errorLine(error)})`;
-    }
-  }
-  return undefined;
 }

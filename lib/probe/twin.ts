@@ -1,18 +1,27 @@
 import * as net from 'node:net';
 import type Docker from 'dockerode';
+import { BUILTIN_IPAM_DRIVERS, isBuiltinIpamDriver } from '../model/drivers';
 import type { NetworkGraph } from '../model/graph';
-import type { PortBinding, Service } from '../model/types';
+import type { Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import { listenPorts, unbuildable, type ListenPort } from './plan';
-import { LISTENER } from './scripts';
+import type { Publishing } from './publish';
+import { listenerIdentity, LISTENER } from './scripts';
 import type { EngineEvent } from './types';
 import { checkAborted, dockerSafe, errorLine } from './util';
 import { createVeth } from './veth';
 
 /** Replicas the twin runs at most per service (the rest would only repeat the first). */
 export const REPLICA_CAP = 3;
+
+/** How many replicas a service wants, and how many containers the twin runs for it. */
+export function twinReplicas(service: Service): { wanted: number; built: number } {
+  const wanted = service.replicas.global ? 1 : service.replicas.count ?? 1;
+  return { wanted, built: Math.min(wanted, REPLICA_CAP) };
+}
 /** The control listener's port inside a container namespace; joiners count down from it. */
 const CONTROL_PORT = 39_999;
+/** Network drivers the twin builds: built into the engine (a plugin name is never passed). */
 const DRIVERS = new Set(['bridge', 'overlay', 'macvlan', 'ipvlan']);
 
 export interface TwinContainer {
@@ -28,6 +37,21 @@ export interface TwinContainer {
   addresses: Map<string, string>;
   /** the service whose namespace this container joins (its addresses are that service's) */
   joins?: string;
+  /** host ports the engine bound, by container port (`80/tcp`), from the container's inspect after start */
+  hostPorts?: HostPorts;
+}
+
+/** Host bindings by container port and protocol (`80/tcp`): each host address and port the engine bound for it. */
+export type HostPorts = Map<string, { hostIp: string; port: number }[]>;
+
+/** Reads `NetworkSettings.Ports` of a container inspect: `{ "80/tcp": [{ HostIp, HostPort }] }`, null for a port only exposed. */
+export function readHostPorts(ports: Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined): HostPorts {
+  const out: HostPorts = new Map();
+  for (const [key, list] of Object.entries(ports ?? {})) {
+    const bound = (list ?? []).filter((b) => /^\d+$/.test(b.HostPort ?? '')).map((b) => ({ hostIp: b.HostIp ?? '', port: Number(b.HostPort) }));
+    out.set(key, bound);
+  }
+  return out;
 }
 
 export interface TwinNetwork {
@@ -60,15 +84,18 @@ export interface BuildOptions {
   run: string;
   image: string;
   useExternal: boolean;
+  /** what the twin publishes, and where (lib/probe/publish.ts) */
+  publishing: Publishing;
   signal?: AbortSignal;
   progress: (text: string) => void;
 }
 
-export function newTwin(run: string, project: string): Twin {
+/** A twin not built yet; every object it creates carries `labels` besides the run and project labels (the owner's, see owner.ts). */
+export function newTwin(run: string, project: string, labels: Record<string, string> = {}): Twin {
   return {
     run,
     project,
-    labels: { [RUN_LABEL]: run, [PROJECT_LABEL]: project },
+    labels: { ...labels, [RUN_LABEL]: run, [PROJECT_LABEL]: project },
     containers: [],
     networks: new Map(),
     veths: [],
@@ -121,6 +148,12 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
       entry.failed = `network "${key}" uses driver "${driver}", which the probe does not build`;
       continue;
     }
+    // any other IPAM driver name makes the daemon look a plugin up, by a path it builds from the name
+    const ipamDriver = (!network.external?.value && network.ipamDriver?.value) || 'default';
+    if (!isBuiltinIpamDriver(ipamDriver)) {
+      entry.failed = `network "${key}" uses IPAM driver "${ipamDriver}"; the probe passes the engine only its built-in IPAM drivers (${BUILTIN_IPAM_DRIVERS.map((d) => `"${d}"`).join(', ')}), never a name it would look up as a plugin`;
+      continue;
+    }
     const optionsOut: Record<string, string> = {};
     if (!network.external?.value) {
       for (const [name, value] of network.driverOpts) {
@@ -163,7 +196,7 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
         Internal: !network.external?.value && network.internal?.value === true,
         Attachable: stack ? true : network.attachable?.value === true,
         EnableIPv6: !network.external?.value && network.enableIpv6?.value === true,
-        IPAM: { Driver: network.ipamDriver?.value || 'default', Config: ipamConfig as Docker.IPAM['Config'] },
+        IPAM: { Driver: ipamDriver, Config: ipamConfig as Docker.IPAM['Config'] },
         Options: optionsOut,
         Labels: { ...twin.labels, 'com.compose-netlint.network': key },
       });
@@ -218,25 +251,19 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-function portBindings(bindings: PortBinding[], drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+/**
+ * The container's exposed ports and host port bindings as the twin gives them to the engine: on the
+ * loopback addresses `publishing` chose, never on every interface, leaving out the `PORT/protocol` keys
+ * in `drop`. HostPort is "" for a port the engine picks.
+ */
+export function portBindings(service: string, publishing: Publishing, drop: Set<string>): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
   const exposed: Record<string, object> = {};
   const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const b of bindings) {
-    if (b.invalid || b.unknown || (b.protocol !== 'tcp' && b.protocol !== 'udp' && b.protocol !== 'sctp')) continue;
-    const t = b.target.value;
-    const count = Math.min(t.end - t.start, 63);
-    for (let i = 0; i <= count; i++) {
-      const key = `${t.start + i}/${b.protocol}`;
-      exposed[key] = {};
-      const hostIp = b.hostIp?.value.text.replace(/^\[|\]$/g, '') ?? '';
-      let hostPort = '';
-      if (b.published) {
-        const p = b.published.value;
-        hostPort = t.end > t.start ? String(p.start + i) : p.end > p.start ? `${p.start}-${p.end}` : String(p.start);
-      }
-      if (hostPort && drop.has(`${hostPort}/${b.protocol}`)) continue;
-      (out[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
-    }
+  for (const p of publishing.ports(service)) {
+    const key = `${p.target}/${p.protocol}`;
+    exposed[key] = {};
+    if (p.hostPort && drop.has(`${p.hostPort}/${p.protocol}`)) continue;
+    for (const address of p.addresses) (out[key] ??= []).push({ HostIp: address, HostPort: p.hostPort });
   }
   return { exposed, bindings: out };
 }
@@ -284,9 +311,8 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
       twin.excluded.set(name, broken.failed!);
       continue;
     }
-    const wanted = service.replicas.global ? 1 : service.replicas.count ?? 1;
-    const replicas = Math.min(wanted, REPLICA_CAP);
-    if (wanted > REPLICA_CAP) twin.notes.push(`"${name}" runs ${REPLICA_CAP} of its ${wanted} replicas in the twin`);
+    const { wanted, built: replicas } = twinReplicas(service);
+    if (wanted > replicas) twin.notes.push(`"${name}" runs ${replicas} of its ${wanted} replicas in the twin`);
     for (let replica = 1; replica <= replicas; replica++) {
       let control: number;
       if (ns.kind === 'host') control = await freeLoopbackPort();
@@ -365,7 +391,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     checkAborted(options.signal);
     // the options the engine judges are passed as the user wrote them (it rejects some under
     // network_mode container:/host, which is itself an observation); only their values are made safe
-    const ports = portBindings(service.ports, drop);
+    const ports = portBindings(name, options.publishing, drop);
     for (const e of service.expose) {
       if (e.invalid || e.unknown) continue;
       for (let p = e.ports.start; p <= Math.min(e.ports.end, e.ports.start + 63); p++) (ports.exposed as Record<string, object>)[`${p}/${e.protocol}`] = {};
@@ -389,7 +415,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
       Image: options.image,
       Entrypoint: ['sh', '-c', LISTENER, 'cnl-listen'],
       Cmd: [bindAddress, String(container.controlPort), ...specs],
-      Env: [`CNL_ID=${name}`],
+      Env: [`CNL_ID=${listenerIdentity(name, twin.run)}`],
       Labels: { ...twin.labels, [SERVICE_LABEL]: name, [REPLICA_LABEL]: String(container.replica) },
       ExposedPorts: ports.exposed,
       HostConfig: hostConfig as Docker.HostConfig,
@@ -448,15 +474,16 @@ function linksFor(twin: Twin, service: Service, replica: number): string[] {
   return [...new Set(out)];
 }
 
-/** Reads each running container's addresses, keyed by the graph's network names. */
+/** Reads each running container's addresses, keyed by the graph's network names, and the host ports the engine bound for it. */
 export async function inspectAddresses(engine: Engine, twin: Twin, graph: NetworkGraph): Promise<void> {
   const byDockerName = new Map<string, string>();
   for (const n of twin.networks.values()) byDockerName.set(n.dockerName, n.key);
   for (const c of twin.containers) {
     if (!c.id || !c.running) continue;
     try {
-      const info = (await engine.docker.getContainer(c.id).inspect()) as { State: { Running: boolean }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }> } };
+      const info = (await engine.docker.getContainer(c.id).inspect()) as { State: { Running: boolean }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }>; Ports?: Parameters<typeof readHostPorts>[0] } };
       c.running = info.State.Running;
+      c.hostPorts = readHostPorts(info.NetworkSettings.Ports);
       for (const [dockerName, settings] of Object.entries(info.NetworkSettings.Networks ?? {})) {
         if (!settings.IPAddress) continue;
         const key = dockerName === 'bridge' ? 'bridge' : byDockerName.get(dockerName);

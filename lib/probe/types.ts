@@ -22,7 +22,17 @@ export type Target =
   | { via: 'name'; name: string }
   | { via: 'service'; service: string; network?: string; port: number; protocol: Protocol }
   | { via: 'loopback'; service: string; port: number; protocol: Protocol }
-  | { via: 'host'; service: string; address: string; port: number; protocol: Protocol; binding?: number };
+  | {
+      via: 'host';
+      service: string;
+      address: string;
+      /** the host port; 0 for a bare container port until the twin is up (see `ephemeralFor`) */
+      port: number;
+      protocol: Protocol;
+      binding?: number;
+      /** a bare container port (`ports: ["80"]`): the probe reads the host port the engine picked for it after start */
+      ephemeralFor?: number;
+    };
 
 /** One planned probe: a cell of a matrix with the graph's prediction. */
 export interface ProbeCase {
@@ -30,7 +40,7 @@ export interface ProbeCase {
   kind: ProbeKind;
   /** a service (its first replica runs the probe) or `host` (the harness process) */
   source: string;
-  /** the column: a name (dns), `service:port/proto` (tcp, udp), `service:published->target/proto` (host) */
+  /** the column: a name (dns), `service:port/proto` (tcp, udp), `service:published->target/proto` or `service:ephemeral->target/proto` (host) */
   column: string;
   target: Target;
   /** what the graph predicts */
@@ -53,6 +63,8 @@ export interface Observation {
   /** addresses a name resolved to (dns) or the service that answered (tcp, host) */
   addresses?: string[];
   answeredBy?: string;
+  /** the run whose twin answered (tcp, host), from its banner */
+  answeredRun?: string;
 }
 
 export interface CaseResult {

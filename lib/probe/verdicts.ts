@@ -176,6 +176,7 @@ export const RULE_PROBES: Record<string, Link> = {
   'no-container-name-with-replicas': () => ({ notProbed: 'the twin names its containers itself' }),
   'no-public-datastore-ports': () => ({ notProbed: 'exposure to other machines is not probed: probes stay on this machine' }),
   'no-docker-socket-mount': () => ({ notProbed: 'the twin mounts no volumes' }),
+  'no-driver-path': () => ({ notProbed: 'the twin passes the engine only its built-in network and IPAM drivers' }),
 };
 
 /** Links every finding to its cases, and applies the predictions findings adjust. */

@@ -35,20 +35,26 @@ export async function createVeth(run: string, index: number): Promise<string> {
 
 /** Veths labelled by a run (or by any run, without an id), by name. */
 export async function labelledVeths(run?: string): Promise<string[]> {
-  let out: string;
+  const byRun = await vethsByRun();
+  return run === undefined ? [...byRun.values()].flat() : (byRun.get(run) ?? []);
+}
+
+/** Every veth that carries a run label, grouped by run id; empty where `ip` cannot list links. */
+export async function vethsByRun(): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  let text: string;
   try {
-    out = await ip(['-o', 'link', 'show', 'type', 'veth']);
+    text = await ip(['-o', 'link', 'show', 'type', 'veth']);
   } catch {
-    return [];
+    return out;
   }
-  const names: string[] = [];
-  for (const line of out.split('\n')) {
+  for (const line of text.split('\n')) {
     const m = /^\d+:\s+([^@:\s]+)(?:@\S+)?:.*\balias (\S+)/.exec(line);
     if (!m) continue;
     const [key, value] = m[2].split('=');
-    if (key === RUN_LABEL && (run === undefined || value === run)) names.push(m[1]);
+    if (key === RUN_LABEL && value) out.set(value, [...(out.get(value) ?? []), m[1]]);
   }
-  return names;
+  return out;
 }
 
 /** Deletes veths (deleting one end removes its peer); returns the names removed. */

@@ -1,8 +1,9 @@
 import type { Severity } from '../engine/finding';
 import { docsUrl, type Category } from '../engine/rule';
+import { repositoryUrl, sourceUrl } from '../util/package';
 import { rules } from '../../rules';
 
-export const HOMEPAGE = 'https://github.com/compose-netlint/compose-netlint';
+export const HOMEPAGE = repositoryUrl();
 
 /** What a report says about a rule: the registered rules' metadata, and the ids the loader and configuration report under. */
 export interface RuleInfo {
@@ -13,10 +14,11 @@ export interface RuleInfo {
   helpUri: string;
 }
 
-const RESERVED_HELP = `${HOMEPAGE}/blob/main/README.md#output`;
+const RESERVED_HELP = sourceUrl('README.md#output');
 
 /** Findings that are not rules' own; the README's Output section describes them. */
 export const RESERVED_RULES: readonly RuleInfo[] = [
+  { id: 'ambiguous-mode', severity: 'info', category: 'correctness', helpUri: sourceUrl('README.md#compose-or-stack-mode'), description: 'Report a project whose file name says Compose while it uses what only Swarm acts on, so --mode auto had to choose' },
   { id: 'compose-load', severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what stops Compose from loading the project: unset required variables, missing include, extends or env_file targets, extends cycles, an empty file' },
   { id: 'compose-schema', severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what the official Compose schema rejects in the merged project' },
   { id: 'config-error', severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report mistakes in the configuration file and in inline suppression comments' },

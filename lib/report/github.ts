@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../engine/finding';
-import { shown, slashPath } from './shared';
+import { modeLine, shown, slashPath } from './shared';
 import type { Formatter } from './types';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -9,11 +9,12 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
  * `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=<ruleId>::message`.
  * GitHub's columns are inclusive (endColumn is the last character) and only allowed when the finding
  * starts and ends on one line, so a multi-line finding gives lines only. Related locations follow the
- * message on lines of their own.
+ * message on lines of their own. Each project's mode and its reason follow as a plain log line (not a
+ * command, so no annotation), starting `compose-netlint: `.
  */
-export const github: Formatter = ({ findings }) =>
-  shown(findings)
-    .map((f) => `::${COMMAND[f.severity]} ${properties(f)}::${escapeData(message(f))}\n`)
+export const github: Formatter = ({ findings, projects }) =>
+  [...shown(findings).map((f) => `::${COMMAND[f.severity]} ${properties(f)}::${escapeData(message(f))}`), ...projects.map((p) => `compose-netlint: ${modeLine(p)}`)]
+    .map((line) => `${line}\n`)
     .join('');
 
 function properties(f: Finding): string {

@@ -1,13 +1,15 @@
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { RULE_CATALOG } from './catalog';
 import { shown } from './shared';
-import type { Formatter } from './types';
+import type { Formatter, ProjectSummary } from './types';
 
 /**
  * JUnit XML: a testsuite per file (every Compose file linted, and any other file a finding is in), a
  * testcase per rule and file; a rule's error and warning findings in that file make one failure whose
  * message is the first finding and whose body lists them all with related locations. Info findings
- * leave the testcase passing and go to its system-out. No timestamps, so the same findings give the same bytes.
+ * leave the testcase passing and go to its system-out. A testsuite of a project's file opens with properties
+ * naming the project, its mode and why (`project`, `mode`, `modeReason`; once per project that reads the file).
+ * No timestamps, so the same findings give the same bytes.
  */
 export const junit: Formatter = ({ findings, projects }) => {
   const visible = shown(findings);
@@ -47,7 +49,7 @@ export const junit: Formatter = ({ findings, projects }) => {
     }
     allTests += ids.length;
     allFailures += failures;
-    suites.push(`  <testsuite name="${attr(file)}" tests="${ids.length}" failures="${failures}" errors="0" skipped="0" time="0">`, ...cases, '  </testsuite>');
+    suites.push(`  <testsuite name="${attr(file)}" tests="${ids.length}" failures="${failures}" errors="0" skipped="0" time="0">`, ...properties(projects.filter((p) => p.files.includes(file))), ...cases, '  </testsuite>');
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -57,6 +59,13 @@ export const junit: Formatter = ({ findings, projects }) => {
     '',
   ].join('\n');
 };
+
+function properties(projects: ProjectSummary[]): string[] {
+  if (!projects.length) return [];
+  const property = (name: string, value: string): string => `      <property name="${name}" value="${attr(value)}"/>`;
+  const list = projects.flatMap((p) => [property('project', p.name), property('mode', p.mode), ...(p.modeReason ? [property('modeReason', p.modeReason)] : [])]);
+  return ['    <properties>', ...list, '    </properties>'];
+}
 
 function line(f: Finding): string {
   return `${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message}`;

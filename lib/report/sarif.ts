@@ -11,9 +11,10 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * SARIF 2.1.0: one run; every rule in `tool.driver.rules` (the loader's ids too); results with rule index,
  * level, a `%SRCROOT%`-relative location and region (columns in UTF-16 code units, end exclusive as in
  * every format here), related locations, a fingerprint that ignores line shifts, and an `inSource`
- * suppression carrying the reason for inline-suppressed findings; the invocation carries the exit code.
+ * suppression carrying the reason for inline-suppressed findings; the invocation carries the exit code, and
+ * the run's property bag the projects linted (`projects[]`: name, mode, modeReason, files).
  */
-export const sarif: Formatter = ({ findings, sources, toolVersion, exitCode }) => {
+export const sarif: Formatter = ({ findings, sources, toolVersion, exitCode, projects }) => {
   const index = new Map(RULE_CATALOG.map((r, i) => [r.id, i]));
   const prints = fingerprints(findings, sources);
   const log = {
@@ -42,6 +43,7 @@ export const sarif: Formatter = ({ findings, sources, toolVersion, exitCode }) =
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the working directory compose-netlint ran in' } } },
         columnKind: 'utf16CodeUnits',
         results: findings.map((f, i) => result(f, index.get(f.ruleId), prints[i])),
+        properties: { projects },
       },
     ],
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Finding } from '../engine/finding';
+import type { ProjectSummary } from './types';
 
 /** Findings a report shows: everything but inline-suppressed ones (SARIF alone carries those, marked). */
 export function shown(findings: readonly Finding[]): Finding[] {
@@ -57,7 +58,17 @@ export function fingerprints(findings: readonly Finding[], sources: ReadonlyMap<
   });
 }
 
-/** Keeps a message on one line and free of terminal control sequences: CR and LF as `\r` and `\n`, other control characters as `\uXXXX`. */
+/**
+ * Keeps a message on one line and free of terminal control sequences: CR and LF as `\r` and `\n`, other
+ * C0 and C1 control characters (ESC, and U+009B, which some terminals take as CSI) as `\uXXXX`; tabs stay.
+ * Whatever a project names can then neither redraw a terminal nor start a line of its own (a GitHub
+ * workflow command is a line that starts with `::`).
+ */
 export function oneLine(text: string): string {
-  return text.replace(/[\x00-\x1F\x7F]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\t' : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
+  return text.replace(/[\x00-\x1F\x7F-\x9F]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\t' : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
+}
+
+/** `project "shop" linted in compose mode because …`, on one line (file names in the reason are the user's). */
+export function modeLine(project: ProjectSummary): string {
+  return oneLine(`project "${project.name}" linted in ${project.mode} mode${project.modeReason ? ` because ${project.modeReason}` : ''}`);
 }

@@ -5,13 +5,22 @@ export interface ReportInput {
   findings: Finding[];
   /** text of each file by displayed name, for formatters that show source lines */
   sources: Map<string, string>;
-  projects: { name: string; mode: string; files: string[] }[];
+  projects: ProjectSummary[];
   color: boolean;
   toolVersion: string;
   exitCode: number;
 }
 
 export type Formatter = (input: ReportInput) => string;
+
+/** A project linted: its name, the mode it was linted in and why (see decideMode), and its Compose files as displayed. */
+export interface ProjectSummary {
+  name: string;
+  mode: string;
+  /** completes "linted in <mode> mode because …"; absent when the caller of formatFindings does not know it */
+  modeReason?: string;
+  files: string[];
+}
 
 export function summarise(findings: Finding[]): { errors: number; warnings: number; infos: number } {
   const summary = { errors: 0, warnings: 0, infos: 0 };

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import standaloneCode from 'ajv/dist/standalone';
+import { readText } from '../source/read';
 
 /**
  * The yes/no check of a Compose file against the official schema, compiled by `npm run build`
@@ -14,7 +15,8 @@ const PRECOMPILED = path.join('dist', 'schemas', 'compose-spec.validate.js');
 export type Check = (data: unknown) => boolean;
 
 export function readSchemaText(packageRoot: string): string {
-  return fs.readFileSync(path.join(packageRoot, 'schemas', 'compose-spec.json'), 'utf8');
+  const file = path.join(packageRoot, 'schemas', 'compose-spec.json');
+  return readText(file, file);
 }
 
 /** The source of the precompiled check; the same Ajv dialect as the detailed validator, without its reporting options. */

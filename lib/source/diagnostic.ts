@@ -7,9 +7,9 @@ export interface RelatedLocation {
   span: Span;
 }
 
-/** A problem found while loading a project, before any rule runs (yaml-syntax, compose-load, compose-schema). */
+/** A problem found while loading a project, before any rule runs (yaml-syntax, compose-load, compose-schema, ambiguous-mode). */
 export interface Diagnostic {
-  ruleId: 'yaml-syntax' | 'compose-load' | 'compose-schema' | 'config-error';
+  ruleId: 'yaml-syntax' | 'compose-load' | 'compose-schema' | 'config-error' | 'ambiguous-mode';
   severity: Severity;
   message: string;
   span: Span;

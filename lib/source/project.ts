@@ -2,15 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
+import { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES } from './file-names';
 import { expansionBudget, interpolateTree, type Lookup } from './interpolate';
 import { applyResets, mergeFiles, mergeService } from './merge';
+import { decideMode, type Mode } from './mode';
 import { readText } from './read';
 import type { Span } from './span';
 import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node } from './tree';
 import { parseYaml } from './yaml';
 import { quotedList } from '../util/suggest';
 
-export type Mode = 'compose' | 'stack';
+export type { Mode };
+export { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES };
 
 export interface LoadOptions {
   /** working directory for relative paths and displayed file names (default: process.cwd()) */
@@ -33,6 +36,8 @@ export interface LoadedProject {
   name: string;
   directory: string;
   mode: Mode;
+  /** why the project is in that mode: completes "linted in <mode> mode because …" (see decideMode) */
+  modeReason: string;
   /** the Compose files read, as displayed (relative to cwd), including extended and included ones */
   files: string[];
   /** the merged, interpolated project with `extends` applied and inactive-profile services removed */
@@ -56,9 +61,6 @@ export interface LoadedProject {
  * would go deeper, the same one on every run.
  */
 export const MAX_CHAIN_DEPTH = 100;
-
-export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
-export const OVERRIDE_FILE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 
 /** Reads a project as `docker compose` would, never throwing for problems inside the files (they become diagnostics). */
 export function loadProject(options: LoadOptions = {}): LoadedProject {
@@ -101,14 +103,16 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const inactive = inactiveServices(root, profiles);
   root = withoutServices(root, inactive);
   const name = projectName(options.projectName, lookup, root, projectDirectory);
-  const mode = options.mode && options.mode !== 'auto' ? options.mode : detectMode(root, loader.composeFiles);
+  const mode = decideMode(root, files.map((f) => loader.display(f)), options.mode);
+  if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
   const envFileEntries = loader.readServiceEnvFiles(root, lookup);
   return {
     inactiveServices: inactive,
     envFileEntries,
     name,
     directory: projectDirectory,
-    mode,
+    mode: mode.mode,
+    modeReason: mode.reason,
     files: loader.composeFiles,
     root,
     profiles,
@@ -181,27 +185,6 @@ function projectName(given: string | undefined, lookup: Lookup, root: MapNode, d
     return normaliseProjectName(candidate);
   }
   return '';
-}
-
-/** A project is a Swarm stack when it uses overlay networks, endpoint modes or ingress ports, or is named like a stack file. */
-function detectMode(root: MapNode, files: string[]): Mode {
-  if (files.some((f) => /stack/i.test(path.basename(f)))) return 'stack';
-  const networks = get(root, 'networks');
-  if (isMap(networks)) {
-    for (const e of networks.entries.values()) {
-      const driver = get(e.value, 'driver');
-      if (isScalar(driver) && driver.value === 'overlay') return 'stack';
-    }
-  }
-  const services = get(root, 'services');
-  if (isMap(services)) {
-    for (const e of services.entries.values()) {
-      if (get(get(e.value, 'deploy'), 'endpoint_mode')) return 'stack';
-      const ports = get(e.value, 'ports');
-      if (isSeq(ports) && ports.items.some((p) => isMap(p) && isScalar(get(p, 'mode')) && (get(p, 'mode') as { value: unknown }).value === 'ingress')) return 'stack';
-    }
-  }
-  return 'compose';
 }
 
 class Loader {

@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { HELP } from '../../lib/cli/args';
 import { main } from '../../lib/cli/main';
+import { GRAPH_HELP } from '../../lib/graph/command';
+import { PROBE_HELP } from '../../lib/probe/options';
 import { tempProject } from '../helpers/project';
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}) {
@@ -15,9 +18,9 @@ function run(args: string[], cwd: string, env: Record<string, string> = {}) {
 const BAD_SCHEMA = 'services:\n  web:\n    image: nginx\n    netwroks: [front]\n';
 
 describe('cli', () => {
-  it('exits 0 with no output for a clean project', () => {
+  it('exits 0 for a clean project, printing only the mode it was linted in and why', () => {
     const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n' });
-    expect(run([], dir)).to.deep.equal({ code: 0, stdout: '', stderr: '' });
+    expect(run([], dir)).to.deep.equal({ code: 0, stdout: 'project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\n', stderr: '' });
   });
 
   it('prints the stylish golden with source line and underline, and exits 1', () => {
@@ -31,6 +34,7 @@ describe('cli', () => {
         '        ^^^^^^^^',
         '',
         '1 problem (1 error, 0 warnings)',
+        'project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
         '',
       ].join('\n'),
     );
@@ -53,7 +57,31 @@ describe('cli', () => {
       },
     ]);
     expect(report.summary).to.deep.equal({ errors: 1, warnings: 0, infos: 0 });
-    expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', files: ['compose.yaml'] }]);
+    expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"compose.yaml" is a file name docker compose finds by itself', files: ['compose.yaml'] }]);
+  });
+
+  describe('--mode auto on a file docker compose up runs', () => {
+    const OVERLAY = 'services:\n  web:\n    image: nginx\n    networks: [mesh]\nnetworks:\n  mesh:\n    driver: overlay\n';
+
+    it('lints a docker-compose.yml with an overlay network as Compose, says so, and notes the stack signal', () => {
+      const r = run(['--format', 'json'], tempProject({ 'docker-compose.yml': OVERLAY }));
+      const report = JSON.parse(r.stdout);
+      expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"docker-compose.yml" is a file name docker compose finds by itself', files: ['docker-compose.yml'] }]);
+      // what docker compose up meets: a non-attachable overlay its containers cannot join
+      expect(report.findings.map((f: { line: number; column: number; ruleId: string; severity: string }) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}`)).to.deep.equal([
+        '7:13 info ambiguous-mode',
+        '7:13 error no-overlay-outside-swarm',
+      ]);
+      expect(report.findings[0].message).to.include('overlay network "mesh" (line 7)').and.include('--mode stack');
+      expect(r.code).to.equal(1);
+    });
+
+    it('--mode stack lints it as a stack, without the note', () => {
+      const r = run(['--format', 'json', '--mode', 'stack'], tempProject({ 'docker-compose.yml': OVERLAY }));
+      const report = JSON.parse(r.stdout);
+      expect(report.projects[0]).to.include({ mode: 'stack', modeReason: '--mode stack was given' });
+      expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).to.deep.equal(['require-overlay-encryption']);
+    });
   });
 
   it('lints each positional path as its own project and writes --output', () => {
@@ -126,10 +154,70 @@ describe('cli', () => {
     expect(run(['--max-warnings', 'x'], dir).code).to.equal(2);
   });
 
+  describe('help is a command, not a path', () => {
+    it('help prints the usage and exits 0, even beside a directory named help', () => {
+      const dir = tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n', 'help/compose.yaml': BAD_SCHEMA });
+      expect(run(['help'], dir)).to.deep.equal({ code: 0, stdout: HELP, stderr: '' });
+      // the directory is still reachable as a path
+      expect(run(['./help'], dir).code).to.equal(1);
+    });
+
+    it('help COMMAND prints what COMMAND --help prints', () => {
+      const dir = tempProject({});
+      expect(run(['help', 'graph'], dir)).to.deep.equal({ code: 0, stdout: GRAPH_HELP, stderr: '' });
+      expect(run(['help', 'probe'], dir)).to.deep.equal({ code: 0, stdout: PROBE_HELP, stderr: '' });
+      for (const command of ['lint', 'rules', 'help']) expect(run(['help', command], dir).stdout, command).to.equal(HELP);
+      expect(run(['help', 'probe', '--help'], dir).stdout).to.equal(PROBE_HELP);
+      expect(HELP).to.include('compose-netlint help [COMMAND]');
+    });
+
+    it('help with an unknown command or two commands exits 2 with one line', () => {
+      const dir = tempProject({});
+      expect(run(['help', 'lnit'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: unknown command "lnit"; help takes lint, rules, graph, probe or help\n' });
+      expect(run(['help', 'lint', 'graph'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: help takes one command, not 2\n' });
+    });
+
+    it('the built bin answers help and help probe', () => {
+      const bin = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'bin.js');
+      const cwd = tempProject({});
+      const general = spawnSync(process.execPath, [bin, 'help'], { cwd, encoding: 'utf8' });
+      expect([general.status, general.stdout, general.stderr]).to.deep.equal([0, HELP, '']);
+      const probe = spawnSync(process.execPath, [bin, 'help', 'probe'], { cwd, encoding: 'utf8' });
+      expect([probe.status, probe.stdout, probe.stderr]).to.deep.equal([0, PROBE_HELP, '']);
+    });
+  });
+
   it('the built bin runs from the package and exits 2 on a missing file without a stack trace', () => {
     const bin = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'bin.js');
     const r = spawnSync(process.execPath, [bin, '-f', 'missing.yaml'], { cwd: tempProject({}), encoding: 'utf8' });
     expect(r.status).to.equal(2);
     expect(r.stderr).to.equal('compose-netlint: missing.yaml: no such file\n');
+  });
+
+  it('a one-line error escapes the control characters of the file it names', () => {
+    const r = run(['-f', 'a\x1b[2J\n::warning::x.yaml'], tempProject({}));
+    expect(r).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: a\\u001B[2J\\n::warning::x.yaml: no such file\n' });
+  });
+
+  it('the bin, run through its shebang, keeps Node from reading --env-file: NODE_OPTIONS in the file runs nothing', () => {
+    const bin = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'bin.js');
+    fs.chmodSync(bin, 0o755); // as npm does when it installs the package
+    const dir = tempProject({
+      'compose.yaml': 'services:\n  web:\n    ports: ["${PORT}:80"]\n  admin:\n    ports: ["${PORT}:80"]\n',
+      'evil.js': "require('node:fs').writeFileSync(require('node:path').join(__dirname, 'ran-' + process.pid), '');\n",
+    });
+    fs.writeFileSync(path.join(dir, 'evil.env'), `PORT=18080\nNODE_OPTIONS=--require ${path.join(dir, 'evil.js')}\n`);
+    const runs = [
+      ['--env-file', 'evil.env', '--format', 'compact'],
+      ['graph', '--env-file=evil.env', '--format', 'json'],
+      ['probe', '--env-file', 'evil.env', '--help'],
+      ['--env-file-if-exists=evil.env'],
+    ];
+    const results = runs.map((args) => spawnSync(bin, args, { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }));
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('ran-'))).to.deep.equal([]);
+    expect(results.map((r) => r.status)).to.deep.equal([1, 1, 0, 2]);
+    // compose-netlint read the file as its own --env-file: ${PORT} is 18080, so both services claim it
+    expect(results[0].stdout).to.match(/^compose\.yaml:5:13: error: host port "18080\/tcp" is published by both .*\[no-duplicate-published-ports\]$/m);
+    expect(results[3].stderr).to.equal("compose-netlint: Unknown option '--env-file-if-exists'; see --help\n");
   });
 });

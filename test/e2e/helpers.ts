@@ -1,7 +1,7 @@
 /**
  * Helpers for the probe's end-to-end tests, which need a real Docker engine and the probe image
- * (scripts/ci-docker.sh provides both). With CI=true a missing engine fails the tests; elsewhere
- * they are skipped with the reason.
+ * (scripts/ci-docker.sh provides both). With CI set a missing engine fails the tests; elsewhere
+ * they are skipped, with one line giving the reason (test/e2e/gate.ts decides).
  */
 import * as path from 'node:path';
 import type { Finding } from '../../lib/engine/finding';
@@ -10,6 +10,7 @@ import { runProbeCommand, RUN_LABEL, type ProbeHooks, type ProbeReport } from '.
 import { connect, type Engine } from '../../lib/probe/engine';
 import { matrices } from '../../lib/probe/report';
 import type { ProbeKind } from '../../lib/probe/types';
+import { engineGate } from './gate';
 
 export const PROBE_IMAGE = process.env.CNL_PROBE_IMAGE ?? 'compose-netlint/probe:busybox';
 export const PROJECTS = path.join(__dirname, 'projects');
@@ -17,8 +18,9 @@ export const REPO = path.join(__dirname, '..', '..');
 
 let engine: Engine | undefined;
 let problem: string | undefined;
+const announced = new Set<string>();
 
-/** Connects once; in CI a missing engine or image is an error, elsewhere a reason to skip. */
+/** Connects once; in CI a missing engine or image is an error, elsewhere a reason to skip (said once per reason). */
 export async function requireEngine(context: Mocha.Context, options: { swarm?: boolean } = {}): Promise<Engine> {
   if (!engine && !problem) {
     try {
@@ -32,10 +34,11 @@ export async function requireEngine(context: Mocha.Context, options: { swarm?: b
     }
   }
   const missing = problem ?? (options.swarm && !engine!.swarmManager ? 'the engine is not a Swarm manager' : undefined);
-  if (missing) {
-    if (process.env.CI === 'true') throw new Error(`the docker e2e tests need a Docker engine, the probe image and a single-node Swarm in CI, and ${missing}; .ci/run sets them up with scripts/ci-docker.sh`);
+  const gate = engineGate(missing, process.env, announced);
+  if (gate.action === 'fail') throw new Error(gate.message);
+  if (gate.action === 'skip') {
     // eslint-disable-next-line no-console
-    console.log(`      (skipped: ${missing}; run scripts/ci-docker.sh)`);
+    if (gate.line) console.log(`  ${gate.line}`);
     context.skip();
   }
   return engine!;

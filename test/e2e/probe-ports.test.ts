@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { RUN_LABEL } from '../../lib/probe';
+import { connect } from '../../lib/probe/engine';
 import { grid, labelled, probe, requireEngine, verdicts } from './helpers';
 
 describe('probe on docker: ports, namespaces and drivers', function () {
@@ -42,13 +44,38 @@ describe('probe on docker: ports, namespaces and drivers', function () {
     });
     expect(report.events.map((e) => `${e.kind} ${e.service} ${e.port}/${e.protocol}`)).to.deep.equal(['bind-failed admin 18301/tcp']);
     expect(verdicts(report)).to.deep.equal(['no-duplicate-published-ports admin: confirmed']);
-    expect(report.findings[0].reason).to.match(/^the engine: "admin" could not bind 0\.0\.0\.0:18301\/tcp: Bind for 0\.0\.0\.0:18301 failed: port is already allocated$/);
+    // every interface is bound as 127.0.0.1: the collision is the same, on loopback
+    expect(report.findings[0].reason).to.match(/^the engine: "admin" could not bind 127\.0\.0\.1:18301\/tcp: Bind for 127\.0\.0\.1:18301 failed: port is already allocated$/);
+    expect(report.notes).to.include('the twin binds published ports on loopback only, where the probes look: no host IP (every interface) as 127.0.0.1');
     // admin was started again without the lost binding: its other paths were probed
     expect(grid(report, 'tcp').web).to.deep.equal({ 'admin:8080/tcp': '.', 'metrics:9100/tcp': '.' });
     expect(r.stdout).to.equal('');
     const xml = fs.readFileSync(out, 'utf8');
     expect(xml).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="compose-netlint probe" tests="\d+" failures="0" errors="0" skipped="0"/);
     expect(xml).to.match(/<testcase classname="probe\.findings" name="no-duplicate-published-ports duplicate-ports\.yaml:\d+:\d+"><\/testcase>/);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('published ports are bound on loopback only, a range on its first 64 ports, and the report says so', async () => {
+    const bound: string[] = [];
+    const r = await probe(['-f', 'loopback-ports.yaml'], {
+      // while the twin is up: what the engine really bound
+      built: async (run) => {
+        const { docker } = await connect(process.env);
+        for (const c of await docker.listContainers({ filters: JSON.stringify({ label: [`${RUN_LABEL}=${run}`] }) })) {
+          const info = (await docker.getContainer(c.Id).inspect()) as { NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> } };
+          for (const list of Object.values(info.NetworkSettings.Ports ?? {})) for (const b of list ?? []) bound.push(b.HostIp);
+        }
+      },
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(bound.filter((ip) => ip !== '127.0.0.1' && ip !== '127.0.0.2')).to.deep.equal([]);
+    expect(bound).to.have.length(2 + 64 + 1);
+    expect(grid(r.report!, 'host')).to.deep.equal({
+      host: { 'web:18601->80/tcp': '.', 'web:18602->81/tcp': '.', 'wide:18700->18700/tcp': '.', 'wide:20699->18700/tcp': '-', 'lan:10.203.0.9:18603->82/tcp': '.' },
+    });
+    expect(r.report!.notes).to.include('the twin binds published ports on loopback only, where the probes look: no host IP (every interface) as 127.0.0.1, "0.0.0.0" as 127.0.0.1, "10.203.0.9" as 127.0.0.2');
+    expect(r.stdout).to.include('Not probed\n  1 cell: the twin publishes the first 64 ports of a range\n');
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 

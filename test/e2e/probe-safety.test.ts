@@ -1,10 +1,14 @@
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { execIn, RUN_LABEL } from '../../lib/probe/engine';
 import { classifyDns, classifyTcp, classifyUdp, parseRunnerOutput } from '../../lib/probe/outcome';
 import { probeableName } from '../../lib/probe/plan';
 import { RUNNER, shArgv } from '../../lib/probe/scripts';
 import { bindFailure } from '../../lib/probe/twin';
-import { PROBE_IMAGE, requireEngine } from './helpers';
+import { labelled, probe, PROBE_IMAGE, requireEngine, verdicts } from './helpers';
 
 describe('probe on docker: values from the project stay arguments', function () {
   this.timeout(60_000);
@@ -37,6 +41,38 @@ describe('probe on docker: values from the project stay arguments', function () 
   it('names that look like options or carry odd characters are never handed to a probe (no docker engine needed)', () => {
     expect(['db', 'api.internal', 'tasks.web', 'my_service', 'web-1'].map(probeableName)).to.deep.equal([true, true, true, true, true]);
     expect(['-type=any', '$(id)', 'a b', 'x;y', '', '.hidden'].map(probeableName)).to.deep.equal([false, false, false, false, false, false]);
+  });
+});
+
+describe('probe on docker: the project cannot make the engine load a plugin', function () {
+  this.timeout(120_000);
+
+  it('an IPAM driver that climbs to a socket of the checkout is never passed: the daemon never connects, the service is not probed', async function () {
+    await requireEngine(this);
+    // what a pull request would commit: a socket (or a .spec naming one) and a driver name that climbs to it
+    // from the engine's plugin folders; Docker 20.10 connects to it and POSTs /Plugin.Activate
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnl-e2e-plugin-'));
+    const socket = path.join(dir, 'evil.sock');
+    const calls: string[] = [];
+    const server = net.createServer((c) => c.on('data', (d) => (calls.push(d.toString().split('\r\n')[0]), c.destroy())));
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    fs.writeFileSync(path.join(dir, 'evil.spec'), `unix://${socket}\n`);
+    const compose = path.join(dir, 'compose.yaml');
+    fs.writeFileSync(compose, `name: e2e-ipam-path\nservices:\n  web:\n    networks: [front]\n  api:\n    networks: [back]\nnetworks:\n  front:\n    ipam:\n      driver: ../../..${dir}/evil\n  back: {}\n`);
+    try {
+      const r = await probe(['-f', compose]);
+      expect(calls, 'the daemon called the project\'s plugin').to.deep.equal([]);
+      expect(r.code, r.stderr).to.equal(0);
+      const why = `network "front" uses IPAM driver "../../..${dir}/evil"; the probe passes the engine only its built-in IPAM drivers ("default", "null"), never a name it would look up as a plugin`;
+      expect(r.report!.notes).to.include(`"web" has no twin: ${why}`);
+      expect(verdicts(r.report!)).to.deep.equal(['no-driver-path front: not-probed']);
+      // the other service was built and probed
+      expect(r.report!.results.some((x) => x.case.source === 'api' && x.final)).to.equal(true);
+      expect(await labelled(r.run)).to.deep.equal([]);
+    } finally {
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -10,7 +10,7 @@ describe('probe on docker: a stack on a single-node Swarm', function () {
     engine = await requireEngine(this, { swarm: true });
   });
 
-  it('an encrypted overlay: services, tasks.<service> names and host-mode publishing behave as the graph says', async () => {
+  it('an encrypted overlay: services and tasks.<service> names behave as the graph says; nothing is published', async () => {
     const options: Record<string, Record<string, string>> = {};
     const r = await probe(['-f', 'encrypted-overlay-stack.yml', '--mode', 'stack', '-p', 'e2e-stack'], {
       // while the twin is up: its overlays carry the project's driver options
@@ -36,12 +36,35 @@ describe('probe on docker: a stack on a single-node Swarm', function () {
       web: { 'api:8080/tcp': '.' },
       worker: { 'web:80/tcp': '.', 'api:8080/tcp': 'X' },
     });
-    expect(grid(report, 'host')).to.deep.equal({ host: { 'web:18501->80/tcp': '.' } });
+    // Swarm publishes on every interface: the twin of a stack publishes nothing, and says why
+    const swarm = 'Swarm publishes a port on every interface of the machine (a Swarm port has no host address); the twin of a stack publishes none';
+    expect(grid(report, 'host')).to.deep.equal({ host: { 'web:18501->80/tcp': '-' } });
+    expect(report.notes).to.include(`${swarm}; published ports are not probed`);
+    expect(report.results.find((x) => x.case.kind === 'host')!.case.skip).to.equal(swarm);
     // both replicas of api ran
     expect(report.results.find((x) => x.case.kind === 'dns' && x.case.source === 'web' && x.case.column === 'tasks.api')!.final!.addresses).to.have.length(2);
     // the unencrypted overlay is flagged; that is a matter between nodes, which one node cannot show
     expect(verdicts(report)).to.deep.equal(['require-overlay-encryption public: not-probed']);
     expect(report.findings[0].reason).to.equal('encryption shows only on traffic between Swarm nodes; the twin runs on one');
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('a dnsrr service with an ingress port: the engine refuses it before publishing anything; the stack publishes nothing else', async () => {
+    const specs: unknown[] = [];
+    const r = await probe(['-f', 'dnsrr-ingress-stack.yml', '--mode', 'stack', '-p', 'e2e-dnsrr'], {
+      built: async (run) => {
+        for (const s of (await engine.docker.listServices({ filters: JSON.stringify({ label: [`${RUN_LABEL}=${run}`] }) })) as { Spec: { EndpointSpec?: { Ports?: unknown[] } } }[]) {
+          specs.push(...(s.Spec.EndpointSpec?.Ports ?? []), ...((s as { Endpoint?: { Ports?: unknown[] } }).Endpoint?.Ports ?? []));
+        }
+      },
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(verdicts(report)).to.include('no-dnsrr-ingress search: confirmed');
+    expect(report.findings.find((v) => v.finding.ruleId === 'no-dnsrr-ingress')!.reason).to.match(/^the engine: the engine refused the Swarm service "search": .*port published with ingress mode can't be used with dnsrr mode/);
+    // web runs, with no published port
+    expect(specs).to.deep.equal([]);
+    expect(grid(report, 'host')).to.deep.equal({ host: { 'search:18511->9200/tcp': '-', 'web:18512->80/tcp': '-' } });
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 });

@@ -20,16 +20,22 @@ export function goldenLines(findings: Finding[]): string {
 }
 
 /** Lints a fixture (a Compose file, or a directory holding a project) with only `rule` on; `compose-mode` in its name forces compose mode. */
-export function lintFixture(fixture: string, rule: Rule, mode: 'compose' | 'auto' = /compose-mode/.test(path.basename(fixture)) ? 'compose' : 'auto'): Finding[] {
+export function lintFixture(fixture: string, rule: Rule, mode: 'compose' | 'stack' | 'auto' = fixtureMode(fixture)): Finding[] {
   const { findings } = lintProject({ target: fixture, cwd: path.dirname(fixture), env: {}, rules: [rule], config: defaultConfig(), mode });
   return findings;
+}
+
+/** A fixture named `…compose-mode…` or `…stack-mode…` is linted in that mode (as --mode would), any other in auto mode. */
+function fixtureMode(fixture: string): 'compose' | 'stack' | 'auto' {
+  const name = path.basename(fixture);
+  return /compose-mode/.test(name) ? 'compose' : /stack-mode/.test(name) ? 'stack' : 'auto';
 }
 
 /** Lints one YAML text as `name` in a fresh directory with only `rule` on. */
 export function lintText(text: string, rule: Rule, name: string): Finding[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlint-doc-'));
   fs.writeFileSync(path.join(dir, name), text);
-  // a compose-only rule's examples are plain Compose, whatever auto mode would guess (it takes any overlay network for a stack)
+  // a compose-only rule's examples are plain Compose: linted as such, an overlay in them draws no ambiguous-mode note
   return lintFixture(path.join(dir, name), rule, rule.modes?.length === 1 && rule.modes[0] === 'compose' ? 'compose' : 'auto');
 }
 

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { DOCKERODE_MISSING } from '../../lib/probe/engine';
 import { rules } from '../../rules';
 import { ROOT } from '../helpers/rules';
 
@@ -73,6 +74,8 @@ describe('npm pack: the package a user installs', function () {
       expect(files).to.include(f);
     }
     for (const rule of rules) expect(files).to.include(`rules/${rule.id}.md`);
+    // only the tests read the SARIF schema
+    expect(files.filter((f) => f.startsWith('schemas/sarif'))).to.deep.equal([]);
     // every source file is there built, with its declarations
     const sources = (dir: string): string[] =>
       fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && /\.m?ts$/.test(e.name)).map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
@@ -92,6 +95,26 @@ describe('npm pack: the package a user installs', function () {
     expect(sh('npx', ['compose-netlint', '--version'], { cwd: app }).stdout).to.equal(`${pkg.version}\n`);
   });
 
+  it('installs no Docker client and builds nothing native; probe says how to add dockerode, its optional peer', () => {
+    const installed = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name.startsWith('@') ? installed(path.join(dir, e.name)).map((n) => `${e.name}/${n}`) : [e.name]) : []));
+    const names = installed(path.join(app, 'node_modules'));
+    expect(names).to.include.members(['compose-netlint', 'ajv', 'yaml']);
+    expect(names.filter((n) => ['dockerode', 'docker-modem', 'ssh2', 'cpu-features', 'nan'].includes(n))).to.deep.equal([]);
+    const native = fs.readdirSync(path.join(app, 'node_modules'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.node'));
+    expect(native).to.deep.equal([]);
+    const r = sh('npx', ['compose-netlint', 'probe', 'examples/shop'], { cwd: app, env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent', npm_config_offline: 'true' } });
+    expect(r.stderr).to.equal(`compose-netlint: ${DOCKERODE_MISSING}\n`);
+    expect(r.status).to.equal(2);
+    // what the message says to do: then the probe finds dockerode and goes on to the engine (there is none at that address)
+    let added = sh('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', 'dockerode@5'], { cwd: app });
+    if (added.status !== 0) added = sh('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', 'dockerode@5'], { cwd: app });
+    expect(added.status, added.stderr).to.equal(0);
+    const again = sh('npx', ['compose-netlint', 'probe', 'examples/shop'], { cwd: app, env: { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent', npm_config_offline: 'true' } });
+    expect(again.stderr).to.match(/^compose-netlint: cannot reach the Docker engine at unix:\/\/\/nonexistent \(/);
+    expect(again.status).to.equal(2);
+  });
+
   it("runs as the GitHub Action's lint step runs it, annotating and failing on the example", () => {
     const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { runs: { steps: { id: string; run: string }[] } };
     const script = path.join(work, 'lint-step.sh');
@@ -102,6 +125,21 @@ describe('npm pack: the package a user installs', function () {
     expect(r.status, r.stderr).to.equal(1);
     expect(r.stdout).to.match(/^::error file=examples\/shop\/compose\.yaml,line=24,col=19,.*title=no-unreachable-reference::/m);
     expect(fs.readFileSync(output, 'utf8')).to.equal('exit-code=1\n');
+  });
+
+  it('keeps Node from reading --env-file, through `npx -- compose-netlint` and through the action: NODE_OPTIONS in the file runs nothing', () => {
+    fs.writeFileSync(path.join(app, 'evil.js'), "require('node:fs').writeFileSync(require('node:path').join(__dirname, 'ran-' + process.pid), '');\n");
+    fs.writeFileSync(path.join(app, 'evil.env'), `NODE_OPTIONS=--require ${path.join(app, 'evil.js')}\n`);
+    // `--` before the package name: npx is a Node script too, and Node would read an --env-file in its own argv
+    const viaNpx = sh('npx', ['--', 'compose-netlint', '--env-file', 'evil.env', 'examples/shop'], { cwd: app, env: { ...process.env, NO_COLOR: '1', npm_config_offline: 'true' } });
+    expect(viaNpx.status, viaNpx.stderr).to.equal(1);
+    const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { runs: { steps: { id: string; run: string }[] } };
+    const script = path.join(work, 'lint-step-env.sh');
+    fs.writeFileSync(script, action.runs.steps.find((s) => s.id === 'lint')!.run);
+    const env = { ...process.env, CLI: path.join(app, 'node_modules', '.bin', 'compose-netlint'), GITHUB_OUTPUT: path.join(work, 'github-output-env'), INPUT_FILES: 'examples/shop', INPUT_FORMAT: 'compact', INPUT_FAIL_ON: 'error', INPUT_ARGS: '--env-file=evil.env' };
+    const viaAction = sh('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: app, env });
+    expect(viaAction.status, viaAction.stderr).to.equal(1);
+    expect(fs.readdirSync(app).filter((f) => f.startsWith('ran-'))).to.deep.equal([]);
   });
 
   it('runs the examples of docs/api-section.md as ES module and CommonJS, printing what the doc shows', () => {

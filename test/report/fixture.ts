@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Finding } from '../../lib/engine/finding';
 import type { ReportInput } from '../../lib/report';
 
-const DOCS = 'https://github.com/compose-netlint/compose-netlint/blob/main/rules/';
+const DOCS = 'https://github.com/compose-netlint/compose-netlint/blob/v0.1.0/rules/';
 
 /** A file name that needs escaping in every format: a comma and a colon (GitHub properties), a percent sign (URIs, GitHub). */
 export const ODD_FILE = 'stacks/web,app:v1%.yml';
@@ -128,7 +128,7 @@ export function fixtureInput(overrides: Partial<ReportInput> = {}): ReportInput 
       [ODD_FILE, ODD],
     ]),
     projects: [
-      { name: 'shop', mode: 'compose', files: ['compose.yaml'] },
+      { name: 'shop', mode: 'compose', modeReason: '"compose.yaml" is a file name docker compose finds by itself', files: ['compose.yaml'] },
       { name: 'stacks', mode: 'stack', files: [ODD_FILE] },
     ],
     color: false,
@@ -142,8 +142,8 @@ export function golden(name: string): string {
   return fs.readFileSync(path.join(__dirname, 'goldens', name), 'utf8');
 }
 
-/** ../shared/schemas beside the checkout, as test/helpers/corpus.ts finds the corpus. */
-export const SARIF_SCHEMA = path.resolve(__dirname, '../../../shared/schemas/sarif-schema-2.1.0.json');
+/** The official SARIF 2.1.0 schema, vendored with its notice (schemas/SOURCES.md). */
+export const SARIF_SCHEMA = path.resolve(__dirname, '../../schemas/sarif-schema-2.1.0.json');
 
 let validate: ValidateFunction | undefined;
 

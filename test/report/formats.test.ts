@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HELP } from '../../lib/cli/args';
+import { XMLParser } from 'fast-xml-parser';
 import { formatters } from '../../lib/report';
 import { fixtureFindings, fixtureInput, golden } from './fixture';
 
@@ -50,18 +51,69 @@ describe('report: formats', () => {
     }
   });
 
-  it('with no findings: nothing for line formats, empty documents for the others', () => {
+  it('with no findings: nothing for compact, the mode lines for github, empty documents for the others', () => {
     const input = fixtureInput({ findings: [], exitCode: 0 });
     expect(formatters.compact(input)).to.equal('');
-    expect(formatters.github(input)).to.equal('');
+    expect(formatters.github(input)).to.equal(
+      'compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\ncompose-netlint: project "stacks" linted in stack mode\n',
+    );
     expect(formatters.codeclimate(input)).to.equal('[]\n');
     expect(JSON.parse(formatters.sarif(input)).runs[0].results).to.deep.equal([]);
-    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="60" failures="0" errors="0" time="0">/);
+    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="64" failures="0" errors="0" time="0">/);
+  });
+
+  it('each format with room for it says every project\'s mode and why; compact and codeclimate have none', () => {
+    const input = fixtureInput();
+    const shop = { name: 'shop', mode: 'compose', modeReason: '"compose.yaml" is a file name docker compose finds by itself', files: ['compose.yaml'] };
+    const stacks = { name: 'stacks', mode: 'stack', files: ['stacks/web,app:v1%.yml'] };
+    expect(JSON.parse(formatters.json(input)).projects).to.deep.equal([shop, stacks]);
+    expect(JSON.parse(formatters.sarif(input)).runs[0].properties).to.deep.equal({ projects: [shop, stacks] });
+    expect(formatters.stylish(input).split('\n').slice(-3)).to.deep.equal([
+      'project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
+      'project "stacks" linted in stack mode',
+      '',
+    ]);
+    expect(formatters.stylish(fixtureInput({ findings: [] }))).to.equal(
+      'project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\nproject "stacks" linted in stack mode\n',
+    );
+    expect(formatters.github(input).split('\n').filter((l) => !l.startsWith('::'))).to.deep.equal([
+      'compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
+      'compose-netlint: project "stacks" linted in stack mode',
+      '',
+    ]);
+    const suites = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'property' }).parse(formatters.junit(input)).testsuites.testsuite;
+    expect(suites.map((x: { name: string; properties: { property: unknown[] } }) => [x.name, x.properties.property])).to.deep.equal([
+      ['compose.yaml', [{ name: 'project', value: 'shop' }, { name: 'mode', value: 'compose' }, { name: 'modeReason', value: shop.modeReason }]],
+      ['stacks/web,app:v1%.yml', [{ name: 'project', value: 'stacks' }, { name: 'mode', value: 'stack' }]],
+    ]);
+    for (const name of ['compact', 'codeclimate']) expect(formatters[name](input), name).not.to.match(/linted in|modeReason/);
+  });
+
+  it('a file name in the mode reason cannot break a line or start a workflow command', () => {
+    const input = fixtureInput({ findings: [], projects: [{ name: 'x', mode: 'compose', modeReason: '"a\n::error::b.yml" is a file name', files: [] }] });
+    expect(formatters.github(input)).to.equal('compose-netlint: project "x" linted in compose mode because "a\\n::error::b.yml" is a file name\n');
+    expect(formatters.stylish(input)).to.equal('project "x" linted in compose mode because "a\\n::error::b.yml" is a file name\n');
   });
 
   it('compact keeps each finding on one line and prints no colour even when asked', () => {
     const out = formatters.compact(fixtureInput({ color: true, findings: [{ ...fixtureFindings()[0], message: 'a\x1b[31mb\nc' }] }));
     expect(out).to.equal('compose.yaml:4:5: error: a\\u001B[31mb\\nc [compose-schema]\n');
+  });
+
+  it('stylish escapes control characters of messages and file names, and shows those of the source line as U+FFFD', () => {
+    const source = 'services:\n  web:\n    image: nginx\n    networks: [nope] # \x1b[2J\r::warning::x\n';
+    const finding = { ...fixtureFindings()[0], file: 'x\x1b[31m.yaml', message: 'network "a\x1b[2J\n::warning file=a::pwned\x9b2J" is wrong', line: 4, column: 16, endLine: 4, endColumn: 20 };
+    const out = formatters.stylish(fixtureInput({ findings: [finding], sources: new Map([[finding.file, source]]), projects: [] }));
+    expect(out).to.equal(
+      [
+        'x\\u001B[31m.yaml:4:16: error: network "a\\u001B[2J\\n::warning file=a::pwned\\u009B2J" is wrong [compose-schema]',
+        '4 |     networks: [nope] # \uFFFD[2J\uFFFD::warning::x',
+        '                   ^^^^',
+        '',
+        '1 problem (1 error, 0 warnings)',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('stylish and json leave suppressed findings out of the listing and the summary', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../lib/engine/finding';
 import { formatters } from '../../lib/report';
@@ -6,6 +7,7 @@ import { rules } from '../../rules';
 import { COMPOSE, fixtureFindings, fixtureInput, golden, sarifErrors } from './fixture';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+const VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 const sarif = (input = fixtureInput()): any => JSON.parse(formatters.sarif(input));
 const prints = (log: any): string[] => log.runs[0].results.map((r: any) => r.partialFingerprints['compose-netlint/v1']);
 
@@ -33,12 +35,12 @@ describe('report: sarif', () => {
     const driver = sarif().runs[0].tool.driver;
     expect(driver).to.include({ name: 'compose-netlint', version: '0.1.0', informationUri: 'https://github.com/compose-netlint/compose-netlint' });
     const ids = driver.rules.map((r: any) => r.id);
-    expect(ids).to.deep.equal([...rules.map((r) => r.id), 'compose-load', 'compose-schema', 'config-error', 'yaml-syntax'].sort());
+    expect(ids).to.deep.equal([...rules.map((r) => r.id), 'ambiguous-mode', 'compose-load', 'compose-schema', 'config-error', 'yaml-syntax'].sort());
     for (const rule of rules) {
       const d = driver.rules.find((r: any) => r.id === rule.id);
       expect(d.shortDescription.text).to.equal(rule.description);
       expect(d.fullDescription.text).to.include(rule.description);
-      expect(d.helpUri).to.equal(`https://github.com/compose-netlint/compose-netlint/blob/main/rules/${rule.id}.md`);
+      expect(d.helpUri).to.equal(`https://github.com/compose-netlint/compose-netlint/blob/v${VERSION}/rules/${rule.id}.md`);
       expect(d.defaultConfiguration.level).to.equal({ error: 'error', warning: 'warning', info: 'note' }[rule.severity]);
       expect(d.properties.tags).to.deep.equal([rule.category]);
     }

@@ -13,7 +13,7 @@ describe('schema: the check compiled at build time', () => {
   const precompiled = loadPrecompiled(ROOT);
   const compiled = new Ajv2020({ strict: false, logger: false }).compile(JSON.parse(readSchemaText(ROOT)) as object);
 
-  it('answers as the schema compiled now, on every corpus file and on each with an unknown service key added', () => {
+  it('answers as the schema compiled now, on every vendored file (test/fixtures) and on each with an unknown service key added', () => {
     const answers = { valid: 0, invalid: 0 };
     for (const file of corpusFiles()) {
       const parsed = parseYaml(file, fs.readFileSync(file, 'utf8'));
@@ -31,7 +31,8 @@ describe('schema: the check compiled at build time', () => {
         answers.invalid++;
       }
     }
-    expect(answers.valid).to.be.greaterThan(400);
-    expect(answers.invalid).to.be.greaterThan(400);
+    // test/fixtures gives about 180 valid documents, 40 invalid ones and 170 made invalid by the unknown key
+    expect(answers.valid).to.be.greaterThan(150);
+    expect(answers.invalid).to.be.greaterThan(200);
   });
 });

@@ -174,17 +174,58 @@ describe('loadProject', () => {
   });
 
   describe('mode', () => {
-    it('detects a stack from overlay networks, endpoint_mode, ingress ports or the file name', () => {
-      const cases: [Record<string, string>, string][] = [
-        [{ 'compose.yaml': 'services: {a: {image: x}}\nnetworks: {n: {driver: overlay}}\n' }, 'stack'],
-        [{ 'compose.yaml': 'services: {a: {image: x, deploy: {endpoint_mode: dnsrr}}}\n' }, 'stack'],
-        [{ 'compose.yaml': 'services: {a: {image: x, ports: [{target: 80, published: 80, mode: ingress}]}}\n' }, 'stack'],
-        [{ 'compose.yaml': 'services: {a: {image: x, ports: ["80:80"]}}\n' }, 'compose'],
+    const OVERLAY = 'services: {a: {image: x, networks: [n]}}\nnetworks:\n  n:\n    driver: overlay\n';
+    const modeOf = (files: Record<string, string>, options: Parameters<typeof loadProject>[0] = {}) => {
+      const p = load(tempProject(files), options);
+      return { mode: p.mode, reason: p.modeReason, ambiguous: p.diagnostics.filter((d) => d.ruleId === 'ambiguous-mode') };
+    };
+
+    it('a file with another name is a stack when it has stack signals: overlay networks, endpoint_mode, ingress ports', () => {
+      const cases: [string, string, string][] = [
+        [OVERLAY, 'stack', 'it has stack signals: overlay network "n" (prod.yml:4)'],
+        ['services: {a: {image: x, deploy: {endpoint_mode: dnsrr}}}\n', 'stack', 'it has stack signals: deploy.endpoint_mode of service "a" (prod.yml:1)'],
+        ['services: {a: {image: x, ports: [{target: 80, published: 80, mode: ingress}]}}\n', 'stack', 'it has stack signals: ingress-mode port of service "a" (prod.yml:1)'],
+        ['services: {a: {image: x, ports: ["80:80"]}}\n', 'compose', 'it has no stack signals (overlay networks, deploy.endpoint_mode, ingress-mode ports) and no "stack" in its file name'],
       ];
-      for (const [files, mode] of cases) expect(load(tempProject(files)).mode).to.equal(mode);
-      const named = tempProject({ 'app-stack.yml': 'services: {a: {image: x}}\n' });
-      expect(load(named, { files: ['app-stack.yml'] }).mode).to.equal('stack');
-      expect(load(named, { files: ['app-stack.yml'], mode: 'compose' }).mode).to.equal('compose');
+      for (const [text, mode, reason] of cases) expect(modeOf({ 'prod.yml': text }, { files: ['prod.yml'] })).to.deep.equal({ mode, reason, ambiguous: [] });
+    });
+
+    it('a file named with "stack" is a stack, and --mode wins over everything', () => {
+      expect(modeOf({ 'app-stack.yml': 'services: {a: {image: x}}\n' }, { files: ['app-stack.yml'] })).to.deep.equal({ mode: 'stack', reason: 'the file name "app-stack.yml" contains "stack"', ambiguous: [] });
+      expect(modeOf({ 'app-stack.yml': 'services: {a: {image: x}}\n' }, { files: ['app-stack.yml'], mode: 'compose' })).to.deep.equal({ mode: 'compose', reason: '--mode compose was given', ambiguous: [] });
+      expect(modeOf({ 'compose.yaml': OVERLAY }, { mode: 'stack' })).to.deep.equal({ mode: 'stack', reason: '--mode stack was given', ambiguous: [] });
+    });
+
+    it('a file named as docker compose finds it is a Compose project, whatever it holds', () => {
+      for (const name of ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']) {
+        const r = modeOf({ [name]: OVERLAY });
+        expect([r.mode, r.reason], name).to.deep.equal(['compose', `"${name}" is a file name docker compose finds by itself`]);
+        expect(r.ambiguous, name).to.have.length(1);
+      }
+      expect(modeOf({ 'compose.yaml': 'services: {a: {image: x}}\n' })).to.deep.equal({ mode: 'compose', reason: '"compose.yaml" is a file name docker compose finds by itself', ambiguous: [] });
+      // an override file has a discovery name too, and -f names count as well as discovered ones
+      expect(modeOf({ 'base.yml': 'services: {a: {image: x}}\n', 'compose.override.yaml': OVERLAY }, { files: ['base.yml', 'compose.override.yaml'] }).mode).to.equal('compose');
+      // a file only included or extended does not decide: docker stack deploy -c names the top-level files
+      expect(modeOf({ 'prod.yml': 'include: [net-stack.yml]\nservices: {a: {image: x}}\n', 'net-stack.yml': 'services: {b: {image: x}}\n' }, { files: ['prod.yml'] }).mode).to.equal('compose');
+    });
+
+    it('with stack signals, a Compose-named file gets one ambiguous-mode info at the first signal, naming them all and --mode', () => {
+      const text = ['services:', '  web:', '    image: nginx', '    networks: [front]', '    deploy:', '      endpoint_mode: dnsrr', 'networks:', '  front:', '    driver: overlay', ''].join('\n');
+      const [d] = modeOf({ 'docker-compose.yml': text }).ambiguous;
+      expect(d).to.deep.equal({
+        ruleId: 'ambiguous-mode',
+        severity: 'info',
+        message:
+          '"docker-compose.yml" is a file name docker compose finds by itself, so the project is linted in compose mode, but it has stack signals: ' +
+          'deploy.endpoint_mode of service "web" (line 6), overlay network "front" (line 9); Compose creates an overlay network only on a Swarm manager ' +
+          'and ignores endpoint and port modes. if you deploy it with "docker stack deploy -c", lint it with --mode stack; to keep compose mode and silence this, pass --mode compose',
+        span: { file: 'docker-compose.yml', line: 6, column: 22, endLine: 6, endColumn: 27 },
+        related: [{ message: 'stack signal: overlay network "front"', span: { file: 'docker-compose.yml', line: 9, column: 13, endLine: 9, endColumn: 20 } }],
+      });
+    });
+
+    it('a value left unknown by an unset variable is no signal', () => {
+      expect(modeOf({ 'prod.yml': 'services: {a: {image: x, networks: [n]}}\nnetworks: {n: {driver: "${DRIVER}"}}\n' }, { files: ['prod.yml'] }).mode).to.equal('compose');
     });
   });
 

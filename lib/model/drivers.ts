@@ -1,0 +1,40 @@
+/**
+ * What Docker does with a network or IPAM driver name.
+ *
+ * Built-in IPAM drivers (Docker 20.10): libnetwork's initIPAMDrivers registers `default`
+ * (ipams/builtin) and `null` (ipams/null); every other name goes to the plugin system (ipams/remote).
+ * Swarm's allocator (swarmkit cnmallocator) has the same two built in.
+ *
+ * A driver the engine does not have is looked up as a plugin: a managed plugin by its reference
+ * (`vendor/name[:tag]`), else a legacy plugin file: pkg/plugins/discovery.go (Plugin, pluginPaths)
+ * joins the name onto /run/docker/plugins (`<name>.sock`), /etc/docker/plugins and
+ * /usr/lib/docker/plugins (`<name>.spec`, `<name>.json`) with filepath.Join, which resolves `..`
+ * without refusing it. A `.spec` file holds a URL the daemon then calls (`POST /Plugin.Activate`), so
+ * a name with `..` segments lets a file from the checkout choose what the root daemon talks to.
+ * Plugin references (distribution/reference: path components of lowercase letters and digits joined
+ * by `.`, `_`, `__` or dashes, after an optional `host[:port]/`) never start with `/` or `.`, have no
+ * empty, `.` or `..` component and no backslash, so a name with any of those is a path, not a plugin.
+ */
+
+/** IPAM drivers built into the engine (and Swarm's allocator): no plugin is looked up for them. */
+export const BUILTIN_IPAM_DRIVERS: readonly string[] = ['default', 'null'];
+
+/** Whether the engine serves this IPAM driver itself; names are case-sensitive, as the driver registry's are. */
+export function isBuiltinIpamDriver(name: string): boolean {
+  return BUILTIN_IPAM_DRIVERS.includes(name);
+}
+
+/**
+ * Why a driver name is a file path and not a plugin name: a phrase such as `its ".." segment climbs
+ * out of Docker's plugin folders`, or undefined for a name a plugin could have (`bridge`,
+ * `vendor/driver:1.0`, `registry:5000/vendor/driver`).
+ */
+export function driverPathProblem(name: string): string | undefined {
+  const segments = name.split(/[/\\]/);
+  if (segments.includes('..')) return 'its ".." segment climbs out of Docker\'s plugin folders';
+  if (name.includes('\\')) return 'it holds a backslash';
+  if (name.startsWith('/')) return 'it is an absolute path';
+  if (segments.includes('.')) return 'it has a "." segment';
+  if (name !== '' && segments.includes('')) return 'it has an empty segment';
+  return undefined;
+}

@@ -90,12 +90,19 @@ function applyConfig(config: Config, root: Node, base: string, cwd: string, rule
   if (plain.ignore?.length) {
     // picomatch throws (a TypeError or SyntaxError) on a pattern it cannot compile, such as one over 65,536 characters
     const matchers = plain.ignore.flatMap((pattern, i) => {
-      try {
-        return [picomatch(pattern, { dot: true })];
-      } catch (error) {
-        const message = `"ignore" pattern ${JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern)} cannot be read as a glob (picomatch: ${(error as Error).message}); fix or remove it`;
+      const shown = JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern);
+      const problem = (message: string): [] => {
         config.diagnostics.push({ ruleId: 'config-error', severity: 'error', message, span: at(root, ['ignore', i])?.span ?? fileStart });
         return [];
+      };
+      if (maxWildcards(pattern) > MAX_IGNORE_WILDCARDS) {
+        return problem(`"ignore" pattern ${shown} has more than ${MAX_IGNORE_WILDCARDS} "*" in one path segment; matching it could take minutes. use fewer`);
+      }
+      try {
+        // extglobs (+(a|aa), *(…)) are read literally: nested, picomatch's regular expression backtracks exponentially
+        return [picomatch(pattern, { dot: true, noextglob: true })];
+      } catch (error) {
+        return problem(`"ignore" pattern ${shown} cannot be read as a glob (picomatch: ${(error as Error).message}); fix or remove it`);
       }
     });
     config.ignored = (displayed) => {
@@ -104,6 +111,17 @@ function applyConfig(config: Config, root: Node, base: string, cwd: string, rule
     };
   }
   return config;
+}
+
+/**
+ * Not a picomatch limit: each "*" in a path segment becomes a lazy `[^/]*?` in picomatch's regular
+ * expression, and k of them against a name of n characters that does not match take about n^k steps
+ * (4 on a 255-character name: about a second per file). "**" as a whole segment counts as none.
+ */
+const MAX_IGNORE_WILDCARDS = 3;
+
+function maxWildcards(pattern: string): number {
+  return Math.max(...pattern.split('/').map((segment) => (segment === '**' ? 0 : (segment.match(/\*+/g) ?? []).length)));
 }
 
 /** A plain value as a located tree where every node has `span`, so a value is validated as a file is. */

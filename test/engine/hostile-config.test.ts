@@ -22,6 +22,19 @@ describe('engine: hostile configuration and comments', () => {
     ]);
   });
 
+  it('a pattern whose matching would backtrack for minutes is refused; extglobs are read literally', () => {
+    expect(found(project('ignore: ["**/a*a*a*a*b"]\n'))).to.deep.equal([
+      '.compose-netlint.yaml:1:10 error "ignore" pattern "**/a*a*a*a*b" has more than 3 "*" in one path segment; matching it could take minutes. use fewer [config-error]',
+    ]);
+    // read as an extglob, "+(a|aa)+(a|aa)+(a|aa)b" took 11 s against a name of 30 "a"
+    const name = `${'a'.repeat(30)}.yaml`;
+    const dir = tempProject({ [name]: 'services:\n  app:\n    image: x\n    networks: [missing]\n', '.compose-netlint.yaml': 'ignore: ["+(a|aa)+(a|aa)+(a|aa)b"]\n' });
+    const start = performance.now();
+    const result = lintProject({ cwd: dir, env: {}, files: [name] });
+    expect((performance.now() - start) / 1000).to.be.below(2);
+    expect(result.findings.map((f) => f.ruleId)).to.deep.equal(['no-undefined-network']);
+  });
+
   it('the API rejects an empty ignore pattern with an InputError', () => {
     const dir = project('{}\n');
     let error: unknown;

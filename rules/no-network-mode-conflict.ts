@@ -1,7 +1,7 @@
 import { defineRule } from '../lib/engine/rule';
 import type { NetworkMode, Service } from '../lib/model/types';
 import type { Span } from '../lib/source/span';
-import { closest } from '../lib/util/suggest';
+import { allBut, closest, quotedList } from '../lib/util/suggest';
 
 /** Options a service may not set once it joins another's network namespace, with the engine's refusal and the fix. */
 const JOINER_OPTIONS: readonly { key: string; refusal: string; fix: string }[] = [
@@ -60,7 +60,7 @@ export default defineRule({
       const ns = graph.namespace(service.name);
       if (ns.broken === 'missing' && ns.owner === service.name && mode.value.kind === 'service') {
         const target = mode.value.target!;
-        const near = closest(target, services.filter((s) => s !== service.name));
+        const near = closest(target, allBut(services, service.name));
         context.report({
           messageId: 'missingService',
           at: mode,
@@ -70,7 +70,7 @@ export default defineRule({
             target,
             mode: text,
             suggestion: near === undefined ? '' : ` (did you mean "${near}"?)`,
-            services: services.filter((s) => s !== service.name).map((s) => `"${s}"`).join(', ') || 'none other',
+            services: quotedList(services, 10, service.name) || 'none other',
           },
         });
       }

@@ -94,7 +94,7 @@ export class NetworkGraph {
     for (const service of model.services.values()) {
       const refs = referencesOf(service, narrow);
       this.referencesBySource.set(service.name, refs);
-      references.push(...refs);
+      for (const r of refs) references.push(r);
     }
     this.references = references;
     Object.freeze(this);

@@ -13,11 +13,25 @@ export function slashPath(file: string): string {
   return path.sep === '/' ? file : file.split(path.sep).join('/');
 }
 
-/** The text a span covers, whitespace collapsed; '' when the source is not at hand. */
-export function spanSource(f: Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'>, sources: ReadonlyMap<string, string>): string {
-  const text = sources.get(f.file);
-  if (text === undefined) return '';
-  const lines = text.split(/\r?\n/).slice(f.line - 1, f.endLine);
+/** The lines of each source text, split on first use: a report splits each file once, not once per finding. */
+export function sourceLines(sources: ReadonlyMap<string, string>): (file: string) => readonly string[] | undefined {
+  const cache = new Map<string, string[]>();
+  return (file) => {
+    let lines = cache.get(file);
+    if (lines === undefined) {
+      const text = sources.get(file);
+      if (text === undefined) return undefined;
+      cache.set(file, (lines = text.split(/\r?\n/)));
+    }
+    return lines;
+  };
+}
+
+/** The text a span covers, whitespace collapsed; '' when the source is not at hand. `linesOf` comes from `sourceLines`. */
+export function spanSource(f: Pick<Finding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'>, linesOf: (file: string) => readonly string[] | undefined): string {
+  const all = linesOf(f.file);
+  if (all === undefined) return '';
+  const lines = all.slice(f.line - 1, f.endLine);
   if (lines.length === 0) return '';
   if (lines.length === 1) lines[0] = lines[0].slice(f.column - 1, f.endLine === f.line ? f.endColumn - 1 : undefined);
   else {
@@ -35,8 +49,9 @@ export function spanSource(f: Pick<Finding, 'file' | 'line' | 'column' | 'endLin
  */
 export function fingerprints(findings: readonly Finding[], sources: ReadonlyMap<string, string>): string[] {
   const seen = new Map<string, number>();
+  const linesOf = sourceLines(sources);
   return findings.map((f) => {
-    const key = ['compose-netlint/v1', f.ruleId, slashPath(f.file), f.message.replace(/\b(lines?) \d+/g, '$1 ?'), spanSource(f, sources)].join('\0');
+    const key = ['compose-netlint/v1', f.ruleId, slashPath(f.file), f.message.replace(/\b(lines?) \d+/g, '$1 ?'), spanSource(f, linesOf)].join('\0');
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
     return createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 32);

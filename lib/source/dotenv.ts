@@ -1,3 +1,4 @@
+import { quoteValue } from './diagnostic';
 import type { Span } from './span';
 import { expansionBudget, expansionMessage, interpolateString, type Lookup } from './interpolate';
 
@@ -50,7 +51,7 @@ export function parseEnvFile(file: string, text: string, lookup: Lookup = () => 
     const lineNo = index + 1;
     const keySpan: Span = { file, line: lineNo, column: keyColumn, endLine: lineNo, endColumn: keyColumn + key.length };
     if (!NAME.test(key)) {
-      errors.push({ message: `unexpected character in variable name "${key}"`, span: keySpan });
+      errors.push({ message: `unexpected character in variable name ${quoteValue(key)}`, span: keySpan });
       continue;
     }
     if (eq < 0) {
@@ -82,7 +83,7 @@ export function parseEnvFile(file: string, text: string, lookup: Lookup = () => 
         close = findClose(lines[lineCursor], quote);
       }
       if (close < 0) {
-        errors.push({ message: `unterminated quoted value for "${key}"`, span: keySpan });
+        errors.push({ message: `unterminated quoted value for ${quoteValue(key)}`, span: keySpan });
         break;
       }
       const inner = [...parts.slice(0, -1), parts[parts.length - 1].slice(0, close)].join('\n');
@@ -98,7 +99,7 @@ export function parseEnvFile(file: string, text: string, lookup: Lookup = () => 
     }
     const valueSpan: Span = { file, line: lineNo, column: valueColumn, endLine, endColumn };
     if (value === undefined) {
-      errors.push({ message: `value of "${key}": ${expansionMessage(budget)}`, span: valueSpan });
+      errors.push({ message: `value of ${quoteValue(key)}: ${expansionMessage(budget)}`, span: valueSpan });
       break;
     }
     own.set(key, value);

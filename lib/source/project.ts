@@ -97,7 +97,6 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     root = root ? mergeFiles(root, tree) : applyResets(tree);
   }
   root ??= mapNode({ file: loader.display(files[0]), line: 1, column: 1, endLine: 1, endColumn: 1 });
-  root = loader.applyIncludes(root, lookup, projectDirectory);
 
   const profiles = activeProfiles(options.profiles, lookup);
   const inactive = inactiveServices(root, profiles);
@@ -279,14 +278,27 @@ class Loader {
       // past the expansion budget the file is not read further (the error is at the scalar where it ran out)
       if (!interpolateTree(document, lookup, this.diagnostics, budget)) return undefined;
       resolveRelativePaths(document, baseDirectory, path.dirname(file));
-      // as compose-go: extends is resolved within each file, before files merge, while !reset/!override tags are still there
-      const extended = this.applyExtends(document, lookup);
+      // as compose-go's loadYamlFile: `include` is applied to each file (document) before `extends`, so an
+      // extends can name an included service, and before the files merge, so a later -f file overrides it
+      this.includeStack.push(file);
+      let withIncludes: MapNode;
+      try {
+        withIncludes = this.applyIncludes(document, lookup, baseDirectory);
+      } finally {
+        this.includeStack.pop();
+      }
+      // as compose-go: extends is resolved within each file, before files merge, while !reset/!override tags are still there;
+      // a relative extends.file is resolved against the project's working directory (compose-go's localResourceLoader)
+      const extended = this.applyExtends(withIncludes, lookup, baseDirectory);
       result = result ? mergeFiles(result, extended) : extended;
     }
     return result;
   }
 
-  /** `include`: each entry is its own project (own directory and .env); its resources are added, and a clash is an error. */
+  /**
+   * `include`: each entry is its own project (own directory and .env); its resources are added to `root`. A resource
+   * `root` defines too is merged, the local definition over the included one (compose-go v2.10+ importResource).
+   */
   applyIncludes(root: MapNode, lookup: Lookup, projectDirectory: string): MapNode {
     const include = root.entries.get('include');
     if (!include) return root;
@@ -306,7 +318,9 @@ class Loader {
         continue;
       }
       if (this.includeStack.includes(spec.paths[0])) {
-        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `include cycle: "${this.display(spec.paths[0])}" includes itself`, span: item.span });
+        // compose-go ApplyInclude: "include cycle detected"
+        const chain = [...this.includeStack.slice(this.includeStack.indexOf(spec.paths[0])), spec.paths[0]].map((f) => `"${this.display(f)}"`);
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `include cycle detected: ${chain.join(' includes ')}; Compose refuses the project. remove one of the includes`, span: item.span });
         continue;
       }
       if (this.nesting >= MAX_CHAIN_DEPTH) {
@@ -331,16 +345,13 @@ class Loader {
     // variables of the including project win over the included project's own env files
     const includedLookup: Lookup = (name) => lookup(name) ?? envValues.get(name);
     let included: MapNode | undefined;
-    this.includeStack.push(spec.paths[0]);
     this.nesting++;
     try {
       for (const file of spec.paths) {
         const tree = this.loadFile(file, includedLookup, spec.directory);
         if (tree) included = included ? mergeFiles(included, tree) : applyResets(tree);
       }
-      if (included) included = this.applyIncludes(included, includedLookup, spec.directory);
     } finally {
-      this.includeStack.pop();
       this.nesting--;
     }
     return included;
@@ -348,24 +359,16 @@ class Loader {
 
   private addIncluded(root: MapNode, included: MapNode, at: Span): MapNode {
     const entries = new Map(root.entries);
-    for (const section of ['services', 'networks', 'volumes', 'configs', 'secrets']) {
+    for (const section of ['services', 'networks', 'volumes', 'configs', 'secrets', 'models']) {
       const theirs = get(included, section);
       if (!isMap(theirs)) continue;
       const ourEntry = entries.get(section);
       const ours = ourEntry && isMap(ourEntry.value) ? ourEntry.value : mapNode(at);
       const merged = new Map(ours.entries);
       for (const [key, e] of theirs.entries) {
-        if (merged.has(key)) {
-          this.diagnostics.push({
-            ruleId: 'compose-load',
-            severity: 'error',
-            message: `${section.replace(/s$/, '')} "${key}" is defined both here (line ${merged.get(key)!.keySpan.line}) and in the included file; Compose refuses to merge included resources. rename one`,
-            span: e.keySpan,
-            related: [{ message: `"${key}" defined here`, span: merged.get(key)!.keySpan }],
-          });
-          continue;
-        }
-        merged.set(key, e);
+        const local = merged.get(key);
+        // compose-go importResource: MergeYaml(included, local), the local definition winning
+        merged.set(key, local ? mergeResource(section, e, local) : e);
       }
       entries.set(section, { key: section, keySpan: ourEntry?.keySpan ?? at, value: { ...ours, entries: merged } });
     }
@@ -373,7 +376,7 @@ class Loader {
   }
 
   /** Resolves `extends` on every service of one file, recursively (a `file:` base is loaded with its own extends); cycles and missing bases are reported. */
-  applyExtends(root: MapNode, lookup: Lookup): MapNode {
+  applyExtends(root: MapNode, lookup: Lookup, workingDirectory: string): MapNode {
     const servicesEntry = root.entries.get('services');
     if (!servicesEntry || !isMap(servicesEntry.value)) return root;
     const services = servicesEntry.value;
@@ -398,7 +401,7 @@ class Loader {
         return withoutExtends;
       }
       if (target.file) {
-        const file = path.resolve(path.dirname(this.paths.get(spec.span.file) ?? path.resolve(this.cwd, spec.span.file)), target.file);
+        const file = path.resolve(workingDirectory, target.file);
         const loaded = this.loadExtendedFile(file, lookup);
         baseFileShown = ` in "${this.display(file)}"`;
         if (!loaded) {
@@ -450,6 +453,13 @@ class Loader {
     this.extendedFiles.set(file, result);
     return result;
   }
+}
+
+/** One resource defined both in an included project and locally: merged as two files would be, the local one last. */
+function mergeResource(section: string, included: Entry, local: Entry): Entry {
+  const wrap = (e: Entry): MapNode => mapNode(e.keySpan, [{ key: section, keySpan: e.keySpan, value: mapNode(e.keySpan, [e]) }]);
+  const merged = get(mergeFiles(wrap(included), wrap(local)), section) as MapNode;
+  return merged.entries.get(local.key)!;
 }
 
 function tooDeepMessage(what: string): string {

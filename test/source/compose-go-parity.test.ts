@@ -1,0 +1,87 @@
+/**
+ * Parity with compose-go (github.com/compose-spec/compose-go v2, the loader `docker compose` uses): each case
+ * names the compose-go test or function its expected value comes from. Issue 14.
+ */
+import { expect } from 'chai';
+import { loadProject } from '../../lib/source/project';
+import { get, toPlain, type MapNode } from '../../lib/source/tree';
+import { tempProject } from '../helpers/project';
+
+const load = (dir: string, options: Parameters<typeof loadProject>[0] = {}) => loadProject({ cwd: dir, env: {}, ...options });
+const services = (root: MapNode) => toPlain(get(root, 'services')!) as Record<string, Record<string, unknown>>;
+const messages = (p: ReturnType<typeof loadProject>) => p.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.file}:${d.span.line}:${d.span.column} ${d.ruleId} ${d.message}`);
+
+describe('compose-go parity', () => {
+  describe('include (1, 5, 14)', () => {
+    it('merges a local definition over the included one instead of refusing it', () => {
+      // compose-go loader/include.go importResource: MergeYaml(included, local), local wins (v2.10+)
+      const dir = tempProject({
+        'compose.yaml': 'include: [db.yaml]\nservices:\n  db:\n    networks: [back]\nnetworks:\n  back: {}\n',
+        'db.yaml': 'services:\n  db:\n    image: postgres\n    ports: ["5432:5432"]\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([]);
+      expect(services(p.root).db).to.deep.equal({ image: 'postgres', ports: ['5432:5432'], networks: ['back'] });
+    });
+
+    it('lets an override -f file redefine an included service', () => {
+      // compose-go loader/loader_test.go TestLoadWithIncludeOverride: image "overridden"
+      const dir = tempProject({
+        'compose.yaml': "name: 'test-include-override'\ninclude:\n  - ./subdir/imported.yaml\n",
+        'override.yaml': '# override\nservices:\n  imported:\n    image: overridden\n',
+        'subdir/imported.yaml': 'services:\n  imported:\n    image: nginx\n    container_name: ${SOURCE:-imported}\n',
+      });
+      const p = load(dir, { files: ['compose.yaml', 'override.yaml'] });
+      expect(messages(p)).to.deep.equal([]);
+      expect(services(p.root).imported.image).to.equal('overridden');
+    });
+
+    it('accepts the same file included twice, and a local !override over an included service', () => {
+      // compose-go loader/include_test.go TestLoadWithMultipleInclude (container_name "override") and
+      // TestLoadWithMultipleIncludeConflict (bar is { image: busybox, environment: { ZOT: QIX } })
+      const dir = tempProject({
+        'compose.yaml':
+          "name: 'test-multi-include'\ninclude:\n  - path: ./subdir/imported.yaml\n    env_file: ./subdir/extra.env\n  - path: ./include.yaml\n" +
+          'services:\n  foo:\n    image: busybox\n    depends_on: [imported]\n  bar:\n    image: busybox\n    environment: !override\n      - ZOT=QIX\n',
+        'include.yaml': 'include:\n    - path: ./subdir/imported.yaml\n\nservices:\n  bar:\n    image: bar\n    environment:\n      - FOO=BAR',
+        'subdir/imported.yaml': 'services:\n  imported:\n    image: nginx\n    container_name: ${SOURCE:-imported}\n',
+        'subdir/extra.env': 'SOURCE=extends\n',
+      });
+      const p = load(dir, { env: { SOURCE: 'override' } });
+      expect(messages(p)).to.deep.equal([]);
+      expect(services(p.root).imported.container_name).to.equal('override');
+      expect(services(p.root).bar).to.deep.equal({ image: 'busybox', environment: ['ZOT=QIX'] });
+    });
+
+    it('applies include per file before extends, so a service can extend an included one', () => {
+      // compose-go loader/loader.go loadYamlFile: "Process includes first so that extended services have all merged attributes"
+      const dir = tempProject({
+        'compose.yaml': 'include: [base.yaml]\nservices:\n  web:\n    extends: base\n    ports: ["80:80"]\n',
+        'base.yaml': 'services:\n  base:\n    image: nginx\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([]);
+      expect(services(p.root).web).to.deep.equal({ image: 'nginx', ports: ['80:80'] });
+    });
+
+    it('resolves extends.file inside an included project against its project_directory', () => {
+      // compose-go loader/include_test.go TestNestedIncludeAndExtends: image "alpine"
+      const dir = tempProject({
+        'compose.yml': 'include:\n  - project_directory: .\n    path: dir/included.yaml\n',
+        'dir/included.yaml': 'services:\n  included:\n    extends:\n      file: dir/extended.yaml\n      service: extended\n',
+        'dir/extended.yaml': 'services:\n  extended:\n    image: alpine\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([]);
+      expect(services(p.root).included.image).to.equal('alpine');
+    });
+
+    it('reports an include cycle once, at the entry that closes it, and nothing else', () => {
+      // compose-go loader/loader_test.go TestLoadWithIncludeCycle: "include cycle detected"
+      const dir = tempProject({ 'compose.yaml': 'include:\n  - compose.yaml\n\nname: project\nservices:\n  foo:\n    image: foo\n' });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:2:5 compose-load include cycle detected: "compose.yaml" includes "compose.yaml"; Compose refuses the project. remove one of the includes',
+      ]);
+    });
+  });
+});

@@ -84,4 +84,17 @@ describe('compose-go parity', () => {
       ]);
     });
   });
+
+  describe('ports (2)', () => {
+    it('collapses a single port that a range of another -f file already binds', () => {
+      // compose-go loader/loader.go loadYamlFile: EnforceUnicity again after transform.Canonical expanded the range
+      // ("Canonical transformation can reveal duplicates, typically as ports can be a range and conflict with an override")
+      const dir = tempProject({
+        'a.yaml': 'services:\n  web:\n    image: nginx\n    ports: ["8080-8081:80-81"]\n',
+        'b.yaml': 'services:\n  web:\n    ports: ["8080:80", "127.0.0.1:8081:81", "9090:80"]\n',
+      });
+      const p = load(dir, { files: ['a.yaml', 'b.yaml'] });
+      expect(services(p.root).web.ports).to.deep.equal(['8080-8081:80-81', '127.0.0.1:8081:81', '9090:80']);
+    });
+  });
 });

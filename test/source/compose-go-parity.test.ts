@@ -3,6 +3,7 @@
  * names the compose-go test or function its expected value comes from. Issue 14.
  */
 import { expect } from 'chai';
+import { buildGraph } from '../../lib/model';
 import { loadProject } from '../../lib/source/project';
 import { get, toPlain, type MapNode } from '../../lib/source/tree';
 import { tempProject } from '../helpers/project';
@@ -95,6 +96,19 @@ describe('compose-go parity', () => {
       });
       const p = load(dir, { files: ['a.yaml', 'b.yaml'] });
       expect(services(p.root).web.ports).to.deep.equal(['8080-8081:80-81', '127.0.0.1:8081:81', '9090:80']);
+    });
+  });
+
+  describe('extra_hosts (3)', () => {
+    it('reads "host=a,b" as one host with two addresses, each with its own span', () => {
+      // compose-go loader/tests/extra_hosts_test.go: "myhost=0.0.0.1,0.0.0.2" gives myhost: [0.0.0.1, 0.0.0.2]
+      const dir = tempProject({ 'compose.yaml': 'services:\n  test:\n    image: busybox\n    extra_hosts:\n      - "myhost=0.0.0.1,0.0.0.2"\n' });
+      const graph = buildGraph(load(dir));
+      const hosts = graph.services.get('test')!.extraHosts.map((h) => ({ host: h.host, address: h.address.value === 'host-gateway' ? 'host-gateway' : `${h.address.value.text} ${h.address.value.family}`, column: h.address.span.column, endColumn: h.address.span.endColumn }));
+      expect(hosts).to.deep.equal([
+        { host: 'myhost', address: '0.0.0.1 ipv4', column: 17, endColumn: 24 },
+        { host: 'myhost', address: '0.0.0.2 ipv4', column: 25, endColumn: 32 },
+      ]);
     });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { buildGraph } from '../../lib/model';
+import { parseEnvFile } from '../../lib/source/dotenv';
 import { loadProject } from '../../lib/source/project';
 import { get, toPlain, type MapNode } from '../../lib/source/tree';
 import { tempProject } from '../helpers/project';
@@ -109,6 +110,76 @@ describe('compose-go parity', () => {
         { host: 'myhost', address: '0.0.0.1 ipv4', column: 17, endColumn: 24 },
         { host: 'myhost', address: '0.0.0.2 ipv4', column: 25, endColumn: 32 },
       ]);
+    });
+  });
+
+  describe('.env files (4, 8, 10)', () => {
+    const parse = (text: string, env: Record<string, string> = {}) => parseEnvFile('.env', text, (n) => env[n]);
+    const value = (text: string, key: string, env: Record<string, string> = {}) => {
+      const parsed = parse(text, env);
+      expect(parsed.errors).to.deep.equal([]);
+      return parsed.entries.find((e) => e.key === key)?.value;
+    };
+
+    it('accepts the names compose-go accepts: a leading digit, brackets, dots, Unicode letters, export<TAB>', () => {
+      // compose-go dotenv/parser_test.go TestParseBytes (a[1], a.propertyKey, árvíztűrő-TÜKÖRFÚRÓGÉP) and
+      // dotenv/godotenv_test.go TestParsing (export\tOPTION_A=2, `="value"` gives the key "")
+      const parsed = parse('a=b\na[1]=c\na.propertyKey=d\nárvíztűrő-TÜKÖRFÚRÓGÉP=ÁRVÍZTŰRŐ-tükörfúrógép\n2FA_SECRET=x\nexport\tOPTION_A=2\n="value"\n');
+      expect(parsed.errors).to.deep.equal([]);
+      expect(parsed.entries.map((e) => [e.key, e.value])).to.deep.equal([
+        ['a', 'b'],
+        ['a[1]', 'c'],
+        ['a.propertyKey', 'd'],
+        ['árvíztűrő-TÜKÖRFÚRÓGÉP', 'ÁRVÍZTŰRŐ-tükörfúrógép'],
+        ['2FA_SECRET', 'x'],
+        ['OPTION_A', '2'],
+        ['', 'value'],
+      ]);
+    });
+
+    it('refuses other characters at their position, and a name with a space', () => {
+      // compose-go dotenv/godotenv_test.go TestParsing: "lol$wut" is an error; dotenv/parser.go: "key cannot contain a space"
+      expect(parse('OK=1\nlol$wut\n').errors).to.deep.equal([
+        { message: 'unexpected character "$" in variable name "lol$wut"; compose-go\'s dotenv reads letters, digits and "_.-[]" only', span: { file: '.env', line: 2, column: 4, endLine: 2, endColumn: 5 } },
+      ]);
+      expect(parse('DEBUG MODE=1\n').errors.map((e) => e.message)).to.deep.equal(['variable name "DEBUG MODE" contains a space; Compose refuses the file. remove the space']);
+    });
+
+    it('reads escapes as compose-go does', () => {
+      // compose-go dotenv/godotenv_test.go TestParsing
+      expect(value(String.raw`KEY="Z\aZ\bZ\fZ\nZ\rZ\tZ\vZ\\Z\0123Z"`, 'KEY')).to.equal('Z\x07Z\bZ\fZ\nZ\rZ\tZ\vZ\\ZSZ');
+      expect(value(String.raw`FOO="bar\\\n\ b\az"`, 'FOO')).to.equal('bar\\\n\\ b\x07z');
+      expect(value(String.raw`KEY="\x07"`, 'KEY')).to.equal(String.raw`\x07`);
+      expect(value(String.raw`FOO="escaped\"bar"`, 'FOO')).to.equal('escaped"bar');
+      expect(value(String.raw`export OPTION_B='\n'`, 'OPTION_B')).to.equal('\\n');
+      expect(value(String.raw`FOO=a\tb`, 'FOO')).to.equal(String.raw`a\tb`);
+      expect(value('FOO=bar #this is foo', 'FOO')).to.equal('bar');
+      expect(value('FOO=123#not-an-inline-comment', 'FOO')).to.equal('123#not-an-inline-comment');
+      // dotenv/parser.go extractVarValue: an escaped quote inside single quotes is the quote
+      expect(value(String.raw`FOO='it\'s'`, 'FOO')).to.equal("it's");
+    });
+
+    it('reports unterminated quotes, an escaped closing quote included', () => {
+      // compose-go dotenv/godotenv_test.go TestUnterminatedQuotes
+      for (const text of ['KEY="', 'KEY="value', 'KEY="value\\"', "KEY=\"value'", "KEY='", "KEY='value", "KEY='value\\'", 'KEY=\'value"']) {
+        expect(parse(text).errors.map((e) => e.message), text).to.deep.equal(['unterminated quoted value for "KEY"']);
+      }
+    });
+
+    it('lets the environment win over the file\'s own earlier lines when interpolating', () => {
+      // compose-go dotenv/godotenv_test.go TestSubstitutionsWithEnvFilePrecedence (OPTION_A=5 in the environment)
+      const parsed = parse('OPTION_A=1\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}_${OPTION_B}\nOPTION_E=${OPTION_NOT_DEFINED}\n', { OPTION_A: '5' });
+      expect(Object.fromEntries(parsed.entries.map((e) => [e.key, e.value]))).to.deep.equal({ OPTION_A: '1', OPTION_B: '5', OPTION_C: '5', OPTION_D: '5_5', OPTION_E: '' });
+    });
+
+    it('refuses ${VAR?msg} and ${VAR:?msg} when the variable is unset, at the value', () => {
+      // compose-go dotenv/godotenv_var_expansion_test.go TestErrorIfUnset: MissingRequiredError for UNSET_VAR
+      const parsed = parse('OK=1\nRESULT=${UNSET_VAR?Test error}\nLATER=2\n');
+      expect(parsed.entries.map((e) => e.key)).to.deep.equal(['OK']);
+      expect(parsed.errors).to.have.length(1);
+      expect(parsed.errors[0].message).to.match(/^value of "RESULT": .*UNSET_VAR.*Test error/);
+      expect(parsed.errors[0].span).to.deep.equal({ file: '.env', line: 2, column: 8, endLine: 2, endColumn: 31 });
+      expect(value('RESULT=${EMPTY_VAR:-x}${TEST_VAR?Default Value}', 'RESULT', { TEST_VAR: 'Test Value' })).to.equal('xTest Value');
     });
   });
 });

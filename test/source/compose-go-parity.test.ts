@@ -182,4 +182,17 @@ describe('compose-go parity', () => {
       expect(value('RESULT=${EMPTY_VAR:-x}${TEST_VAR?Default Value}', 'RESULT', { TEST_VAR: 'Test Value' })).to.equal('xTest Value');
     });
   });
+
+  describe('YAML merge keys (6)', () => {
+    it('merges "<<: *alias" whose anchor is a list of mappings, shared by two services; a scalar anchor stays an error', () => {
+      // compose-go loader/reset_test.go TestMergeKeyAliasTargets (alias_to_sequence_shared_across_services) and
+      // TestMergeKeyAliasToScalarRejected ("map merge requires map")
+      const dir = tempProject({ 'compose.yaml': 'name: test\nx-list: &alist\n  - image: nginx\n    restart: unless-stopped\nservices:\n  s1:\n    <<: *alist\n  s2:\n    <<: *alist\n' });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([]);
+      expect(services(p.root)).to.deep.equal({ s1: { image: 'nginx', restart: 'unless-stopped' }, s2: { image: 'nginx', restart: 'unless-stopped' } });
+      const scalar = tempProject({ 'compose.yaml': 'name: test\nx-scalar: &s "not-a-map"\nservices:\n  s1:\n    <<: *s\n' });
+      expect(messages(load(scalar))).to.deep.equal(['compose.yaml:5:9 yaml-syntax merge key "<<" needs a mapping or a list of mappings']);
+    });
+  });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { InputError, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
 import { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES } from './file-names';
-import { expansionBudget, interpolateTree, type Lookup } from './interpolate';
+import { expansionBudget, interpolateString, interpolateTree, type Lookup } from './interpolate';
 import { applyResets, mergeFiles, mergeService } from './merge';
 import { decideMode, type Mode } from './mode';
 import { readText } from './read';
@@ -90,9 +90,14 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   if (!files) files = discover(baseDir);
   if (!options.projectDirectory && !explicitFiles) projectDirectory = path.dirname(files[0]);
 
+  // compose-go loader.go projectName: the name is decided before the files are interpolated, and is then set as
+  // COMPOSE_PROJECT_NAME for their interpolation (and for included projects')
+  const name = projectName(options.projectName, lookup, loader.namesInFiles(files), projectDirectory);
+  const lookupWithName: Lookup = (n) => (n === 'COMPOSE_PROJECT_NAME' ? name : lookup(n));
+
   let root: MapNode | undefined;
   for (const file of files) {
-    const tree = loader.loadFile(file, lookup, projectDirectory);
+    const tree = loader.loadFile(file, lookupWithName, projectDirectory);
     if (!tree) continue;
     root = root ? mergeFiles(root, tree) : applyResets(tree);
   }
@@ -101,7 +106,6 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const profiles = activeProfiles(options.profiles, lookup);
   const inactive = inactiveServices(root, profiles);
   root = withoutServices(root, inactive);
-  const name = projectName(options.projectName, lookup, root, projectDirectory);
   const mode = decideMode(root, files.map((f) => loader.display(f)), options.mode);
   if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
   const envFileEntries = loader.readServiceEnvFiles(root, lookup);
@@ -118,7 +122,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     sources: loader.sources,
     paths: loader.paths,
     diagnostics: loader.diagnostics,
-    lookup,
+    lookup: lookupWithName,
   };
 }
 
@@ -176,14 +180,29 @@ export function normaliseProjectName(name: string): string {
     .replace(/^[_-]+/, '');
 }
 
-function projectName(given: string | undefined, lookup: Lookup, root: MapNode, directory: string): string {
-  const fromFile = get(root, 'name');
-  const candidates = [given, lookup('COMPOSE_PROJECT_NAME'), isScalar(fromFile) && fromFile.value !== null ? String(fromFile.value) : undefined, path.basename(directory)];
-  for (const candidate of candidates) {
-    if (candidate === undefined || candidate === '') continue;
-    return normaliseProjectName(candidate);
+/**
+ * The project name as compose-go decides it (cli/options.go withNamePrecedenceLoad, loader/loader.go projectName):
+ * `-p`, else COMPOSE_PROJECT_NAME (both must already be normalised, or Compose refuses them: InputError EUSAGE),
+ * else the last non-empty top-level `name` of the files, interpolated and normalised, else the directory's
+ * name, normalised.
+ */
+function projectName(given: string | undefined, lookup: Lookup, namesInFiles: string[], directory: string): string {
+  for (const [imperative, source] of [
+    [given, '-p'],
+    [lookup('COMPOSE_PROJECT_NAME'), 'COMPOSE_PROJECT_NAME'],
+  ] as const) {
+    if (imperative === undefined || imperative === '') continue;
+    if (normaliseProjectName(imperative) !== imperative) {
+      // compose-go loader/loader.go InvalidProjectNameErr
+      throw new InputError(
+        `invalid project name "${imperative}" (${source}): must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number; try "${normaliseProjectName(imperative)}"`,
+        'EUSAGE',
+      );
+    }
+    return imperative;
   }
-  return '';
+  const fromFile = namesInFiles.map((n) => normaliseProjectName(interpolateString(n, lookup).value)).filter(Boolean).pop();
+  return fromFile ?? normaliseProjectName(path.basename(directory));
 }
 
 class Loader {
@@ -197,6 +216,8 @@ class Loader {
   private nesting = 0;
   /** included trees by the including project's lookup and the include entry: a file included twice is read once */
   private readonly included = new WeakMap<Lookup, Map<string, MapNode | undefined>>();
+  /** files parsed ahead by namesInFiles, taken (once) by loadFile */
+  private readonly parsedAhead = new Map<string, ReturnType<typeof parseYaml>>();
   /** the message part listing each services map's keys, built once per map */
   private readonly serviceLists = new WeakMap<MapNode, string>();
 
@@ -256,12 +277,32 @@ class Loader {
     return out;
   }
 
+  /**
+   * The raw (not interpolated) top-level `name` of each document of the `-f` files, in order, as compose-go's
+   * projectName reads them before loading. The files are parsed here once; loadFile takes the parse.
+   */
+  namesInFiles(files: string[]): string[] {
+    const names: string[] = [];
+    for (const file of files) {
+      if (this.parsedAhead.has(file)) continue;
+      const parsed = parseYaml(this.display(file), this.read(file));
+      this.parsedAhead.set(file, parsed);
+      for (const document of parsed.documents) {
+        const name = get(document, 'name');
+        if (isScalar(name) && name.value !== null && name.value !== '') names.push(String(name.value));
+      }
+    }
+    return names;
+  }
+
   /** Parses, interpolates and path-resolves one Compose file. */
   loadFile(file: string, lookup: Lookup, baseDirectory: string): MapNode | undefined {
-    const text = this.read(file);
+    const ahead = this.parsedAhead.get(file);
+    this.parsedAhead.delete(file);
+    const text = ahead ? this.sources.get(this.display(file))! : this.read(file);
     const shown = this.display(file);
     if (!this.composeFiles.includes(shown)) this.composeFiles.push(shown);
-    const parsed = parseYaml(shown, text);
+    const parsed = ahead ?? parseYaml(shown, text);
     for (const d of parsed.diagnostics) this.diagnostics.push(d);
     if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
     if (parsed.documents.length === 0) {

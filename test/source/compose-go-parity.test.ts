@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { buildGraph } from '../../lib/model';
+import { InputError } from '../../lib/source/diagnostic';
 import { parseEnvFile } from '../../lib/source/dotenv';
 import { loadProject } from '../../lib/source/project';
 import { get, toPlain, type MapNode } from '../../lib/source/tree';
@@ -193,6 +194,32 @@ describe('compose-go parity', () => {
       expect(services(p.root)).to.deep.equal({ s1: { image: 'nginx', restart: 'unless-stopped' }, s2: { image: 'nginx', restart: 'unless-stopped' } });
       const scalar = tempProject({ 'compose.yaml': 'name: test\nx-scalar: &s "not-a-map"\nservices:\n  s1:\n    <<: *s\n' });
       expect(messages(load(scalar))).to.deep.equal(['compose.yaml:5:9 yaml-syntax merge key "<<" needs a mapping or a list of mappings']);
+    });
+  });
+
+  describe('project name (7, 12)', () => {
+    it('sets COMPOSE_PROJECT_NAME for interpolation to the project name, from name:, -p or the directory', () => {
+      // compose-go loader/loader.go projectName: details.Environment[consts.ComposeProjectName] = opts.projectName
+      const files = { 'compose.yaml': 'name: shop\nservices:\n  api:\n    image: x\n    container_name: ${COMPOSE_PROJECT_NAME}-api\n' };
+      expect(services(load(tempProject(files)).root).api.container_name).to.equal('shop-api');
+      expect(services(load(tempProject(files), { projectName: 'other' }).root).api.container_name).to.equal('other-api');
+      const unnamed = tempProject({ 'compose.yaml': 'services:\n  api:\n    image: x\n    container_name: ${COMPOSE_PROJECT_NAME}-api\n' }, 'My.Dir');
+      expect(services(load(unnamed).root).api.container_name).to.equal('mydir-api');
+    });
+
+    it('interpolates and normalises a top-level name, the last file naming one winning', () => {
+      // compose-go loader/loader.go projectName: interp.Interpolate of "name", then NormalizeProjectName
+      const dir = tempProject({ 'a.yaml': 'name: first\nservices: {web: {image: a}}\n', 'b.yaml': 'name: ${PREFIX}_Shop\n' });
+      expect(load(dir, { files: ['a.yaml', 'b.yaml'], env: { PREFIX: 'My' } }).name).to.equal('my_shop');
+    });
+
+    it('refuses a -p or COMPOSE_PROJECT_NAME that is not already normalised', () => {
+      // compose-go cli/options.go WithName and loader/loader.go InvalidProjectNameErr; cli/options_test.go TestProjectName
+      const dir = tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n' });
+      for (const bad of ['MY_PROJECT', '-my_project', '_my_project', 'www.my.project']) {
+        expect(() => load(dir, { projectName: bad }), bad).to.throw(InputError, `invalid project name "${bad}" (-p): must consist only of lowercase alphanumeric characters`);
+      }
+      expect(() => load(dir, { env: { COMPOSE_PROJECT_NAME: 'Shop' } })).to.throw(InputError, 'invalid project name "Shop" (COMPOSE_PROJECT_NAME)');
     });
   });
 });

@@ -162,7 +162,7 @@ describe('loadProject', () => {
   describe('project name', () => {
     it('takes -p, then COMPOSE_PROJECT_NAME, then the top-level name, then the directory', () => {
       const dir = tempProject({ 'compose.yaml': 'name: From-File\nservices: {web: {image: a}}\n' }, 'My.Project');
-      expect(load(dir, { projectName: 'Given' }).name).to.equal('given');
+      expect(load(dir, { projectName: 'given' }).name).to.equal('given');
       expect(load(dir, { env: { COMPOSE_PROJECT_NAME: 'env_name' } }).name).to.equal('env_name');
       expect(load(dir).name).to.equal('from-file');
       const unnamed = tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n' }, 'My.Project');

@@ -8,7 +8,7 @@ import { applyResets, mergeFiles, mergeService } from './merge';
 import { decideMode, type Mode } from './mode';
 import { readText } from './read';
 import type { Span } from './span';
-import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node } from './tree';
+import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node, type ScalarNode } from './tree';
 import { parseYaml } from './yaml';
 import { quotedList } from '../util/suggest';
 
@@ -108,6 +108,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   root = withoutServices(root, inactive);
   const mode = decideMode(root, files.map((f) => loader.display(f)), options.mode);
   if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
+  resolveBareEnvironment(root, lookupWithName);
   const envFileEntries = loader.readServiceEnvFiles(root, lookup);
   return {
     inactiveServices: inactive,
@@ -530,6 +531,33 @@ function includeSpec(item: Node, projectDirectory: string): IncludeSpec | undefi
   const dirNode = get(item, 'project_directory');
   const directory = isScalar(dirNode) && dirNode.value !== null ? path.resolve(projectDirectory, String(dirNode.value)) : path.dirname(paths[0]);
   return { paths, directory, envFiles: resolveAll(get(item, 'env_file'), projectDirectory) };
+}
+
+/**
+ * A bare `environment` name (`- NAME`, or `NAME:` with no value) takes its value from the project's environment
+ * (shell, then .env) when set there, as compose-go's WithServicesEnvironmentResolved (MappingWithEquals.Resolve)
+ * does; an unset one stays bare (Compose passes nothing). The scalar keeps its span and its text as `raw`.
+ */
+function resolveBareEnvironment(root: MapNode, lookup: Lookup): void {
+  const services = get(root, 'services');
+  if (!isMap(services)) return;
+  for (const e of services.entries.values()) {
+    const environment = get(e.value, 'environment');
+    if (isSeq(environment)) {
+      for (const item of environment.items) {
+        if (!isScalar(item) || typeof item.value !== 'string' || item.unknown || item.value.includes('=')) continue;
+        const value = lookup(item.value);
+        if (value === undefined) continue;
+        item.raw ??= item.value;
+        item.value = `${item.value}=${value}`;
+      }
+    } else if (isMap(environment)) {
+      for (const [name, entry] of environment.entries) {
+        const value = isScalar(entry.value) && entry.value.value === null ? lookup(name) : undefined;
+        if (value !== undefined) entry.value = { ...entry.value, value, raw: '' } as ScalarNode;
+      }
+    }
+  }
 }
 
 /** Makes `env_file` paths absolute (Compose resolves them against the project directory) so later merges keep their meaning. */

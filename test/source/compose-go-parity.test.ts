@@ -7,7 +7,7 @@ import { buildGraph } from '../../lib/model';
 import { InputError } from '../../lib/source/diagnostic';
 import { parseEnvFile } from '../../lib/source/dotenv';
 import { loadProject } from '../../lib/source/project';
-import { get, toPlain, type MapNode } from '../../lib/source/tree';
+import { at, get, toPlain, type MapNode } from '../../lib/source/tree';
 import { tempProject } from '../helpers/project';
 
 const load = (dir: string, options: Parameters<typeof loadProject>[0] = {}) => loadProject({ cwd: dir, env: {}, ...options });
@@ -220,6 +220,21 @@ describe('compose-go parity', () => {
         expect(() => load(dir, { projectName: bad }), bad).to.throw(InputError, `invalid project name "${bad}" (-p): must consist only of lowercase alphanumeric characters`);
       }
       expect(() => load(dir, { env: { COMPOSE_PROJECT_NAME: 'Shop' } })).to.throw(InputError, 'invalid project name "Shop" (COMPOSE_PROJECT_NAME)');
+    });
+  });
+
+  describe('environment (9)', () => {
+    it('gives a bare name the value of the shell or .env, and leaves an unset one bare', () => {
+      // compose-go types/project_test.go TestProject_WithServicesEnvironmentResolved:
+      // "service.environment without a value propagates os.env to container" (QIX: QIX_from_os.env)
+      const dir = tempProject({
+        'compose.yaml': 'services:\n  base:\n    image: x\n    environment:\n      FOO: foo_from_environment\n      QIX:\n      NOPE:\n  list:\n    image: x\n    environment: [QIX, FROM_DOTENV, NOPE, "SET=1"]\n',
+        '.env': 'FROM_DOTENV=dotenv\n',
+      });
+      const p = load(dir, { env: { QIX: 'QIX_from_os.env' } });
+      expect(services(p.root).base.environment).to.deep.equal({ FOO: 'foo_from_environment', QIX: 'QIX_from_os.env', NOPE: null });
+      expect(services(p.root).list.environment).to.deep.equal(['QIX=QIX_from_os.env', 'FROM_DOTENV=dotenv', 'NOPE', 'SET=1']);
+      expect(at(p.root, ['services', 'list', 'environment', 0])!.span).to.deep.include({ line: 10, column: 19, endColumn: 22 });
     });
   });
 });

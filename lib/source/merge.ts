@@ -173,7 +173,13 @@ function mergeValue(base: Node, over: Node, path: Path): Node {
   if (isNull(over)) return base;
   if (base.kind === 'map' && over.kind === 'map') return mergeMappings(base, over, path);
   if (base.kind === 'seq' && over.kind === 'seq') return seq(over, appendWithoutDuplicates(base.items, over.items));
-  return over;
+  return replaced(base, over);
+}
+
+/** `over` in place of `base`, remembering where the replaced value was written (for `config --provenance`). */
+function replaced(base: Node, over: Node): Node {
+  if (isNull(base)) return over;
+  return { ...over, overrides: [...(base.overrides ?? []), base.origin ?? base.span] };
 }
 
 function mergeMappings(base: MapNode, over: MapNode, path: Path): MapNode {
@@ -196,8 +202,8 @@ function appendWithoutDuplicates(base: readonly Node[], over: readonly Node[]): 
   return merged;
 }
 
-function override(_base: Node, over: Node): Node {
-  return over;
+function override(base: Node, over: Node): Node {
+  return replaced(base, over);
 }
 
 /** Logging options are merged only when both sides name the same driver, or one names none. */

@@ -3,10 +3,11 @@
  * CLI with `--format json`, as a user would.
  */
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { run } from '../../lib/cli/main';
-import { formatProjectConfig, projectConfig } from '../../lib/config';
-import { loadProject } from '../../lib/source/project';
-import { tempProject } from '../helpers/project';
+import { formatConfig, loadProject, toConfig } from '../../lib';
+import { here, tempProject } from '../helpers/project';
 
 async function config(dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -125,9 +126,23 @@ describe('config command', () => {
   it('the library API gives the same project and provenance', () => {
     const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: a\n' });
     const project = loadProject({ cwd: dir, env: {} });
-    const result = projectConfig(project);
+    const result = toConfig(project);
     expect(result.config).to.deep.equal({ name: 'proj', services: { web: { image: 'a', networks: { default: null } } }, networks: { default: { name: 'proj_default' } } });
     expect(result.provenance).to.deep.equal({ '/services/web/image': { file: 'compose.yaml', line: 3, column: 12 } });
-    expect(JSON.parse(formatProjectConfig(project, 'json'))).to.deep.equal(result.config);
+    expect(JSON.parse(formatConfig(project, { format: 'json' }))).to.deep.equal(result.config);
+    expect(formatConfig(project, { provenance: true })).to.include('    image: a # compose.yaml:3:12\n');
+  });
+});
+
+describe('config in the README', () => {
+  it('shows the output the CLI generates for examples/config with --provenance', async () => {
+    const root = here('..');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /<!-- config-provenance:start -->\n```yaml\n([\s\S]*?)```\n<!-- config-provenance:end -->/.exec(readme);
+    expect(block, 'README block').to.not.equal(null);
+    let out = '';
+    const code = await run(['config', 'examples/config', '--provenance'], { stdout: (t) => (out += t), stderr: () => {}, env: {}, cwd: root, isTty: false });
+    expect(code).to.equal(0);
+    expect(block![1]).to.equal(out);
   });
 });

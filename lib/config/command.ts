@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { PROJECT_OPTIONS, projectArgs } from '../project-options';
+import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 import { loadProject } from '../source/project';
 import { failureExit } from '../util/exit';
@@ -53,30 +52,12 @@ error, unreadable input or internal error.
 export function runConfigCommand(argv: string[], io: ConfigIo): number {
   let debug = argv.includes('--debug');
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new InputError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see config --help`, 'EUSAGE');
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseOneProjectArgs('config', 'prints', argv, OPTIONS);
     debug = values.debug ?? false;
     if (values.help) return io.stdout(CONFIG_HELP), 0;
-    if (positionals.length > 1) throw new InputError(`config prints one project; give one PATH, not ${positionals.length}`);
-    if (values.file?.length && positionals.length) throw new InputError('give either -f files or a PATH, not both');
     const format = (values.format ?? 'yaml') as ConfigFormat;
     if (!FORMATS.includes(format)) throw new InputError(`unknown config format "${values.format}"; use json or yaml`);
-    const args = projectArgs(values);
-    const project = loadProject({
-      ...(positionals[0] !== undefined ? { target: positionals[0] } : { files: args.files }),
-      cwd: io.cwd,
-      env: io.env,
-      projectName: args.projectName,
-      projectDirectory: args.projectDirectory,
-      envFiles: args.envFiles,
-      profiles: args.profiles,
-      mode: args.mode,
-    });
+    const project = loadProject(lintOptions(projectArgs(values), io, positionals[0]));
     const errors = project.diagnostics.filter((d) => d.severity === 'error' && (d.ruleId === 'yaml-syntax' || d.ruleId === 'compose-load'));
     if (errors.length) {
       for (const d of errors) io.stderr(`${d.span.file}:${d.span.line}:${d.span.column}: error: ${d.message} [${d.ruleId}]\n`);

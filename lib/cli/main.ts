@@ -9,6 +9,7 @@ import { InputError } from '../source/diagnostic';
 import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
 import { parseRuleOverrides } from '../engine/config';
+import { CONFIG_HELP, runConfigCommand } from '../config/command';
 import { GRAPH_HELP, runGraphCommand } from '../graph/command';
 import { PROBE_HELP } from '../probe/options';
 import { rules } from '../../rules';
@@ -25,6 +26,7 @@ export interface Io {
 /** The whole CLI: `graph` and `probe` parse their own options; everything else is `main`. Never rejects. */
 export async function run(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'graph') return runGraphCommand(argv.slice(1), io);
+  if (argv[0] === 'config') return runConfigCommand(argv.slice(1), io);
   // loaded on demand: only the probe talks to Docker, and lint should not pay for dockerode at start-up
   if (argv[0] === 'probe') return (require('../probe') as typeof import('../probe')).runProbeCommand(argv.slice(1), io);
   return main(argv, io);
@@ -52,6 +54,7 @@ export function helpText(topics: string[]): string {
   if (topics.length > 1) throw new InputError(`help takes one command, not ${topics.length}`);
   const topic = topics[0];
   if (topic === 'graph') return GRAPH_HELP;
+  if (topic === 'config') return CONFIG_HELP;
   if (topic === 'probe') return PROBE_HELP;
   if (topic === undefined || (COMMANDS as readonly string[]).includes(topic)) return HELP;
   throw new InputError(`unknown command "${topic}"; help takes ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]}`);

@@ -54,8 +54,6 @@ export interface ProbeCase {
   expectServices?: string[];
   /** why the case cannot be run (the cell prints `-`) */
   skip?: string;
-  /** set when a finding (not the graph) adjusted the prediction */
-  adjustedBy?: number;
 }
 
 export interface Observation {

@@ -12,8 +12,6 @@ export interface Claim {
 
 export interface Linked {
   claims: Claim[];
-  /** cases whose prediction the finding changes (the graph has no predicate for it) */
-  adjust?: { case: number; expect: boolean }[];
   /** decided from what the engine did instead of from probes */
   fromEvents?: (events: EngineEvent[], twin: Twin) => { verdict: FindingVerdict['verdict']; reason: string } | undefined;
 }
@@ -107,14 +105,17 @@ export const RULE_PROBES: Record<string, Link> = {
   },
   'no-duplicate-published-ports': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
-    const bindings = bindingsOf(f, context.graph);
-    const ports = new Set(bindings.flatMap((b) => (b.published ? [b.published.value.start] : [])));
-    const cases = hostCasesOf(context, f.service, bindings);
+    // the conflict the finding reports, and of its two entries the one the model says loses the bind (start order)
+    const conflict = context.graph.portConflicts().find((x) => x.claim.service === f.service && x.claim.at.span.file === f.file && x.claim.at.span.line === f.line && x.claim.at.span.column === f.column);
+    if (!conflict) return { notProbed: 'the model has no conflict at the finding' };
+    const losers = [conflict.claim, conflict.other].filter((c) => c.binding !== undefined && context.graph.bindingOutcome(c.service, c.binding)?.kind === 'conflict');
+    const cases = losers.flatMap((c) => hostCasesOf(context, c.service, [context.graph.services.get(c.service)!.ports[c.binding!]]));
+    const services = new Set(losers.map((c) => c.service));
+    const ports = new Set([conflict.start]);
     return {
       claims: cases.map((c) => ({ case: c.id, reachable: false })),
-      adjust: cases.map((c) => ({ case: c.id, expect: false })),
       fromEvents: (events) => {
-        const hit = events.find((e) => e.kind === 'bind-failed' && e.service === f.service && e.port !== undefined && ports.has(e.port));
+        const hit = events.find((e) => e.kind === 'bind-failed' && e.service !== undefined && services.has(e.service) && e.port !== undefined && ports.has(e.port));
         return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
       },
     };
@@ -179,22 +180,12 @@ export const RULE_PROBES: Record<string, Link> = {
   'no-driver-path': () => ({ notProbed: 'the twin passes the engine only its built-in network and IPAM drivers' }),
 };
 
-/** Links every finding to its cases, and applies the predictions findings adjust. */
+/** Links every finding to the cases that observe it. Reads the cases, never changes them: predictions are the model's. */
 export function linkFindings(findings: Finding[], context: LinkContext): (Linked | { notProbed: string })[] {
   return findings.map((f) => {
     const link = RULE_PROBES[f.ruleId];
     if (!link) return { notProbed: `no probe observes what ${f.ruleId} checks` };
-    const linked = link(f, context);
-    if ('notProbed' in linked) return linked;
-    for (const a of linked.adjust ?? []) {
-      const c = context.cases.find((x) => x.id === a.case);
-      if (c && c.expect !== a.expect) {
-        c.expect = a.expect;
-        c.adjustedBy = findings.indexOf(f);
-        c.basis = `${c.basis}; ${f.ruleId} predicts the bind fails`;
-      }
-    }
-    return linked;
+    return link(f, context);
   });
 }
 

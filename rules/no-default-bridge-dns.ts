@@ -51,6 +51,7 @@ export default defineRule({
           messageId: !onBridge ? 'offBridge' : aliased && first.name === target ? 'aliasedLink' : 'unlinked',
           at: first,
           service: source,
+          subject: { kind: 'reference', service: source, index: graph.referencesFrom(source).indexOf(first) },
           data: {
             source,
             name: first.name,

@@ -22,7 +22,8 @@ export default defineRule({
       const port = `${start === end ? start : `${start}-${end}`}/${claim.protocol}`;
       const line = other.at.span.file === claim.at.span.file ? String(other.at.span.line) : `${other.at.span.line} of ${other.at.span.file}`;
       const related = [{ message: `host port "${port}" also claimed here`, at: other.at }];
-      const base = { at: claim.at, related, service: claim.service };
+      const subject = claim.binding !== undefined ? { kind: 'binding' as const, service: claim.service, index: claim.binding } : { kind: 'service' as const, service: claim.service };
+      const base = { at: claim.at, related, service: claim.service, subject };
       if (claim.kind === 'listener' || other.kind === 'listener') {
         context.report({ ...base, messageId: 'hostNetwork', data: { port, first: label(claim), second: label(other), line } });
       } else if (claim.service === other.service) {

@@ -57,6 +57,7 @@ export default defineRule({
           messageId: cause.messageId,
           at: first,
           service: source,
+          subject: { kind: 'reference', service: source, index: graph.referencesFrom(source).indexOf(first) },
           data: { ...cause.data, source, name: first.name, via: first.variable ?? first.kind, named: named(graph, first.name, cause.data.target) },
           related: [...cause.related, ...rest.map((r) => ({ message: `"${r.name}" also referenced here`, at: r as Place }))],
         });

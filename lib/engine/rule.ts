@@ -1,5 +1,6 @@
 import type { NetworkGraph } from '../model/graph';
 import type { Severity } from '../source/diagnostic';
+import type { Subject } from './finding';
 import type { Mode } from '../source/project';
 import type { Span } from '../source/span';
 import { sourceUrl } from '../util/package';
@@ -19,6 +20,8 @@ export interface Report {
   related?: { message: string; at: Place }[];
   service?: string;
   network?: string;
+  /** what the finding is about, when more precise than `service` or `network` (a binding, a reference) */
+  subject?: Subject;
 }
 
 export interface RuleContext<Options> {

@@ -1,5 +1,5 @@
 import { summarise } from '../report/types';
-import type { Finding } from '../engine/finding';
+import { subjectId, type Finding, type Subject } from '../engine/finding';
 import type { NetworkGraph } from '../model/graph';
 import type { PortBinding, PortRange, Service } from '../model/types';
 import type { Span } from '../source/span';
@@ -23,8 +23,9 @@ export function graphDocument(input: GraphInput): GraphDocument {
   const findings = input.findings.filter((f) => !f.suppressed);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  const regions = input.graph ? build(input.graph, nodes, edges) : [];
-  const placed = placeFindings(input.graph, nodes, edges, regions, findings);
+  const subjects = new Map<string, string[]>();
+  const regions = input.graph ? build(input.graph, nodes, edges, subjects) : [];
+  const placed = placeFindings(input.graph, nodes, edges, regions, subjects, findings);
   return {
     version: 1,
     tool: { name: 'compose-netlint', version: input.toolVersion },
@@ -41,8 +42,16 @@ export function json(doc: GraphDocument): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** Fills in the nodes and edges; returns the spans inside an edge's entry that belong to it (aliases, static addresses). */
-function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[]): Region[] {
+/**
+ * Fills in the nodes and edges, and `subjects` (a finding subject's id, see subjectId -> the edges that draw
+ * it: a binding's published edge, a reference's edges); returns the spans inside an edge's entry that belong
+ * to it (aliases, static addresses).
+ */
+function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[], subjects: Map<string, string[]>): Region[] {
+  const drawn = (subject: Subject, id: string): void => {
+    const key = subjectId(subject);
+    subjects.set(key, [...(subjects.get(key) ?? []), id]);
+  };
   const stack = graph.model.mode === 'stack';
   const regions: Region[] = [];
   const hostBindings = new Map([...graph.services.keys()].map((name) => [name, graph.hostBindings(name)]));
@@ -119,14 +128,16 @@ function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[]): Reg
   for (const s of graph.services.values()) {
     for (const binding of hostBindings.get(s.name)!) {
       host = true;
-      add({ kind: 'published', from: 'host', to: serviceId(s.name), port: port(binding, true), span: binding.span });
+      const id = add({ kind: 'published', from: 'host', to: serviceId(s.name), port: port(binding, true), span: binding.span });
+      drawn({ kind: 'binding', service: s.name, index: s.ports.indexOf(binding) }, id);
     }
   }
   for (const ref of graph.references) {
+    const subject: Subject = { kind: 'reference', service: ref.source, index: graph.referencesFrom(ref.source).indexOf(ref) };
     const resolved = [...new Set(graph.resolves(ref.source, ref.name).map((r) => r.service))];
     const targets = resolved.length ? resolved : graph.ownersOf(ref.name);
     for (const target of targets) {
-      add({
+      const id = add({
         kind: 'reference',
         from: serviceId(ref.source),
         to: serviceId(target),
@@ -137,6 +148,7 @@ function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[]): Reg
         resolves: resolved.includes(target),
         span: ref.span,
       });
+      drawn(subject, id);
     }
   }
   if (host) nodes.push({ id: 'host', kind: 'host', findings: [] });
@@ -224,10 +236,10 @@ function* treeSpans(node: Node): Generator<Span> {
 }
 
 /**
- * Places each finding: on the element whose own span (an edge's entry, a node's key) is the smallest containing
+ * Places each finding: on the edges that draw its subject (a binding, a reference), else on the element whose own span (an edge's entry, a node's key) is the smallest containing
  * its location; else on the service and network the rule named; else on the service or network block it lies in.
  */
-function placeFindings(graph: NetworkGraph | undefined, nodes: GraphNode[], edges: GraphEdge[], edgeRegions: Region[], findings: readonly Finding[]): GraphFinding[] {
+function placeFindings(graph: NetworkGraph | undefined, nodes: GraphNode[], edges: GraphEdge[], edgeRegions: Region[], subjects: ReadonlyMap<string, string[]>, findings: readonly Finding[]): GraphFinding[] {
   const byId = new Map<string, { findings: number[] }>([...nodes.map((n) => [n.id, n] as const), ...edges.map((e) => [e.id, e] as const)]);
   const exact: Region[] = [...edges.flatMap((e) => (e.span ? [{ span: e.span, id: e.id }] : [])), ...edgeRegions];
   const blocks: Region[] = [];
@@ -249,8 +261,10 @@ function placeFindings(graph: NetworkGraph | undefined, nodes: GraphNode[], edge
 
   return findings.map((f, index) => {
     let elements: string[];
-    const at = smallest(exact, f);
-    if (at) elements = [at];
+    const drawn = f.subject ? subjects.get(subjectId(f.subject)) : undefined;
+    const at = drawn ? undefined : smallest(exact, f);
+    if (drawn) elements = [...drawn];
+    else if (at) elements = [at];
     else {
       elements = [f.service !== undefined ? serviceId(f.service) : '', f.network !== undefined ? networkId(f.network) : ''].filter((id) => byId.has(id));
       if (!elements.length) {

@@ -1,6 +1,5 @@
 import type { Finding } from '../engine/finding';
 import type { NetworkGraph } from '../model/graph';
-import type { PortBinding } from '../model/types';
 import type { Twin } from './twin';
 import type { CaseResult, EngineEvent, FindingVerdict, ProbeCase } from './types';
 
@@ -25,13 +24,12 @@ export interface LinkContext {
 
 type Link = (finding: Finding, context: LinkContext) => Linked | { notProbed: string };
 
-/** The names a finding's service references, narrowed to the reference at the finding's position when there is one. */
+/** The name a finding's subject (a reference) names; none for other subjects. */
 function referencedNames(finding: Finding, graph: NetworkGraph): string[] {
-  if (!finding.service) return [];
-  const refs = graph.referencesFrom(finding.service).filter((r) => graph.isProjectName(r.name));
-  const at = refs.filter((r) => r.span.file === finding.file && r.span.line === finding.line && r.span.column === finding.column);
-  const chosen = at.length ? at : refs.filter((r) => finding.message.includes(`"${r.name}"`));
-  return [...new Set((chosen.length ? chosen : refs).map((r) => r.name))];
+  const subject = finding.subject;
+  if (subject?.kind !== 'reference') return [];
+  const ref = graph.referencesFrom(subject.service)[subject.index];
+  return ref && graph.isProjectName(ref.name) ? [ref.name] : [];
 }
 
 /** The services a project name belongs to, on any network. */
@@ -43,25 +41,9 @@ function servicesNamed(graph: NetworkGraph, name: string): string[] {
   return [...out];
 }
 
-/** The binding a finding points at, by position; else every binding of its service. */
-function bindingsOf(finding: Finding, graph: NetworkGraph): PortBinding[] {
-  const s = finding.service ? graph.services.get(finding.service) : undefined;
-  if (!s) return [];
-  const inside = (b: PortBinding): boolean => {
-    const sp = b.span;
-    if (sp.file !== finding.file) return false;
-    const after = finding.line > sp.line || (finding.line === sp.line && finding.column >= sp.column);
-    const before = finding.line < sp.endLine || (finding.line === sp.endLine && finding.column < sp.endColumn);
-    return after && before;
-  };
-  const at = s.ports.filter(inside);
-  return at.length ? at : s.ports;
-}
-
-function hostCasesOf(context: LinkContext, service: string, bindings?: PortBinding[]): ProbeCase[] {
-  const s = context.graph.services.get(service);
-  const indexes = bindings && s ? new Set(bindings.map((b) => s.ports.indexOf(b))) : undefined;
-  return context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === service && c.target.binding !== undefined && (!indexes || indexes.has(c.target.binding)));
+/** The host cases of a service's published bindings: of the entries at `indexes` of its `ports`, or of all. */
+function hostCasesOf(context: LinkContext, service: string, indexes?: number[]): ProbeCase[] {
+  return context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === service && c.target.binding !== undefined && (!indexes || indexes.includes(c.target.binding)));
 }
 
 const dnsClaims = (context: LinkContext, source: string, names: string[], reachable: boolean): Claim[] =>
@@ -99,19 +81,21 @@ export const RULE_PROBES: Record<string, Link> = {
   },
   'no-host-network-ports': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
-    const mapped = hostCasesOf(context, f.service, bindingsOf(f, context.graph)).map((c) => ({ case: c.id, reachable: false }));
+    const mapped = hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false }));
     const onHost = context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === f.service && c.target.binding === undefined).map((c) => ({ case: c.id, reachable: true }));
     return { claims: [...mapped, ...onHost] };
   },
   'no-duplicate-published-ports': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
-    // the conflict the finding reports, and of its two entries the one the model says loses the bind (start order)
-    const conflict = context.graph.portConflicts().find((x) => x.claim.service === f.service && x.claim.at.span.file === f.file && x.claim.at.span.line === f.line && x.claim.at.span.column === f.column);
-    if (!conflict) return { notProbed: 'the model has no conflict at the finding' };
-    const losers = [conflict.claim, conflict.other].filter((c) => c.binding !== undefined && context.graph.bindingOutcome(c.service, c.binding)?.kind === 'conflict');
-    const cases = losers.flatMap((c) => hostCasesOf(context, c.service, [context.graph.services.get(c.service)!.ports[c.binding!]]));
+    // the conflicts the finding reports (its subject: a binding, or a host-network service's listeners), and of
+    // their entries the ones the model says lose the bind (start order)
+    const s = f.subject;
+    const conflicts = context.graph.portConflicts().filter((x) => (s?.kind === 'binding' ? x.claim.service === s.service && x.claim.binding === s.index : s?.kind === 'service' && x.claim.service === s.service && x.claim.kind === 'listener'));
+    if (!conflicts.length) return { notProbed: 'the model has no conflict for the finding\'s subject' };
+    const losers = conflicts.flatMap((x) => [x.claim, x.other]).filter((c) => c.binding !== undefined && context.graph.bindingOutcome(c.service, c.binding)?.kind === 'conflict');
+    const cases = losers.flatMap((c) => hostCasesOf(context, c.service, [c.binding!]));
     const services = new Set(losers.map((c) => c.service));
-    const ports = new Set([conflict.start]);
+    const ports = new Set(conflicts.map((x) => x.start));
     return {
       claims: cases.map((c) => ({ case: c.id, reachable: false })),
       fromEvents: (events) => {
@@ -141,7 +125,7 @@ export const RULE_PROBES: Record<string, Link> = {
     return { claims: hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false })) };
   },
   'no-ambiguous-alias': (f, context) => {
-    const names = [...f.message.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((n) => context.graph.isProjectName(n));
+    const names = typeof f.data?.name === 'string' ? [f.data.name] : [];
     const claims = context.cases.filter((c) => c.kind === 'dns' && names.includes(c.column) && (c.expectServices?.length ?? 0) > 1).map((c) => ({ case: c.id, reachable: true }));
     return claims.length ? { claims } : { notProbed: 'no source resolves the ambiguous name' };
   },

@@ -122,6 +122,13 @@ describe('engine: the report contract', () => {
     expect(f.docsUrl).to.match(/rules\/test-rule\.md$/);
   });
 
+  it('keeps messageId, data and the subject (given, or from service/network) on the finding', () => {
+    const [given] = runRules(graph, [make((ctx, g) => ctx.report({ messageId: 'm', at: g.services.get('web')!, service: 'web', subject: { kind: 'binding', service: 'web', index: 0 }, data: { service: 'web' } }))]);
+    expect(given).to.deep.include({ messageId: 'm', data: { service: 'web' }, subject: { kind: 'binding', service: 'web', index: 0 } });
+    const [derived] = runRules(graph, [make((ctx, g) => ctx.report({ messageId: 'm', at: g.services.get('web')!, network: 'default', data: { service: 'web' } }))]);
+    expect(derived.subject).to.deep.equal({ kind: 'network', network: 'default' });
+  });
+
   it('throws on an unknown messageId, a missing placeholder or a missing span', () => {
     const at = graph.services.get('web')!;
     expect(() => runRules(graph, [make((ctx) => ctx.report({ messageId: 'nope', at }))])).to.throw(RuleError, /unknown messageId "nope"/);

@@ -8,6 +8,7 @@ export default defineRule({
   description: 'Disallow container_name on a service that runs more than one replica',
   // `docker stack deploy` ignores container_name (no-swarm-unsupported-options reports it there)
   modes: ['compose'],
+  probe: { notProbed: 'the twin names its containers itself' },
   messages: {
     replicas:
       'service "{{service}}" sets container_name "{{name}}" but runs {{count}} replicas ({{where}}); container names are unique, so Compose refuses the project ' +

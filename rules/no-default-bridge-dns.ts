@@ -8,6 +8,7 @@ export default defineRule({
   description: 'Disallow referring to another service by name from the default bridge without a legacy link',
   // docker stack deploy ignores network_mode, so a stack service is never on the default bridge
   modes: ['compose'],
+  probe: { claim: 'name-needs-address', cells: ['dns', 'tcp', 'udp'] },
   messages: {
     unlinked:
       'service "{{source}}" references "{{name}}" ({{via}}), but it is on the default bridge (network_mode "bridge"), where Docker resolves no container names, ' +

@@ -8,6 +8,7 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow ingress-mode published ports on a service with endpoint_mode dnsrr',
   modes: ['stack'],
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed'], message: /dnsrr|ingress/i, when: 'stack-on-swarm', otherwise: 'needs the stack on a Swarm manager' },
   messages: {
     ingress:
       'service "{{service}}" publishes port "{{port}}" in ingress mode but uses endpoint_mode "dnsrr" ({{where}}); the routing mesh needs ' +

@@ -12,6 +12,7 @@ export default defineRule({
   category: 'security',
   severity: 'warning',
   description: 'Disallow mounting the Docker socket into a container',
+  probe: { notProbed: 'the twin mounts no volumes' },
   messages: {
     socket:
       'service "{{service}}" mounts the Docker socket "{{source}}"{{readOnly}}; whoever controls this container controls the Docker engine, which is root on the host. ' +

@@ -6,6 +6,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow two bindings claiming the same host address, port and protocol',
+  probe: { claim: 'port-conflict', cells: ['host'], events: ['bind-failed'] },
   messages: {
     published:
       'host port "{{port}}" is published by both {{first}} and {{second}} (line {{line}}); the second container will fail to start. publish a different host port',

@@ -19,6 +19,7 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow one static address on one network for two containers, or for a container and an auxiliary address',
   modes: ['compose'],
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /address|in use/i },
   messages: {
     duplicate:
       'static address "{{address}}" on network "{{network}}" is given to both "{{other}}" ({{where}}) and "{{service}}"; the second container fails to start ' +

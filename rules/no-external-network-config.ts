@@ -9,6 +9,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow configuring a network that is declared external',
+  probe: { notProbed: 'the twin creates external networks as plain stand-ins' },
   messages: {
     configured:
       'network "{{network}}" is external ({{where}}) but also sets "{{key}}"; Compose and docker stack deploy never create an external network, ' +

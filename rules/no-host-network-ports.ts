@@ -9,6 +9,7 @@ export default defineRule({
   description: 'Disallow publishing ports from a service that uses host networking',
   // `docker stack deploy` ignores `network_mode`, so there the ports are published as usual
   modes: ['compose'],
+  probe: { claim: 'ports-discarded', cells: ['host'] },
   messages: {
     discarded:
       'service "{{service}}" publishes {{ports}} but uses network_mode "host" ({{where}}); Docker discards published ports under host networking ' +

@@ -7,6 +7,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow values that are not IP addresses where Docker needs one: dns, extra_hosts, host_ip, static and link-local addresses',
+  probe: { notProbed: 'the twin passes only valid addresses to the engine' },
   messages: {
     dns:
       'dns server "{{value}}" of service "{{service}}" is not an IP address; the engine refuses to start the container ("bad nameserver address"), ' +

@@ -8,6 +8,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow invalid IPAM subnets, and gateways, IP ranges or auxiliary addresses outside their subnet',
+  probe: { notProbed: 'the twin passes only valid IPAM entries to the engine' },
   messages: {
     notCidr:
       '{{what}} of network "{{network}}" is not a CIDR; the engine refuses to create the network ("invalid CIDR block notation"). ' +

@@ -9,6 +9,7 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow static container addresses the engine refuses: outside the subnet, reserved, or on a network without a configured subnet',
   modes: ['compose'],
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /address|subnet|IP/ },
   messages: {
     networkMode:
       '{{field}} "{{address}}" of service "{{service}}" on network "{{network}}" cannot apply: the service sets "network_mode: {{mode}}" ({{where}}), ' +

@@ -21,6 +21,7 @@ export default defineRule({
   description: 'Disallow network_mode settings that Compose or the engine refuses',
   // `docker stack deploy` ignores `network_mode` altogether (no-swarm-unsupported-options reports it there)
   modes: ['compose'],
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /conflicting options|joins/ },
   messages: {
     withNetworks:
       'service "{{service}}" sets network_mode "{{mode}}" and also lists networks ({{where}}); Compose refuses the project ' +

@@ -28,6 +28,7 @@ export default defineRule<Options>({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow IPAM subnets that overlap across networks or overlap ranges to avoid',
+  probe: { claim: 'subnets-overlap', cells: [], events: ['network-failed'], message: /overlap/i },
   messages: {
     overlap:
       'subnet "{{subnet}}" of network "{{network}}" overlaps "{{other}}" of network "{{otherNetwork}}" ({{where}}); ' +

@@ -9,6 +9,7 @@ export default defineRule({
   description: 'Disallow publishing ports from a service attached only to internal networks',
   // Swarm publishes through its ingress network, which is never internal, so there the ports do work
   modes: ['compose'],
+  probe: { claim: 'published-blocked', cells: ['host'] },
   messages: {
     unreachable:
       'service "{{service}}" publishes {{ports}} but is attached only to {{networks}}; Docker sets up no port forwarding for a container ' +

@@ -9,6 +9,7 @@ export default defineRule({
   description: 'Disallow publishing or exposing ports from a service without a network (network_mode none)',
   // `docker stack deploy` ignores `network_mode`, so there the service gets a network as usual
   modes: ['compose'],
+  probe: { claim: 'published-blocked', cells: ['host'] },
   messages: {
     ports:
       'service "{{service}}" publishes {{ports}} but uses network_mode "none" ({{where}}); the container has only a loopback interface, ' +

@@ -6,6 +6,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow a fixed host port on a service that runs more replicas than can bind it',
+  probe: { claim: 'replica-bind-fails', cells: [], events: ['bind-failed'] },
   messages: {
     fixed:
       'service "{{service}}" runs {{count}} replicas ({{where}}) but publishes fixed {{noun}} "{{port}}"; only one container can bind {{pronoun}}, the other replicas fail to start. ' +

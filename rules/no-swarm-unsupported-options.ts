@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'warning',
   description: 'Disallow service options that docker stack deploy ignores',
   modes: ['stack'],
+  probe: { notProbed: 'the stack twin leaves out what docker stack deploy ignores' },
   messages: {
     containerName:
       'service "{{service}}" sets container_name "{{name}}", which docker stack deploy ignores; Swarm names each task ' +

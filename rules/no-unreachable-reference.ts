@@ -8,6 +8,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow referring to a service of the project by a name that does not resolve from the referring service',
+  probe: { claim: 'reference-unreachable', cells: ['dns', 'tcp', 'udp'] },
   messages: {
     noSharedNetwork: PREFIX + 'they share no network: "{{source}}" is on {{sourceNetworks}}, "{{target}}" on {{targetNetworks}}; the name will not resolve. attach both to a common network',
     sourceNone: PREFIX + '"{{source}}" uses network_mode "none" and can reach nothing; the name will not resolve. give "{{source}}" a network shared with "{{target}}"',

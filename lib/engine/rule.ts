@@ -1,6 +1,7 @@
 import type { NetworkGraph } from '../model/graph';
 import type { Severity } from '../source/diagnostic';
 import type { Subject } from './finding';
+import type { ProbeLink } from './probe-link';
 import type { Mode } from '../source/project';
 import type { Span } from '../source/span';
 import { sourceUrl } from '../util/package';
@@ -40,6 +41,8 @@ export interface RuleDefinition<Options extends object = Record<string, never>> 
   /** the modes the rule applies to (default: both) */
   modes?: Mode[];
   options?: { schema: Record<string, unknown>; defaults: Options };
+  /** how the probe observes the rule's findings, or why it cannot (see probe-link.ts) */
+  probe: ProbeLink;
   check(graph: NetworkGraph, context: RuleContext<Options>): void;
 }
 

@@ -1,4 +1,6 @@
 import type { Finding } from '../engine/finding';
+import type { ClaimKind, ProbeLink } from '../engine/probe-link';
+import type { Rule } from '../engine/rule';
 import type { NetworkGraph } from '../model/graph';
 import type { Twin } from './twin';
 import type { CaseResult, EngineEvent, FindingVerdict, ProbeCase } from './types';
@@ -61,31 +63,39 @@ function eventVerdict(kinds: EngineEvent['kind'][], service: string | undefined,
   };
 }
 
+type ClaimLink = Extract<ProbeLink, { claim: ClaimKind }>;
+type Implementation = (finding: Finding, context: LinkContext, link: ClaimLink) => Linked | { notProbed: string };
+
+/** The engine event of `link.events` about the finding's service (any service when it names none) whose message matches, as a verdict. */
+function refusal(f: Finding, link: ClaimLink) {
+  return eventVerdict([...(link.events ?? [])], f.service, link.message);
+}
+
 /**
- * How each rule's findings are checked on the twin. A rule that is not here, or whose premise no
- * probe on one machine can observe, gives `not-probed` with the reason.
+ * What each kind of claim (lib/engine/probe-link.ts) means on the twin: the cases it expects reachable or
+ * blocked, and the engine events that decide it. Rules declare which claim their findings make.
  */
-export const RULE_PROBES: Record<string, Link> = {
-  'no-default-bridge-dns': (f, context) => {
+export const CLAIMS: Record<ClaimKind, Implementation> = {
+  'name-needs-address': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const names = referencedNames(f, context.graph);
     const targets = names.flatMap((n) => servicesNamed(context.graph, n));
     // the name does not resolve, while the address works: on the default bridge only IPs do
     return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets, true)] };
   },
-  'no-unreachable-reference': (f, context) => {
+  'reference-unreachable': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const names = referencedNames(f, context.graph);
     const targets = names.flatMap((n) => servicesNamed(context.graph, n));
     return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets, false)] };
   },
-  'no-host-network-ports': (f, context) => {
+  'ports-discarded': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const mapped = hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false }));
     const onHost = context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === f.service && c.target.binding === undefined).map((c) => ({ case: c.id, reachable: true }));
     return { claims: [...mapped, ...onHost] };
   },
-  'no-duplicate-published-ports': (f, context) => {
+  'port-conflict': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     // the conflicts the finding reports (its subject: a binding, or a host-network service's listeners), and of
     // their entries the ones the model says lose the bind (start order)
@@ -104,7 +114,7 @@ export const RULE_PROBES: Record<string, Link> = {
       },
     };
   },
-  'no-scaled-fixed-host-port': (f) => {
+  'replica-bind-fails': (f) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     return {
       claims: [],
@@ -116,60 +126,48 @@ export const RULE_PROBES: Record<string, Link> = {
       },
     };
   },
-  'no-ports-on-internal-network': (f, context) => {
+  'published-blocked': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     return { claims: hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false })) };
   },
-  'no-ports-on-none-network': (f, context) => {
-    if (!f.service) return { notProbed: 'the finding names no service' };
-    return { claims: hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false })) };
-  },
-  'no-ambiguous-alias': (f, context) => {
+  'name-ambiguous': (f, context) => {
     const names = typeof f.data?.name === 'string' ? [f.data.name] : [];
     const claims = context.cases.filter((c) => c.kind === 'dns' && names.includes(c.column) && (c.expectServices?.length ?? 0) > 1).map((c) => ({ case: c.id, reachable: true }));
     return claims.length ? { claims } : { notProbed: 'no source resolves the ambiguous name' };
   },
-  'no-network-mode-conflict': (f) => ({ claims: [], fromEvents: eventVerdict(['create-failed', 'start-failed'], f.service, /conflicting options|joins/) }),
-  'no-dnsrr-ingress': (f, context) => (context.stack && context.swarm ? { claims: [], fromEvents: eventVerdict(['create-failed'], f.service, /dnsrr|ingress/i) } : { notProbed: 'needs the stack on a Swarm manager' }),
-  'no-overlay-outside-swarm': (f, context) =>
-    context.swarm
-      ? { notProbed: 'the engine is a Swarm manager, so the overlay works here as it would not under plain Compose' }
-      : { claims: [], fromEvents: (events) => {
-          const hit = events.find((e) => e.kind === 'network-failed' && e.network === f.network);
-          return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
-        } },
-  'no-duplicate-static-ip': (f) => ({ claims: [], fromEvents: eventVerdict(['create-failed', 'start-failed'], f.service, /address|in use/i) }),
-  'no-invalid-static-ip': (f) => ({ claims: [], fromEvents: eventVerdict(['create-failed', 'start-failed'], f.service, /address|subnet|IP/) }),
-  'no-overlapping-subnets': (f) => ({
+  'engine-refuses': (f, _context, link) => ({ claims: [], fromEvents: refusal(f, link) }),
+  'network-refused': (f) => ({
+    claims: [],
+    fromEvents: (events) => {
+      const hit = events.find((e) => e.kind === 'network-failed' && e.network === f.network);
+      return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
+    },
+  }),
+  'subnets-overlap': (f, _context, link) => ({
     claims: [],
     fromEvents: (events, twin) => {
-      const hit = events.find((e) => e.kind === 'network-failed' && /overlap/i.test(e.message));
+      const hit = events.find((e) => e.kind === 'network-failed' && (!link.message || link.message.test(e.message)));
       if (hit) return { verdict: 'confirmed', reason: `the engine: ${hit.message}` };
       const n = f.network ? twin.networks.get(f.network) : undefined;
       return n?.id && !n.failed ? { verdict: 'refuted', reason: `the engine created network "${f.network}" beside the others` } : undefined;
     },
   }),
-  'no-legacy-links': () => ({ notProbed: 'links work on one engine; the rule is about what replaces them, not about reachability' }),
-  'no-unused-network': () => ({ notProbed: 'an unused network carries no traffic: the twin does not create it' }),
-  'no-swarm-unsupported-options': () => ({ notProbed: 'the stack twin leaves out what docker stack deploy ignores' }),
-  'no-external-network-config': () => ({ notProbed: 'the twin creates external networks as plain stand-ins' }),
-  'no-invalid-ipam': () => ({ notProbed: 'the twin passes only valid IPAM entries to the engine' }),
-  'no-invalid-address': () => ({ notProbed: 'the twin passes only valid addresses to the engine' }),
-  'no-undefined-network': () => ({ notProbed: 'Compose refuses the project before the engine sees it; the twin leaves the service out' }),
-  'require-overlay-encryption': () => ({ notProbed: 'encryption shows only on traffic between Swarm nodes; the twin runs on one' }),
-  'require-macvlan-parent': () => ({ notProbed: 'the twin gives every macvlan/ipvlan network a veth parent of its own' }),
-  'no-container-name-with-replicas': () => ({ notProbed: 'the twin names its containers itself' }),
-  'no-public-datastore-ports': () => ({ notProbed: 'exposure to other machines is not probed: probes stay on this machine' }),
-  'no-docker-socket-mount': () => ({ notProbed: 'the twin mounts no volumes' }),
-  'no-driver-path': () => ({ notProbed: 'the twin passes the engine only its built-in network and IPAM drivers' }),
 };
 
-/** Links every finding to the cases that observe it. Reads the cases, never changes them: predictions are the model's. */
-export function linkFindings(findings: Finding[], context: LinkContext): (Linked | { notProbed: string })[] {
+/**
+ * Links every finding to the cases that observe it, by the link its rule declares (`probe` in defineRule);
+ * findings of no rule (schema, syntax, configuration) are not probed. Reads the cases, never changes them:
+ * predictions are the model's.
+ */
+export function linkFindings(findings: Finding[], context: LinkContext, rules: readonly Rule[]): (Linked | { notProbed: string })[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
   return findings.map((f) => {
-    const link = RULE_PROBES[f.ruleId];
+    const link = byId.get(f.ruleId)?.probe;
     if (!link) return { notProbed: `no probe observes what ${f.ruleId} checks` };
-    return link(f, context);
+    if ('notProbed' in link) return link;
+    if (link.when === 'stack-on-swarm' && !(context.stack && context.swarm)) return { notProbed: link.otherwise ?? 'needs the stack on a Swarm manager' };
+    if (link.when === 'not-swarm' && context.swarm) return { notProbed: link.otherwise ?? 'the engine is a Swarm manager' };
+    return CLAIMS[link.claim](f, context, link);
   });
 }
 

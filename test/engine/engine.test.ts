@@ -114,7 +114,7 @@ describe('engine: the rules command', () => {
 describe('engine: the report contract', () => {
   const graph = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n' }), env: {} }));
   const make = (report: (ctx: any, g: typeof graph) => void, options?: any) =>
-    defineRule({ id: 'test-rule', category: 'style', severity: 'info', description: 'Test', messages: { m: 'service "{{service}}"' }, ...(options ? { options } : {}), check: (g, ctx) => report(ctx, g) });
+    defineRule({ id: 'test-rule', category: 'style', severity: 'info', description: 'Test', probe: { notProbed: 'a test rule' }, messages: { m: 'service "{{service}}"' }, ...(options ? { options } : {}), check: (g, ctx) => report(ctx, g) });
 
   it('renders messages and fills in ruleId, severity, category and docsUrl', () => {
     const [f] = runRules(graph, [make((ctx, g) => ctx.report({ messageId: 'm', at: g.services.get('web')!, data: { service: 'web' } }))]);

@@ -30,7 +30,7 @@ function expectations(fixture: string, off: string | undefined): string[] {
   const { graph, findings } = lintProject({ target: fixture, cwd: path.dirname(fixture), env: {}, config: defaultConfig(), ruleLevels: levels, mode });
   if (!graph) return [];
   const cases = planProbes({ graph, tools: TOOLS, hostProbes: true, publishing: planPublishing(graph, () => 1) });
-  linkFindings(findings, { graph, cases, stack: graph.model.mode === 'stack', swarm: false });
+  linkFindings(findings, { graph, cases, stack: graph.model.mode === 'stack', swarm: false }, rules);
   return cases.map((c) => `${c.kind} ${c.source} ${c.column}: ${c.expect} (${c.basis})${c.skip ? ` skip: ${c.skip}` : ''}`);
 }
 
@@ -63,7 +63,7 @@ describe('probe plan: published bindings', () => {
     expect(cases[0].basis).to.equal('bindingOutcome(web, "18301:80") = fails: host port "18301/tcp" is taken by "admin", which starts first');
     const duplicate = findings.filter((f) => f.ruleId === 'no-duplicate-published-ports');
     expect(duplicate.map((f) => f.service)).to.deep.equal(['admin']);
-    const [link] = linkFindings(duplicate, { graph: graph!, cases, stack: false, swarm: false });
+    const [link] = linkFindings(duplicate, { graph: graph!, cases, stack: false, swarm: false }, rules);
     expect(link).to.have.property('claims').that.deep.equals([{ case: cases[0].id, reachable: false }]);
   });
 });

@@ -1,3 +1,4 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import type { Span } from '../lib/source/span';
 
@@ -23,13 +24,10 @@ export default defineRule({
         messageId: 'replicas',
         at: name,
         service: service.name,
-        data: { service: service.name, name: name.value, count, where: where(name.span, span) },
+        data: { service: service.name, name: name.value, count, where: lineOf(span, name.span) },
         related: [{ message: `${count} replicas set here`, at: { span } }],
       });
     }
   },
 });
 
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

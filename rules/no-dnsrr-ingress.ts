@@ -1,5 +1,7 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule, type Place } from '../lib/engine/rule';
-import type { PortBinding, PortRange } from '../lib/model/types';
+import { shortPortOf } from '../lib/model/ports';
+import { formatShortPort } from '../lib/syntax/compose';
 import type { Span } from '../lib/source/span';
 
 export default defineRule({
@@ -35,7 +37,7 @@ export default defineRule({
           messageId: 'ingress',
           at,
           service: service.name,
-          data: { service: service.name, port: port.text ?? longSyntax(port), where: where(endpoint.span, port.span) },
+          data: { service: service.name, port: port.text ?? formatShortPort({ ...shortPortOf(port), hostIp: undefined }), where: lineOf(endpoint.span, port.span) },
           related,
         });
       });
@@ -43,13 +45,4 @@ export default defineRule({
   },
 });
 
-function longSyntax(p: PortBinding): string {
-  const range = (r: PortRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
-  const published = p.published ? `${range(p.published.value)}:` : '';
-  return `${published}${range(p.target.value)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`;
-}
 
-/** "line N", or "file line N" when the other place is in another file. */
-function where(other: Span, from: Span): string {
-  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
-}

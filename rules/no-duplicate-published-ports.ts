@@ -1,5 +1,6 @@
 import { defineRule } from '../lib/engine/rule';
 import type { PortClaim } from '../lib/model/graph';
+import { formatPortRange } from '../lib/syntax/compose';
 
 export default defineRule({
   id: 'no-duplicate-published-ports',
@@ -20,7 +21,7 @@ export default defineRule({
   check(graph, context) {
     // the model's conflicts: one per offending entry, against the earliest entry (in file order) it collides with
     for (const { claim, other, start, end } of graph.portConflicts()) {
-      const port = `${start === end ? start : `${start}-${end}`}/${claim.protocol}`;
+      const port = `${formatPortRange({ start, end })}/${claim.protocol}`;
       const line = other.at.span.file === claim.at.span.file ? String(other.at.span.line) : `${other.at.span.line} of ${other.at.span.file}`;
       const related = [{ message: `host port "${port}" also claimed here`, at: other.at }];
       const subject = claim.binding !== undefined ? { kind: 'binding' as const, service: claim.service, index: claim.binding } : { kind: 'service' as const, service: claim.service };

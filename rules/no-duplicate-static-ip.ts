@@ -1,3 +1,4 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { canonical } from '../lib/model/address';
 import type { Address, Located } from '../lib/model/types';
@@ -64,7 +65,7 @@ export default defineRule({
               at,
               service: service.name,
               network: spec.name,
-              data: { address: at.value.text, service: service.name, network: spec.name, count, where: where(at.span, span) },
+              data: { address: at.value.text, service: service.name, network: spec.name, count, where: lineOf(span, at.span) },
               related: [{ message: `${count} replicas set here`, at: { span } }],
             });
           }
@@ -85,7 +86,7 @@ export default defineRule({
             at: c.at,
             service: c.service,
             network: c.network,
-            data: { address: c.at.value.text, service: c.service!, network: c.network, aux: aux.aux!, where: where(c.at.span, auxAt.span) },
+            data: { address: c.at.value.text, service: c.service!, network: c.network, aux: aux.aux!, where: lineOf(auxAt.span, c.at.span) },
             related: [{ message: `aux_addresses entry "${aux.aux}" here`, at: auxAt }],
           });
         }
@@ -100,7 +101,7 @@ export default defineRule({
           at: c.at,
           service: c.service,
           network: c.network,
-          data: { address: c.at.value.text, network: c.network, other: first.service!, service: c.service!, where: where(c.at.span, first.at.span) },
+          data: { address: c.at.value.text, network: c.network, other: first.service!, service: c.service!, where: lineOf(first.at.span, c.at.span) },
           related: [{ message: `"${first.service}" has it here`, at: first.at }],
         });
       }
@@ -108,6 +109,3 @@ export default defineRule({
   },
 });
 
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

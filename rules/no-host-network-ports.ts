@@ -1,5 +1,5 @@
+import { lineOf, portList } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
-import type { PortBinding, PortRange } from '../lib/model/types';
 import type { Span } from '../lib/source/span';
 
 export default defineRule({
@@ -28,32 +28,17 @@ export default defineRule({
         messageId: 'discarded',
         at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
         service: service.name,
-        data: { service: service.name, ports: listPorts(known), where: where(service.networkMode.span, key.keySpan), fix: fix(graph.model.files, service.networkMode.span, key.keySpan, 'ports') },
+        data: { service: service.name, ports: portList(known), where: lineOf(service.networkMode.span, key.keySpan), fix: fix(graph.model.files, service.networkMode.span, key.keySpan, 'ports') },
         related: [{ message: 'host networking is chosen here', at: service.networkMode }],
       });
     }
   },
 });
 
-function listPorts(ports: PortBinding[]): string {
-  const texts = ports.map((p) => `"${p.text ?? longSyntax(p)}"`);
-  return `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`;
-}
 
-function longSyntax(p: PortBinding): string {
-  const range = (r: PortRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
-  const ip = p.hostIp?.value.text;
-  const host = ip === undefined ? '' : ip.includes(':') ? `[${ip}]:` : `${ip}:`;
-  const published = p.published ? `${range(p.published.value)}:` : '';
-  return `${host}${published}${range(p.target.value)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`;
-}
 
 /** Remove the key; when a later file chose the network mode, the key must be reset there instead. */
 function fix(files: readonly string[], mode: Span, key: Span, name: string): string {
   return files.indexOf(mode.file) > files.indexOf(key.file) ? `reset them in "${mode.file}" with "${name}: !reset []"` : `remove "${name}"`;
 }
 
-/** "line N", or "file line N" when the other place is in another file. */
-function where(other: Span, from: Span): string {
-  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
-}

@@ -1,6 +1,8 @@
 import { defineRule } from '../lib/engine/rule';
 import { isUnspecified } from '../lib/model/address';
-import type { Address, Family, Located, PortRange } from '../lib/model/types';
+import { shortPortOf } from '../lib/model/ports';
+import type { Address, Family, Located } from '../lib/model/types';
+import { formatShortPort } from '../lib/syntax/compose';
 
 export default defineRule({
   id: 'no-invalid-address',
@@ -42,7 +44,7 @@ export default defineRule({
       for (const port of service.ports) {
         const hostIp = port.hostIp;
         if (port.unknown || !hostIp || hostIp.unknown || hostIp.value.ip) continue;
-        const text = port.text ?? `${port.published ? `${range(port.published.value)}:` : ''}${range(port.target.value)}/${port.protocol}`;
+        const text = port.text ?? formatShortPort({ ...shortPortOf(port), hostIp: undefined }, { protocol: 'always' });
         context.report({ messageId: 'hostIp', at: hostIp, service: s, data: { value: hostIp.value.text, port: text, service: s } });
       }
       for (const spec of service.networks) {
@@ -79,6 +81,3 @@ function bare(address: Address): boolean {
   return !!address.ip && !address.text.startsWith('[');
 }
 
-function range(r: PortRange): string {
-  return r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
-}

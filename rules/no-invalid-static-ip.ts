@@ -1,3 +1,4 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { addressInCidr, addressValue, broadcastAddress, canonical, cidrBounds, contains, isUnspecified, parseAddress } from '../lib/model/address';
 import type { Address, Cidr, Family, IpamConfig, Located, Network } from '../lib/model/types';
@@ -44,7 +45,7 @@ export default defineRule({
           const mode = service.networkMode;
           if (mode) {
             const text = mode.value.target === undefined ? mode.value.kind : mode.value.kind === 'network' ? mode.value.target : `${mode.value.kind}:${mode.value.target}`;
-            report('networkMode', { mode: text, where: where(at.span, mode.span) }, { message: '"network_mode" set here', at: mode });
+            report('networkMode', { mode: text, where: lineOf(mode.span, at.span) }, { message: '"network_mode" set here', at: mode });
             continue;
           }
           const network = graph.networks.get(spec.name);
@@ -71,7 +72,7 @@ export default defineRule({
             continue;
           }
           const taken = reservedRole(network, home, at.value);
-          if (taken) report('reserved', { role: taken.role, subnet: home.subnet!.value.text, where: where(at.span, taken.at.span) }, { message: taken.note, at: taken.at });
+          if (taken) report('reserved', { role: taken.role, subnet: home.subnet!.value.text, where: lineOf(taken.at.span, at.span) }, { message: taken.note, at: taken.at });
         }
       }
     }
@@ -111,6 +112,3 @@ function reservedRole(network: Network, config: IpamConfig, address: Address): {
   return undefined;
 }
 
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

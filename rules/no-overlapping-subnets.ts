@@ -1,3 +1,4 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { cidrBounds, parseCidr } from '../lib/model/address';
 import type { Cidr, Family, Located } from '../lib/model/types';
@@ -117,7 +118,7 @@ export default defineRule<Options>({
           network: later.network!,
           other: first.subnet.value.text,
           otherNetwork: first.network!,
-          where: where(later.subnet.span!, firstAt.span),
+          where: lineOf(firstAt.span, later.subnet.span!),
         },
       });
     }
@@ -130,6 +131,3 @@ function sameCidr(a: string, b: string): boolean {
   return !!x && !!y && x.first === y.first && x.last === y.last;
 }
 
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

@@ -1,7 +1,8 @@
 import { summarise } from '../report/types';
 import { subjectId, type Finding, type Subject } from '../engine/finding';
 import type { NetworkGraph } from '../model/graph';
-import type { PortBinding, PortRange, Service } from '../model/types';
+import type { PortBinding, Service } from '../model/types';
+import { formatPortRange } from '../syntax/compose';
 import type { Span } from '../source/span';
 import type { Node } from '../source/tree';
 import type { GraphDocument, GraphEdge, GraphFinding, GraphNode, GraphPort, NetworkNode, ServiceNode } from './types';
@@ -164,17 +165,14 @@ function modeText(s: Service): string {
   return m.kind === 'service' || m.kind === 'container' ? `${m.kind}:${m.target}` : m.kind === 'network' ? m.target! : m.kind;
 }
 
-function range(r: PortRange): string {
-  return r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
-}
 
 function port(p: PortBinding, onHost: boolean): GraphPort {
   const readable = !p.invalid && !p.unknown;
   return {
     text: p.text ?? null,
     hostIp: readable && p.hostIp ? p.hostIp.value.text : null,
-    published: readable && p.published ? range(p.published.value) : null,
-    target: readable ? range(p.target.value) : null,
+    published: readable && p.published ? formatPortRange(p.published.value) : null,
+    target: readable ? formatPortRange(p.target.value) : null,
     protocol: p.protocol,
     mode: p.mode,
     onHost,

@@ -3,7 +3,7 @@ import type { Span } from '../source/span';
 import { get, isMap, isScalar, isSeq, type Entry, type MapNode, type Node, type ScalarNode } from '../source/tree';
 import { parseAddress, parseCidr } from './address';
 import { narrow } from './narrow';
-import { parsePortRange, parseShortPort } from './ports';
+import { parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume } from '../syntax/compose';
 import type {
   EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume,
 } from './types';
@@ -85,13 +85,7 @@ export function subSpan(node: ScalarNode, from: number, to: number): Span {
 function networkMode(node: Node | undefined): Located<NetworkMode> | undefined {
   const value = text(node);
   if (!value) return undefined;
-  const v = value.value;
-  let mode: NetworkMode;
-  if (v === 'host' || v === 'none' || v === 'bridge') mode = { kind: v };
-  else if (v.startsWith('service:')) mode = { kind: 'service', target: v.slice(8) };
-  else if (v.startsWith('container:')) mode = { kind: 'container', target: v.slice(10) };
-  else mode = { kind: 'network', target: v };
-  return { ...value, value: mode };
+  return { ...value, value: parseNetworkMode(value.value) };
 }
 
 function replicas(service: MapNode): Replicas {
@@ -225,17 +219,16 @@ function portBinding(item: Node): PortBinding {
 
 function exposed(item: Node): ExposedPort {
   const raw = isScalar(item) ? String(item.value ?? '') : '';
-  const [ports, proto = 'tcp'] = raw.split('/');
-  const range = parsePortRange(ports);
-  const out: ExposedPort = { span: item.span, ports: range ?? { start: 0, end: 0 }, protocol: proto.toLowerCase() as Protocol, unknown: isScalar(item) && !!item.unknown };
+  const parsed = parseExpose(raw);
+  const out: ExposedPort = { span: item.span, ports: parsed?.ports ?? { start: 0, end: 0 }, protocol: parsed?.protocol ?? 'tcp', unknown: isScalar(item) && !!item.unknown };
   if (item.origin) out.origin = item.origin;
-  if (!range && !out.unknown) out.invalid = `"${raw}" is not a port or port range`;
+  if (!parsed && !out.unknown) out.invalid = `"${raw}" is not a port or port range`;
   return out;
 }
 
 function links(node: Node | undefined): Link[] {
   return texts(node).map((l) => {
-    const [service, alias = service] = l.value.split(':');
+    const { service, alias } = parseLink(l.value);
     return { service, alias, span: l.span, ...(l.origin ? { origin: l.origin } : {}) };
   });
 }
@@ -252,11 +245,8 @@ function extraHosts(node: Node | undefined): ExtraHost[] {
   for (const item of node.items) {
     if (!isScalar(item) || item.value === null) continue;
     const whole = String(item.value);
-    // `host=ip` (new) or `host:ip` (old; the address itself may contain colons)
-    const at = whole.includes('=') ? whole.indexOf('=') : whole.indexOf(':');
-    const host = at < 0 ? whole : whole.slice(0, at);
-    const addressText = at < 0 ? '' : whole.slice(at + 1);
-    const address = { ...located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText)), span: subSpan(item, at + 1, whole.length) };
+    const { host, address: addressText, at } = parseExtraHost(whole);
+    const address = { ...located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText)), span: subSpan(item, at < 0 ? 0 : at, whole.length) };
     out.push({ host, address, span: item.span });
   }
   return out;
@@ -274,9 +264,10 @@ function environment(node: Node | undefined, files: Located<string>[], envFiles:
 function volume(item: Node): Volume {
   const base = { span: item.span, ...(item.origin ? { origin: item.origin } : {}) };
   if (isScalar(item)) {
-    const parts = String(item.value ?? '').split(':');
-    const [source, target, options = ''] = parts.length === 1 ? [undefined, parts[0], ''] : parts;
-    return { ...base, type: source && /^[./~]/.test(source) ? 'bind' : 'volume', source, target, readOnly: options.split(',').includes('ro') };
+    const spec = String(item.value ?? '');
+    const parsed = parseVolume(spec);
+    if (!parsed) return { ...base, type: 'volume', target: spec, readOnly: false };
+    return { ...base, type: parsed.type, ...(parsed.source !== undefined ? { source: parsed.source } : {}), target: parsed.target, readOnly: parsed.readOnly };
   }
   return {
     ...base,

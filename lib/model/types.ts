@@ -28,12 +28,9 @@ export interface Cidr {
   family?: Family;
 }
 
-export interface PortRange {
-  start: number;
-  end: number;
-}
+import type { NetworkMode, PortRange, Protocol } from '../syntax/compose';
 
-export type Protocol = 'tcp' | 'udp' | 'sctp';
+export type { NetworkMode, NetworkModeKind, PortRange, Protocol } from '../syntax/compose';
 
 export interface PortBinding {
   /** the list item */
@@ -60,14 +57,6 @@ export interface ExposedPort {
   protocol: Protocol;
   unknown: boolean;
   invalid?: string;
-}
-
-export type NetworkModeKind = 'bridge' | 'host' | 'none' | 'service' | 'container' | 'network';
-
-export interface NetworkMode {
-  kind: NetworkModeKind;
-  /** the service or container for `service:`/`container:`, the network for a named network */
-  target?: string;
 }
 
 export interface ServiceNetwork {

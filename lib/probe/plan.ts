@@ -1,5 +1,6 @@
 import type { BindingOutcome, NetworkGraph } from '../model/graph';
-import { hostPortsPerContainer } from '../model/ports';
+import { bindingText, hostPortsPerContainer } from '../model/ports';
+import { formatPortRange } from '../syntax/compose';
 import type { PortBinding, PortRange, Protocol, Service } from '../model/types';
 import type { Publishing } from './publish';
 import type { Tool } from './scripts';
@@ -131,13 +132,6 @@ function columnAddress(binding: PortBinding): string {
   return text.includes(':') ? `[${text}]:` : `${text}:`;
 }
 
-function bindingText(binding: PortBinding): string {
-  if (binding.text) return binding.text;
-  const ip = binding.hostIp ? `${binding.hostIp.value.text}:` : '';
-  const pub = binding.published ? `${binding.published.value.start}${binding.published.value.end > binding.published.value.start ? `-${binding.published.value.end}` : ''}:` : '';
-  const t = binding.target.value;
-  return `${ip}${pub}${t.start}${t.end > t.start ? `-${t.end}` : ''}/${binding.protocol}`;
-}
 
 /**
  * Plans the probes from the graph's predicates: for every ordered pair of services, the
@@ -214,7 +208,7 @@ export function planProbes(context: PlanContext): ProbeCase[] {
       const ephemeral = !binding.published;
       const listed = outcome.kind !== 'discarded';
       const expect = outcome.kind === 'bound';
-      const basis = `bindingOutcome(${dest.name}, "${bindingText(binding)}") = ${outcomeText(outcome)}`;
+      const basis = `bindingOutcome(${dest.name}, "${bindingText(binding, { protocol: 'always' })}") = ${outcomeText(outcome)}`;
       const at = columnAddress(binding);
       // a fixed binding is probed at its host ports (see hostPorts); a bare one at the ports the engine picks for its container ports
       const ports: HostPort[] = ephemeral ? probedPorts(binding.target.value).map((port) => ({ host: 'ephemeral', target: port, lookup: port, ephemeralFor: port })) : hostPorts(graph, dest, binding, listed);
@@ -310,7 +304,7 @@ function outcomeText(outcome: BindingOutcome): string {
       return 'bound, but every network of the service is internal: published ports do not work';
     case 'conflict': {
       const { other, start, end } = outcome.lostTo;
-      return `fails: host port "${start === end ? start : `${start}-${end}`}/${other.protocol}" is taken by "${other.service}"${other.kind === 'listener' ? ' (host network)' : ''}, which starts first`;
+      return `fails: host port "${formatPortRange({ start, end })}/${other.protocol}" is taken by "${other.service}"${other.kind === 'listener' ? ' (host network)' : ''}, which starts first`;
     }
     case 'discarded':
       return `discarded (${discardedText(outcome)})`;

@@ -2,7 +2,7 @@ import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { canonical } from '../lib/model/address';
 import type { Address, Located } from '../lib/model/types';
-import { compareSpans, type Span } from '../lib/source/span';
+import type { Span } from '../lib/source/span';
 
 /** One claim on an address of a network: a service's static address or an `aux_addresses` entry. */
 interface Claim {
@@ -76,7 +76,7 @@ export default defineRule({
     for (const list of claims.values()) {
       if (list.length < 2) continue;
       const aux = list.find((c) => c.aux !== undefined);
-      const services = list.filter((c) => c.service !== undefined).sort((a, b) => compareSpans(a.at.span, b.at.span));
+      const services = list.filter((c) => c.service !== undefined).sort((a, b) => graph.compareSpans(a.at.span, b.at.span));
       if (aux) {
         // every container claiming an address the network reserves fails
         for (const c of services) {

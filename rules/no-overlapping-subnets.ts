@@ -2,7 +2,7 @@ import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { cidrBounds, parseCidr } from '../lib/model/address';
 import type { Cidr, Family, Located } from '../lib/model/types';
-import { compareSpans, type Span } from '../lib/source/span';
+import type { Span } from '../lib/source/span';
 
 export interface Options {
   /** CIDRs no network of the project may overlap (Docker's default bridge, a VPN, the office LAN) */
@@ -106,7 +106,7 @@ export default defineRule<Options>({
         return;
       }
       // the later of the two is the offending one; the earlier goes in related
-      const [first, later] = compareSpans(a.subnet.span!, b.subnet.span!) <= 0 ? [a, b] : [b, a];
+      const [first, later] = graph.compareSpans(a.subnet.span!, b.subnet.span!) <= 0 ? [a, b] : [b, a];
       const firstAt = { span: first.subnet.span! };
       context.report({
         messageId: 'overlap',

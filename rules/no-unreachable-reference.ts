@@ -53,7 +53,7 @@ export default defineRule({
         groups.get(cause.key)!.refs.push(ref);
       }
       for (const { cause, refs } of groups.values()) {
-        const [first, ...rest] = refs.sort((a, b) => compareSpans(graph, a, b));
+        const [first, ...rest] = refs.sort((a, b) => graph.compareSpans(a.span, b.span));
         context.report({
           messageId: cause.messageId,
           at: first,
@@ -160,10 +160,3 @@ function listOf(names: string[]): string {
   return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}` : q.join('');
 }
 
-function compareSpans(graph: NetworkGraph, a: Reference, b: Reference): number {
-  const index = (file: string): number => {
-    const i = graph.model.files.indexOf(file);
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return index(a.span.file) - index(b.span.file) || (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) || a.span.line - b.span.line || a.span.column - b.span.column;
-}

@@ -91,6 +91,13 @@ describe('engine: inline suppressions', () => {
     ]);
   });
 
+  it('a reserved id (compose-schema) can be suppressed, and is not an unknown rule id', () => {
+    const text = 'services:\n  web:\n    image: nginx\n    # compose-netlint-disable-next-line compose-schema -- a key our platform reads\n    x_typo_key: 1\n';
+    const r = run(['--format', 'json'], tempProject({ 'compose.yaml': text }));
+    expect(r.json().findings).to.deep.equal([]);
+    expect(r.code).to.equal(0);
+  });
+
   it('disable (rest of file) suppresses findings after it only', () => {
     const text = 'services:\n  web:\n    image: nginx\n    networks: [bakc]\n# compose-netlint-disable no-undefined-network -- legacy services below\n  api:\n    image: api\n    networks: [gone]\nnetworks: {back: {}}\n';
     const r = run(['--format', 'json'], tempProject({ 'compose.yaml': text }));

@@ -21,14 +21,12 @@ export default defineRule({
     for (const service of graph.services.values()) {
       const endpoint = service.endpointMode;
       if (!endpoint || endpoint.unknown || endpoint.value !== 'dnsrr') continue;
-      const items = service.node.entries.get('ports')?.value;
       service.ports.forEach((port, index) => {
         // a bare container port is published too: Swarm picks a host port for it in ingress mode
         if (port.invalid || port.mode !== 'ingress') return;
-        const item = items?.kind === 'seq' ? items.items[index] : undefined;
-        const mode = item?.kind === 'map' ? item.entries.get('mode')?.value : undefined;
+        const mode = port.modeValue;
         // a long-syntax `mode` from an unset variable is not known before run time
-        if (mode?.kind === 'scalar' && mode.unknown) return;
+        if (mode?.unknown) return;
         // short syntax: the list item; long syntax: its `mode: ingress`, else the published (or target) port
         const at = port.text !== undefined ? port : mode ? { span: mode.span, ...(mode.origin ? { origin: mode.origin } : {}) } : (port.published ?? port.target);
         const related: { message: string; at: Place }[] = [{ message: 'endpoint_mode "dnsrr" is set here', at: endpoint }];

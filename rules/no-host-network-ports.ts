@@ -22,13 +22,13 @@ export default defineRule({
       // `service:X` joiners may not declare ports at all; the engine rejects them (another rule's concern)
       if (ns.kind !== 'host' || ns.chain.length > 0 || !service.networkMode) continue;
       const known = service.ports.filter((p) => !p.unknown && !p.invalid);
-      const key = service.node.entries.get('ports');
+      const key = service.keys.get('ports');
       if (known.length === 0 || !key) continue;
       context.report({
         messageId: 'discarded',
-        at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
+        at: key,
         service: service.name,
-        data: { service: service.name, ports: portList(known), where: lineOf(service.networkMode.span, key.keySpan), fix: fix(graph.model.files, service.networkMode.span, key.keySpan, 'ports') },
+        data: { service: service.name, ports: portList(known), where: lineOf(service.networkMode.span, key.span), fix: fix(graph.model.files, service.networkMode.span, key.span, 'ports') },
         related: [{ message: 'host networking is chosen here', at: service.networkMode }],
       });
     }

@@ -39,7 +39,7 @@ export default defineRule({
           // unset variables are not guessed at; malformed addresses are no-invalid-address's
           if (!at || at.unknown || !at.value.ip || at.value.family !== family || isUnspecified(at.value)) continue;
           const base = { field, address: at.value.text, service: service.name, network: spec.name };
-          const report = (messageId: string, data: Record<string, string> = {}, related?: { message: string; at: { span: Span } }): void =>
+          const report = (messageId: Parameters<typeof context.report>[0]['messageId'], data: Record<string, string> = {}, related?: { message: string; at: { span: Span } }): void =>
             context.report({ messageId, at, service: service.name, network: spec.name, data: { ...base, ...data }, ...(related ? { related: [related] } : {}) });
 
           const mode = service.networkMode;

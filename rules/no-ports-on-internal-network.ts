@@ -20,15 +20,15 @@ export default defineRule({
     for (const service of graph.services.values()) {
       if (!graph.onlyInternal(service.name)) continue;
       const bindings = graph.hostBindings(service.name);
-      const key = service.node.entries.get('ports');
+      const key = service.keys.get('ports');
       if (bindings.length === 0 || !key) continue;
       const internal = [...new Set(graph.attachments(service.name).map((a) => a.network))]
         .sort()
         .map((name) => ({ name, flag: graph.networks.get(name)!.internal! }));
-      const networks = internal.map((n) => `"${n.name}" (${lineOf(n.flag.span, key.keySpan)})`).join(', ');
+      const networks = internal.map((n) => `"${n.name}" (${lineOf(n.flag.span, key.span)})`).join(', ');
       context.report({
         messageId: 'unreachable',
-        at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
+        at: key,
         service: service.name,
         ...(internal.length === 1 ? { network: internal[0].name } : {}),
         data: { service: service.name, ports: portList(bindings), networks: `${internal.length === 1 ? 'internal network' : 'internal networks'} ${networks}` },

@@ -31,13 +31,13 @@ export default defineRule({
         ['expose', service.expose.filter((p) => !p.unknown && !p.invalid).map((p) => `"${formatExpose(p)}"`)],
       ];
       for (const [name, texts] of lists) {
-        const key = service.node.entries.get(name);
+        const key = service.keys.get(name);
         if (texts.length === 0 || !key) continue;
         context.report({
           messageId: name,
-          at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
+          at: key,
           service: service.name,
-          data: { service: service.name, ports: `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`, where: lineOf(mode.span, key.keySpan), fix: fix(graph.model.files, mode.span, key.keySpan, name), them: texts.length === 1 ? 'it' : 'them' },
+          data: { service: service.name, ports: `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`, where: lineOf(mode.span, key.span), fix: fix(graph.model.files, mode.span, key.span, name), them: texts.length === 1 ? 'it' : 'them' },
           related: [{ message: 'the service is left without a network here', at: mode }],
         });
       }

@@ -1,10 +1,10 @@
 import { summarise } from '../report/types';
 import { subjectId, type Finding, type Subject } from '../engine/finding';
+import { spanExtents } from '../model/blocks';
 import type { NetworkGraph } from '../model/graph';
 import type { PortBinding, Service } from '../model/types';
 import { formatPortRange } from '../syntax/compose';
 import type { Span } from '../source/span';
-import type { Node } from '../source/tree';
 import type { GraphDocument, GraphEdge, GraphFinding, GraphNode, GraphPort, NetworkNode, ServiceNode } from './types';
 
 export interface GraphInput {
@@ -207,31 +207,7 @@ function smallest(regions: readonly Region[], at: Span): string | undefined {
   return best?.id;
 }
 
-/** One span per file covering every span given: the extent of a block that overrides and `extends` may spread over files. */
-function extents(spans: Iterable<Span>): Span[] {
-  const byFile = new Map<string, Span>();
-  for (const s of spans) {
-    const e = byFile.get(s.file);
-    if (!e) {
-      byFile.set(s.file, { ...s });
-      continue;
-    }
-    if (s.line < e.line || (s.line === e.line && s.column < e.column)) Object.assign(e, { line: s.line, column: s.column });
-    if (s.endLine > e.endLine || (s.endLine === e.endLine && s.endColumn > e.endColumn)) Object.assign(e, { endLine: s.endLine, endColumn: s.endColumn });
-  }
-  return [...byFile.values()];
-}
 
-function* treeSpans(node: Node): Generator<Span> {
-  yield node.span;
-  if (node.kind === 'seq') for (const item of node.items) yield* treeSpans(item);
-  if (node.kind === 'map') {
-    for (const e of node.entries.values()) {
-      yield e.keySpan;
-      yield* treeSpans(e.value);
-    }
-  }
-}
 
 /**
  * Places each finding: on the edges that draw its subject (a binding, a reference), else on the element whose own span (an edge's entry, a node's key) is the smallest containing
@@ -243,7 +219,7 @@ function placeFindings(graph: NetworkGraph | undefined, nodes: GraphNode[], edge
   const blocks: Region[] = [];
   for (const s of graph?.services.values() ?? []) {
     exact.push({ span: s.span, id: serviceId(s.name) });
-    for (const span of extents([s.span, ...treeSpans(s.node)])) blocks.push({ span, id: serviceId(s.name) });
+    for (const span of s.block) blocks.push({ span, id: serviceId(s.name) });
   }
   for (const n of graph?.networks.values() ?? []) {
     const own = [
@@ -254,7 +230,7 @@ function placeFindings(graph: NetworkGraph | undefined, nodes: GraphNode[], edge
       ...n.ipam.flatMap((c) => [c.span, c.subnet?.span, c.ipRange?.span, c.gateway?.span, ...c.auxAddresses.map((a) => a.address.span)].filter((s): s is Span => !!s)),
     ];
     for (const span of own) exact.push({ span, id: networkId(n.name) });
-    for (const span of extents(own)) blocks.push({ span, id: networkId(n.name) });
+    for (const span of spanExtents(own)) blocks.push({ span, id: networkId(n.name) });
   }
 
   return findings.map((f, index) => {

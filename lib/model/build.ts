@@ -2,6 +2,7 @@ import type { LoadedProject } from '../source/project';
 import type { Span } from '../source/span';
 import { get, isMap, isScalar, isSeq, type Entry, type MapNode, type Node, type ScalarNode } from '../source/tree';
 import { parseAddress, parseCidr } from './address';
+import { blockExtents, serviceKeys } from './blocks';
 import { narrow } from './narrow';
 import { parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume } from '../syntax/compose';
 import type {
@@ -107,7 +108,8 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
   const service: Service = {
     name,
     span: entry.keySpan,
-    node,
+    keys: serviceKeys(node),
+    block: blockExtents(entry.keySpan, node),
     replicas: replicas(node),
     networkMode: mode,
     networks: serviceNetworks(entry, node, mode, stack),
@@ -136,6 +138,8 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     build: get(node, 'build') ? entryOf(node, 'build')?.keySpan : undefined,
     profiles: texts(get(node, 'profiles')).map((p) => p.value),
   };
+  const image = get(node, 'image');
+  if (isScalar(image) && (image.unknown || (image.value !== null && image.value !== ''))) service.image = { value: image.unknown ? (image.raw ?? String(image.value ?? '')) : String(image.value), span: image.span, ...(image.origin ? { origin: image.origin } : {}), ...(image.unknown ? { unknown: true } : {}) };
   return service;
 }
 
@@ -204,6 +208,7 @@ function portBinding(item: Node): PortBinding {
     target: { value: targetRange ?? { start: 0, end: 0 }, span: target?.span ?? item.span },
     protocol,
     mode: text(get(item, 'mode'))?.value === 'host' ? 'host' : 'ingress',
+    ...(isScalar(get(item, 'mode')) ? { modeValue: located(get(item, 'mode')!, String((get(item, 'mode') as ScalarNode).value ?? '')) } : {}),
     unknown: [target, published, get(item, 'host_ip')].some((n) => isScalar(n) && n.unknown),
   };
   if (!targetRange && !binding.unknown) binding.invalid = target ? `"${String((target as ScalarNode).value)}" is not a container port` : 'a long-syntax port needs a "target"';

@@ -1,8 +1,11 @@
 import type { Span } from '../source/span';
+import { deepFreeze } from './freeze';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
-import type { Address, Located, Model, Network, PortBinding, Service, ServiceNetwork } from './types';
+import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
+
+export type { ServiceKey } from './types';
 
 export type { Reference } from './references';
 export type { PortClaim, PortConflict } from './port-claims';
@@ -78,17 +81,6 @@ export interface Namespace {
   broken?: 'cycle' | 'missing';
 }
 
-/** A key written on a service: its span, and whether Compose would treat its value as unset. */
-export interface ServiceKey {
-  key: string;
-  /** the key's span */
-  span: Span;
-  origin?: Span;
-  /** null, "", or an empty list or map */
-  empty: boolean;
-  /** an interpolated variable was unset: whether the option is set is not known before run time */
-  unknown: boolean;
-}
 
 export interface Resolution {
   service: string;
@@ -144,7 +136,7 @@ export class NetworkGraph {
     const inStart = inFile.map((c, i) => ({ c, i })).sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i).map((x) => x.c);
     const losers = new Map(earliestConflicts(inStart).filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
     for (const service of model.services.values()) this.outcomes.set(service.name, service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })));
-    Object.freeze(this);
+    deepFreeze(this);
   }
 
   private follow(name: string): Namespace {
@@ -248,12 +240,7 @@ export class NetworkGraph {
 
   /** Where a top-level key of a service is written, for rules that blame an option the typed model does not carry. */
   serviceKey(service: string, key: string): ServiceKey | undefined {
-    const entry = this.model.services.get(service)?.node.entries.get(key);
-    if (!entry) return undefined;
-    const v = entry.value;
-    const unknown = v.kind === 'scalar' && v.unknown === true;
-    const empty = !unknown && (v.kind === 'scalar' ? v.value === null || v.value === '' : v.kind === 'seq' ? v.items.length === 0 : v.entries.size === 0);
-    return { key, span: entry.keySpan, ...(entry.keyOrigin ? { origin: entry.keyOrigin } : {}), empty, unknown };
+    return this.model.services.get(service)?.keys.get(key);
   }
 
   /** The endpoints of a service: its own, or its namespace owner's when it joined another service. */

@@ -136,6 +136,39 @@ describe('engine: the report contract', () => {
     expect(derived.subject).to.deep.equal({ kind: 'network', network: 'default' });
   });
 
+  it('gives rules a deeply frozen graph: a rule cannot empty another service\'s ports or add a service', () => {
+    const g = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': 'services:\n  web: {image: a, ports: ["8080:80"]}\n  api: {image: a}\n' }), env: {} }));
+    const vandal = make((_ctx, graph) => void graph.services.get('web')!.ports.splice(0));
+    expect(() => runRules(g, [vandal])).to.throw(TypeError);
+    expect(() => runRules(g, [make((_ctx, graph) => void (graph.services as Map<string, unknown>).delete('web'))])).to.throw(TypeError, /read-only/);
+    // a frozen property ignores the write (sloppy mode) or throws (strict mode): either way it stays
+    try {
+      runRules(g, [make((_ctx, graph) => void ((graph.services.get('web')!.ports[0].target.value as { start: number }).start = 1))]);
+    } catch (error) {
+      expect(error).to.be.instanceOf(TypeError);
+    }
+    expect(Object.isFrozen(g.services.get('web')!.ports[0].target.value)).to.equal(true);
+    expect(g.services.get('web')!.ports.map((p) => p.target.value.start)).to.deep.equal([80]);
+  });
+
+  it('types messageIds as the keys of the rule\'s messages (checked by npm run typecheck)', () => {
+    const typed = defineRule({
+      id: 'typed-rule',
+      category: 'style',
+      severity: 'info',
+      description: 'Typed',
+      probe: { notProbed: 'a test rule' },
+      messages: { only: 'service "{{service}}"' },
+      check(g, ctx) {
+        const at = g.services.get('web')!;
+        ctx.report({ messageId: 'only', at, data: { service: 'web' } });
+        // @ts-expect-error "other" is not a key of this rule's messages
+        if (at.name === 'never') ctx.report({ messageId: 'other', at });
+      },
+    });
+    expect(runRules(graph, [typed]).map((f) => f.messageId)).to.deep.equal(['only']);
+  });
+
   it('throws on an unknown messageId, a missing placeholder or a missing span', () => {
     const at = graph.services.get('web')!;
     expect(() => runRules(graph, [make((ctx) => ctx.report({ messageId: 'nope', at }))])).to.throw(RuleError, /unknown messageId "nope"/);

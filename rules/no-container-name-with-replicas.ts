@@ -1,6 +1,5 @@
 import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
-import type { Span } from '../lib/source/span';
 
 export default defineRule({
   id: 'no-container-name-with-replicas',

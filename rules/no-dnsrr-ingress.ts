@@ -2,7 +2,6 @@ import { lineOf } from '../lib/engine/messages';
 import { defineRule, type Place } from '../lib/engine/rule';
 import { shortPortOf } from '../lib/model/ports';
 import { formatShortPort } from '../lib/syntax/compose';
-import type { Span } from '../lib/source/span';
 
 export default defineRule({
   id: 'no-dnsrr-ingress',
@@ -21,7 +20,7 @@ export default defineRule({
     for (const service of graph.services.values()) {
       const endpoint = service.endpointMode;
       if (!endpoint || endpoint.unknown || endpoint.value !== 'dnsrr') continue;
-      service.ports.forEach((port, index) => {
+      service.ports.forEach((port) => {
         // a bare container port is published too: Swarm picks a host port for it in ingress mode
         if (port.invalid || port.mode !== 'ingress') return;
         const mode = port.modeValue;

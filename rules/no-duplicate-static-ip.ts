@@ -2,7 +2,6 @@ import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { canonical } from '../lib/model/address';
 import type { Address, Located } from '../lib/model/types';
-import type { Span } from '../lib/source/span';
 
 /** One claim on an address of a network: a service's static address or an `aux_addresses` entry. */
 interface Claim {

@@ -2,7 +2,6 @@ import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { cidrBounds, parseCidr } from '../lib/model/address';
 import type { Cidr, Family, Located } from '../lib/model/types';
-import type { Span } from '../lib/source/span';
 
 export interface Options {
   /** CIDRs no network of the project may overlap (Docker's default bridge, a VPN, the office LAN) */

@@ -1,7 +1,6 @@
 import { lineOf, portList } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import type { Located } from '../lib/model/types';
-import type { Span } from '../lib/source/span';
 
 export default defineRule({
   id: 'no-ports-on-internal-network',

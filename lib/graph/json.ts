@@ -112,7 +112,6 @@ function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[], subj
       });
       for (const x of [...a.spec.aliases, a.spec.ipv4Address, a.spec.ipv6Address, ...a.spec.linkLocalIps]) if (x) regions.push({ span: x.span, id });
     }
-    const ns = graph.namespace(s.name);
     const mode = s.networkMode;
     if (!mode || stack) continue;
     if (mode.value.kind === 'bridge') {

@@ -8,7 +8,10 @@ export function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {
   if (value === null || typeof value !== 'object' || seen.has(value)) return value;
   seen.add(value);
   if (value instanceof Map) {
-    for (const [k, v] of value) deepFreeze(k, seen), deepFreeze(v, seen);
+    for (const [k, v] of value) {
+      deepFreeze(k, seen);
+      deepFreeze(v, seen);
+    }
     for (const name of ['set', 'delete', 'clear'] as const) lock(value, name);
   } else if (value instanceof Set) {
     for (const v of value) deepFreeze(v, seen);

@@ -79,7 +79,9 @@ export function probePorts(service: Service): ListenPort[] {
     if (!isListenProtocol(protocol)) return;
     for (const port of probedPorts(range)) {
       const key = `${port}/${protocol}`;
-      if (!seen.has(key)) seen.add(key), out.push({ port, protocol });
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ port, protocol });
     }
   };
   for (const p of service.ports) if (!p.invalid && !p.unknown) add(p.target.value, p.protocol);
@@ -112,7 +114,9 @@ export function projectNames(graph: NetworkGraph): string[] {
   const out: string[] = [];
   const add = (name: string): void => {
     const key = name.toLowerCase();
-    if (!seen.has(key)) seen.add(key), out.push(name);
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(name);
   };
   for (const s of graph.services.values()) add(s.name);
   for (const s of graph.services.values()) if (s.containerName && !s.containerName.unknown && graph.model.mode === 'compose') add(s.containerName.value);

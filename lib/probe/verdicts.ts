@@ -24,7 +24,6 @@ export interface LinkContext {
   swarm: boolean;
 }
 
-type Link = (finding: Finding, context: LinkContext) => Linked | { notProbed: string };
 
 /** The name a finding's subject (a reference) names; none for other subjects. */
 function referencedNames(finding: Finding, graph: NetworkGraph): string[] {

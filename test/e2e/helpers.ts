@@ -37,7 +37,6 @@ export async function requireEngine(context: Mocha.Context, options: { swarm?: b
   const gate = engineGate(missing, process.env, announced);
   if (gate.action === 'fail') throw new Error(gate.message);
   if (gate.action === 'skip') {
-    // eslint-disable-next-line no-console
     if (gate.line) console.log(`  ${gate.line}`);
     context.skip();
   }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { main } from '../../lib/cli/main';
 import { buildGraph } from '../../lib/model';
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule, type RuleContext } from '../../lib/engine/rule';
 import { RuleError, runRules } from '../../lib/engine/run';
 import { loadProject } from '../../lib/source/project';
 import { rules } from '../../rules';
@@ -120,7 +120,8 @@ describe('engine: the rules command', () => {
 
 describe('engine: the report contract', () => {
   const graph = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n' }), env: {} }));
-  const make = (report: (ctx: any, g: typeof graph) => void, options?: any) =>
+  type Options = { ports: number[] };
+  const make = (report: (ctx: RuleContext<Options, 'm'>, g: typeof graph) => void, options?: { schema: Record<string, unknown>; defaults: Options }) =>
     defineRule({ id: 'test-rule', category: 'style', severity: 'info', description: 'Test', probe: { notProbed: 'a test rule' }, messages: { m: 'service "{{service}}"' }, ...(options ? { options } : {}), check: (g, ctx) => report(ctx, g) });
 
   it('renders messages and fills in ruleId, severity, category and docsUrl', () => {
@@ -171,9 +172,11 @@ describe('engine: the report contract', () => {
 
   it('throws on an unknown messageId, a missing placeholder or a missing span', () => {
     const at = graph.services.get('web')!;
-    expect(() => runRules(graph, [make((ctx) => ctx.report({ messageId: 'nope', at }))])).to.throw(RuleError, /unknown messageId "nope"/);
+    // the engine checks at run time what the types forbid: a rule compiled elsewhere, or cast, can still break the contract
+    const loose = (ctx: RuleContext<Options, 'm'>) => ctx as unknown as RuleContext<Options, string> & { report(r: { messageId: string; at: object; data?: Record<string, string> }): void };
+    expect(() => runRules(graph, [make((ctx) => loose(ctx).report({ messageId: 'nope', at }))])).to.throw(RuleError, /unknown messageId "nope"/);
     expect(() => runRules(graph, [make((ctx) => ctx.report({ messageId: 'm', at }))])).to.throw(RuleError, /needs "service"/);
-    expect(() => runRules(graph, [make((ctx) => ctx.report({ messageId: 'm', at: {}, data: { service: 'x' } }))])).to.throw(RuleError, /has no span/);
+    expect(() => runRules(graph, [make((ctx) => loose(ctx).report({ messageId: 'm', at: {}, data: { service: 'x' } }))])).to.throw(RuleError, /has no span/);
   });
 
   it('validates options against the rule schema', () => {

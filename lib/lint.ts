@@ -45,9 +45,10 @@ export function lintProject(options: LintProjectOptions): ProjectResult {
   let findings = diagnostics.map(fromDiagnostic);
   let graph: NetworkGraph | undefined;
   if (!broken) {
-    findings.push(...validateProject(project.root).map(fromDiagnostic));
+    // concat, not push(...): spreading a long list as arguments overflows the stack
+    findings = findings.concat(validateProject(project.root).map(fromDiagnostic));
     graph = buildGraph(project);
-    findings.push(...runRules(graph, rules, settings));
+    findings = findings.concat(runRules(graph, rules, settings));
   }
   findings = applySuppressions(findings, project.sources, new Set([...RESERVED_IDS, ...allRules.map((r) => r.id)]));
   findings = findings.filter((f) => !config.ignored(f.file)).sort(compareFindings);

@@ -1,5 +1,6 @@
 import { defineRule } from '../lib/engine/rule';
 import type { NameEntry, NetworkGraph } from '../lib/model/graph';
+import { quotedList } from '../lib/util/suggest';
 
 export default defineRule({
   id: 'no-ambiguous-alias',
@@ -13,7 +14,9 @@ export default defineRule({
   },
   check(graph, context) {
     // one finding per colliding declaration: the same two declarations colliding on several networks are one root cause
-    const found = new Map<string, { blamed: NameEntry; kept: NameEntry; networks: Set<string>; services: Set<string> }>();
+    // `groups`: the services that share the name on each of those networks (shared sets, not copies: a name that
+    // n services share makes n - 1 findings, and copying would make that quadratic)
+    const found = new Map<string, { blamed: NameEntry; kept: NameEntry; networks: Set<string>; groups: Set<string>[] }>();
     for (const network of [...graph.networks.keys()].sort()) {
       for (const entries of graph.namesOn(network).values()) {
         // link aliases are seen only by the linking service, which asked for exactly that target
@@ -26,14 +29,21 @@ export default defineRule({
         for (const blamed of sorted) {
           if (blamed.service === kept.service) continue;
           const key = `${spanKey(blamed)}|${spanKey(kept)}`;
-          if (!found.has(key)) found.set(key, { blamed, kept, networks: new Set(), services: new Set() });
+          if (!found.has(key)) found.set(key, { blamed, kept, networks: new Set(), groups: [] });
           const f = found.get(key)!;
           f.networks.add(network);
-          for (const s of services) f.services.add(s);
+          f.groups.push(services);
         }
       }
     }
-    for (const { blamed, kept, networks, services } of found.values()) {
+    // findings on the same networks list the same services: each list is built once
+    const lists = new Map<string, string>();
+    const servicesText = (networks: Set<string>, groups: Set<string>[]): string => {
+      const key = [...networks].join('\0');
+      if (!lists.has(key)) lists.set(key, listOf([...new Set(groups.flatMap((g) => [...g]))]));
+      return lists.get(key)!;
+    };
+    for (const { blamed, kept, networks, groups } of found.values()) {
       context.report({
         messageId: 'ambiguous',
         at: blamed,
@@ -41,7 +51,7 @@ export default defineRule({
         ...(networks.size === 1 ? { network: [...networks][0] } : {}),
         data: {
           name: blamed.name,
-          services: listOf([...services]),
+          services: servicesText(networks, groups),
           networks: `${networks.size > 1 ? 'networks' : 'network'} ${listOf([...networks])}`,
           what: `${KIND[blamed.kind]} of "${blamed.service}"`,
           other: `${OTHER[kept.kind]} of "${kept.service}"`,
@@ -76,9 +86,11 @@ function spanKey(e: NameEntry): string {
   return `${e.span.file}:${e.span.line}:${e.span.column}`;
 }
 
-/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`: sorted */
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`: sorted; past ten names, the first ten and how many more */
 function listOf(names: string[]): string {
-  const q = [...names].sort().map((n) => `"${n}"`);
+  const sorted = [...names].sort();
+  if (sorted.length > 10) return quotedList(sorted, 10);
+  const q = sorted.map((n) => `"${n}"`);
   return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}` : q.join('');
 }
 

@@ -2,7 +2,7 @@ import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import type { NetworkMode, Service } from '../lib/model/types';
 import type { Span } from '../lib/source/span';
-import { closest } from '../lib/util/suggest';
+import { allBut, closest, quotedList } from '../lib/util/suggest';
 
 /** Options a service may not set once it joins another's network namespace, with the engine's refusal and the fix. */
 const JOINER_OPTIONS: readonly { key: string; refusal: string; fix: string }[] = [
@@ -62,7 +62,7 @@ export default defineRule({
       const ns = graph.namespace(service.name);
       if (ns.broken === 'missing' && ns.owner === service.name && mode.value.kind === 'service') {
         const target = mode.value.target!;
-        const near = closest(target, services.filter((s) => s !== service.name));
+        const near = closest(target, allBut(services, service.name));
         context.report({
           messageId: 'missingService',
           at: mode,
@@ -72,7 +72,7 @@ export default defineRule({
             target,
             mode: text,
             suggestion: near === undefined ? '' : ` (did you mean "${near}"?)`,
-            services: services.filter((s) => s !== service.name).map((s) => `"${s}"`).join(', ') || 'none other',
+            services: quotedList(services, 10, service.name) || 'none other',
           },
         });
       }

@@ -72,20 +72,38 @@ export default defineRule<Options>({
     // Sorted sweep: CIDRs either nest or are disjoint, so after sorting by start (widest first) the ranges
     // still open at a range's start are exactly the ones containing it: a stack, popped once its end is passed.
     ranges.sort((a, b) => (a.family !== b.family ? (a.family < b.family ? -1 : 1) : a.first !== b.first ? (a.first < b.first ? -1 : 1) : a.last > b.last ? -1 : a.last < b.last ? 1 : 0));
-    const open: Range[] = [];
+    // open subnets of networks, with the index of the nearest one below each that belongs to another network
+    // (so that the innermost subnet of another network is found in one step, however many of one network nest)
+    const nets: { range: Range; other: number }[] = [];
+    const avoids: Range[] = [];
+    const done = (outer: Range, range: Range) => outer.family !== range.family || outer.last < range.first;
     for (const range of ranges) {
-      while (open.length && (open[open.length - 1].family !== range.family || open[open.length - 1].last < range.first)) open.pop();
-      // the innermost range of each other network (and each range to avoid) that contains this one
-      const seen = new Set<string>();
-      for (let i = open.length - 1; i >= 0; i--) {
-        const outer = open[i];
-        const key = outer.dockerName ?? `avoid:${outer.subnet.value.text}`;
-        if (outer.dockerName !== undefined && outer.dockerName === range.dockerName) continue;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        pair(outer, range);
+      while (nets.length && done(nets[nets.length - 1].range, range)) nets.pop();
+      while (avoids.length && done(avoids[avoids.length - 1], range)) avoids.pop();
+      if (range.network === undefined) {
+        // a range to avoid: the innermost subnet of each network that contains it
+        const seen = new Set<string>();
+        for (let i = nets.length - 1; i >= 0; i--) {
+          if (seen.has(nets[i].range.dockerName!)) continue;
+          seen.add(nets[i].range.dockerName!);
+          pair(nets[i].range, range);
+        }
+        avoids.push(range);
+        continue;
       }
-      open.push(range);
+      // a subnet: once against the innermost subnet of another network that contains it (one finding per
+      // subnet, not one per pair: n networks on one subnet are n - 1 mistakes), and against each range to avoid
+      let i = nets.length - 1;
+      if (i >= 0 && nets[i].range.dockerName === range.dockerName) i = nets[i].other;
+      if (i >= 0) pair(nets[i].range, range);
+      const seen = new Set<string>();
+      for (const avoid of avoids) {
+        if (seen.has(avoid.subnet.value.text)) continue;
+        seen.add(avoid.subnet.value.text);
+        pair(avoid, range);
+      }
+      const top = nets.length - 1;
+      nets.push({ range, other: top < 0 ? -1 : nets[top].range.dockerName !== range.dockerName ? top : nets[top].other });
     }
 
     function pair(a: Range, b: Range): void {

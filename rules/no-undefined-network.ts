@@ -1,5 +1,5 @@
 import { defineRule } from '../lib/engine/rule';
-import { closest } from '../lib/util/suggest';
+import { closest, quotedList } from '../lib/util/suggest';
 
 export default defineRule({
   id: 'no-undefined-network',
@@ -14,7 +14,7 @@ export default defineRule({
   },
   check(graph, context) {
     const declared = [...graph.networks.values()].filter((n) => n.declared).map((n) => n.name);
-    const list = declared.length ? declared.sort().map((n) => `"${n}"`).join(', ') : 'none';
+    const list = declared.length ? quotedList(declared.sort()) : 'none';
     for (const service of graph.services.values()) {
       for (const attachment of service.networks) {
         if (attachment.implicit || graph.networks.has(attachment.name)) continue;

@@ -20,7 +20,7 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
     properties: {
       rules: { type: 'object', additionalProperties: false, properties: ruleProperties },
       failOn: { description: 'the lowest severity that makes the run fail (exit 1)', enum: ['info', 'warning', 'error'] },
-      ignore: { description: 'globs of Compose files whose findings are dropped, relative to the configuration file', type: 'array', items: { type: 'string' } },
+      ignore: { description: 'globs of Compose files whose findings are dropped, relative to the configuration file', type: 'array', items: { type: 'string', minLength: 1 } },
     },
   };
 }

@@ -52,7 +52,7 @@ export function loadConfig(file: string, cwd: string, rules: readonly Rule[]): C
   const parsed = parseYaml(shown, text);
   const config = defaultConfig();
   config.file = shown;
-  config.diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, ruleId: 'config-error' as const })));
+  for (const d of parsed.diagnostics) config.diagnostics.push({ ...d, ruleId: 'config-error' });
   let root: Node | undefined = parsed.documents[0];
   if (path.basename(file) === 'package.json') root = entry(root, 'compose-netlint')?.value;
   if (!root) return config;
@@ -73,7 +73,7 @@ export function configFromObject(value: unknown, baseDir: string, cwd: string, r
 /** Validates a configuration tree and fills in `config`; problems become `config-error` diagnostics at their position. */
 function applyConfig(config: Config, root: Node, base: string, cwd: string, rules: readonly Rule[], fileStart: Span): Config {
   const errors = validateConfig(root, rules, fileStart);
-  config.diagnostics.push(...errors);
+  for (const e of errors) config.diagnostics.push(e);
   if (errors.length) return config;
   const plain = toPlain(root) as { rules?: Record<string, Level | [Level, Record<string, unknown>?]>; failOn?: Severity; ignore?: string[] };
   for (const [id, value] of Object.entries(plain.rules ?? {})) {
@@ -88,10 +88,40 @@ function applyConfig(config: Config, root: Node, base: string, cwd: string, rule
   }
   if (plain.failOn) config.failOn = plain.failOn;
   if (plain.ignore?.length) {
-    const match = picomatch(plain.ignore, { dot: true });
-    config.ignored = (displayed) => match(path.relative(base, path.resolve(cwd, displayed)).split(path.sep).join('/'));
+    // picomatch throws (a TypeError or SyntaxError) on a pattern it cannot compile, such as one over 65,536 characters
+    const matchers = plain.ignore.flatMap((pattern, i) => {
+      const shown = JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern);
+      const problem = (message: string): [] => {
+        config.diagnostics.push({ ruleId: 'config-error', severity: 'error', message, span: at(root, ['ignore', i])?.span ?? fileStart });
+        return [];
+      };
+      if (maxWildcards(pattern) > MAX_IGNORE_WILDCARDS) {
+        return problem(`"ignore" pattern ${shown} has more than ${MAX_IGNORE_WILDCARDS} "*" in one path segment; matching it could take minutes. use fewer`);
+      }
+      try {
+        // extglobs (+(a|aa), *(…)) are read literally: nested, picomatch's regular expression backtracks exponentially
+        return [picomatch(pattern, { dot: true, noextglob: true })];
+      } catch (error) {
+        return problem(`"ignore" pattern ${shown} cannot be read as a glob (picomatch: ${(error as Error).message}); fix or remove it`);
+      }
+    });
+    config.ignored = (displayed) => {
+      const relative = path.relative(base, path.resolve(cwd, displayed)).split(path.sep).join('/');
+      return matchers.some((match) => match(relative));
+    };
   }
   return config;
+}
+
+/**
+ * Not a picomatch limit: each "*" in a path segment becomes a lazy `[^/]*?` in picomatch's regular
+ * expression, and k of them against a name of n characters that does not match take about n^k steps
+ * (4 on a 255-character name: about a second per file). "**" as a whole segment counts as none.
+ */
+const MAX_IGNORE_WILDCARDS = 3;
+
+function maxWildcards(pattern: string): number {
+  return Math.max(...pattern.split('/').map((segment) => (segment === '**' ? 0 : (segment.match(/\*+/g) ?? []).length)));
 }
 
 /** A plain value as a located tree where every node has `span`, so a value is validated as a file is. */

@@ -124,7 +124,7 @@ export class NetworkGraph {
     for (const service of model.services.values()) {
       const refs = referencesOf(service, narrow);
       this.referencesBySource.set(service.name, refs);
-      references.push(...refs);
+      for (const r of refs) references.push(r);
     }
     this.references = references;
     this.order = startOrder(model, (s) => this.joinedService(s));

@@ -17,28 +17,50 @@ export interface Reference {
 
 const HOST_VARIABLE = /(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|URL|URI|DSN|ENDPOINT)$/i;
 const HOST = '[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*';
-// scheme://[user[:password]@]host[:port]; several hosts separated by commas are allowed (mongodb://a:1,b:2)
-const URL = new RegExp(`\\b[A-Za-z][A-Za-z0-9+.-]*://(?:[^\\s/@]*@)?((?:${HOST}(?::\\d{1,5})?)(?:,${HOST}(?::\\d{1,5})?)*)`, 'g');
+// what follows a URL's scheme: "://[user[:password]@]host[:port]"; several hosts separated by commas are allowed (mongodb://a:1,b:2)
+const AFTER_SCHEME = new RegExp(`://(?:[^\\s/@]*@)?((?:${HOST}(?::\\d{1,5})?)(?:,${HOST}(?::\\d{1,5})?)*)`, 'y');
 const HOST_PORT = new RegExp(`(?<![\\w./:@-])(${HOST}):(\\d{1,5})(?![\\w.:-])`, 'g');
 const WHOLE_HOST = new RegExp(`^(${HOST})(?::(\\d{1,5}))?$`);
 
-/** Host names found in one text, with their offsets and ports. */
-export function hostsIn(text: string, variable?: string): { name: string; port?: number; start: number; end: number }[] {
-  const found = new Map<number, { name: string; port?: number; start: number; end: number }>();
+interface Found {
+  name: string;
+  port?: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Host names found in one text, with their offsets [start, end) in it and their ports, sorted by offset:
+ * the hosts of URLs (`scheme://[userinfo@]host[:port][,host[:port]...]`), `host:port` pairs outside URLs,
+ * and, for a variable whose name says it holds a host (`*_HOST`, `*_URL`…), a value that is one host.
+ * Addresses (`10.0.0.1`) and all-digit names are left out. Linear in the text's length.
+ */
+export function hostsIn(text: string, variable?: string): Found[] {
+  const found = new Map<number, Found>();
   // a URL or a host:port pair has a colon; most values have none
   if (text.includes(':')) {
-    for (const match of text.matchAll(URL)) {
-      let offset = match.index! + match[0].length - match[1].length;
-      for (const part of match[1].split(',')) {
+    const urls: Found[] = [];
+    for (const [start, list] of urlHostLists(text)) {
+      let offset = start;
+      for (const part of list.split(',')) {
         const [name, port] = part.split(':');
-        found.set(offset, { name, port: port ? Number(port) : undefined, start: offset, end: offset + name.length });
+        const f = { name, port: port ? Number(port) : undefined, start: offset, end: offset + name.length };
+        found.set(offset, f);
+        urls.push(f);
         offset += part.length + 1;
       }
     }
+    // a pair within 6 characters after a host already found (its ":port") is that host's port: both
+    // lists grow in text order, so the furthest end of the hosts that start before a match is a running maximum
+    let next = 0;
+    let furthest = -Infinity;
     for (const match of text.matchAll(HOST_PORT)) {
-      if ([...found.values()].some((f) => match.index! >= f.start && match.index! < f.end + 6)) continue;
+      const at = match.index!;
+      for (; next < urls.length && urls[next].start <= at; next++) furthest = Math.max(furthest, urls[next].end);
+      if (at < furthest + 6) continue;
       if (/^\d+$/.test(match[1]) || Number(match[2]) > 65535) continue;
-      found.set(match.index!, { name: match[1], port: Number(match[2]), start: match.index!, end: match.index! + match[1].length });
+      found.set(at, { name: match[1], port: Number(match[2]), start: at, end: at + match[1].length });
+      furthest = Math.max(furthest, at + match[1].length);
     }
   }
   if (variable && HOST_VARIABLE.test(variable) && found.size === 0) {
@@ -49,6 +71,34 @@ export function hostsIn(text: string, variable?: string): { name: string; port?:
     }
   }
   return [...found.values()].filter((f) => !/^\d+(\.\d+){3}$/.test(f.name)).sort((a, b) => a.start - b.start);
+}
+
+const isSchemeChar = (c: string): boolean => /[A-Za-z0-9+.-]/.test(c);
+const isLetter = (c: string): boolean => /[A-Za-z]/.test(c);
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /\w/.test(c);
+
+/**
+ * The host list of every URL in `text`, with its offset, leftmost first and not overlapping: what the
+ * global regex `\b[A-Za-z][A-Za-z0-9+.-]*` followed by AFTER_SCHEME finds. That regex, tried at every
+ * word boundary, rescans the scheme characters after each one (quadratic on "a.a.a.…:"); here each
+ * "://" looks back once over the run of scheme characters before it, and the runs do not overlap.
+ */
+function* urlHostLists(text: string): Generator<[number, string]> {
+  let from = 0;
+  for (let sep = text.indexOf('://'); sep >= 0; sep = text.indexOf('://', sep + 1)) {
+    if (sep < from) continue;
+    let run = sep;
+    while (run > from && isSchemeChar(text[run - 1])) run--;
+    // the leftmost letter in the run at a word boundary starts the scheme
+    let start = run;
+    while (start < sep && !(isLetter(text[start]) && !isWordChar(text[start - 1]))) start++;
+    if (start === sep) continue;
+    AFTER_SCHEME.lastIndex = sep;
+    const match = AFTER_SCHEME.exec(text);
+    if (!match) continue;
+    yield [sep + match[0].length - match[1].length, match[1]];
+    from = sep + match[0].length;
+  }
 }
 
 /** Narrows a value's span to characters [start, end) when the value sits on one line as written. */

@@ -18,7 +18,9 @@ export const junit: Formatter = ({ findings, projects }) => {
   const byKey = new Map<string, Finding[]>();
   for (const f of visible) {
     const key = `${f.file}\0${f.ruleId}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), f]);
+    const list = byKey.get(key);
+    if (list) list.push(f);
+    else byKey.set(key, [f]);
   }
   const suites: string[] = [];
   let allTests = 0;

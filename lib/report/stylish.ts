@@ -1,5 +1,5 @@
 import type { Finding } from '../engine/finding';
-import { modeLine, oneLine, shown } from './shared';
+import { modeLine, oneLine, shown, sourceLines } from './shared';
 import { summarise, type Formatter } from './types';
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
@@ -11,11 +11,7 @@ const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: 
 export const stylish: Formatter = ({ findings: all, sources, color, projects }) => {
   const findings = shown(all);
   const paint = (code: string, text: string): string => (color ? `${code}${text}${COLORS.reset}` : text);
-  const lineCache = new Map<string, string[]>();
-  const linesOf = (file: string): string[] | undefined => {
-    if (!lineCache.has(file) && sources.has(file)) lineCache.set(file, sources.get(file)!.split(/\r?\n/));
-    return lineCache.get(file);
-  };
+  const linesOf = sourceLines(sources);
   const out: string[] = [];
   for (const f of findings) {
     out.push(`${paint(COLORS.bold, `${oneLine(f.file)}:${f.line}:${f.column}`)}: ${paint(COLORS[f.severity], f.severity)}: ${oneLine(f.message)} ${paint(COLORS.dim, `[${f.ruleId}]`)}`);

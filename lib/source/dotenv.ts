@@ -1,5 +1,5 @@
 import type { Span } from './span';
-import { interpolateString, type Lookup } from './interpolate';
+import { expansionBudget, expansionMessage, interpolateString, type Lookup } from './interpolate';
 
 export interface EnvEntry {
   key: string;
@@ -20,13 +20,23 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /**
  * Parses a Compose `.env` / `env_file` file the way compose-go's dotenv does: `KEY=value`,
  * optional `export `, `#` comments, single quotes literal, double quotes with escapes,
- * `${VAR}` interpolation from earlier lines and then `lookup`.
+ * `${VAR}` interpolation from earlier lines and then `lookup`. An unterminated quote, or values
+ * expanding past the file's expansion budget (see `expansionLimit`), is an error at that entry
+ * and ends the file. Linear in the file's length; never throws.
  */
 export function parseEnvFile(file: string, text: string, lookup: Lookup = () => undefined): ParsedEnvFile {
   const entries: EnvEntry[] = [];
   const errors: ParsedEnvFile['errors'] = [];
   const own = new Map<string, string>();
   const resolve: Lookup = (name) => (own.has(name) ? own.get(name) : lookup(name));
+  const budget = expansionBudget(text);
+  /** interpolates a value within what is left of the budget; undefined when it ran out */
+  const expand = (raw: string): string | undefined => {
+    const result = interpolateString(raw, resolve, budget.remaining);
+    if (result.exceeded) return undefined;
+    if (raw.includes('$')) budget.remaining -= result.value.length;
+    return result.value;
+  };
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index];
@@ -56,42 +66,48 @@ export function parseEnvFile(file: string, text: string, lookup: Lookup = () => 
     const leading = rest.length - rest.trimStart().length;
     rest = rest.trimStart();
     const valueColumn = keyColumn + eq + 1 + leading;
-    let value: string;
+    let value: string | undefined;
     let endLine = lineNo;
     let endColumn: number;
     const quote = rest[0];
     if (quote === '"' || quote === "'") {
-      // quoted values may span lines
-      let raw = rest.slice(1);
-      let close = findClose(raw, quote);
+      // quoted values may span lines: each line is searched once (a "\n" is never the quote, so an
+      // escape at the end of one line changes nothing on the next), and joined once at the end
+      const parts = [rest.slice(1)];
+      let close = findClose(parts[0], quote);
       let lineCursor = index;
       while (close < 0 && lineCursor + 1 < lines.length) {
         lineCursor++;
-        raw += '\n' + lines[lineCursor];
-        close = findClose(raw, quote);
+        parts.push(lines[lineCursor]);
+        close = findClose(lines[lineCursor], quote);
       }
       if (close < 0) {
         errors.push({ message: `unterminated quoted value for "${key}"`, span: keySpan });
         break;
       }
-      const inner = raw.slice(0, close);
+      const inner = [...parts.slice(0, -1), parts[parts.length - 1].slice(0, close)].join('\n');
       index = lineCursor;
       endLine = lineCursor + 1;
-      const lastLine = inner.lastIndexOf('\n');
-      endColumn = lastLine < 0 ? valueColumn + close + 2 : close - lastLine + 1;
-      value = quote === "'" ? inner : interpolateString(unescape(inner), resolve).value;
+      endColumn = parts.length === 1 ? valueColumn + close + 2 : close + 2;
+      value = quote === "'" ? inner : expand(unescape(inner));
     } else {
       const comment = rest.search(/\s#/);
       const raw = (comment < 0 ? rest : rest.slice(0, comment)).trimEnd();
       endColumn = valueColumn + raw.length;
-      value = interpolateString(raw, resolve).value;
+      value = expand(raw);
+    }
+    const valueSpan: Span = { file, line: lineNo, column: valueColumn, endLine, endColumn };
+    if (value === undefined) {
+      errors.push({ message: `value of "${key}": ${expansionMessage(budget)}`, span: valueSpan });
+      break;
     }
     own.set(key, value);
-    entries.push({ key, value, span: keySpan, valueSpan: { file, line: lineNo, column: valueColumn, endLine, endColumn } });
+    entries.push({ key, value, span: keySpan, valueSpan });
   }
   return { entries, errors };
 }
 
+/** The index of the closing quote in one line of a quoted value, or -1; a backslash escapes the next character in double quotes. */
 function findClose(text: string, quote: string): number {
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '\\' && quote === '"') i++;

@@ -12,6 +12,8 @@ export interface Interpolated {
   unknown: boolean;
   /** why Compose would refuse to load this string; `value` is then only a best effort and `unknown` is true */
   error?: string;
+  /** the value would have been longer than the caller's limit: interpolation stopped, `value` is "" and `error` says so */
+  exceeded?: boolean;
 }
 
 /*
@@ -35,19 +37,52 @@ const OPERATORS = [':?', ':-', ':+', '?', '-', '+'] as const;
 /** Not a Compose limit: a guard so that absurd nesting cannot overflow the stack. */
 const MAX_NESTING = 100;
 
+/**
+ * Not a Compose limit: a guard against a few bytes of `V2=${V1}${V1}` lines expanding to gigabytes.
+ * Interpolating one file (a Compose file or an env file) may produce at most this many characters
+ * in all: 16 times the file's own length, and at least 1 MiB.
+ */
+export function expansionLimit(fileLength: number): number {
+  return Math.max(1 << 20, 16 * fileLength);
+}
+
+/** What interpolating one file may still produce, in characters; shared by the calls for that file. */
+export interface ExpansionBudget {
+  readonly limit: number;
+  remaining: number;
+}
+
+export function expansionBudget(fileText: string): ExpansionBudget {
+  const limit = expansionLimit(fileText.length);
+  return { limit, remaining: limit };
+}
+
+/** The one-line message for a file whose interpolation ran past its budget. */
+export function expansionMessage(budget: ExpansionBudget): string {
+  return `variables expand to more than ${budget.limit} characters (16 times the file, at least 1 MiB: a doubling bomb?); the file was not read further. use fewer or smaller variables`;
+}
+
 interface State {
   text: string;
   lookup: Lookup;
   unknown: boolean;
   error?: string;
   depth: number;
+  /** the longest result allowed */
+  limit: number;
+  exceeded: boolean;
 }
 
-/** Interpolates one string exactly like compose-go's template package. Never throws. */
-export function interpolateString(text: string, lookup: Lookup): Interpolated {
+/**
+ * Interpolates one string exactly like compose-go's template package. Never throws. `limit` bounds the
+ * result's length in characters: past it, interpolation stops and the result is marked `exceeded`.
+ * Linear in the text's length (times the nesting depth of its expressions, at most MAX_NESTING).
+ */
+export function interpolateString(text: string, lookup: Lookup, limit = Infinity): Interpolated {
   if (!text.includes('$')) return { value: text, unknown: false };
-  const state: State = { text, lookup, unknown: false, depth: 0 };
+  const state: State = { text, lookup, unknown: false, depth: 0, limit, exceeded: false };
   const value = substitute(text, state);
+  if (state.exceeded) return { value: '', unknown: true, error: `interpolation gives more than ${limit} characters`, exceeded: true };
   return state.error === undefined ? { value, unknown: state.unknown } : { value, unknown: true, error: state.error };
 }
 
@@ -58,19 +93,79 @@ export function interpolateString(text: string, lookup: Lookup): Interpolated {
  */
 function substitute(template: string, state: State): string {
   if (++state.depth > MAX_NESTING) {
-    fail(state, `interpolation in ${JSON.stringify(state.text)} nests more than ${MAX_NESTING} levels deep; simplify the expression`);
+    fail(state, () => `interpolation in ${JSON.stringify(state.text)} nests more than ${MAX_NESTING} levels deep; simplify the expression`);
     return '';
   }
-  const pattern = new RegExp(PATTERN, 'gi');
+  const closes = lastCloseOnLine(template);
   let out = '';
   let done = 0;
-  for (let match = pattern.exec(template); match; match = pattern.exec(template)) {
-    const head = match[0].slice(0, headLength(match[0]));
-    out += template.slice(done, match.index) + replace(head, state);
-    done = pattern.lastIndex = match.index + head.length;
+  for (let i = template.indexOf('$'); i >= 0; i = template.indexOf('$', i)) {
+    const length = matchLength(template, i, closes);
+    if (length === 0) {
+      i++;
+      continue;
+    }
+    const head = template.slice(i, i + headLength(template.slice(i, i + length)));
+    out += template.slice(done, i) + replace(head, state);
+    if (state.exceeded || out.length > state.limit) {
+      state.exceeded = true;
+      break;
+    }
+    done = i = i + head.length;
   }
   state.depth--;
-  return out + template.slice(done);
+  return state.exceeded ? '' : out + template.slice(done);
+}
+
+/**
+ * The last "}" at or after `from` on `from`'s line (-1 when there is none), for ascending `from`:
+ * what `[^\n]*\}` reaches. Each line is searched once, backwards from its end down to the first `from`
+ * asked on it, so a template costs one pass however many expressions it holds.
+ */
+function lastCloseOnLine(template: string): (from: number) => number {
+  let lineEnd = -1;
+  let close = -1;
+  return (from) => {
+    if (from > lineEnd) {
+      lineEnd = template.indexOf('\n', from);
+      if (lineEnd < 0) lineEnd = template.length;
+      close = -1;
+      for (let k = lineEnd - 1; k >= from; k--) {
+        if (template[k] === '}') {
+          close = k;
+          break;
+        }
+      }
+    }
+    return close >= from ? close : -1;
+  };
+}
+
+const isNameStart = (c: string | undefined): boolean => c !== undefined && /[_a-z]/i.test(c);
+const isNameChar = (c: string | undefined): boolean => c !== undefined && /[_a-z0-9]/i.test(c);
+
+/** The length of PATTERN's match at `template[at]` (a "$"), or 0 when it does not match there. */
+function matchLength(template: string, at: number, lastClose: (from: number) => number): number {
+  const next = template[at + 1];
+  if (next === '$') return 2;
+  if (next !== '{') {
+    let end = at + 1;
+    if (!isNameStart(template[end])) return 0;
+    while (isNameChar(template[end])) end++;
+    return end - at;
+  }
+  // "${": a braced name, with an operator whose argument runs to the line's last "}", or else invalid
+  let k = at + 2;
+  if (isNameStart(template[k])) {
+    while (isNameChar(template[k])) k++;
+    if (template[k] === '}') return k + 1 - at;
+    if (template[k] === ':') k++;
+    if ('-+?'.includes(template[k] ?? 'x')) {
+      const close = lastClose(k + 1);
+      if (close >= 0) return close + 1 - at;
+    }
+  }
+  return 2;
 }
 
 /** compose-go's getFirstBraceClosingIndex: counts "{" (skipping the character after it) against "}". */
@@ -94,7 +189,8 @@ function replace(head: string, state: State): string {
   if (braced === undefined) {
     fail(
       state,
-      `invalid interpolation format in ${JSON.stringify(state.text)}; Compose cannot load the file. ` +
+      () =>
+        `invalid interpolation format in ${JSON.stringify(state.text)}; Compose cannot load the file. ` +
         'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"',
     );
     return '';
@@ -125,23 +221,26 @@ function apply(operator: (typeof OPERATORS)[number], name: string, argument: str
     default: {
       if (present !== undefined) return present;
       const reason = oneLine(substitute(argument, state));
-      fail(state, `required variable ${JSON.stringify(name)} is missing a value${reason ? `: ${reason}` : ''}`);
+      fail(state, () => `required variable ${JSON.stringify(name)} is missing a value${reason ? `: ${reason}` : ''}`);
       return '';
     }
   }
 }
 
-/** Keeps the first error, as compose-go does. */
-function fail(state: State, message: string): void {
-  state.error ??= message;
+/** Keeps the first error, as compose-go does; later messages are not even built (they may quote the whole text). */
+function fail(state: State, message: () => string): void {
+  state.error ??= message();
 }
 
 /** The user's message, made fit for a one-line diagnostic without a trailing period. */
 function oneLine(text: string): string {
+  // split and trim, not /\s*\n\s*/ nor /\.+$/: those retry at every character of a long run of blanks or dots
   return text
-    .replace(/\s*\n\s*/g, ' ')
-    .trim()
-    .replace(/\.+$/, '');
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ')
+    .replace(/(?<!\.)\.+$/, '');
 }
 
 type Cast = (text: string) => number | boolean | undefined;
@@ -236,11 +335,14 @@ const CASTS = PathTable.of(TYPE_CASTS);
  * then casts strings at compose-go's typed paths to numbers or booleans when they parse.
  * An interpolation error becomes a 'compose-load' diagnostic at the scalar, reported once per
  * source text (an anchored value used many times is reported once); such a scalar keeps its
- * text and is marked unknown. Never throws.
+ * text and is marked unknown. `budget` bounds what the whole file may expand to: past it, the
+ * scalar where it ran out gets a 'compose-load' error, the walk stops and false is returned (the
+ * caller should drop the file). Never throws.
  */
-export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnostic[]): void {
+export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnostic[], budget?: ExpansionBudget): boolean {
   const visited = new WeakSet<ScalarNode>();
   const reported = new Set<string>();
+  let stopped = false;
 
   const report = (node: ScalarNode, message: string): void => {
     const source = node.origin ?? node.span;
@@ -254,6 +356,7 @@ export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnos
 
   /** `casts`: where the node's path leads in the table of typed paths */
   const visit = (node: Node, casts: PathTable<Cast> | undefined): void => {
+    if (stopped) return;
     if (node.kind === 'map') for (const [key, e] of node.entries) visit(e.value, casts?.next(key));
     else if (node.kind === 'seq') for (const item of node.items) visit(item, casts?.next('[]'));
     else if (typeof node.value === 'string') {
@@ -267,7 +370,14 @@ export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnos
   };
 
   const interpolateScalar = (node: ScalarNode, text: string, castTo: Cast | undefined): void => {
-    const result = interpolateString(text, lookup);
+    const result = interpolateString(text, lookup, budget?.remaining);
+    if (result.exceeded && budget) {
+      stopped = true;
+      report(node, expansionMessage(budget));
+      node.unknown = true;
+      return;
+    }
+    if (budget && text.includes('$')) budget.remaining -= result.value.length;
     if (result.error !== undefined) {
       report(node, result.error);
       node.unknown = true;
@@ -286,4 +396,5 @@ export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnos
   };
 
   visit(root, CASTS);
+  return !stopped;
 }

@@ -550,7 +550,7 @@ function portIndexer(item: Node): string {
   return `${text('host_ip') || '0.0.0.0'}:${text('published') ?? ''}:${target}/${(text('protocol') || 'tcp').toLowerCase()}`;
 }
 
-/** Canonical keys of a short port spec (`[[ip:]published:]target[/protocol]`), as docker/go-connections' ParsePortSpec reads it. */
+/** Canonical key of a short port spec (`[[ip:]published:]target[/protocol]`), as docker/go-connections' ParsePortSpec reads it. */
 function shortPortKey(spec: string): string | undefined {
   const parts = spec.split(':');
   const n = parts.length;
@@ -564,16 +564,16 @@ function shortPortKey(spec: string): string | undefined {
   if (host && !hostRange) return undefined;
   const count = container[1] - container[0] + 1;
   if (hostRange && hostRange[1] - hostRange[0] !== count - 1 && count !== 1) return undefined;
-  const keys: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let published = '';
-    if (hostRange) {
-      published = String(hostRange[0] + i);
-      if (count === 1 && hostRange[0] !== hostRange[1]) published += `-${hostRange[1]}`;
-    }
-    keys.push(`${ip || '0.0.0.0'}:${published}:${container[0] + i}/${protoText.toLowerCase()}`);
+  const address = ip || '0.0.0.0';
+  const protocol = protoText.toLowerCase();
+  if (count > 1) {
+    // the whole range as one key, not one per port (65,535 for "1-65535:1-65535"): two ranges are equal
+    // exactly when their ports are, and a container range ("80-81") never reads as a single port's key
+    return `${address}:${hostRange ? hostRange[0] : ''}:${container[0]}-${container[1]}/${protocol}`;
   }
-  return keys.join(',');
+  let published = '';
+  if (hostRange) published = hostRange[0] === hostRange[1] ? String(hostRange[0]) : `${hostRange[0]}-${hostRange[1]}`;
+  return `${address}:${published}:${container[0]}/${protocol}`;
 }
 
 function splitProto(text: string): [string, string] {

@@ -3,13 +3,14 @@ import * as path from 'node:path';
 import { InputError, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
 import { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES } from './file-names';
-import { interpolateTree, type Lookup } from './interpolate';
+import { expansionBudget, interpolateTree, type Lookup } from './interpolate';
 import { applyResets, mergeFiles, mergeService } from './merge';
 import { decideMode, type Mode } from './mode';
 import { readText } from './read';
 import type { Span } from './span';
 import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node } from './tree';
 import { parseYaml } from './yaml';
+import { quotedList } from '../util/suggest';
 
 export type { Mode };
 export { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES };
@@ -53,6 +54,13 @@ export interface LoadedProject {
   /** entries of every `env_file` the services name, by absolute path */
   envFileEntries: Map<string, EnvEntry[]>;
 }
+
+/**
+ * Not a Compose limit: a guard so that a long chain of `extends`, or of files that include or extend
+ * one another, cannot overflow the stack. Past it the link is a compose-load error at the entry that
+ * would go deeper, the same one on every run.
+ */
+export const MAX_CHAIN_DEPTH = 100;
 
 /** Reads a project as `docker compose` would, never throwing for problems inside the files (they become diagnostics). */
 export function loadProject(options: LoadOptions = {}): LoadedProject {
@@ -186,6 +194,12 @@ class Loader {
   readonly composeFiles: string[] = [];
   private readonly extendedFiles = new Map<string, MapNode | undefined>();
   private readonly includeStack: string[] = [];
+  /** files being loaded inside one another (include and extends.file), for MAX_CHAIN_DEPTH */
+  private nesting = 0;
+  /** included trees by the including project's lookup and the include entry: a file included twice is read once */
+  private readonly included = new WeakMap<Lookup, Map<string, MapNode | undefined>>();
+  /** the message part listing each services map's keys, built once per map */
+  private readonly serviceLists = new WeakMap<MapNode, string>();
 
   constructor(private readonly cwd: string) {}
 
@@ -249,19 +263,21 @@ class Loader {
     const shown = this.display(file);
     if (!this.composeFiles.includes(shown)) this.composeFiles.push(shown);
     const parsed = parseYaml(shown, text);
-    this.diagnostics.push(...parsed.diagnostics);
+    for (const d of parsed.diagnostics) this.diagnostics.push(d);
     if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
     if (parsed.documents.length === 0) {
       this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: 'empty Compose file; it needs at least a "services" key', span: { file: shown, line: 1, column: 1, endLine: 1, endColumn: 1 } });
       return undefined;
     }
     let result: MapNode | undefined;
+    const budget = expansionBudget(text);
     for (const document of parsed.documents) {
       if (!isMap(document)) {
         this.diagnostics.push({ ruleId: 'compose-schema', severity: 'error', message: `a Compose file must be a mapping at the top level, not a ${document.kind === 'seq' ? 'list' : 'scalar'}`, span: document.span });
         continue;
       }
-      interpolateTree(document, lookup, this.diagnostics);
+      // past the expansion budget the file is not read further (the error is at the scalar where it ran out)
+      if (!interpolateTree(document, lookup, this.diagnostics, budget)) return undefined;
       resolveRelativePaths(document, baseDirectory, path.dirname(file));
       // as compose-go: extends is resolved within each file, before files merge, while !reset/!override tags are still there
       const extended = this.applyExtends(document, lookup);
@@ -293,23 +309,41 @@ class Loader {
         this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `include cycle: "${this.display(spec.paths[0])}" includes itself`, span: item.span });
         continue;
       }
-      const envValues = this.readEnvFiles(spec.envFiles.length ? spec.envFiles : undefined, spec.directory, {});
-      // variables of the including project win over the included project's own env files
-      const includedLookup: Lookup = (name) => lookup(name) ?? envValues.get(name);
-      let included: MapNode | undefined;
-      this.includeStack.push(spec.paths[0]);
-      try {
-        for (const file of spec.paths) {
-          const tree = this.loadFile(file, includedLookup, spec.directory);
-          if (tree) included = included ? mergeFiles(included, tree) : applyResets(tree);
-        }
-        if (included) included = this.applyIncludes(included, includedLookup, spec.directory);
-      } finally {
-        this.includeStack.pop();
+      if (this.nesting >= MAX_CHAIN_DEPTH) {
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: tooDeepMessage('included'), span: item.span });
+        continue;
       }
+      // the same entry under the same variables gives the same tree: reading it once keeps a file that includes
+      // another twice, which includes another twice…, linear instead of exponential
+      const cache = this.included.get(lookup) ?? new Map<string, MapNode | undefined>();
+      this.included.set(lookup, cache);
+      const cacheKey = JSON.stringify([spec.paths, spec.directory, spec.envFiles]);
+      if (!cache.has(cacheKey)) cache.set(cacheKey, this.loadIncluded(spec, lookup));
+      const included = cache.get(cacheKey);
       if (included) result = this.addIncluded(result, included, item.span);
     }
     return result;
+  }
+
+  /** Loads one include entry as its own project: its env files, its files merged in order, its own includes. */
+  private loadIncluded(spec: IncludeSpec, lookup: Lookup): MapNode | undefined {
+    const envValues = this.readEnvFiles(spec.envFiles.length ? spec.envFiles : undefined, spec.directory, {});
+    // variables of the including project win over the included project's own env files
+    const includedLookup: Lookup = (name) => lookup(name) ?? envValues.get(name);
+    let included: MapNode | undefined;
+    this.includeStack.push(spec.paths[0]);
+    this.nesting++;
+    try {
+      for (const file of spec.paths) {
+        const tree = this.loadFile(file, includedLookup, spec.directory);
+        if (tree) included = included ? mergeFiles(included, tree) : applyResets(tree);
+      }
+      if (included) included = this.applyIncludes(included, includedLookup, spec.directory);
+    } finally {
+      this.includeStack.pop();
+      this.nesting--;
+    }
+    return included;
   }
 
   private addIncluded(root: MapNode, included: MapNode, at: Span): MapNode {
@@ -359,6 +393,10 @@ class Loader {
       }
       let baseServices = source;
       let baseFileShown = '';
+      if (chain.length >= MAX_CHAIN_DEPTH || (target.file && this.nesting >= MAX_CHAIN_DEPTH)) {
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: tooDeepMessage(`extended by service "${name}"`), span: spec.span });
+        return withoutExtends;
+      }
       if (target.file) {
         const file = path.resolve(path.dirname(this.paths.get(spec.span.file) ?? path.resolve(this.cwd, spec.span.file)), target.file);
         const loaded = this.loadExtendedFile(file, lookup);
@@ -376,7 +414,8 @@ class Loader {
       }
       const base = resolve(target.service, baseServices, [...chain, key + '\0' + target.service]);
       if (!base || !isMap(base)) {
-        const known = [...baseServices.entries.keys()].sort().map((s) => `"${s}"`).join(', ');
+        let known = this.serviceLists.get(baseServices);
+        if (known === undefined) this.serviceLists.set(baseServices, (known = quotedList([...baseServices.entries.keys()].sort())));
         this.diagnostics.push({
           ruleId: 'compose-load',
           severity: 'error',
@@ -400,11 +439,21 @@ class Loader {
     if (this.extendedFiles.has(file)) return this.extendedFiles.get(file);
     this.extendedFiles.set(file, undefined);
     if (!fs.existsSync(file)) return undefined;
-    const tree = this.loadFile(file, lookup, path.dirname(file));
+    this.nesting++;
+    let tree: MapNode | undefined;
+    try {
+      tree = this.loadFile(file, lookup, path.dirname(file));
+    } finally {
+      this.nesting--;
+    }
     const result = tree ? applyResets(tree) : undefined;
     this.extendedFiles.set(file, result);
     return result;
   }
+}
+
+function tooDeepMessage(what: string): string {
+  return `the chain of services and files ${what} here is more than ${MAX_CHAIN_DEPTH} links long; compose-netlint follows at most ${MAX_CHAIN_DEPTH}. shorten the chain`;
 }
 
 function scalarString(node: Node | undefined): string | undefined {

@@ -1,10 +1,18 @@
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { Alias, Composer, CST, Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from './diagnostic';
 import type { Span } from './span';
 import type { Entry, MapNode, Node, ScalarNode } from './tree';
 
 /** Nodes that aliases and merge keys may produce in one file; past it the file is an alias bomb. */
 export const ALIAS_EXPANSION_LIMIT = 200_000;
+
+/**
+ * Not a Compose limit (Compose files nest a handful of levels): a guard so that `[[[[…` or a chain of
+ * aliases cannot overflow the stack of the YAML library or of the walks that follow. Deeper collections,
+ * as written or as aliases expand them, are a yaml-syntax error at the first one too deep, whatever the
+ * stack size, so the same file always gives the same finding.
+ */
+export const MAX_NESTING_DEPTH = 100;
 
 export interface ParsedFile {
   file: string;
@@ -16,26 +24,55 @@ export interface ParsedFile {
 
 const COMPOSE_TAGS = new Set(['!reset', '!override']);
 
-class AliasBomb extends Error {
-  constructor(readonly span: Span) {
-    super('alias bomb');
+/** Conversion stopped: aliases expand too much, or collections nest too deep. */
+class TooLarge extends Error {
+  constructor(
+    readonly span: Span,
+    readonly why: 'aliases' | 'nesting',
+  ) {
+    super(why);
   }
 }
 
-/** Parses YAML 1.2 text, merge keys on, into located trees. Never throws on bad input. */
+const NESTING_MESSAGE = `collections nest more than ${MAX_NESTING_DEPTH} levels deep; the file was not read further. flatten the structure`;
+
+/**
+ * The library's parser keeps its own stack while it reads, but recurses once per level when it closes
+ * collections (a few thousand levels overflow it). Its input stops where brackets, block indicators on
+ * one line and indentation add up to more than this: at least the real depth, so real YAML never gets near it.
+ */
+const MAX_LEXICAL_DEPTH = 500;
+const LEXICAL_MESSAGE = `brackets, indicators and indentation go more than ${MAX_LEXICAL_DEPTH} levels deep here; the file was not read further. flatten the structure`;
+
+/**
+ * Parses YAML 1.2 text, merge keys on, into located trees. Never throws on bad input. Spans are
+ * 1-based and always inside the text: a line is ended by "\n", and a column is at most the line's
+ * length plus one (the library's own line counter misses lines in some broken input, and some of
+ * its error ranges end past the text).
+ */
 export function parseYaml(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
-  // uniqueKeys is off: the library checks each key against every earlier one (quadratic); Converter.map checks in a Map
-  const docs = withPlainEnv(() => parseAllDocuments(text, { lineCounter, merge: true, uniqueKeys: false, version: '1.2', prettyErrors: false }));
+  lineCounter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  const position = (offset: number): { line: number; col: number } => lineCounter.linePos(Math.min(Math.max(offset, 0), text.length));
   const diagnostics: Diagnostic[] = [];
   const spanOf = (range: readonly number[] | null | undefined, fallback?: Span): Span => {
     if (!range) return fallback ?? { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
-    const start = lineCounter.linePos(range[0]);
-    const end = lineCounter.linePos(Math.max(range[1], range[0]));
+    const start = position(range[0]);
+    const end = position(Math.max(range[1], range[0]));
     return { file, line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
   };
+  const { tokens, cut } = withPlainEnv(() => parseTokens(text));
+  // a collection too deep before the cut is the finding the whole text would give
+  const deep = tooDeep(tokens);
+  if (deep !== undefined || cut !== undefined) {
+    const at = deep ?? cut!;
+    diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: deep !== undefined ? NESTING_MESSAGE : LEXICAL_MESSAGE, span: spanOf([at, at + 1]) });
+    return { file, documents: [], diagnostics, lineCounter };
+  }
+  // uniqueKeys is off: the library checks each key against every earlier one (quadratic); Converter.map checks in a Map
+  const list = withPlainEnv(() => Array.from(new Composer({ merge: true, uniqueKeys: false, version: '1.2' }).compose(tokens)));
   const documents: Node[] = [];
-  const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list as Document.Parsed[]) {
     for (const error of doc.errors) {
       const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -49,13 +86,16 @@ export function parseYaml(file: string, text: string): ParsedFile {
     }
     if (doc.contents === null) continue;
     try {
-      documents.push(new Converter(spanOf, diagnostics).convert(doc.contents as YamlNode, undefined));
+      documents.push(new Converter(spanOf, diagnostics).convert(doc.contents as YamlNode, undefined, 1));
     } catch (error) {
-      if (!(error instanceof AliasBomb)) throw error;
+      if (!(error instanceof TooLarge)) throw error;
       diagnostics.push({
         ruleId: 'yaml-syntax',
         severity: 'error',
-        message: `aliases expand to more than ${ALIAS_EXPANSION_LIMIT} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`,
+        message:
+          error.why === 'nesting'
+            ? NESTING_MESSAGE
+            : `aliases expand to more than ${ALIAS_EXPANSION_LIMIT} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`,
         span: error.span,
       });
     }
@@ -64,7 +104,66 @@ export function parseYaml(file: string, text: string): ParsedFile {
 }
 
 /**
- * yaml's Parser reads `process.env.LOG_TOKENS` once per token, and each read of the real
+ * The parser's tokens for `text`, lexed once; `cut` is the offset where the text stopped being read
+ * because an upper bound of its nesting (open brackets, plus the block indicators and indentation of
+ * the line) passed MAX_LEXICAL_DEPTH.
+ */
+function parseTokens(text: string): { tokens: CST.Token[]; cut?: number } {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  let cut: number | undefined;
+  let flow = 0;
+  let line = 0;
+  let atLineStart = true;
+  let atScalar = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    // the lexeme after a scalar marker is the scalar's own text, whatever it looks like
+    const type: string | null = atScalar ? 'scalar-source' : CST.tokenType(lexeme);
+    atScalar = type === 'scalar';
+    if (type === 'newline') {
+      line = 0;
+      atLineStart = true;
+    } else if (type === 'space') {
+      if (atLineStart) line += lexeme.length;
+    } else if (type !== 'scalar' && type !== 'doc-mode') {
+      atLineStart = false;
+      if (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') line++;
+      else if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
+      else if (type === 'flow-seq-end' || type === 'flow-map-end') flow = Math.max(0, flow - 1);
+    }
+    if (flow + line > MAX_LEXICAL_DEPTH) {
+      cut = parser.offset;
+      break;
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return cut === undefined ? { tokens } : { tokens, cut };
+}
+
+/**
+ * The offset of the first collection (in document order) nested more than MAX_NESTING_DEPTH deep in
+ * the parser's tokens, or undefined. The library's parser keeps its own stack; its composer and
+ * everything after it recurse once per level, so this runs first, without recursion.
+ */
+function tooDeep(tokens: readonly CST.Token[]): number | undefined {
+  const stack: [CST.Token, number][] = tokens.map((t): [CST.Token, number] => [t, 0]).reverse();
+  while (stack.length) {
+    const [token, depth] = stack.pop()!;
+    let children: (CST.Token | null | undefined)[] = [];
+    if (token.type === 'document') children = [token.value];
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > MAX_NESTING_DEPTH) return token.offset;
+      children = token.items.flatMap((item) => [item.key, item.value]);
+    }
+    const level = token.type === 'document' ? depth : depth + 1;
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push([children[i]!, level]);
+  }
+  return undefined;
+}
+
+/**
+ * yaml's Parser reads `process.env.LOG_TOKENS` once per token (its Composer `LOG_STREAM` once per document), and each read of the real
  * `process.env` is a call into the C++ environment: about a third of the parse time of a large
  * file. Parsing is synchronous, so a plain copy can stand in for it meanwhile.
  */
@@ -93,10 +192,10 @@ class Converter {
     private readonly diagnostics: Diagnostic[],
   ) {}
 
-  /** `use` is the span of the alias that brought this node in, if any. */
-  convert(node: YamlNode, use: Span | undefined): Node {
-    if (use && ++this.expanded > ALIAS_EXPANSION_LIMIT) throw new AliasBomb(use);
-    if (isAlias(node)) return this.alias(node, use);
+  /** `use` is the span of the alias that brought this node in, if any; `depth` is the node's depth in the tree (1 at the top). */
+  convert(node: YamlNode, use: Span | undefined, depth: number): Node {
+    if (use && ++this.expanded > ALIAS_EXPANSION_LIMIT) throw new TooLarge(use, 'aliases');
+    if (isAlias(node)) return this.alias(node, use, depth);
     // only where the text is: re-expanding an earlier anchor must not shadow a later redefinition
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor && !use) this.anchors.set(anchor, node);
@@ -111,15 +210,17 @@ class Converter {
       if (tag) scalar.tag = tag;
       return scalar;
     }
+    // aliases can nest collections deeper than the text does
+    if ((isSeq(node) || isMap(node)) && depth > MAX_NESTING_DEPTH) throw new TooLarge(span, 'nesting');
     if (isSeq(node)) {
-      const items = node.items.map((item) => this.convert(item as YamlNode, use));
+      const items = node.items.map((item) => this.convert(item as YamlNode, use, depth + 1));
       return withMeta({ kind: 'seq', span, items }, origin, tag);
     }
-    if (isMap(node)) return withMeta(this.map(node, use), origin, tag);
+    if (isMap(node)) return withMeta(this.map(node, use, depth), origin, tag);
     return { kind: 'scalar', span, value: null };
   }
 
-  private alias(alias: Alias, use: Span | undefined): Node {
+  private alias(alias: Alias, use: Span | undefined, depth: number): Node {
     const target = this.anchors.get(alias.source);
     const span = use ?? this.spanOf(alias.range);
     if (!target) {
@@ -137,13 +238,13 @@ class Converter {
     }
     this.active.add(target);
     try {
-      return this.convert(target, span);
+      return this.convert(target, span, depth);
     } finally {
       this.active.delete(target);
     }
   }
 
-  private map(node: import('yaml').YAMLMap, use: Span | undefined): MapNode {
+  private map(node: import('yaml').YAMLMap, use: Span | undefined, depth: number): MapNode {
     const entries = new Map<string, Entry>();
     const merged: Entry[] = [];
     const span = use ?? this.spanOf(node.range);
@@ -153,17 +254,18 @@ class Converter {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as YamlNode | null;
         if (isScalar(keyNode) && typeof keyNode.value === 'symbol' && keyNode.value.description === '<<') {
-          merged.push(...this.mergeSources(pair.value as YamlNode, use));
+          for (const e of this.mergeSources(pair.value as YamlNode, use, depth)) merged.push(e);
           continue;
         }
         const keyOwn = this.spanOf(keyNode?.range, span);
         const keySpan = use ?? keyOwn;
-        const key = isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '';
+        const key = this.keyText(keyNode, keySpan, !use);
+        if (key === undefined) continue;
         const valueNode = pair.value as YamlNode | null;
         const value: Node =
           valueNode === null || (isScalar(valueNode) && valueNode.range?.[0] === valueNode.range?.[1] && valueNode.value === null && !valueNode.tag)
             ? { kind: 'scalar', span: keySpan, value: null, ...(use ? { origin: keyOwn } : {}) }
-            : this.convert(valueNode, use);
+            : this.convert(valueNode, use, depth + 1);
         const e: Entry = { key, keySpan, value };
         if (use) e.keyOrigin = keyOwn;
         // reported once, where the text is, not again at every alias that expands this map
@@ -178,13 +280,32 @@ class Converter {
     return { kind: 'map', span, entries };
   }
 
+  /**
+   * A map key's text: a scalar's value, or the value of the scalar an alias names. A list or a mapping
+   * cannot be a key (Compose reads YAML with go-yaml, which refuses it: "invalid map key"): that is a
+   * yaml-syntax error at the key, reported where the text is (`report`), and the entry is left out.
+   */
+  private keyText(keyNode: YamlNode | null, span: Span, report: boolean): string | undefined {
+    if (keyNode === null) return '';
+    const target = isAlias(keyNode) ? this.anchors.get(keyNode.source) : keyNode;
+    if (isScalar(target)) return String(target.value);
+    if (report) {
+      const message =
+        target === undefined
+          ? `unknown alias "*${(keyNode as Alias).source}"`
+          : 'a list or a mapping cannot be a map key; Compose cannot load the file ("invalid map key"). use a string';
+      this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message, span });
+    }
+    return undefined;
+  }
+
   /** Entries a merge key brings in, each placed at the merge key's alias (the use site), keeping its anchor position as origin. */
-  private mergeSources(value: YamlNode, use: Span | undefined): Entry[] {
+  private mergeSources(value: YamlNode, use: Span | undefined, depth: number): Entry[] {
     const sources = isSeq(value) ? (value.items as YamlNode[]) : [value];
     const out: Entry[] = [];
     const seen = new Set<string>();
     for (const source of sources) {
-      const converted = this.convert(source, use ?? this.spanOf(source.range));
+      const converted = this.convert(source, use ?? this.spanOf(source.range), depth);
       if (converted.kind !== 'map') {
         this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: 'merge key "<<" needs a mapping or a list of mappings', span: converted.span });
         continue;

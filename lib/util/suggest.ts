@@ -13,19 +13,60 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The closest candidate within a third of the word's length (at least one edit), or undefined. */
+/**
+ * Not a Compose limit: suggestions cost the product of the lengths compared, and a hostile file can
+ * hold thousands of near names. Past these bounds a word gets no suggestion (never a worse one).
+ */
+export const SUGGEST_MAX_CANDIDATES = 500;
+export const SUGGEST_MAX_CELLS = 20_000;
+
+/**
+ * The closest candidate within a third of the word's length (at least one edit), or undefined; ties go
+ * to the first in sorted order. Case is ignored. No suggestion when there are more than
+ * SUGGEST_MAX_CANDIDATES candidates, or when the candidates of a length that could be close would take
+ * more than SUGGEST_MAX_CELLS steps of the edit distance to compare: a call costs a bounded amount.
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(1, Math.floor(word.length / 3));
+  const lower = word.toLowerCase();
+  const near: string[] = [];
+  let count = 0;
+  let cells = 0;
+  for (const candidate of candidates) {
+    if (++count > SUGGEST_MAX_CANDIDATES) return undefined;
+    // the distance is at least the difference in length
+    if (Math.abs(candidate.length - word.length) > limit) continue;
+    cells += (word.length + 1) * (candidate.length + 1);
+    if (cells > SUGGEST_MAX_CELLS) return undefined;
+    near.push(candidate);
+  }
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of [...candidates].sort()) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+  for (const candidate of near.sort()) {
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance <= limit && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
   return best;
+}
+
+/**
+ * `"a", "b", "c"`: the names (sorted by the caller) quoted, at most `max` of them and then how many
+ * more, so that a message stays short however many names a project has. `except`, when given, is one
+ * of the names, left out. Costs O(max), not O(names).
+ */
+export function quotedList(names: readonly string[], max = 10, except?: string): string {
+  const shown: string[] = [];
+  for (let i = 0; i < names.length && shown.length < max; i++) if (names[i] !== except) shown.push(`"${names[i]}"`);
+  const more = names.length - (except === undefined ? 0 : 1) - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+/** The names but one, lazily: for `closest`, which reads at most SUGGEST_MAX_CANDIDATES + 1 of them. */
+export function* allBut(names: Iterable<string>, except: string): Generator<string> {
+  for (const name of names) if (name !== except) yield name;
 }
 
 /** `. did you mean "x"?` or the empty string. */

@@ -42,10 +42,14 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '5:5 no-ports-on-internal-network': "real: serviceA publishes 80:8080 but is only on the internal network private-network, so nothing answers on the host (the fixture is only converted by `compose bridge`, never run)",
   },
   'docker-compose-e2e/pkg/e2e/fixtures/bridge/expected-helm/templates/serviceA-deployment.yaml': {
-    '3:1 compose-schema': "not Compose: the Kubernetes manifest that `compose bridge` writes; its top-level keys are not Compose keys",
-    '4:1 compose-schema': "not Compose: the Kubernetes manifest that `compose bridge` writes; its top-level keys are not Compose keys",
-    '5:1 compose-schema': "not Compose: the Kubernetes manifest that `compose bridge` writes; its top-level keys are not Compose keys",
-    '12:1 compose-schema': "not Compose: the Kubernetes manifest that `compose bridge` writes; its top-level keys are not Compose keys",
+    '7:17 yaml-syntax': "real: a Helm template, not YAML Compose can read: `{{ .Values.… }}` is a flow mapping whose key is a mapping, which go-yaml refuses (\"invalid map key\"), so Compose cannot load the file",
+    '13:16 yaml-syntax': "real: a Helm template, not YAML Compose can read: `{{ .Values.… }}` is a flow mapping whose key is a mapping, which go-yaml refuses (\"invalid map key\"), so Compose cannot load the file",
+    '19:16 yaml-syntax': "real: a Helm template, not YAML Compose can read: `{{ .Values.… }}` is a flow mapping whose key is a mapping, which go-yaml refuses (\"invalid map key\"), so Compose cannot load the file",
+    '29:27 yaml-syntax': "real: a Helm template, not YAML Compose can read: `{{ .Values.… }}` is a flow mapping whose key is a mapping, which go-yaml refuses (\"invalid map key\"), so Compose cannot load the file",
+    '30:37 yaml-syntax': "real: a Helm template, not YAML Compose can read: `{{ .Values.… }}` is a flow mapping whose key is a mapping, which go-yaml refuses (\"invalid map key\"), so Compose cannot load the file",
+    '33:31 yaml-syntax': "real: a Helm template, not YAML Compose can read: `{{ .Values.… }}` is a flow mapping whose key is a mapping, which go-yaml refuses (\"invalid map key\"), so Compose cannot load the file",
+    '34:34 yaml-syntax': "real: a Helm template, not YAML Compose can read: `{{ .Values.… }}` is a flow mapping whose key is a mapping, which go-yaml refuses (\"invalid map key\"), so Compose cannot load the file",
+    '46:28 yaml-syntax': "real: a Helm template, not YAML Compose can read: `{{ .Values.… }}` is a flow mapping whose key is a mapping, which go-yaml refuses (\"invalid map key\"), so Compose cannot load the file",
   },
   'docker-compose-e2e/pkg/e2e/fixtures/bridge/expected-helm/values.yaml': {
     '3:1 compose-schema': "not Compose: the Helm values that `compose bridge` writes; its top-level keys are not Compose keys",

@@ -25,17 +25,7 @@ export type EventKind = 'bind-failed' | 'start-failed' | 'network-failed' | 'cre
  * - `network-refused`: the engine refuses the finding's network;
  * - `subnets-overlap`: the engine refuses a network because subnets overlap (refuted when it creates the finding's network).
  */
-export type ClaimKind =
-  | 'name-needs-address'
-  | 'reference-unreachable'
-  | 'ports-discarded'
-  | 'port-conflict'
-  | 'published-blocked'
-  | 'name-ambiguous'
-  | 'replica-bind-fails'
-  | 'engine-refuses'
-  | 'network-refused'
-  | 'subnets-overlap';
+export type ClaimKind = 'name-needs-address' | 'reference-unreachable' | 'ports-discarded' | 'port-conflict' | 'published-blocked' | 'name-ambiguous' | 'replica-bind-fails' | 'engine-refuses' | 'network-refused' | 'subnets-overlap';
 
 /** When a link applies: always, only to a stack on a Swarm manager, or only where the engine is not a Swarm manager. */
 export type LinkCondition = 'stack-on-swarm' | 'not-swarm';
@@ -56,15 +46,4 @@ export type ProbeLink =
   | { notProbed: string };
 
 /** Every claim kind, for the meta-test to check that each has an implementation in lib/probe/verdicts.ts. */
-export const CLAIM_KINDS: readonly ClaimKind[] = [
-  'name-needs-address',
-  'reference-unreachable',
-  'ports-discarded',
-  'port-conflict',
-  'published-blocked',
-  'name-ambiguous',
-  'replica-bind-fails',
-  'engine-refuses',
-  'network-refused',
-  'subnets-overlap',
-];
+export const CLAIM_KINDS: readonly ClaimKind[] = ['name-needs-address', 'reference-unreachable', 'ports-discarded', 'port-conflict', 'published-blocked', 'name-ambiguous', 'replica-bind-fails', 'engine-refuses', 'network-refused', 'subnets-overlap'];

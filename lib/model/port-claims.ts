@@ -152,9 +152,7 @@ export function earliestConflicts(ordered: readonly PortClaim[]): PortConflict[]
       if (!known || found < rank.get(known[1])!) worst.set(x.entry, [x, other]);
     }
   }
-  return [...worst.values()]
-    .sort((a, b) => rank.get(a[0])! - rank.get(b[0])!)
-    .map(([claim, other]) => ({ claim, other, start: Math.max(claim.start, other.start), end: Math.min(claim.end, other.end) }));
+  return [...worst.values()].sort((a, b) => rank.get(a[0])! - rank.get(b[0])!).map(([claim, other]) => ({ claim, other, start: Math.max(claim.start, other.start), end: Math.min(claim.end, other.end) }));
 }
 
 /** The lowest rank inserted at a key >= some bound, over a fixed sorted set of keys (a Fenwick tree over the keys reversed). */

@@ -9,7 +9,8 @@ const graphOf = (text: string, mode: 'compose' | 'stack' | 'auto' = 'auto') => b
 function outcomes(g: NetworkGraph): string[] {
   return [...g.services.keys()].flatMap((s) =>
     g.bindings(s).map(({ index, outcome: o }) => {
-      const detail = o.kind === 'bound' ? (o.ephemeral ? 'ephemeral' : '') : o.kind === 'discarded' ? `${o.why}${o.owner ? ` ${o.owner}` : ''}` : o.kind === 'conflict' ? `to ${o.lostTo.other.service} ${o.lostTo.start}/${o.lostTo.other.protocol}` : o.why;
+      const detail =
+        o.kind === 'bound' ? (o.ephemeral ? 'ephemeral' : '') : o.kind === 'discarded' ? `${o.why}${o.owner ? ` ${o.owner}` : ''}` : o.kind === 'conflict' ? `to ${o.lostTo.other.service} ${o.lostTo.start}/${o.lostTo.other.protocol}` : o.why;
       return `${s}[${index}] ${o.kind}${detail ? ` (${detail})` : ''}`;
     }),
   );
@@ -30,15 +31,7 @@ describe('graph: published binding outcomes', () => {
         '',
       ].join('\n'),
     );
-    expect(outcomes(g)).to.deep.equal([
-      'web[0] bound',
-      'web[1] bound (ephemeral)',
-      'agent[0] discarded (host)',
-      'off[0] discarded (none)',
-      'side[0] discarded (joined web)',
-      'vault[0] unreachable (only-internal)',
-      'later[0] discarded (unknown)',
-    ]);
+    expect(outcomes(g)).to.deep.equal(['web[0] bound', 'web[1] bound (ephemeral)', 'agent[0] discarded (host)', 'off[0] discarded (none)', 'side[0] discarded (joined web)', 'vault[0] unreachable (only-internal)', 'later[0] discarded (unknown)']);
     expect(g.bindingOutcome('web', 0)).to.deep.equal({ kind: 'bound', ephemeral: false });
     expect(g.bindingOutcome('web', 5)).to.equal(undefined);
   });
@@ -55,9 +48,7 @@ describe('graph: published binding outcomes', () => {
   });
 
   it('keeps 127.0.0.1 and 127.0.0.2 apart, tcp and udp apart, and a wildcard against every address of its family', () => {
-    const g = graphOf(
-      'services:\n  a: {image: x, ports: ["127.0.0.1:9000:1", "9001:1/udp"]}\n  b: {image: x, ports: ["127.0.0.2:9000:1", "9001:1"]}\n  c: {image: x, ports: ["0.0.0.0:9000:1"]}\n',
-    );
+    const g = graphOf('services:\n  a: {image: x, ports: ["127.0.0.1:9000:1", "9001:1/udp"]}\n  b: {image: x, ports: ["127.0.0.2:9000:1", "9001:1"]}\n  c: {image: x, ports: ["0.0.0.0:9000:1"]}\n');
     expect(outcomes(g)).to.deep.equal(['a[0] bound', 'a[1] bound', 'b[0] bound', 'b[1] bound', 'c[0] conflict (to a 9000/tcp)']);
   });
 

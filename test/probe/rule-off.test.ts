@@ -34,8 +34,8 @@ function expectations(fixture: string, off: string | undefined): string[] {
   return cases.map((c) => `${c.kind} ${c.source} ${c.column}: ${c.expect} (${c.basis})${c.skip ? ` skip: ${c.skip}` : ''}`);
 }
 
-describe('probe: predictions are the model\'s alone', () => {
-  it('turning any rule off changes no probe expectation, on every rule\'s invalid fixtures', function () {
+describe("probe: predictions are the model's alone", () => {
+  it("turning any rule off changes no probe expectation, on every rule's invalid fixtures", function () {
     this.timeout(120_000);
     const all = fixtures();
     expect(all.length).to.be.greaterThan(rules.length);
@@ -64,6 +64,8 @@ describe('probe plan: published bindings', () => {
     const duplicate = findings.filter((f) => f.ruleId === 'no-duplicate-published-ports');
     expect(duplicate.map((f) => f.service)).to.deep.equal(['admin']);
     const [link] = linkFindings(duplicate, { graph: graph!, cases, stack: false, swarm: false }, rules);
-    expect(link).to.have.property('claims').that.deep.equals([{ case: cases[0].id, reachable: false }]);
+    expect(link)
+      .to.have.property('claims')
+      .that.deep.equals([{ case: cases[0].id, reachable: false }]);
   });
 });

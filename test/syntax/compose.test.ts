@@ -1,20 +1,7 @@
 import { expect } from 'chai';
 import { buildGraph } from '../../lib/model';
 import { loadProject } from '../../lib/source/project';
-import {
-  formatExpose,
-  formatExtraHost,
-  formatLink,
-  formatNetworkMode,
-  formatShortPort,
-  formatVolume,
-  parseExpose,
-  parseExtraHost,
-  parseLink,
-  parseNetworkMode,
-  parseShortPort,
-  parseVolume,
-} from '../../lib/syntax/compose';
+import { formatExpose, formatExtraHost, formatLink, formatNetworkMode, formatShortPort, formatVolume, parseExpose, parseExtraHost, parseLink, parseNetworkMode, parseShortPort, parseVolume } from '../../lib/syntax/compose';
 import { tempProject } from '../helpers/project';
 
 describe('syntax: each Compose micro-syntax, parsed and formatted in one place', () => {

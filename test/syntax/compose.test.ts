@@ -36,7 +36,13 @@ describe('syntax: each Compose micro-syntax, parsed and formatted in one place',
     expect(parseExtraHost('db=10.0.0.5')).to.deep.equal({ host: 'db', addresses: [{ address: '10.0.0.5', start: 3, end: 11 }] });
     expect(parseExtraHost('v6:::1')).to.deep.equal({ host: 'v6', addresses: [{ address: '::1', start: 3, end: 6 }] });
     // compose-go types/hostList.go NewHostsList: several addresses after one separator, brackets stripped
-    expect(parseExtraHost('myhost=0.0.0.1,[::2]')).to.deep.equal({ host: 'myhost', addresses: [{ address: '0.0.0.1', start: 7, end: 14 }, { address: '::2', start: 15, end: 20 }] });
+    expect(parseExtraHost('myhost=0.0.0.1,[::2]')).to.deep.equal({
+      host: 'myhost',
+      addresses: [
+        { address: '0.0.0.1', start: 7, end: 14 },
+        { address: '::2', start: 15, end: 20 },
+      ],
+    });
     expect(parseExtraHost('lonely')).to.deep.equal({ host: 'lonely', addresses: [{ address: '', start: 0, end: 6 }] });
     expect(formatExtraHost({ host: 'db', address: '10.0.0.5' })).to.equal('db=10.0.0.5');
     expect(parseLink('db:database')).to.deep.equal({ service: 'db', alias: 'database' });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { docsUrl } from '../engine/rule';
-import { lintProject, type ProjectResult } from '../lint';
+import { lintProject } from '../lint';
 import { lintOptions } from '../project-options';
 import { formatters } from '../report';
 import { InputError } from '../source/diagnostic';
@@ -67,7 +67,7 @@ function lint(options: CliOptions, io: Io): number {
     return { ...target, formatter };
   });
   const ruleLevels = parseRuleOverrides(options.rules, rules);
-  const results: ProjectResult[] = (options.paths.length ? options.paths : [undefined]).map((target) => lintProject({ ...lintOptions(options, io, target), ruleLevels }));
+  const { results, unreadable } = lintEach(options.paths.length ? options.paths : [undefined], (target) => lintProject({ ...lintOptions(options, io, target), ruleLevels }), io.stderr);
   // suppressed findings stay in: SARIF reports them as suppressed, the other formats leave them out
   let findings: Finding[] = results.flatMap((r) => r.findings);
   if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
@@ -92,7 +92,28 @@ function lint(options: CliOptions, io: Io): number {
   if (options.maxWarnings >= 0 && warnings > options.maxWarnings && errors === 0) {
     io.stderr(`compose-netlint: ${warnings} warnings exceed --max-warnings ${options.maxWarnings}\n`);
   }
-  return exitCode;
+  return unreadable ? 2 : exitCode;
+}
+
+/**
+ * Lints each path (a pre-commit hook passes every changed file). A path that cannot be read (missing,
+ * unreadable, binary, too big, no Compose file: an InputError) is that path's error, one line on stderr,
+ * and the others are still linted and reported; the run then exits 2. With one path, its InputError
+ * stops the run as before. Other errors are internal and still stop it.
+ */
+export function lintEach<T>(targets: (string | undefined)[], lintOne: (target: string | undefined) => T, stderr: (text: string) => void): { results: T[]; unreadable: number } {
+  const results: T[] = [];
+  let unreadable = 0;
+  for (const target of targets) {
+    try {
+      results.push(lintOne(target));
+    } catch (error) {
+      if (!(error instanceof InputError) || targets.length === 1) throw error;
+      unreadable++;
+      failureExit(error, stderr, false);
+    }
+  }
+  return { results, unreadable };
 }
 
 function listRules(options: CliOptions, io: Io): number {

@@ -9,8 +9,6 @@ import { InputError } from '../source/diagnostic';
 import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
 import { parseRuleOverrides } from '../engine/config';
-import { GRAPH_HELP, runGraphCommand } from '../graph/command';
-import { PROBE_HELP } from '../probe/options';
 import { rules } from '../../rules';
 import { COMMANDS, HELP, parseCli, type CliOptions } from './args';
 
@@ -24,8 +22,8 @@ export interface Io {
 
 /** The whole CLI: `graph` and `probe` parse their own options; everything else is `main`. Never rejects. */
 export async function run(argv: string[], io: Io): Promise<number> {
-  if (argv[0] === 'graph') return runGraphCommand(argv.slice(1), io);
-  // loaded on demand: only the probe talks to Docker, and lint should not pay for dockerode at start-up
+  // loaded on demand: lint should not pay at start-up for the graph drawers, nor for dockerode, which only the probe uses
+  if (argv[0] === 'graph') return (require('../graph/command') as typeof import('../graph/command')).runGraphCommand(argv.slice(1), io);
   if (argv[0] === 'probe') return (require('../probe') as typeof import('../probe')).runProbeCommand(argv.slice(1), io);
   return main(argv, io);
 }
@@ -51,8 +49,8 @@ export function main(argv: string[], io: Io): number {
 export function helpText(topics: string[]): string {
   if (topics.length > 1) throw new InputError(`help takes one command, not ${topics.length}`);
   const topic = topics[0];
-  if (topic === 'graph') return GRAPH_HELP;
-  if (topic === 'probe') return PROBE_HELP;
+  if (topic === 'graph') return (require('../graph/command') as typeof import('../graph/command')).GRAPH_HELP;
+  if (topic === 'probe') return (require('../probe/options') as typeof import('../probe/options')).PROBE_HELP;
   if (topic === undefined || (COMMANDS as readonly string[]).includes(topic)) return HELP;
   throw new InputError(`unknown command "${topic}"; help takes ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]}`);
 }

@@ -1,13 +1,23 @@
-import { codeclimate } from './codeclimate';
-import { compact } from './compact';
-import { github } from './github';
-import { json } from './json';
-import { junit } from './junit';
-import { sarif } from './sarif';
-import { stylish } from './stylish';
 import type { Formatter } from './types';
 
 export type { Formatter, ProjectSummary, ReportInput } from './types';
 
-/** Every output format by name; each is a pure function of the findings. */
-export const formatters: Record<string, Formatter> = { codeclimate, compact, github, json, junit, sarif, stylish };
+/** Each format's module, loaded when the format is first used: a run prints one or two of the seven. */
+const LOADERS: Record<string, () => Formatter> = {
+  codeclimate: () => (require('./codeclimate') as typeof import('./codeclimate')).codeclimate,
+  compact: () => (require('./compact') as typeof import('./compact')).compact,
+  github: () => (require('./github') as typeof import('./github')).github,
+  json: () => (require('./json') as typeof import('./json')).json,
+  junit: () => (require('./junit') as typeof import('./junit')).junit,
+  sarif: () => (require('./sarif') as typeof import('./sarif')).sarif,
+  stylish: () => (require('./stylish') as typeof import('./stylish')).stylish,
+};
+
+/**
+ * Every output format by name; each is a pure function of the findings. The names are own enumerable
+ * properties (`Object.keys`, `Object.hasOwn` see all seven); reading one loads that format's module.
+ */
+export const formatters: Record<string, Formatter> = Object.defineProperties(
+  {},
+  Object.fromEntries(Object.entries(LOADERS).map(([name, load]) => [name, { enumerable: true, get: load }])),
+) as Record<string, Formatter>;

@@ -17,6 +17,7 @@ import { formatters, type ProjectSummary } from './report';
 import { InputError, type Severity } from './source/diagnostic';
 import { loadProject as loadSourceProject, type LoadedProject, type LoadOptions } from './source/project';
 import { packageVersion } from './util/package';
+import { formatProjectConfig, projectConfig, type ConfigFormat, type ProjectConfig, type Provenance } from './config';
 import { rules } from '../rules';
 
 export { rules };
@@ -29,6 +30,7 @@ export type { Span } from './source/span';
 export type { LoadedProject, Mode } from './source/project';
 export type { ProjectSummary } from './report';
 export type { NetworkGraph } from './model';
+export type { ConfigFormat, ProjectConfig, Provenance };
 export type * from './model/types';
 export type { Attachment, NameEntry, Namespace, Reference, Resolution } from './model/graph';
 
@@ -63,6 +65,23 @@ function loadOptions(options: ProjectOptions): LoadOptions {
 /** Reads a project as `docker compose` does: files merged, interpolated, `extends`, `include` and profiles applied. */
 export function loadProject(options: ProjectOptions = {}): LoadedProject {
   return loadSourceProject(loadOptions(options));
+}
+
+/**
+ * A loaded project as `docker compose config` shows it: `config` is the merged, interpolated, normalised project
+ * (the implicit default network, Docker names of networks, volumes, configs and secrets, long-syntax ports,
+ * `depends_on` and `environment` as mappings, `env_file` entries resolved, inactive profiles left out);
+ * `provenance` maps a JSON pointer into `config` (`/services/web/image`) to `{ file, line, column, overrides? }`:
+ * where that value was written and, when it replaced others (a later -f file, extends, a local definition over
+ * an included one), where those were. Values Compose implies have no entry.
+ */
+export function toConfig(project: LoadedProject): ProjectConfig {
+  return projectConfig(project);
+}
+
+/** The text `compose-netlint config` prints: YAML (default) or JSON, with `# file:line:col` provenance on request. */
+export function formatConfig(project: LoadedProject, options: { format?: ConfigFormat; provenance?: boolean } = {}): string {
+  return formatProjectConfig(project, options.format ?? 'yaml', options.provenance ?? false);
 }
 
 /** The frozen network graph of a loaded project: what the rules read. */

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { LintProjectOptions } from './lint';
 import { InputError } from './source/diagnostic';
 import type { Mode } from './source/project';
@@ -61,4 +62,24 @@ export function lintOptions(args: ProjectArgs, io: { cwd: string; env: Record<st
     mode: args.mode,
     configFile: args.config,
   };
+}
+
+/** What parseOneProjectArgs returns: node:util parseArgs' result for `T`. */
+export type OneProjectArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+
+/**
+ * Parses the argv of a command that reads one project (`graph`, `config`): `options` as node:util parseArgs takes
+ * them, at most one PATH, and not both -f and a PATH. Throws InputError (EUSAGE) naming `command --help`.
+ */
+export function parseOneProjectArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, verb: string, argv: string[], options: T): OneProjectArgs<T> {
+  let parsed: OneProjectArgs<T>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new InputError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see ${command} --help`, 'EUSAGE');
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new InputError(`${command} ${verb} one project; give one PATH, not ${positionals.length}`);
+  if ((values as { file?: string[] }).file?.length && positionals.length) throw new InputError('give either -f files or a PATH, not both');
+  return parsed;
 }

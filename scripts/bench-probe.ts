@@ -36,9 +36,10 @@ export function probeProject(n: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** The phases, each from the probe's progress line that opens it (`probe: [12.3s] text`). */
+/** The phases, each from the probe's progress line that opens it (`probe: [12.3s] text`); before the first, lint and connect. */
 const PHASES: { name: string; opens: RegExp }[] = [
-  { name: 'create', opens: /^creating \d+ networks?/ },
+  // from the run's first line: the lease, the image's tools, the networks, the containers created and started
+  { name: 'create', opens: /^run [0-9a-f]{8}: / },
   { name: 'start', opens: /^waiting for \d+ containers? to be ready/ },
   { name: 'probe', opens: /^(running \d+ probes?|\d+ probes?: running)/ },
   { name: 'teardown', opens: /^removing the twin/ },

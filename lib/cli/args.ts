@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 
-export const COMMANDS = ['lint', 'rules', 'graph', 'probe', 'help'] as const;
+export const COMMANDS = ['lint', 'rules', 'graph', 'probe', 'config', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -116,6 +116,8 @@ Usage:
   compose-netlint rules [--format json]        list every rule with its severity, category and description
   compose-netlint graph [options] [PATH]       draw the network graph (--format mermaid|dot|json); see graph --help
   compose-netlint probe [options] [PATH]       check the findings on a network twin on a Docker engine; see probe --help
+  compose-netlint config [options] [PATH]      print the project as Docker reads it (--format yaml|json, --provenance);
+                                               see config --help
   compose-netlint help [COMMAND]               print this help, or a command's (as COMMAND --help); lint a
                                                directory named like a command as ./NAME
 Project options (as docker compose):

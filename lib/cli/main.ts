@@ -22,8 +22,9 @@ export interface Io {
 
 /** The whole CLI: `graph` and `probe` parse their own options; everything else is `main`. Never rejects. */
 export async function run(argv: string[], io: Io): Promise<number> {
-  // loaded on demand: lint should not pay at start-up for the graph drawers, nor for dockerode, which only the probe uses
+  // loaded on demand: lint should not pay at start-up for the other commands, nor for dockerode, which only the probe uses
   if (argv[0] === 'graph') return (require('../graph/command') as typeof import('../graph/command')).runGraphCommand(argv.slice(1), io);
+  if (argv[0] === 'config') return (require('../config/command') as typeof import('../config/command')).runConfigCommand(argv.slice(1), io);
   if (argv[0] === 'probe') return (require('../probe') as typeof import('../probe')).runProbeCommand(argv.slice(1), io);
   return main(argv, io);
 }
@@ -50,6 +51,7 @@ export function helpText(topics: string[]): string {
   if (topics.length > 1) throw new InputError(`help takes one command, not ${topics.length}`);
   const topic = topics[0];
   if (topic === 'graph') return (require('../graph/command') as typeof import('../graph/command')).GRAPH_HELP;
+  if (topic === 'config') return (require('../config/command') as typeof import('../config/command')).CONFIG_HELP;
   if (topic === 'probe') return (require('../probe/options') as typeof import('../probe/options')).PROBE_HELP;
   if (topic === undefined || (COMMANDS as readonly string[]).includes(topic)) return HELP;
   throw new InputError(`unknown command "${topic}"; help takes ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]}`);

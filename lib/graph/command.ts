@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseRuleOverrides } from '../engine/config';
 import { SEVERITY_RANK } from '../engine/finding';
 import { lintProject } from '../lint';
-import { lintOptions, PROJECT_OPTIONS, projectArgs } from '../project-options';
+import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
@@ -61,17 +60,9 @@ unreadable input or internal error.
 export function runGraphCommand(argv: string[], io: GraphIo): number {
   let debug = argv.includes('--debug');
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new InputError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see graph --help`, 'EUSAGE');
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseOneProjectArgs('graph', 'draws', argv, OPTIONS);
     debug = values.debug ?? false;
     if (values.help) return io.stdout(GRAPH_HELP), 0;
-    if (positionals.length > 1) throw new InputError(`graph draws one project; give one PATH, not ${positionals.length}`);
-    if (values.file?.length && positionals.length) throw new InputError('give either -f files or a PATH, not both');
     if ((values.format?.length ?? 0) > 1) throw new InputError('--format may be given once for graph');
     const format = values.format?.[0] ?? 'mermaid';
     const render = GRAPH_FORMATS[format];

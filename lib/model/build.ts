@@ -252,12 +252,17 @@ function extraHosts(node: Node | undefined): ExtraHost[] {
   for (const item of node.items) {
     if (!isScalar(item) || item.value === null) continue;
     const whole = String(item.value);
-    // `host=ip` (new) or `host:ip` (old; the address itself may contain colons)
+    // `host=ip` (new) or `host:ip` (old; the address itself may contain colons), several addresses separated by
+    // commas, each may be in brackets: compose-go types/hostList.go NewHostsList and cleanup
     const at = whole.includes('=') ? whole.indexOf('=') : whole.indexOf(':');
     const host = at < 0 ? whole : whole.slice(0, at);
-    const addressText = at < 0 ? '' : whole.slice(at + 1);
-    const address = { ...located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText)), span: subSpan(item, at + 1, whole.length) };
-    out.push({ host, address, span: item.span });
+    let start = at + 1;
+    for (const part of at < 0 ? [''] : whole.slice(at + 1).split(',')) {
+      const addressText = part.length > 2 && part.startsWith('[') && part.endsWith(']') ? part.slice(1, -1) : part;
+      const address = { ...located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText)), span: subSpan(item, start, start + part.length) };
+      out.push({ host, address, span: item.span });
+      start += part.length + 1;
+    }
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { oneLineMessages } from './shared';
 import type { Formatter } from './types';
 
 export type { Formatter, ProjectSummary, ReportInput } from './types';
@@ -14,10 +15,12 @@ const LOADERS: Record<string, () => Formatter> = {
 };
 
 /**
- * Every output format by name; each is a pure function of the findings. The names are own enumerable
- * properties (`Object.keys`, `Object.hasOwn` see all seven); reading one loads that format's module.
+ * Every output format by name; each is a pure function of the findings. Every format gets the messages
+ * through `oneLineMessages` (README, Security: messages quote the project's values with control characters
+ * escaped), so none can print a raw ESC or start a line of its own, JSON formats included.
+ * The names are own enumerable properties (`Object.keys`, `Object.hasOwn` see all seven); a format's
+ * module is loaded when it first formats.
  */
-export const formatters: Record<string, Formatter> = Object.defineProperties(
-  {},
-  Object.fromEntries(Object.entries(LOADERS).map(([name, load]) => [name, { enumerable: true, get: load }])),
-) as Record<string, Formatter>;
+export const formatters: Record<string, Formatter> = Object.fromEntries(
+  Object.entries(LOADERS).map(([name, load]): [string, Formatter] => [name, (input) => load()(oneLineMessages(input))]),
+);

@@ -173,7 +173,13 @@ function mergeValue(base: Node, over: Node, path: Path): Node {
   if (isNull(over)) return base;
   if (base.kind === 'map' && over.kind === 'map') return mergeMappings(base, over, path);
   if (base.kind === 'seq' && over.kind === 'seq') return seq(over, appendWithoutDuplicates(base.items, over.items));
-  return over;
+  return replaced(base, over);
+}
+
+/** `over` in place of `base`, remembering where the replaced value was written (for `config --provenance`). */
+function replaced(base: Node, over: Node): Node {
+  if (isNull(base)) return over;
+  return { ...over, overrides: [...(base.overrides ?? []), base.origin ?? base.span] };
 }
 
 function mergeMappings(base: MapNode, over: MapNode, path: Path): MapNode {
@@ -196,8 +202,8 @@ function appendWithoutDuplicates(base: readonly Node[], over: readonly Node[]): 
   return merged;
 }
 
-function override(_base: Node, over: Node): Node {
-  return over;
+function override(base: Node, over: Node): Node {
+  return replaced(base, over);
 }
 
 /** Logging options are merged only when both sides name the same driver, or one names none. */
@@ -406,6 +412,7 @@ function enforceUnicity(node: Node, path: Path): void {
 function walkUnique(node: Node, at: PathTable<Indexer>): void {
   if (node.kind === 'seq') {
     if (at.value) node.items = uniqueBy(node.items, at.value);
+    if (at.value === portIndexer) node.items = withoutPortsInRanges(node.items);
     return;
   }
   if (node.kind !== 'map') return;
@@ -435,6 +442,33 @@ function uniqueBy(items: readonly Node[], indexer: Indexer): Node[] {
     }
   }
   return out;
+}
+
+/**
+ * Drops a single port that a short-syntax range of the same list already binds (`8080:80` beside
+ * `8080-8081:80-81`): compose-go's loadYamlFile runs EnforceUnicity again after transform.Canonical has
+ * expanded ranges into one port each ("Canonical transformation can reveal duplicates, typically as ports
+ * can be a range and conflict with an override"), so the two collapse into one binding. The range is kept
+ * whole: it binds the same ports.
+ */
+function withoutPortsInRanges(items: readonly Node[]): Node[] {
+  const ranges: { prefix: string; published?: number; start: number; end: number }[] = [];
+  const keys = items.map(portIndexer);
+  for (const key of keys) {
+    const m = /^(.*):(\d*):(\d+)-(\d+)\/([^/]*)$/.exec(key);
+    if (m) ranges.push({ prefix: `${m[1]}/${m[5]}`, published: m[2] === '' ? undefined : Number(m[2]), start: Number(m[3]), end: Number(m[4]) });
+  }
+  if (ranges.length === 0) return [...items];
+  return items.filter((_, i) => {
+    const m = /^(.*):(\d*):(\d+)\/([^/]*)$/.exec(keys[i]);
+    if (!m) return true;
+    const prefix = `${m[1]}/${m[4]}`;
+    const target = Number(m[3]);
+    const published = m[2] === '' ? undefined : Number(m[2]);
+    return !ranges.some(
+      (r) => r.prefix === prefix && target >= r.start && target <= r.end && (published === undefined ? r.published === undefined : r.published !== undefined && published - r.published === target - r.start),
+    );
+  });
 }
 
 /** Key of an item compose-go cannot index (it fails the load), or whose key is a variable: never equal to a real key. */
@@ -544,8 +578,8 @@ function deviceIndexer(item: Node): string {
  * Ports are compared in compose-go's canonical long form (it runs EnforceUnicity again after
  * `transform.Canonical`): `host_ip:published:target/protocol`, host_ip defaulting to 0.0.0.0 and
  * protocol to tcp, so `"8080:80"`, `"0.0.0.0:8080:80/tcp"` and `{target: 80, published: 8080}` are
- * one port. A short-syntax range is one key for the whole range: compose-go expands ranges before
- * that second pass, so it also collapses a range with a single port inside it; this does not.
+ * one port. A short-syntax range is one key for the whole range; a single port inside a range of the
+ * same list is then dropped (withoutPortsInRanges), as compose-go's second pass after expanding ranges does.
  */
 function portIndexer(item: Node): string {
   if (item.kind === 'scalar') {

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError, type Diagnostic } from './diagnostic';
+import { InputError, quoteValue, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
 import { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES } from './file-names';
-import { expansionBudget, interpolateTree, type Lookup } from './interpolate';
+import { expansionBudget, interpolateString, interpolateTree, type Lookup } from './interpolate';
 import { applyResets, mergeFiles, mergeService } from './merge';
 import { decideMode, type Mode } from './mode';
 import { readText } from './read';
 import type { Span } from './span';
-import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node } from './tree';
+import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node, type ScalarNode } from './tree';
 import { parseYaml } from './yaml';
 import { quotedList } from '../util/suggest';
 
@@ -90,21 +90,25 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   if (!files) files = discover(baseDir);
   if (!options.projectDirectory && !explicitFiles) projectDirectory = path.dirname(files[0]);
 
+  // compose-go loader.go projectName: the name is decided before the files are interpolated, and is then set as
+  // COMPOSE_PROJECT_NAME for their interpolation (and for included projects')
+  const name = projectName(options.projectName, lookup, loader.namesInFiles(files), projectDirectory);
+  const lookupWithName: Lookup = (n) => (n === 'COMPOSE_PROJECT_NAME' ? name : lookup(n));
+
   let root: MapNode | undefined;
   for (const file of files) {
-    const tree = loader.loadFile(file, lookup, projectDirectory);
+    const tree = loader.loadFile(file, lookupWithName, projectDirectory);
     if (!tree) continue;
     root = root ? mergeFiles(root, tree) : applyResets(tree);
   }
   root ??= mapNode({ file: loader.display(files[0]), line: 1, column: 1, endLine: 1, endColumn: 1 });
-  root = loader.applyIncludes(root, lookup, projectDirectory);
 
   const profiles = activeProfiles(options.profiles, lookup);
   const inactive = inactiveServices(root, profiles);
   root = withoutServices(root, inactive);
-  const name = projectName(options.projectName, lookup, root, projectDirectory);
   const mode = decideMode(root, files.map((f) => loader.display(f)), options.mode);
   if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
+  resolveBareEnvironment(root, lookupWithName);
   const envFileEntries = loader.readServiceEnvFiles(root, lookup);
   return {
     inactiveServices: inactive,
@@ -119,7 +123,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     sources: loader.sources,
     paths: loader.paths,
     diagnostics: loader.diagnostics,
-    lookup,
+    lookup: lookupWithName,
   };
 }
 
@@ -177,14 +181,29 @@ export function normaliseProjectName(name: string): string {
     .replace(/^[_-]+/, '');
 }
 
-function projectName(given: string | undefined, lookup: Lookup, root: MapNode, directory: string): string {
-  const fromFile = get(root, 'name');
-  const candidates = [given, lookup('COMPOSE_PROJECT_NAME'), isScalar(fromFile) && fromFile.value !== null ? String(fromFile.value) : undefined, path.basename(directory)];
-  for (const candidate of candidates) {
-    if (candidate === undefined || candidate === '') continue;
-    return normaliseProjectName(candidate);
+/**
+ * The project name as compose-go decides it (cli/options.go withNamePrecedenceLoad, loader/loader.go projectName):
+ * `-p`, else COMPOSE_PROJECT_NAME (both must already be normalised, or Compose refuses them: InputError EUSAGE),
+ * else the last non-empty top-level `name` of the files, interpolated and normalised, else the directory's
+ * name, normalised.
+ */
+function projectName(given: string | undefined, lookup: Lookup, namesInFiles: string[], directory: string): string {
+  for (const [imperative, source] of [
+    [given, '-p'],
+    [lookup('COMPOSE_PROJECT_NAME'), 'COMPOSE_PROJECT_NAME'],
+  ] as const) {
+    if (imperative === undefined || imperative === '') continue;
+    if (normaliseProjectName(imperative) !== imperative) {
+      // compose-go loader/loader.go InvalidProjectNameErr
+      throw new InputError(
+        `invalid project name "${imperative}" (${source}): must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number; try "${normaliseProjectName(imperative)}"`,
+        'EUSAGE',
+      );
+    }
+    return imperative;
   }
-  return '';
+  const fromFile = namesInFiles.map((n) => normaliseProjectName(interpolateString(n, lookup).value)).filter(Boolean).pop();
+  return fromFile ?? normaliseProjectName(path.basename(directory));
 }
 
 class Loader {
@@ -198,6 +217,8 @@ class Loader {
   private nesting = 0;
   /** included trees by the including project's lookup and the include entry: a file included twice is read once */
   private readonly included = new WeakMap<Lookup, Map<string, MapNode | undefined>>();
+  /** files parsed ahead by namesInFiles, taken (once) by loadFile */
+  private readonly parsedAhead = new Map<string, ReturnType<typeof parseYaml>>();
   /** the message part listing each services map's keys, built once per map */
   private readonly serviceLists = new WeakMap<MapNode, string>();
 
@@ -257,12 +278,32 @@ class Loader {
     return out;
   }
 
+  /**
+   * The raw (not interpolated) top-level `name` of each document of the `-f` files, in order, as compose-go's
+   * projectName reads them before loading. The files are parsed here once; loadFile takes the parse.
+   */
+  namesInFiles(files: string[]): string[] {
+    const names: string[] = [];
+    for (const file of files) {
+      if (this.parsedAhead.has(file)) continue;
+      const parsed = parseYaml(this.display(file), this.read(file));
+      this.parsedAhead.set(file, parsed);
+      for (const document of parsed.documents) {
+        const name = get(document, 'name');
+        if (isScalar(name) && name.value !== null && name.value !== '') names.push(String(name.value));
+      }
+    }
+    return names;
+  }
+
   /** Parses, interpolates and path-resolves one Compose file. */
   loadFile(file: string, lookup: Lookup, baseDirectory: string): MapNode | undefined {
-    const text = this.read(file);
+    const ahead = this.parsedAhead.get(file);
+    this.parsedAhead.delete(file);
+    const text = ahead ? this.sources.get(this.display(file))! : this.read(file);
     const shown = this.display(file);
     if (!this.composeFiles.includes(shown)) this.composeFiles.push(shown);
-    const parsed = parseYaml(shown, text);
+    const parsed = ahead ?? parseYaml(shown, text);
     for (const d of parsed.diagnostics) this.diagnostics.push(d);
     if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
     if (parsed.documents.length === 0) {
@@ -279,14 +320,27 @@ class Loader {
       // past the expansion budget the file is not read further (the error is at the scalar where it ran out)
       if (!interpolateTree(document, lookup, this.diagnostics, budget)) return undefined;
       resolveRelativePaths(document, baseDirectory, path.dirname(file));
-      // as compose-go: extends is resolved within each file, before files merge, while !reset/!override tags are still there
-      const extended = this.applyExtends(document, lookup);
+      // as compose-go's loadYamlFile: `include` is applied to each file (document) before `extends`, so an
+      // extends can name an included service, and before the files merge, so a later -f file overrides it
+      this.includeStack.push(file);
+      let withIncludes: MapNode;
+      try {
+        withIncludes = this.applyIncludes(document, lookup, baseDirectory);
+      } finally {
+        this.includeStack.pop();
+      }
+      // as compose-go: extends is resolved within each file, before files merge, while !reset/!override tags are still there;
+      // a relative extends.file is resolved against the project's working directory (compose-go's localResourceLoader)
+      const extended = this.applyExtends(withIncludes, lookup, baseDirectory);
       result = result ? mergeFiles(result, extended) : extended;
     }
     return result;
   }
 
-  /** `include`: each entry is its own project (own directory and .env); its resources are added, and a clash is an error. */
+  /**
+   * `include`: each entry is its own project (own directory and .env); its resources are added to `root`. A resource
+   * `root` defines too is merged, the local definition over the included one (compose-go v2.10+ importResource).
+   */
   applyIncludes(root: MapNode, lookup: Lookup, projectDirectory: string): MapNode {
     const include = root.entries.get('include');
     if (!include) return root;
@@ -306,7 +360,9 @@ class Loader {
         continue;
       }
       if (this.includeStack.includes(spec.paths[0])) {
-        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `include cycle: "${this.display(spec.paths[0])}" includes itself`, span: item.span });
+        // compose-go ApplyInclude: "include cycle detected"
+        const chain = [...this.includeStack.slice(this.includeStack.indexOf(spec.paths[0])), spec.paths[0]].map((f) => `"${this.display(f)}"`);
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `include cycle detected: ${chain.join(' includes ')}; Compose refuses the project. remove one of the includes`, span: item.span });
         continue;
       }
       if (this.nesting >= MAX_CHAIN_DEPTH) {
@@ -331,16 +387,13 @@ class Loader {
     // variables of the including project win over the included project's own env files
     const includedLookup: Lookup = (name) => lookup(name) ?? envValues.get(name);
     let included: MapNode | undefined;
-    this.includeStack.push(spec.paths[0]);
     this.nesting++;
     try {
       for (const file of spec.paths) {
         const tree = this.loadFile(file, includedLookup, spec.directory);
         if (tree) included = included ? mergeFiles(included, tree) : applyResets(tree);
       }
-      if (included) included = this.applyIncludes(included, includedLookup, spec.directory);
     } finally {
-      this.includeStack.pop();
       this.nesting--;
     }
     return included;
@@ -348,24 +401,16 @@ class Loader {
 
   private addIncluded(root: MapNode, included: MapNode, at: Span): MapNode {
     const entries = new Map(root.entries);
-    for (const section of ['services', 'networks', 'volumes', 'configs', 'secrets']) {
+    for (const section of ['services', 'networks', 'volumes', 'configs', 'secrets', 'models']) {
       const theirs = get(included, section);
       if (!isMap(theirs)) continue;
       const ourEntry = entries.get(section);
       const ours = ourEntry && isMap(ourEntry.value) ? ourEntry.value : mapNode(at);
       const merged = new Map(ours.entries);
       for (const [key, e] of theirs.entries) {
-        if (merged.has(key)) {
-          this.diagnostics.push({
-            ruleId: 'compose-load',
-            severity: 'error',
-            message: `${section.replace(/s$/, '')} "${key}" is defined both here (line ${merged.get(key)!.keySpan.line}) and in the included file; Compose refuses to merge included resources. rename one`,
-            span: e.keySpan,
-            related: [{ message: `"${key}" defined here`, span: merged.get(key)!.keySpan }],
-          });
-          continue;
-        }
-        merged.set(key, e);
+        const local = merged.get(key);
+        // compose-go importResource: MergeYaml(included, local), the local definition winning
+        merged.set(key, local ? mergeResource(section, e, local) : e);
       }
       entries.set(section, { key: section, keySpan: ourEntry?.keySpan ?? at, value: { ...ours, entries: merged } });
     }
@@ -373,7 +418,7 @@ class Loader {
   }
 
   /** Resolves `extends` on every service of one file, recursively (a `file:` base is loaded with its own extends); cycles and missing bases are reported. */
-  applyExtends(root: MapNode, lookup: Lookup): MapNode {
+  applyExtends(root: MapNode, lookup: Lookup, workingDirectory: string): MapNode {
     const servicesEntry = root.entries.get('services');
     if (!servicesEntry || !isMap(servicesEntry.value)) return root;
     const services = servicesEntry.value;
@@ -398,18 +443,18 @@ class Loader {
         return withoutExtends;
       }
       if (target.file) {
-        const file = path.resolve(path.dirname(this.paths.get(spec.span.file) ?? path.resolve(this.cwd, spec.span.file)), target.file);
+        const file = path.resolve(workingDirectory, target.file);
         const loaded = this.loadExtendedFile(file, lookup);
         baseFileShown = ` in "${this.display(file)}"`;
         if (!loaded) {
-          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends a file that cannot be read: "${target.file}"`, span: get(spec, 'file')!.span });
+          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends a file that cannot be read: ${quoteValue(target.file)}`, span: get(spec, 'file')!.span });
           return withoutExtends;
         }
         const loadedServices = get(loaded, 'services');
         baseServices = isMap(loadedServices) ? loadedServices : mapNode(loaded.span);
       }
       if (chain.includes(key + '\0' + target.service) || (baseServices === source && target.service === name)) {
-        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends "${target.service}", which extends it back; break the cycle`, span: spec.span });
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends ${quoteValue(target.service)}, which extends it back; break the cycle`, span: spec.span });
         return withoutExtends;
       }
       const base = resolve(target.service, baseServices, [...chain, key + '\0' + target.service]);
@@ -419,7 +464,7 @@ class Loader {
         this.diagnostics.push({
           ruleId: 'compose-load',
           severity: 'error',
-          message: `service "${name}" extends "${target.service}", which is not defined${baseFileShown}; defined services: ${known || 'none'}`,
+          message: `service "${name}" extends ${quoteValue(target.service)}, which is not defined${baseFileShown}; defined services: ${known || 'none'}`,
           span: (isMap(spec) ? get(spec, 'service') : spec)?.span ?? spec.span,
         });
         return withoutExtends;
@@ -452,6 +497,13 @@ class Loader {
   }
 }
 
+/** One resource defined both in an included project and locally: merged as two files would be, the local one last. */
+function mergeResource(section: string, included: Entry, local: Entry): Entry {
+  const wrap = (e: Entry): MapNode => mapNode(e.keySpan, [{ key: section, keySpan: e.keySpan, value: mapNode(e.keySpan, [e]) }]);
+  const merged = get(mergeFiles(wrap(included), wrap(local)), section) as MapNode;
+  return merged.entries.get(local.key)!;
+}
+
 function tooDeepMessage(what: string): string {
   return `the chain of services and files ${what} here is more than ${MAX_CHAIN_DEPTH} links long; compose-netlint follows at most ${MAX_CHAIN_DEPTH}. shorten the chain`;
 }
@@ -479,6 +531,33 @@ function includeSpec(item: Node, projectDirectory: string): IncludeSpec | undefi
   const dirNode = get(item, 'project_directory');
   const directory = isScalar(dirNode) && dirNode.value !== null ? path.resolve(projectDirectory, String(dirNode.value)) : path.dirname(paths[0]);
   return { paths, directory, envFiles: resolveAll(get(item, 'env_file'), projectDirectory) };
+}
+
+/**
+ * A bare `environment` name (`- NAME`, or `NAME:` with no value) takes its value from the project's environment
+ * (shell, then .env) when set there, as compose-go's WithServicesEnvironmentResolved (MappingWithEquals.Resolve)
+ * does; an unset one stays bare (Compose passes nothing). The scalar keeps its span and its text as `raw`.
+ */
+function resolveBareEnvironment(root: MapNode, lookup: Lookup): void {
+  const services = get(root, 'services');
+  if (!isMap(services)) return;
+  for (const e of services.entries.values()) {
+    const environment = get(e.value, 'environment');
+    if (isSeq(environment)) {
+      for (const item of environment.items) {
+        if (!isScalar(item) || typeof item.value !== 'string' || item.unknown || item.value.includes('=')) continue;
+        const value = lookup(item.value);
+        if (value === undefined) continue;
+        item.raw ??= item.value;
+        item.value = `${item.value}=${value}`;
+      }
+    } else if (isMap(environment)) {
+      for (const [name, entry] of environment.entries) {
+        const value = isScalar(entry.value) && entry.value.value === null ? lookup(name) : undefined;
+        if (value !== undefined) entry.value = { ...entry.value, value, raw: '' } as ScalarNode;
+      }
+    }
+  }
 }
 
 /** Makes `env_file` paths absolute (Compose resolves them against the project directory) so later merges keep their meaning. */

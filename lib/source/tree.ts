@@ -12,6 +12,8 @@ interface NodeBase {
   origin?: Span;
   /** `!reset` or `!override` (compose-spec merge tags); other tags are not kept. */
   tag?: '!reset' | '!override';
+  /** where the values this one replaced were written, earliest first (a later -f file, an extending service, a local definition over an included one) */
+  overrides?: Span[];
 }
 
 export interface ScalarNode extends NodeBase {

@@ -317,7 +317,22 @@ class Converter {
 
   /** Entries a merge key brings in, each placed at the merge key's alias (the use site), keeping its anchor position as origin. */
   private mergeSources(value: YamlNode, use: Span | undefined, depth: number): Entry[] {
-    const sources = isSeq(value) ? (value.items as YamlNode[]) : [value];
+    // an alias to a sequence of mappings merges each of them, as to a mapping (compose-go loader/reset.go resolveContainer
+    // substitutes the alias's target under "<<"; loader/reset_test.go TestMergeKeyAliasTargets)
+    const target = isAlias(value) ? this.anchors.get(value.source) : undefined;
+    if (target && isSeq(target) && !this.active.has(target)) {
+      const at = use ?? this.spanOf(value.range);
+      this.active.add(target);
+      try {
+        return this.mergeEntries(target.items as YamlNode[], at, depth);
+      } finally {
+        this.active.delete(target);
+      }
+    }
+    return this.mergeEntries(isSeq(value) ? (value.items as YamlNode[]) : [value], use, depth);
+  }
+
+  private mergeEntries(sources: YamlNode[], use: Span | undefined, depth: number): Entry[] {
     const out: Entry[] = [];
     const seen = new Set<string>();
     for (const source of sources) {

@@ -183,7 +183,7 @@ describe('cli', () => {
 
     it('help with an unknown command or two commands exits 2 with one line', () => {
       const dir = tempProject({});
-      expect(run(['help', 'lnit'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: unknown command "lnit"; help takes lint, rules, graph, probe or help\n' });
+      expect(run(['help', 'lnit'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: unknown command "lnit"; help takes lint, rules, graph, probe, config or help\n' });
       expect(run(['help', 'lint', 'graph'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: help takes one command, not 2\n' });
     });
 

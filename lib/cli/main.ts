@@ -2,16 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { docsUrl } from '../engine/rule';
-import { lintProject, type ProjectResult } from '../lint';
+import { lintProject } from '../lint';
 import { lintOptions } from '../project-options';
 import { formatters } from '../report';
 import { InputError } from '../source/diagnostic';
 import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
 import { parseRuleOverrides } from '../engine/config';
-import { CONFIG_HELP, runConfigCommand } from '../config/command';
-import { GRAPH_HELP, runGraphCommand } from '../graph/command';
-import { PROBE_HELP } from '../probe/options';
 import { rules } from '../../rules';
 import { COMMANDS, HELP, parseCli, type CliOptions } from './args';
 
@@ -25,9 +22,9 @@ export interface Io {
 
 /** The whole CLI: `graph` and `probe` parse their own options; everything else is `main`. Never rejects. */
 export async function run(argv: string[], io: Io): Promise<number> {
-  if (argv[0] === 'graph') return runGraphCommand(argv.slice(1), io);
-  if (argv[0] === 'config') return runConfigCommand(argv.slice(1), io);
-  // loaded on demand: only the probe talks to Docker, and lint should not pay for dockerode at start-up
+  // loaded on demand: lint should not pay at start-up for the other commands, nor for dockerode, which only the probe uses
+  if (argv[0] === 'graph') return (require('../graph/command') as typeof import('../graph/command')).runGraphCommand(argv.slice(1), io);
+  if (argv[0] === 'config') return (require('../config/command') as typeof import('../config/command')).runConfigCommand(argv.slice(1), io);
   if (argv[0] === 'probe') return (require('../probe') as typeof import('../probe')).runProbeCommand(argv.slice(1), io);
   return main(argv, io);
 }
@@ -53,9 +50,9 @@ export function main(argv: string[], io: Io): number {
 export function helpText(topics: string[]): string {
   if (topics.length > 1) throw new InputError(`help takes one command, not ${topics.length}`);
   const topic = topics[0];
-  if (topic === 'graph') return GRAPH_HELP;
-  if (topic === 'config') return CONFIG_HELP;
-  if (topic === 'probe') return PROBE_HELP;
+  if (topic === 'graph') return (require('../graph/command') as typeof import('../graph/command')).GRAPH_HELP;
+  if (topic === 'config') return (require('../config/command') as typeof import('../config/command')).CONFIG_HELP;
+  if (topic === 'probe') return (require('../probe/options') as typeof import('../probe/options')).PROBE_HELP;
   if (topic === undefined || (COMMANDS as readonly string[]).includes(topic)) return HELP;
   throw new InputError(`unknown command "${topic}"; help takes ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]}`);
 }
@@ -70,7 +67,7 @@ function lint(options: CliOptions, io: Io): number {
     return { ...target, formatter };
   });
   const ruleLevels = parseRuleOverrides(options.rules, rules);
-  const results: ProjectResult[] = (options.paths.length ? options.paths : [undefined]).map((target) => lintProject({ ...lintOptions(options, io, target), ruleLevels }));
+  const { results, unreadable } = lintEach(options.paths.length ? options.paths : [undefined], (target) => lintProject({ ...lintOptions(options, io, target), ruleLevels }), io.stderr);
   // suppressed findings stay in: SARIF reports them as suppressed, the other formats leave them out
   let findings: Finding[] = results.flatMap((r) => r.findings);
   if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
@@ -95,7 +92,28 @@ function lint(options: CliOptions, io: Io): number {
   if (options.maxWarnings >= 0 && warnings > options.maxWarnings && errors === 0) {
     io.stderr(`compose-netlint: ${warnings} warnings exceed --max-warnings ${options.maxWarnings}\n`);
   }
-  return exitCode;
+  return unreadable ? 2 : exitCode;
+}
+
+/**
+ * Lints each path (a pre-commit hook passes every changed file). A path that cannot be read (missing,
+ * unreadable, binary, too big, no Compose file: an InputError) is that path's error, one line on stderr,
+ * and the others are still linted and reported; the run then exits 2. With one path, its InputError
+ * stops the run as before. Other errors are internal and still stop it.
+ */
+export function lintEach<T>(targets: (string | undefined)[], lintOne: (target: string | undefined) => T, stderr: (text: string) => void): { results: T[]; unreadable: number } {
+  const results: T[] = [];
+  let unreadable = 0;
+  for (const target of targets) {
+    try {
+      results.push(lintOne(target));
+    } catch (error) {
+      if (!(error instanceof InputError) || targets.length === 1) throw error;
+      unreadable++;
+      failureExit(error, stderr, false);
+    }
+  }
+  return { results, unreadable };
 }
 
 function listRules(options: CliOptions, io: Io): number {

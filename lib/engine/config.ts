@@ -1,4 +1,5 @@
-import Ajv2020 from 'ajv/dist/2020';
+import type Ajv2020 from 'ajv/dist/2020';
+import { ajv2020 } from '../util/ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
@@ -139,7 +140,7 @@ let validatorRules: readonly Rule[] | undefined;
 
 function validateConfig(root: Node, rules: readonly Rule[], fallback: Span): Diagnostic[] {
   if (!validator || validatorRules !== rules) {
-    validator = new Ajv2020({ allErrors: true, strict: false }).compile(buildConfigSchema(rules));
+    validator = new (ajv2020())({ allErrors: true, strict: false }).compile(buildConfigSchema(rules));
     validatorRules = rules;
   }
   if (validator(toPlain(root))) return [];

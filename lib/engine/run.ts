@@ -1,4 +1,5 @@
-import Ajv from 'ajv';
+import type Ajv from 'ajv';
+import { ajvDraft7 } from '../util/ajv';
 import type { NetworkGraph } from '../model/graph';
 import type { Severity } from '../source/diagnostic';
 import { compareFindings, flatten, type Finding } from './finding';
@@ -11,8 +12,8 @@ export interface RuleSetting {
   options?: Record<string, unknown>;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
-const validators = new WeakMap<Rule, ReturnType<typeof ajv.compile>>();
+let ajv: Ajv | undefined;
+const validators = new WeakMap<Rule, ReturnType<Ajv['compile']>>();
 
 /** A rule broke the reporting contract: a bug in the rule, never in the user's file. */
 export class RuleError extends Error {
@@ -29,7 +30,7 @@ export function ruleOptions(rule: Rule, given: Record<string, unknown> | undefin
   // the defaults alone are valid (a meta-test checks them): compiling a schema costs more than a small project's lint
   if (!given) return { options };
   let validate = validators.get(rule);
-  if (!validate) validators.set(rule, (validate = ajv.compile(rule.options.schema)));
+  if (!validate) validators.set(rule, (validate = (ajv ??= new (ajvDraft7())({ allErrors: true, useDefaults: true, strict: false })).compile(rule.options.schema)));
   if (!validate(options)) {
     const e = validate.errors![0];
     return { options, error: `options of rule "${rule.id}"${e.instancePath ? ` at ${e.instancePath}` : ''} ${e.message}` };

@@ -2,7 +2,10 @@ import type Docker from 'dockerode';
 import { RUN_LABEL, type Engine } from './engine';
 import { labelledVeths, removeVeths } from './veth';
 import { LEASE_LABEL } from './runs';
-import { errorLine, sleep, withTimeout } from './util';
+import { errorLine, mapLimit, sleep, withTimeout } from './util';
+
+/** How many containers, or networks, the teardown removes at once: the engine's calls mostly wait. */
+const REMOVE_CONCURRENCY = 6;
 
 export interface Removed {
   services: string[];
@@ -51,22 +54,24 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
     }
     // task containers would leave with their service, slowly: their service is gone, so remove them too
     const own = containers.filter((c) => c.Labels?.[LEASE_LABEL] === undefined);
-    // joiners first: a container whose namespace others share goes last
-    own.sort((a, b) => Number(b.HostConfig?.NetworkMode?.startsWith('container:') ?? false) - Number(a.HostConfig?.NetworkMode?.startsWith('container:') ?? false));
-    for (const c of own) {
-      try {
-        await docker.getContainer(c.Id).remove({ force: true, v: true });
-        removed.containers.push(c.Names[0]?.replace(/^\//, '') ?? c.Id);
-      } catch (error) {
-        if (!/No such container|is already in progress/.test(errorLine(error))) removed.errors.push(`container ${c.Names[0] ?? c.Id}: ${errorLine(error)}`);
-      }
+    // joiners first: a container whose namespace others share goes last; each group REMOVE_CONCURRENCY at a time
+    const joiner = (c: Docker.ContainerInfo): boolean => c.HostConfig?.NetworkMode?.startsWith('container:') ?? false;
+    for (const group of [own.filter(joiner), own.filter((c) => !joiner(c))]) {
+      await mapLimit(group, REMOVE_CONCURRENCY, async (c) => {
+        try {
+          await docker.getContainer(c.Id).remove({ force: true, v: true });
+          removed.containers.push(c.Names[0]?.replace(/^\//, '') ?? c.Id);
+        } catch (error) {
+          if (!/No such container|is already in progress/.test(errorLine(error))) removed.errors.push(`container ${c.Names[0] ?? c.Id}: ${errorLine(error)}`);
+        }
+      });
     }
     if (!own.length) break;
     await sleep(250);
   }
   try {
     const networks = (await withTimeout(docker.listNetworks({ filters }), 15_000, 'listing networks timed out')) as { Id: string; Name: string }[];
-    for (const n of networks) {
+    await mapLimit(networks, REMOVE_CONCURRENCY, async (n) => {
       let lastError: unknown;
       // an overlay stays busy until Swarm has detached the last task: retry, bounded
       for (let i = 0; i < 20; i++) {
@@ -85,7 +90,7 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
         }
       }
       if (lastError) removed.errors.push(`network ${n.Name}: ${errorLine(lastError)}`);
-    }
+    });
   } catch (error) {
     removed.errors.push(`networks: ${errorLine(error)}`);
   }
@@ -114,7 +119,8 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
   } catch (error) {
     removed.errors.push(`leases: ${errorLine(error)}`);
   }
-  removed.containers = [...new Set(removed.containers)];
+  removed.containers = [...new Set(removed.containers)].sort();
+  removed.networks.sort();
   return removed;
 }
 

@@ -3,7 +3,7 @@ import { foreignAnswer } from './collide';
 import { execIn, type Engine } from './engine';
 import { hostTcp, hostUdp, isLoopback } from './host';
 import { classifyDns, classifyTcp, classifyUdp, parseRunnerOutput } from './outcome';
-import { RUNNER, shArgv, type Tool } from './scripts';
+import { RUNNER, RUNNER_PARALLEL, shArgv, type Tool } from './scripts';
 import { firstContainer, type Twin, type TwinContainer } from './twin';
 import type { CaseResult, Observation, ProbeCase } from './types';
 import { checkAborted, commandLine, errorLine, mapLimit } from './util';
@@ -146,7 +146,7 @@ async function round(ctx: ExecuteContext, bound: Bound[]): Promise<Map<number, O
       checkAborted(ctx.signal);
       const args = [String(T), 'c', 'tcp', '127.0.0.1', String(container.controlPort)];
       for (const b of list) args.push(String(b.case.id), b.kind, b.target, String(b.port));
-      const waves = Math.ceil((list.length + 1) / 32);
+      const waves = Math.ceil((list.length + 1) / RUNNER_PARALLEL);
       let raw: Map<string, { exit: number; text: string }>;
       try {
         const result = await execIn(ctx.engine.docker, container.id!, shArgv(RUNNER, 'cnl-probe', args), (T + 2) * waves * 1000 + 10_000, ctx.signal);

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import type { Finding } from '../engine/finding';
 import { lintProject } from '../lint';
@@ -75,6 +76,8 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
   if (options.help) return io.stdout(PROBE_HELP), 0;
   const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${oneLine(text)}\n`);
   const controller = new AbortController();
+  // every exec running at once, and the host probes, wait on the run's signal
+  setMaxListeners(options.concurrency + 64, controller.signal);
   const state: { run?: string } = {};
   let stopping: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {

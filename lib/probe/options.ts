@@ -3,6 +3,12 @@ import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-optio
 import { DEFAULT_OLDER_THAN_MS, parseDuration } from './owner';
 
 export const DEFAULT_PROBE_IMAGE = 'busybox';
+/**
+ * Execs at a time: enough that every source of a 10-service project probes in one timeout window (a
+ * source's batch mostly waits out blocked connects); at 40 services 16 batches of busybox processes
+ * still leave 2 cores room, so no reachable cell times out (npm run bench:probe).
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface ProbeOptions extends ProjectArgs {
   paths: string[];
@@ -76,7 +82,7 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
   if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, not "${format}"`);
   const timeout = v.timeout === undefined ? 3 : Number(v.timeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 60) throw new UsageError(`--timeout needs whole seconds from 1 to 60, not "${v.timeout}"`);
-  const concurrency = v.concurrency === undefined ? 4 : Number(v.concurrency);
+  const concurrency = v.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(v.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency needs a whole number from 1 to 64, not "${v.concurrency}"`);
   const engineTimeout = v['engine-timeout'] === undefined ? 30 : Number(v['engine-timeout']);
   if (!Number.isInteger(engineTimeout) || engineTimeout < 1 || engineTimeout > 600) throw new UsageError(`--engine-timeout needs whole seconds from 1 to 600, not "${v['engine-timeout']}"`);
@@ -125,7 +131,7 @@ Probe options:
       --probe-image IMG      image for the twin's containers (default: ${DEFAULT_PROBE_IMAGE}); needs sh, timeout,
                              nslookup, and socat (TCP and UDP) or nc (TCP only)
       --timeout S            seconds one probe may take (default: 3)
-      --concurrency N        execs at a time (default: 4)
+      --concurrency N        execs at a time (default: ${DEFAULT_CONCURRENCY})
       --engine-timeout S     seconds one call to the engine may take (default: 30)
       --format FORMAT        text (default), json or junit
       --output FILE          write the report to FILE instead of stdout

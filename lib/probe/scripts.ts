@@ -15,9 +15,12 @@ export const TOOL_CHECK = `for t in "$@"; do command -v "$t" >/dev/null 2>&1 && 
 
 /**
  * The container's main process: a listener on every declared port and a control listener.
- * argv: BIND_ADDRESS CONTROL_PORT [tcp:PORT|udp:PORT]...
+ * argv: BIND_ADDRESS CONTROL_PORT [tcp:PORT|udp:PORT|nxdomain]...
  * TCP listeners accept and reply "cnl-ok <service> <run>" (from the CNL_ID variable, see listenerIdentity);
  * UDP listeners echo each datagram back. Without socat, busybox `nc -ll -e` serves TCP only.
+ * `nxdomain` starts the twin's resolver (see RESOLVER_SPEC) on 127.0.0.1:53/udp: it answers every
+ * query at once with NXDOMAIN, the query sent back with the flags QR, RD, RA and RCODE 3 (0x81 0x83,
+ * RFC 1035 4.1.1), written to a file first so that the answer leaves in one datagram. Needs socat.
  */
 export const LISTENER = `b=$1; c=$2; shift 2
 if command -v socat >/dev/null 2>&1; then
@@ -25,6 +28,8 @@ if command -v socat >/dev/null 2>&1; then
   for s in "$@"; do
     p=\${s#*:}
     case "$s" in
+      nxdomain) printf '\\201\\203' >/tmp/cnl-nxflags &&
+        socat UDP-RECVFROM:53,bind=127.0.0.1,fork,reuseaddr SYSTEM:'f=/tmp/cnl-nx.$$; { dd bs=2 count=1; dd bs=2 count=1 of=/dev/null; cat /tmp/cnl-nxflags -; } 2>/dev/null >"$f"; cat "$f"; rm -f "$f"' & ;;
       udp:*) socat UDP-RECVFROM:"$p",bind="$b",fork,reuseaddr PIPE & ;;
       tcp:*) socat TCP-LISTEN:"$p",bind="$b",fork,reuseaddr SYSTEM:'echo cnl-ok "$CNL_ID"' & ;;
     esac
@@ -37,6 +42,22 @@ else
 fi
 while :; do sleep 3600; done
 `;
+
+/**
+ * The listener argument that starts the twin's resolver, or none. Docker's embedded DNS (127.0.0.11)
+ * answers the names of user-defined networks itself and forwards every other name to the container's
+ * DNS servers; a server given with \`--dns 127.0.0.x\` is asked from inside the container's own network
+ * namespace (libnetwork sandbox_dns_unix.go, setupDNS: "--dns 127.0.0.x config refers to the loopback
+ * in the container namespace"), and on the default bridge and \`none\` the C library asks it directly.
+ * The twin points its DNS at 127.0.0.1 (twin.ts), so this resolver turns a name nobody knows into an
+ * NXDOMAIN within milliseconds instead of a timeout, and no query leaves the container.
+ * None for a host-network container (its loopback is the machine's), for a member of another
+ * container's namespace (the owner runs it), and where the container listens on 53/udp itself.
+ */
+export function resolverSpec(listen: readonly string[], options: { hostNetwork: boolean; joiner: boolean }): string[] {
+  if (options.hostNetwork || options.joiner || listen.includes('udp:53')) return [];
+  return ['nxdomain'];
+}
 
 /** What a twin's TCP listeners announce after "cnl-ok ", passed to them in CNL_ID: the service and the run, so an answer from another run's twin is never taken for this one's. */
 export function listenerIdentity(service: string, run: string): string {
@@ -81,23 +102,36 @@ exit 1
 `;
 
 /**
- * One batch of probes from one container, run side by side (at most 32 at once), each bounded
+ * How many probes one batch runs side by side: enough for every probe of a source of a 40-service project
+ * (about 140), so that one timeout window covers them all; each is a few busybox processes that mostly wait.
+ */
+export const RUNNER_PARALLEL = 256;
+
+/**
+ * One batch of probes from one container, run side by side (at most RUNNER_PARALLEL at once), each bounded
  * by \`timeout\`. argv: SECONDS then groups of ID KIND TARGET PORT, KIND one of dns, tcp, udp.
- * Output: for each case "@@cnl ID EXIT" followed by what the probe printed.
- * dns looks in /etc/hosts first (links, extra_hosts), as the C library would, then asks DNS.
+ * Output: for each case "@@cnl ID EXIT" (255 when the probe left no status) followed by what the probe printed.
+ * dns looks in /etc/hosts first (links, extra_hosts), as the C library would, then asks DNS: one awk
+ * reads /etc/hosts for every name of the batch (the first line naming it, case-insensitively), so a probe
+ * costs only its own tools; the results are put out by one cat.
  */
 export const RUNNER = `t=$1; shift
 d=/tmp/cnl-probe.$$
 mkdir -p "$d" || exit 3
 have() { command -v "$1" >/dev/null 2>&1; }
+hits=
+if have awk; then
+  hits=$(awk 'BEGIN { for (i = 1; i + 3 < ARGC; i += 4) if (ARGV[i + 1] == "dns") want[tolower(ARGV[i + 2])] = want[tolower(ARGV[i + 2])] " " ARGV[i]
+      for (i = 1; i < ARGC; i++) delete ARGV[i]
+      ARGV[1] = "/etc/hosts"; ARGC = 2 }
+    /^[ \t]*#/ { next }
+    { for (f = 2; f <= NF; f++) { n = tolower($f); if (!(n in want)) continue; k = split(want[n], ids, " "); for (j = 1; j <= k; j++) if (!(ids[j] in seen)) { seen[ids[j]] = 1; printf " %s=%s", ids[j], $1 } } }
+    END { print " " }' "$@" 2>/dev/null)
+fi
 probe() {
   case "$2" in
     dns)
-      a=
-      if have awk; then
-        a=$(N="$3" awk 'BEGIN { n = tolower(ENVIRON["N"]) } /^[ \\t]*#/ { next } { for (i = 2; i <= NF; i++) if (tolower($i) == n) { print $1; exit } }' /etc/hosts 2>/dev/null)
-      fi
-      if [ -n "$a" ]; then echo "hosts-file $a"; return 0; fi
+      case "$hits" in *" $1="*) a=\${hits#*" $1="}; echo "hosts-file \${a%% *}"; return 0 ;; esac
       timeout "$t" nslookup "$3" ;;
     tcp)
       if have socat; then timeout "$((t + 1))" socat -u TCP:"$3":"$4",connect-timeout="$t" STDOUT
@@ -110,18 +144,19 @@ probe() {
 ids=
 n=0
 while [ $# -ge 4 ]; do
-  ( probe "$1" "$2" "$3" "$4" >"$d/$1.out" 2>&1; echo $? >"$d/$1.rc" ) &
+  ( probe "$1" "$2" "$3" "$4" >"$d/$1.out" 2>&1; printf '\\n@@cnl %s %s\\n' "$1" "$?" >"$d/$1.rc" ) &
   ids="$ids $1"
   shift 4
   n=$((n + 1))
-  if [ "$n" -ge 32 ]; then wait; n=0; fi
+  if [ "$n" -ge ${RUNNER_PARALLEL} ]; then wait; n=0; fi
 done
 wait
 for i in $ids; do
-  echo "@@cnl $i $(cat "$d/$i.rc" 2>/dev/null || echo 255)"
-  cat "$d/$i.out" 2>/dev/null
-  echo
+  [ -f "$d/$i.rc" ] || printf '\\n@@cnl %s 255\\n' "$i" >"$d/$i.rc"
+  set -- "$@" "$d/$i.rc" "$d/$i.out"
 done
+cat "$@" 2>/dev/null
+echo
 rm -rf "$d"
 `;
 

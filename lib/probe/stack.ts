@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { SERVICE_LABEL } from './engine';
 import { listenPorts } from './plan';
-import { listenerIdentity, LISTENER } from './scripts';
+import { listenerIdentity, LISTENER, resolverSpec } from './scripts';
 import { buildablePart, createdNetworksLine, createNetworks, orderedAttachments, readHostPorts, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
@@ -36,7 +36,7 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
     }
     const replicas = service.replicas.global ? undefined : Math.min(service.replicas.count ?? 1, REPLICA_CAP);
     if (!service.replicas.global && (service.replicas.count ?? 1) > REPLICA_CAP) twin.notes.push(`"${name}" runs ${REPLICA_CAP} of its ${service.replicas.count} replicas in the twin`);
-    const listen = listenPorts(service);
+    const listening = listenPorts(service).map((l) => `${l.protocol}:${l.port}`);
     // Swarm publishes a port on every interface (a Swarm port has no host address), so the twin publishes
     // none (publish.ts), save one ingress port of a dnsrr service: swarmkit refuses that service before
     // anything is published (controlapi validateEndpointSpec), which is what no-dnsrr-ingress predicts
@@ -52,7 +52,7 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
         ContainerSpec: {
           Image: options.image,
           Command: ['sh', '-c', LISTENER, 'cnl-listen'],
-          Args: [hostNetwork ? '127.0.0.1' : '0.0.0.0', String(CONTROL_PORT), ...listen.map((l) => `${l.protocol}:${l.port}`)],
+          Args: [hostNetwork ? '127.0.0.1' : '0.0.0.0', String(CONTROL_PORT), ...listening, ...resolverSpec(listening, { hostNetwork, joiner: false })],
           Env: [`CNL_ID=${listenerIdentity(name, twin.run)}`],
           // the listener shell ignores SIGTERM: stop at once instead of waiting out a grace period
           StopSignal: 'SIGKILL',

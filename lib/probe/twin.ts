@@ -6,9 +6,9 @@ import type { Service } from '../model/types';
 import { PROJECT_LABEL, REPLICA_LABEL, RUN_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import { listenPorts, twinReplicas, unbuildable, type ListenPort } from './plan';
 import type { Publishing } from './publish';
-import { listenerIdentity, LISTENER } from './scripts';
+import { listenerIdentity, LISTENER, resolverSpec } from './scripts';
 import type { EngineEvent } from './types';
-import { checkAborted, dockerSafe, errorLine } from './util';
+import { checkAborted, dockerSafe, errorLine, mapLimit, runAfter, sortTail } from './util';
 import { createVeth } from './veth';
 
 export { REPLICA_CAP, twinReplicas } from './plan';
@@ -113,39 +113,60 @@ export function orderedAttachments(graph: NetworkGraph, service: string): string
     .map((x) => x.a.network);
 }
 
-/** Creates the project's networks for the run (stand-ins for external ones unless `--use-external`). */
+/** How many networks, or services' containers, the twin creates at once: the engine's calls mostly wait. */
+export const CREATE_CONCURRENCY = 6;
+
+/**
+ * Whether creating a network can change what the engine gives another: a fixed IPAM config (two
+ * overlapping subnets: the later one is refused) and a macvlan/ipvlan parent. Such a network is
+ * created after every earlier one; the others only after the earlier fixed ones (an address pool the
+ * engine picks could take a fixed subnet's range), so the outcome is the one of creating them in order.
+ */
+function ordersOthers(graph: NetworkGraph, key: string): boolean {
+  const network = graph.networks.get(key)!;
+  return network.ipam.length > 0 || network.driver === 'macvlan' || network.driver === 'ipvlan';
+}
+
+/**
+ * Creates the project's networks for the run (stand-ins for external ones unless `--use-external`),
+ * CREATE_CONCURRENCY at a time, with the outcome of creating them in the order of `keys` (ordersOthers).
+ */
 export async function createNetworks(options: BuildOptions, twin: Twin, keys: string[], stack: boolean): Promise<void> {
   const { engine, graph } = options;
-  let vethIndex = 0;
-  for (const key of keys) {
+  const firstEvent = twin.events.length;
+  for (const key of keys) twin.networks.set(key, { key, dockerName: graph.networks.get(key)!.dockerName, created: true });
+  const fixed = keys.map((k) => ordersOthers(graph, k));
+  // what each network adds to the notes, kept in the order of `keys`
+  const notes = keys.map((): string[] => []);
+  const after = (i: number): number[] => keys.map((_, j) => j).filter((j) => j < i && (fixed[i] || fixed[j]));
+  await runAfter(keys, CREATE_CONCURRENCY, after, async (key, index) => {
     checkAborted(options.signal);
     const network = graph.networks.get(key)!;
-    const entry: TwinNetwork = { key, dockerName: network.dockerName, created: true };
-    twin.networks.set(key, entry);
+    const entry = twin.networks.get(key)!;
     if (network.external?.value) {
       if (options.useExternal) {
         try {
           const found = (await engine.docker.getNetwork(network.dockerName).inspect()) as { Id: string; Name: string };
           entry.id = found.Id;
           entry.created = false;
-          twin.notes.push(`external network "${network.dockerName}" is used as it is (--use-external); it is not removed`);
+          notes[index].push(`external network "${network.dockerName}" is used as it is (--use-external); it is not removed`);
         } catch (error) {
           entry.failed = `external network "${network.dockerName}" does not exist on the engine (${errorLine(error)})`;
         }
-        continue;
+        return;
       }
-      twin.notes.push(`external network "${key}" ("${network.dockerName}") stands in as a fresh ${stack ? 'overlay' : 'bridge'} network for this run; give --use-external to attach to the real one`);
+      notes[index].push(`external network "${key}" ("${network.dockerName}") stands in as a fresh ${stack ? 'overlay' : 'bridge'} network for this run; give --use-external to attach to the real one`);
     }
     const driver = network.external?.value ? (stack ? 'overlay' : 'bridge') : network.driver;
     if (!DRIVERS.has(driver)) {
       entry.failed = `network "${key}" uses driver "${driver}", which the probe does not build`;
-      continue;
+      return;
     }
     // any other IPAM driver name makes the daemon look a plugin up, by a path it builds from the name
     const ipamDriver = (!network.external?.value && network.ipamDriver?.value) || 'default';
     if (!isBuiltinIpamDriver(ipamDriver)) {
       entry.failed = `network "${key}" uses IPAM driver "${ipamDriver}"; the probe passes the engine only its built-in IPAM drivers (${BUILTIN_IPAM_DRIVERS.map((d) => `"${d}"`).join(', ')}), never a name it would look up as a plugin`;
-      continue;
+      return;
     }
     const optionsOut: Record<string, string> = {};
     if (!network.external?.value) {
@@ -158,17 +179,17 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
     if (driver === 'macvlan' || driver === 'ipvlan') {
       if (!engine.local) {
         entry.failed = `network "${key}" (${driver}) needs a parent interface on the engine's machine; the engine is remote`;
-        continue;
+        return;
       }
       try {
-        const parent = await createVeth(twin.run, vethIndex++);
+        const parent = await createVeth(twin.run, index);
         twin.veths.push(parent);
         optionsOut.parent = parent;
         const given = network.driverOpts.get('parent')?.value;
-        twin.notes.push(`${driver} network "${key}": parent ${given ? `"${given}" is replaced by` : 'is'} veth "${parent}", created for this run`);
+        notes[index].push(`${driver} network "${key}": parent ${given ? `"${given}" is replaced by` : 'is'} veth "${parent}", created for this run`);
       } catch (error) {
         entry.failed = `network "${key}" (${driver}): cannot create a veth parent (${errorLine(error)})`;
-        continue;
+        return;
       }
     }
     const ipamConfig = network.external?.value ? [] : network.ipam.flatMap((c) => {
@@ -199,7 +220,9 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
       entry.failed = `the engine refused network "${key}": ${errorLine(error)}`;
     }
     if (entry.failed) twin.events.push({ kind: 'network-failed', network: key, message: entry.failed });
-  }
+  });
+  twin.notes.push(...notes.flat());
+  sortTail(twin.events, firstEvent, (e) => keys.indexOf(e.network ?? ''));
 }
 
 /**
@@ -274,7 +297,49 @@ export function buildablePart(graph: NetworkGraph, twin: Twin): { buildable: str
   return { buildable, keys: neededNetworks(graph, buildable) };
 }
 
-/** Builds and starts the twin's containers for a Compose project. */
+/**
+ * What a service's container can take from another's when both start: its fixed host ports
+ * (`PORT/protocol`: the later bind fails), its static addresses (`network|address`: the later is
+ * refused), and, for a host-network service, the machine's loopback ports its control listener picks.
+ */
+function contested(graph: NetworkGraph, publishing: Publishing, name: string): string[] {
+  const keys = publishing.ports(name).filter((p) => p.hostPort).map((p) => `${p.hostPort}/${p.protocol}`);
+  for (const a of graph.ownAttachments(name)) {
+    if (a.ipv4?.value.ip) keys.push(`${a.network}|${a.ipv4.value.text}`);
+    if (a.ipv6?.value.ip) keys.push(`${a.network}|${a.ipv6.value.text}`);
+  }
+  if (graph.namespace(name).kind === 'host') keys.push('host-network');
+  return keys;
+}
+
+/**
+ * For each service of `ordered` (start order), the indexes of the earlier ones it must start after: the
+ * namespace it joins, the services it links to or depends on, and the last earlier service contesting one
+ * of its host ports or static addresses (contested), so that the containers come up CREATE_CONCURRENCY at
+ * a time with the outcome of starting them one by one in start order.
+ */
+export function startAfter(graph: NetworkGraph, publishing: Publishing, ordered: string[]): number[][] {
+  const index = new Map(ordered.map((s, i) => [s, i]));
+  const holder = new Map<string, number>();
+  return ordered.map((name, i) => {
+    const s = graph.services.get(name)!;
+    const ns = graph.namespace(name);
+    const names = [...(ns.chain.length ? [ns.owner] : []), ...s.links.map((l) => l.service), ...s.dependsOn.map((d) => d.value)];
+    const out = new Set(names.map((n) => index.get(n)).filter((j): j is number => j !== undefined && j < i));
+    for (const key of contested(graph, publishing, name)) {
+      const j = holder.get(key);
+      if (j !== undefined) out.add(j);
+      holder.set(key, i);
+    }
+    return [...out].sort((a, b) => a - b);
+  });
+}
+
+/**
+ * Builds and starts the twin's containers for a Compose project: networks first, then the services'
+ * containers CREATE_CONCURRENCY at a time in the order startAfter allows; containers, events and
+ * exclusions are recorded in start order, as one by one would record them.
+ */
 export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promise<void> {
   const { engine, graph } = options;
   const { buildable, keys } = buildablePart(graph, twin);
@@ -283,47 +348,67 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
   const wanted = new Set(buildable);
   const ordered = graph.startOrder().filter((s) => wanted.has(s));
   options.progress(`creating and starting containers for ${ordered.length} service${ordered.length === 1 ? '' : 's'}`);
+  const rank = new Map(ordered.map((s, i) => [s, i]));
+  const firstEvent = twin.events.length;
+  const excludedBefore = new Map(twin.excluded);
   const joinersOf = new Map<string, number>();
-  for (const name of ordered) {
-    checkAborted(options.signal);
-    const service = graph.services.get(name)!;
+  // control ports are handed out in start order, before anything runs
+  const controls = ordered.map((name) => {
     const ns = graph.namespace(name);
-    if (twin.excluded.has(ns.owner) && ns.owner !== name) {
-      twin.excluded.set(name, `it joins "${ns.owner}", which has no twin: ${twin.excluded.get(ns.owner)}`);
-      continue;
-    }
-    const broken = orderedAttachments(graph, ns.owner).map((k) => twin.networks.get(k)).find((n) => n?.failed);
-    if (broken && ns.kind === undefined) {
-      twin.excluded.set(name, broken.failed!);
-      continue;
-    }
-    const { wanted, built: replicas } = twinReplicas(service);
-    if (wanted > replicas) twin.notes.push(`"${name}" runs ${replicas} of its ${wanted} replicas in the twin`);
-    for (let replica = 1; replica <= replicas; replica++) {
-      let control: number;
-      if (ns.kind === 'host') control = await freeLoopbackPort();
-      else if (ns.chain.length) {
-        // members of one namespace share its ports: each joiner gets its own control port
-        const used = (joinersOf.get(ns.owner) ?? 0) + 1;
-        joinersOf.set(ns.owner, used);
-        control = CONTROL_PORT - used;
-      } else control = CONTROL_PORT;
-      // replicas of a host-network service would fight over the same host ports: only the first listens
-      const listen = ns.chain.length || (ns.kind === 'host' && replica > 1) ? [] : listenPorts(service);
-      const container: TwinContainer = {
-        service: name,
-        replica,
-        name: `cnl-${twin.run}-${dockerSafe(twin.project)}-${dockerSafe(name)}-${replica}`,
-        running: false,
-        controlPort: control,
-        listen,
-        addresses: new Map(),
-        ...(ns.chain.length ? { joins: ns.owner } : {}),
-      };
-      twin.containers.push(container);
-      await createAndStart(options, twin, service, container);
-      if (!container.running && replica === 1) twin.excluded.set(name, lastEvent(twin, name)?.message ?? 'its container did not start');
-    }
+    if (!ns.chain.length) return undefined;
+    // members of one namespace share its ports: each joiner gets its own control port
+    const used = (joinersOf.get(ns.owner) ?? 0) + 1;
+    joinersOf.set(ns.owner, used);
+    return CONTROL_PORT - used;
+  });
+  for (const name of ordered) {
+    const { wanted, built } = twinReplicas(graph.services.get(name)!);
+    if (wanted > built) twin.notes.push(`"${name}" runs ${built} of its ${wanted} replicas in the twin`);
+  }
+  const after = startAfter(graph, options.publishing, ordered);
+  try {
+    await runAfter(ordered, CREATE_CONCURRENCY, (i) => after[i], async (name, i) => {
+      checkAborted(options.signal);
+      const service = graph.services.get(name)!;
+      const ns = graph.namespace(name);
+      if (twin.excluded.has(ns.owner) && ns.owner !== name) {
+        twin.excluded.set(name, `it joins "${ns.owner}", which has no twin: ${twin.excluded.get(ns.owner)}`);
+        return;
+      }
+      const broken = orderedAttachments(graph, ns.owner).map((k) => twin.networks.get(k)).find((n) => n?.failed);
+      if (broken && ns.kind === undefined) {
+        twin.excluded.set(name, broken.failed!);
+        return;
+      }
+      const { built: replicas } = twinReplicas(service);
+      for (let replica = 1; replica <= replicas; replica++) {
+        checkAborted(options.signal);
+        const control = ns.kind === 'host' ? await freeLoopbackPort() : (controls[i] ?? CONTROL_PORT);
+        // replicas of a host-network service would fight over the same host ports: only the first listens
+        const listen = ns.chain.length || (ns.kind === 'host' && replica > 1) ? [] : listenPorts(service);
+        const container: TwinContainer = {
+          service: name,
+          replica,
+          name: `cnl-${twin.run}-${dockerSafe(twin.project)}-${dockerSafe(name)}-${replica}`,
+          running: false,
+          controlPort: control,
+          listen,
+          addresses: new Map(),
+          ...(ns.chain.length ? { joins: ns.owner } : {}),
+        };
+        twin.containers.push(container);
+        await createAndStart(options, twin, service, container);
+        if (!container.running && replica === 1) twin.excluded.set(name, lastEvent(twin, name)?.message ?? 'its container did not start');
+      }
+    });
+  } finally {
+    // the record reads as if the services had started one by one, in start order
+    const order = (service: string | undefined, replica = 0): number => (rank.get(service ?? '') ?? ordered.length) * 1000 + replica;
+    sortTail(twin.containers, 0, (c) => order(c.service, c.replica));
+    sortTail(twin.events, firstEvent, (e) => order(e.service, e.replica));
+    const excluded = [...twin.excluded].filter(([s]) => !excludedBefore.has(s)).sort(([a], [b]) => order(a) - order(b));
+    twin.excluded.clear();
+    for (const [s, why] of [...excludedBefore, ...excluded]) twin.excluded.set(s, why);
   }
   await inspectAddresses(engine, twin, graph);
 }
@@ -365,14 +450,15 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     if (links.length) config.Links = links;
     return config;
   };
-  // DNS stays on the machine: loopback first (nothing answers there, so unknown names fail),
-  // and only those of the user's servers that are loopback addresses too
+  // DNS stays on the machine: loopback first, where the twin's resolver answers NXDOMAIN at once
+  // (scripts.ts, resolverSpec), and only those of the user's servers that are loopback addresses too
   const dns = ['127.0.0.1', ...service.dns.filter((d) => d.value.ip && d.value.text.startsWith('127.') && d.value.text !== '127.0.0.1').map((d) => d.value.text)];
   const extraHosts = service.extraHosts
     .filter((h) => h.address.value === 'host-gateway' || (h.address.value as { ip?: unknown }).ip)
     .map((h) => `${h.host}:${h.address.value === 'host-gateway' ? 'host-gateway' : (h.address.value as { text: string }).text.replace(/^\[|\]$/g, '')}`);
   const bindAddress = ns.kind === 'host' ? '127.0.0.1' : '0.0.0.0';
-  const specs = container.listen.map((l) => `${l.protocol}:${l.port}`);
+  const listening = container.listen.map((l) => `${l.protocol}:${l.port}`);
+  const specs = [...listening, ...resolverSpec(listening, { hostNetwork: ns.kind === 'host', joiner: ns.chain.length > 0 })];
   for (let attempt = 0; attempt < 16; attempt++) {
     checkAborted(options.signal);
     // the options the engine judges are passed as the user wrote them (it rejects some under
@@ -464,8 +550,8 @@ function linksFor(twin: Twin, service: Service, replica: number): string[] {
 export async function inspectAddresses(engine: Engine, twin: Twin, graph: NetworkGraph): Promise<void> {
   const byDockerName = new Map<string, string>();
   for (const n of twin.networks.values()) byDockerName.set(n.dockerName, n.key);
-  for (const c of twin.containers) {
-    if (!c.id || !c.running) continue;
+  await mapLimit(twin.containers, CREATE_CONCURRENCY, async (c) => {
+    if (!c.id || !c.running) return;
     try {
       const info = (await engine.docker.getContainer(c.id).inspect()) as { State: { Running: boolean }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }>; Ports?: Parameters<typeof readHostPorts>[0] } };
       c.running = info.State.Running;
@@ -478,7 +564,7 @@ export async function inspectAddresses(engine: Engine, twin: Twin, graph: Networ
     } catch {
       c.running = false;
     }
-  }
+  });
   // joiners share their owner's addresses
   for (const c of twin.containers) {
     const ns = graph.namespace(c.service);

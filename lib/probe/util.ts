@@ -75,3 +75,44 @@ export function errorLine(error: unknown): string {
 export function dockerSafe(text: string): string {
   return text.replace(/[^a-zA-Z0-9_.-]/g, '-').replace(/^[^a-zA-Z0-9]+/, '') || 'x';
 }
+
+/**
+ * Runs `fn` for every item, at most `limit` at once, each only once the items it comes `after` (indexes
+ * of earlier items only) have finished, so dependencies cannot deadlock. An item whose dependency failed
+ * fails with the same error without running. Resolves when every item has settled, and only then rejects
+ * with the first error (by index), so nothing is still running when the caller moves on (to a teardown, say).
+ */
+export async function runAfter<T>(items: readonly T[], limit: number, after: (index: number) => Iterable<number>, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let free = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
+  const acquire = (): Promise<void> => (free > 0 ? (free--, Promise.resolve()) : new Promise((resolve) => waiting.push(resolve)));
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  const done: Promise<void>[] = [];
+  items.forEach((item, i) => {
+    const deps = [...after(i)].filter((j) => j < i).map((j) => done[j]);
+    done.push(
+      Promise.all(deps).then(async () => {
+        await acquire();
+        try {
+          await fn(item, i);
+        } finally {
+          release();
+        }
+      }),
+    );
+  });
+  const settled = await Promise.allSettled(done);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Moves the entries of `list` from `start` on into the order `rank` gives them (a stable sort of that tail). */
+export function sortTail<T>(list: T[], start: number, rank: (item: T) => number): void {
+  const tail = list.splice(start).map((item, i) => ({ item, i, r: rank(item) }));
+  tail.sort((a, b) => a.r - b.r || a.i - b.i);
+  list.push(...tail.map((t) => t.item));
+}

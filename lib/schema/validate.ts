@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv2020 from 'ajv/dist/2020';
+import type Ajv2020 from 'ajv/dist/2020';
+import { ajv2020 } from '../util/ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic, RelatedLocation } from '../source/diagnostic';
 import { compareSpans, type Span } from '../source/span';
@@ -98,7 +99,7 @@ function engine(): Engine {
   const root = JSON.parse(readSchemaText(packageRoot())) as Schema;
   // strict mode would only log warnings about the official schema's union types; verbose keeps
   // the failing subschema and data on each error, which the oneOf collapse needs
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, logger: false });
+  const ajv = new (ajv2020())({ allErrors: true, verbose: true, strict: false, logger: false });
   const validate = ajv.compile(root);
   const pointers = new Map<object, string>();
   indexPointers(root, '', pointers);

@@ -3,8 +3,21 @@ import type { Diagnostic } from './diagnostic';
 import type { Span } from './span';
 import type { Entry, MapNode, Node, ScalarNode } from './tree';
 
-/** Nodes that aliases and merge keys may produce in one file; past it the file is an alias bomb. */
+/** Nodes that aliases and merge keys may produce in any file, however small; see aliasExpansionLimit. */
 export const ALIAS_EXPANSION_LIMIT = 200_000;
+
+/**
+ * Nodes that aliases and merge keys may produce in a file of `bytes` characters: one per character of
+ * the file, and at least ALIAS_EXPANSION_LIMIT; past it the file is an alias bomb. As the yaml library's
+ * own `maxAliasCount` reasons, what an alias may cost is weighed against the document it sits in rather
+ * than fixed: the text itself spells out at most one node per two characters, so an honest file (5,000
+ * services each merging a 40-variable anchor: 0.43 expanded nodes a character) passes, while a bomb,
+ * whose aliases multiply, stops within a few times the tree its size could hold (about 350 bytes of
+ * memory an expanded node: at most about 1.4 GiB for a file at the 4 MiB read bound).
+ */
+export function aliasExpansionLimit(bytes: number): number {
+  return Math.max(ALIAS_EXPANSION_LIMIT, bytes);
+}
 
 /**
  * Not a Compose limit (Compose files nest a handful of levels): a guard so that `[[[[…` or a chain of
@@ -72,6 +85,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
   }
   // uniqueKeys is off: the library checks each key against every earlier one (quadratic); Converter.map checks in a Map
   const list = withPlainEnv(() => Array.from(new Composer({ merge: true, uniqueKeys: false, version: '1.2' }).compose(tokens)));
+  const limit = aliasExpansionLimit(text.length);
   const documents: Node[] = [];
   for (const doc of list as Document.Parsed[]) {
     for (const error of doc.errors) {
@@ -86,7 +100,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
     }
     if (doc.contents === null) continue;
     try {
-      documents.push(new Converter(spanOf, diagnostics).convert(doc.contents as YamlNode, undefined, 1));
+      documents.push(new Converter(spanOf, diagnostics, limit).convert(doc.contents as YamlNode, undefined, 1));
     } catch (error) {
       if (!(error instanceof TooLarge)) throw error;
       diagnostics.push({
@@ -95,7 +109,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
         message:
           error.why === 'nesting'
             ? NESTING_MESSAGE
-            : `aliases expand to more than ${ALIAS_EXPANSION_LIMIT} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`,
+            : `aliases expand to more than ${limit} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`,
         span: error.span,
       });
     }
@@ -190,11 +204,13 @@ class Converter {
   constructor(
     private readonly spanOf: (range: readonly number[] | null | undefined, fallback?: Span) => Span,
     private readonly diagnostics: Diagnostic[],
+    /** nodes aliases may produce in this file (aliasExpansionLimit) */
+    private readonly limit: number,
   ) {}
 
   /** `use` is the span of the alias that brought this node in, if any; `depth` is the node's depth in the tree (1 at the top). */
   convert(node: YamlNode, use: Span | undefined, depth: number): Node {
-    if (use && ++this.expanded > ALIAS_EXPANSION_LIMIT) throw new TooLarge(use, 'aliases');
+    if (use && ++this.expanded > this.limit) throw new TooLarge(use, 'aliases');
     if (isAlias(node)) return this.alias(node, use, depth);
     // only where the text is: re-expanding an earlier anchor must not shadow a later redefinition
     const anchor = (node as { anchor?: string }).anchor;

@@ -94,6 +94,16 @@ describe('cli', () => {
     expect(report.findings.map((f: { file: string }) => f.file)).to.deep.equal([path.join('a', 'compose.yaml')]);
   });
 
+  it('a path among several that cannot be read is that path\'s error: the others are linted and reported, exit 2', () => {
+    const dir = tempProject({ 'a/compose.yaml': BAD_SCHEMA, 'c/compose.yaml': Buffer.from([0x73, 0, 1, 2, 0xff]) as unknown as string, 'd/compose.yaml': 'services: {x: {image: y}}\n' });
+    const r = run(['--format', 'json', 'a', 'missing.yaml', 'c', 'd'], dir);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(`compose-netlint: missing.yaml: no such file or directory\ncompose-netlint: ${path.join('c', 'compose.yaml')}: binary file, not a Compose file\n`);
+    const report = JSON.parse(r.stdout);
+    expect(report.projects.map((p: { name: string }) => p.name)).to.deep.equal(['a', 'd']);
+    expect(report.findings.map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`)).to.deep.equal([`${path.join('a', 'compose.yaml')} compose-schema`]);
+  });
+
   describe('exit codes and bad input: one line on stderr, no stack trace', () => {
     const cases: [string, Record<string, string | Buffer>, string[], number, RegExp][] = [
       ['missing file', {}, ['-f', 'nope.yaml'], 2, /^compose-netlint: nope\.yaml: no such file\n$/],

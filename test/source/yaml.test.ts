@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { at, toPlain } from '../../lib/source/tree';
-import { ALIAS_EXPANSION_LIMIT, parseYaml } from '../../lib/source/yaml';
+import { ALIAS_EXPANSION_LIMIT, aliasExpansionLimit, parseYaml } from '../../lib/source/yaml';
 
 const doc = (text: string) => parseYaml('c.yaml', text);
 
@@ -51,6 +51,28 @@ describe('parseYaml', () => {
     expect(Date.now() - started).to.be.below(5000);
     expect(d.message).to.equal(`aliases expand to more than ${ALIAS_EXPANSION_LIMIT} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`);
     expect(d.span.line).to.be.within(6, 8);
+  });
+
+  it('reads a large honest file whose merge keys expand past the floor: the bound grows with the file', () => {
+    // 5,000 services, each merging a 40-variable environment anchor: about 480 KB, 210,000 expanded nodes
+    const vars = Array.from({ length: 40 }, (_, i) => `  VARIABLE_NUMBER_${i}: value-${i}`).join('\n');
+    const services = Array.from({ length: 5000 }, (_, i) => `  service${i}:\n    image: registry.example.com/team/app${i}:1.2.3\n    environment:\n      <<: *env\n`).join('');
+    const text = `x-env: &env\n${vars}\nservices:\n${services}`;
+    expect(text.length).to.be.above(ALIAS_EXPANSION_LIMIT);
+    const r = doc(text);
+    expect(r.diagnostics).to.deep.equal([]);
+    const last = at(r.documents[0], ['services', 'service4999', 'environment']);
+    expect(last?.kind === 'map' && last.entries.size).to.equal(40);
+  });
+
+  it('stops a bomb in a large file at one expanded node a character of the file', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    'bcdefgh'.split('').forEach((name, i) => levels.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`));
+    const text = `# ${'padding '.repeat(100_000)}\n${levels.join('\n')}\n`;
+    expect(aliasExpansionLimit(text.length)).to.equal(text.length);
+    const [d] = doc(text).diagnostics;
+    expect(d.message).to.equal(`aliases expand to more than ${text.length} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`);
+    expect(d.span.line).to.be.within(7, 9);
   });
 
   it('reports an alias inside its own anchor instead of recursing', () => {

@@ -1,10 +1,10 @@
 import type { LoadedProject } from '../source/project';
 import type { Span } from '../source/span';
-import { get, isMap, isScalar, isSeq, type Entry, type MapNode, type Node, type ScalarNode } from '../source/tree';
+import { get, isMap, isScalar, isSeq, toPlain, type Entry, type MapNode, type Node, type ScalarNode } from '../source/tree';
 import { parseAddress, parseCidr } from './address';
 import { blockExtents, serviceKeys } from './blocks';
 import { narrow } from './narrow';
-import { parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume } from '../syntax/compose';
+import { parseDependency, parseDependsOn, parseDns, parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume } from '../syntax/compose';
 import type {
   EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume,
 } from './types';
@@ -62,6 +62,22 @@ function texts(node: Node | undefined): Located<string>[] {
   return single ? [single] : [];
 }
 
+/**
+ * A string_or_list value read by its syntax parser (parseDns, parseDependsOn's short form), each text located at its
+ * item: the parsers keep exactly the scalar, non-null items, as texts() does, so the two lists pair up by index.
+ */
+function stringOrList(node: Node | undefined, parse: (value: unknown) => string[]): Located<string>[] {
+  const items = texts(node);
+  const values = node ? parse(toPlain(node)) : [];
+  return items.map((item, i) => ({ ...item, value: values[i] }));
+}
+
+/** `depends_on` (parseDependsOn, parseDependency): each service located at its long-form key or short-form item. */
+function dependsOn(node: Node | undefined): Located<string>[] {
+  if (isMap(node)) return [...node.entries.values()].map((e) => ({ value: parseDependency(e.key, toPlain(e.value)).service, span: e.keySpan }));
+  return stringOrList(node, (value) => parseDependsOn(value).map((d) => d.service));
+}
+
 /** `[K=V, ...]` or `{K: V}` as entries with the key's span and, where present, the value's. */
 function keyValues(node: Node | undefined, separator = '='): { key: string; keySpan: Span; value?: Located<string> }[] {
   if (isMap(node)) {
@@ -117,13 +133,11 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     expose: isSeq(get(node, 'expose')) ? (get(node, 'expose') as { items: Node[] }).items.map(exposed) : [],
     links: links(get(node, 'links')),
     externalLinks: links(get(node, 'external_links')),
-    dependsOn: isMap(get(node, 'depends_on'))
-      ? [...(get(node, 'depends_on') as MapNode).entries.values()].map((e) => ({ value: e.key, span: e.keySpan }))
-      : texts(get(node, 'depends_on')),
+    dependsOn: dependsOn(get(node, 'depends_on')),
     hostname: text(get(node, 'hostname')),
     domainname: text(get(node, 'domainname')),
     containerName: text(get(node, 'container_name')),
-    dns: texts(get(node, 'dns')).map((d) => ({ ...d, value: parseAddress(d.value) })),
+    dns: stringOrList(get(node, 'dns'), parseDns).map((d) => ({ ...d, value: parseAddress(d.value) })),
     dnsSearch: texts(get(node, 'dns_search')),
     extraHosts: extraHosts(get(node, 'extra_hosts')),
     environment: environment(get(node, 'environment'), envFilesOf, envFiles),

@@ -208,3 +208,59 @@ export function parseNetworkMode(text: string): NetworkMode {
 export function formatNetworkMode(mode: NetworkMode): string {
   return mode.kind === 'service' || mode.kind === 'container' ? `${mode.kind}:${mode.target}` : mode.kind === 'network' ? mode.target! : mode.kind;
 }
+
+/** One `depends_on` entry, as compose-go's types.ServiceDependency (types.DependsOnConfig maps services to these). */
+export interface ServiceDependency {
+  service: string;
+  /** `service_started`, `service_healthy` or `service_completed_successfully`, as written (the schema checks the set). */
+  condition: string;
+  /** Restart this service when the dependency is updated. */
+  restart: boolean;
+  /** false: Compose only warns when the dependency is missing or fails to start. */
+  required: boolean;
+}
+
+/**
+ * Parses one `depends_on` entry: a short-form list item (`service` alone), or a long-form mapping key with its value
+ * `{condition, restart, required}`. Absent fields take compose-go's defaults (transform/dependson.go: condition
+ * `service_started`, required `true`; restart `false` as Go's zero value); a field of the wrong type (a schema error)
+ * does too. Booleans may be YAML booleans or the strings `true`/`false` interpolation leaves.
+ */
+export function parseDependency(service: string, config?: unknown): ServiceDependency {
+  const fields = typeof config === 'object' && config !== null && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
+  const condition = typeof fields.condition === 'string' ? fields.condition : 'service_started';
+  return { service, condition, restart: booleanOr(fields.restart, false), required: booleanOr(fields.required, true) };
+}
+
+/**
+ * Parses `depends_on` (compose-go types.DependsOnConfig) from its plain value: a list of service names (the short
+ * form), a mapping of service names to `{condition, restart, required}` (the long form, in mapping order), or a single
+ * name. List items that are null or not scalars are skipped (the schema reports them); numbers are read as text.
+ */
+export function parseDependsOn(value: unknown): ServiceDependency[] {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return Object.entries(value).map(([service, config]) => parseDependency(service, config));
+  return stringOrList(value).map((service) => parseDependency(service));
+}
+
+/**
+ * Parses `dns` (the schema's string_or_list): one address or a list of them, as text (the model parses the address).
+ * Null items and items that are not scalars are skipped (the schema reports them); numbers and booleans are read as text.
+ */
+export function parseDns(value: unknown): string[] {
+  return stringOrList(value);
+}
+
+/** A scalar or a list of scalars, as text; null and non-scalar items are left out. */
+function stringOrList(value: unknown): string[] {
+  const scalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  if (Array.isArray(value)) return value.filter(scalar).map(String);
+  return scalar(value) ? [String(value)] : [];
+}
+
+/** A YAML boolean, or the text `true`/`false` in any of YAML 1.1's three casings; otherwise `fallback`. */
+function booleanOr(value: unknown, fallback: boolean): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'True' || value === 'TRUE') return true;
+  if (value === 'false' || value === 'False' || value === 'FALSE') return false;
+  return fallback;
+}

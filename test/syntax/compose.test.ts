@@ -1,7 +1,23 @@
 import { expect } from 'chai';
 import { buildGraph } from '../../lib/model';
 import { loadProject } from '../../lib/source/project';
-import { formatExpose, formatExtraHost, formatLink, formatNetworkMode, formatShortPort, formatVolume, parseExpose, parseExtraHost, parseLink, parseNetworkMode, parseShortPort, parseVolume } from '../../lib/syntax/compose';
+import {
+  formatExpose,
+  formatExtraHost,
+  formatLink,
+  formatNetworkMode,
+  formatShortPort,
+  formatVolume,
+  parseDependency,
+  parseDependsOn,
+  parseDns,
+  parseExpose,
+  parseExtraHost,
+  parseLink,
+  parseNetworkMode,
+  parseShortPort,
+  parseVolume,
+} from '../../lib/syntax/compose';
 import { tempProject } from '../helpers/project';
 
 describe('syntax: each Compose micro-syntax, parsed and formatted in one place', () => {
@@ -49,5 +65,58 @@ describe('syntax: each Compose micro-syntax, parsed and formatted in one place',
     expect(formatLink(parseLink('db'))).to.equal('db');
     for (const text of ['host', 'none', 'bridge', 'service:web', 'container:abc', 'my-net']) expect(formatNetworkMode(parseNetworkMode(text))).to.equal(text);
     expect(parseNetworkMode('service:web')).to.deep.equal({ kind: 'service', target: 'web' });
+  });
+
+  it('depends_on: both forms as compose-go types.ServiceDependency, with transform/dependson.go defaults', () => {
+    const started = { condition: 'service_started', restart: false, required: true };
+    expect(parseDependsOn(['db', 'cache'])).to.deep.equal([
+      { service: 'db', ...started },
+      { service: 'cache', ...started },
+    ]);
+    expect(parseDependsOn({ db: { condition: 'service_healthy', restart: true }, cache: { required: false }, queue: null })).to.deep.equal([
+      { service: 'db', condition: 'service_healthy', restart: true, required: true },
+      { service: 'cache', condition: 'service_started', restart: false, required: false },
+      { service: 'queue', ...started },
+    ]);
+    // interpolation leaves text; a wrong type (a schema error) keeps the default
+    expect(parseDependency('db', { restart: 'True', required: 'false', condition: 3 })).to.deep.equal({ service: 'db', condition: 'service_started', restart: true, required: false });
+    expect(parseDependsOn(['db', null, { x: 1 }, 7])).to.deep.equal([
+      { service: 'db', ...started },
+      { service: '7', ...started },
+    ]);
+    expect(parseDependsOn('db')).to.deep.equal([{ service: 'db', ...started }]);
+    expect(parseDependsOn(null)).to.deep.equal([]);
+  });
+
+  it('dns: string_or_list, as text', () => {
+    expect(parseDns('10.0.0.2')).to.deep.equal(['10.0.0.2']);
+    expect(parseDns(['10.0.0.2', null, ['x'], '::1'])).to.deep.equal(['10.0.0.2', '::1']);
+    expect(parseDns(undefined)).to.deep.equal([]);
+  });
+
+  it('the model locates each depends_on service and dns address at its key or item', () => {
+    const yaml = [
+      'services:',
+      '  web:',
+      '    image: a',
+      '    depends_on: [db, null, cache]',
+      '    dns: [10.0.0.2, null, "::1"]',
+      '  api:',
+      '    image: a',
+      '    depends_on:',
+      '      db: {condition: service_healthy}',
+      '    dns: 10.0.0.3',
+      '  db: {image: a}',
+      '  cache: {image: a}',
+      '',
+    ].join('\n');
+    const g = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': yaml }), env: {} }));
+    const at = (l: { span: { line: number; column: number } }) => `${l.span.line}:${l.span.column}`;
+    const web = g.services.get('web')!;
+    const api = g.services.get('api')!;
+    expect(web.dependsOn.map((d) => `${d.value}@${at(d)}`)).to.deep.equal(['db@4:18', 'cache@4:28']);
+    expect(web.dns.map((d) => `${d.value.text}@${at(d)}`)).to.deep.equal(['10.0.0.2@5:11', '::1@5:27']);
+    expect(api.dependsOn.map((d) => `${d.value}@${at(d)}`)).to.deep.equal(['db@9:7']);
+    expect(api.dns.map((d) => `${d.value.text}@${at(d)}`)).to.deep.equal(['10.0.0.3@10:10']);
   });
 });

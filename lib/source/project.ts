@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { dependencyDiagnostics } from './dependencies';
 import { InputError, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
 import { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES } from './file-names';
@@ -106,6 +107,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const profiles = activeProfiles(options.profiles, lookup);
   const inactive = inactiveServices(root, profiles);
   root = withoutServices(root, inactive);
+  const activeServices = get(root, 'services');
+  if (isMap(activeServices)) loader.diagnostics.push(...dependencyDiagnostics(activeServices.entries, inactive));
   const mode = decideMode(root, files.map((f) => loader.display(f)), options.mode);
   if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
   resolveBareEnvironment(root, lookupWithName);

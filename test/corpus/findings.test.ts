@@ -96,11 +96,13 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '14:9 no-legacy-links (2)': "real: app_bar gets the link bar:bar.example.svc.cluster.local through the same anchor",
     '16:9 no-legacy-links': "real: app_foo gets the link foo:foo.example.svc.cluster.local through the anchor",
     '16:9 no-legacy-links (2)': "real: app_foo gets the link bar:bar.example.svc.cluster.local through the anchor",
+    '22:25 compose-load': "real: foo merges the links anchor, so it links to itself; compose-go's Normalize makes the link a dependency and checkCycle refuses the project (dependency cycle detected: foo -> foo)",
     '22:25 no-legacy-links': "real: foo merges the same links anchor (and links to itself)",
     '22:25 no-legacy-links (2)': "real: foo merges the same links anchor, its second link",
   },
   'docker-compose-linter/tests/mocks/docker-compose.correct.yml': {
     '20:15 compose-load': "real for the mock: envs/.env.a-service does not exist in zavoloklom/docker-compose-linter either, so Compose would refuse a-service",
+    '40:9 compose-load': "real: b-service depends on kafka, which this file does not define; compose-go checkConsistency refuses it (depends on undefined service)",
     '44:15 compose-load': "real for the mock: envs/.env.b-service does not exist in the source repository either",
   },
   'docker-compose-linter/tests/mocks/docker-compose.yml': {

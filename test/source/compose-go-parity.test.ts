@@ -3,6 +3,7 @@
  * names the compose-go test or function its expected value comes from. Issue 14.
  */
 import { expect } from 'chai';
+import { lintProject } from '../../lib/lint';
 import { buildGraph } from '../../lib/model';
 import { InputError } from '../../lib/source/diagnostic';
 import { parseEnvFile } from '../../lib/source/dotenv';
@@ -235,6 +236,91 @@ describe('compose-go parity', () => {
       expect(services(p.root).base.environment).to.deep.equal({ FOO: 'foo_from_environment', QIX: 'QIX_from_os.env', NOPE: null });
       expect(services(p.root).list.environment).to.deep.equal(['QIX=QIX_from_os.env', 'FROM_DOTENV=dotenv', 'NOPE', 'SET=1']);
       expect(at(p.root, ['services', 'list', 'environment', 0])!.span).to.deep.include({ line: 10, column: 19, endColumn: 22 });
+    });
+  });
+
+  describe('service dependencies (11)', () => {
+    it('refuses a depends_on, link, volumes_from or ipc service that is not defined, at the reference', () => {
+      // compose-go loader/validate.go checkConsistency: `service %q depends on undefined service %q`; loader/normalize.go
+      // Normalize makes links, volumes_from and ipc/pid/uts/cgroup "service:" dependencies; validate_test.go
+      // (myservice/missingservice)
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  myservice:\n    image: x\n    depends_on: [missingservice]\n    links: ["gone:alias"]\n    volumes_from: ["vol:ro", "container:abc"]\n    ipc: service:shm\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:4:18 compose-load service "myservice" depends on undefined service "missingservice" (through "depends_on"); Compose refuses the project. define "missingservice", or remove the reference',
+        'compose.yaml:5:13 compose-load service "myservice" depends on undefined service "gone" (through "links"); Compose refuses the project. define "gone", or remove the reference',
+        'compose.yaml:7:10 compose-load service "myservice" depends on undefined service "shm" (through "ipc: service:shm"); Compose refuses the project. define "shm", or remove the reference',
+        'compose.yaml:6:20 compose-load service "myservice" depends on undefined service "vol" (through "volumes_from"); Compose refuses the project. define "vol", or remove the reference',
+      ]);
+    });
+
+    it('refuses the dependency an extended service brings, at the base service\'s line', () => {
+      // compose-go loader/extends_test.go TestExtendsWithServiceRef: `service "bar" depends on undefined service "zot"`
+      const dir = tempProject({
+        'compose.yaml': 'services:\n  bar:\n    extends:\n      file: ./depends_on.yaml\n      service: with_depends_on\n',
+        'depends_on.yaml': 'services:\n  with_depends_on:\n    image: foo\n    depends_on:\n      - zot\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'depends_on.yaml:5:9 compose-load service "bar" depends on undefined service "zot" (through "depends_on"); Compose refuses the project. define "zot", or remove the reference',
+      ]);
+    });
+
+    it('refuses a required dependency on a service its profiles leave out, and accepts "required: false"', () => {
+      // compose-go checkConsistency: GetService gives ErrDisabled, skipped only when !cfg.Required
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  web:\n    image: x\n    depends_on:\n      db: {condition: service_started}\n      cache: {condition: service_started, required: false}\n' +
+          '  db:\n    image: x\n    profiles: [data]\n  cache:\n    image: x\n    profiles: [data]\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:5:7 compose-load service "web" depends on undefined service "db" (through "depends_on"); Compose refuses the project. "db" is only in profile "data", none of them active; enable one with --profile, or remove the reference',
+      ]);
+      expect(messages(load(dir, { profiles: ['data'] }))).to.deep.equal([]);
+    });
+
+    it('reports a dependency cycle once, named as compose-go names it, at the reference that closes it', () => {
+      // compose-go loader/loader_test.go TestLoadDependsOnCycle (testdata/compose-depends-on-cycle.yaml):
+      // "dependency cycle detected: service1 -> service2 -> service3 -> service1"; TestLoadDependsOnSelf: "service1 -> service1"
+      const dir = tempProject({
+        'compose.yaml':
+          'name : depends-on-cycle\nservices:\n  service1:\n    image: service1\n    depends_on:\n      - service2\n  service2:\n    image: service2\n    depends_on:\n      - service3\n' +
+          '  service3:\n    image: service3\n    depends_on:\n      - service1\n',
+        'self.yaml': 'services:\n  service1:\n    image: service1\n    depends_on:\n      - service1\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([
+        'compose.yaml:14:9 compose-load dependency cycle detected: service1 -> service2 -> service3 -> service1; Compose refuses the project. remove one of the dependencies (the last, "depends_on" of "service3", is here)',
+      ]);
+      expect(p.diagnostics[0].related!.map((r) => `${r.span.line}:${r.span.column} ${r.message}`)).to.deep.equal([
+        '6:9 "service1" depends on "service2" here ("depends_on")',
+        '10:9 "service2" depends on "service3" here ("depends_on")',
+      ]);
+      expect(messages(load(dir, { files: ['self.yaml'] }))).to.deep.equal([
+        'self.yaml:5:9 compose-load dependency cycle detected: service1 -> service1; Compose refuses the project. remove one of the dependencies (the last, "depends_on" of "service1", is here)',
+      ]);
+    });
+
+    it('counts links, volumes_from and network_mode as dependencies in a cycle, and leaves a network_mode-only cycle to the rule', () => {
+      // compose-go loader/normalize.go Normalize (links, network_mode/ipc "service:", volumes_from become depends_on),
+      // graph/cycle.go checkCycle
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  a:\n    image: x\n    links: [b]\n  b:\n    image: x\n    network_mode: service:c\n  c:\n    image: x\n    volumes_from: [a]\n' +
+          '  d:\n    image: x\n    network_mode: service:e\n  e:\n    image: x\n    network_mode: service:d\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:10:20 compose-load dependency cycle detected: a -> b -> c -> a; Compose refuses the project. remove one of the dependencies (the last, "volumes_from" of "c", is here)',
+      ]);
+    });
+
+    it('does not call a link to an undefined service one that "already resolves by its service name"', () => {
+      // new-user trial: web: {depends_on: [nope], links: [other]}; compose-go refuses it (checkConsistency), so the
+      // links rule has nothing to say about it
+      const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: x\n    depends_on: [nope]\n    links: [other]\n' });
+      const findings = lintProject({ cwd: dir, env: {} }).findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`);
+      expect(findings).to.deep.equal(['4:18 compose-load', '5:13 compose-load']);
     });
   });
 });

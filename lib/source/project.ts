@@ -8,6 +8,7 @@ import { expansionBudget, interpolateString, interpolateTree, type Lookup } from
 import { applyResets, mergeFiles, mergeService } from './merge';
 import { decideMode, type Mode } from './mode';
 import { readText } from './read';
+import { containerNameDiagnostics, environmentDiagnostics, externalNameDiagnostics } from './refusals';
 import type { Span } from './span';
 import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node, type ScalarNode } from './tree';
 import { parseYaml } from './yaml';
@@ -108,7 +109,11 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const inactive = inactiveServices(root, profiles);
   root = withoutServices(root, inactive);
   const activeServices = get(root, 'services');
-  if (isMap(activeServices)) loader.diagnostics.push(...dependencyDiagnostics(activeServices.entries, inactive));
+  if (isMap(activeServices)) {
+    loader.diagnostics.push(...environmentDiagnostics([...activeServices.entries.values(), ...inactive]));
+    loader.diagnostics.push(...dependencyDiagnostics(activeServices.entries, inactive));
+    loader.diagnostics.push(...containerNameDiagnostics(activeServices.entries.values()));
+  }
   const mode = decideMode(root, files.map((f) => loader.display(f)), options.mode);
   if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
   resolveBareEnvironment(root, lookupWithName);
@@ -322,6 +327,7 @@ class Loader {
       }
       // past the expansion budget the file is not read further (the error is at the scalar where it ran out)
       if (!interpolateTree(document, lookup, this.diagnostics, budget)) return undefined;
+      this.diagnostics.push(...externalNameDiagnostics(document));
       resolveRelativePaths(document, baseDirectory, path.dirname(file));
       // as compose-go's loadYamlFile: `include` is applied to each file (document) before `extends`, so an
       // extends can name an included service, and before the files merge, so a later -f file overrides it

@@ -323,4 +323,51 @@ describe('compose-go parity', () => {
       expect(findings).to.deep.equal(['4:18 compose-load', '5:13 compose-load']);
     });
   });
+
+  describe('refused declarations (12, 13)', () => {
+    it('refuses a list environment entry whose name ends in a space, at the entry', () => {
+      // compose-go loader/tests/environment_test.go TestEnvironmentWhitespace: "environment variable DEBUG  is declared
+      // with a trailing space" (types/mapping.go: only the list form, only a trailing space)
+      const dir = tempProject({
+        'compose.yaml': 'name: test\nservices:\n  test:\n    image: x\n    environment:\n      - DEBUG = true\n      - " LEADING=1"\n  map:\n    image: x\n    environment:\n      "SPACED ": 1\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:6:9 compose-load environment variable DEBUG  is declared with a trailing space (service "test"); Compose refuses the project. write "DEBUG=true"',
+      ]);
+    });
+
+    it('refuses a resource with a name and a different external.name, and accepts the same one', () => {
+      // compose-go loader/loader_test.go TestLoadVolumeInvalidExternalNameAndNameCombination ("volumes.external_volume:
+      // name and external.name conflict; only use name"); transform/external.go applies it to networks too
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  web:\n    image: x\n    networks: [back, same]\nnetworks:\n  back:\n    name: user_specified_name\n    external:\n      name: external_name\n' +
+          '  same:\n    name: shared\n    external:\n      name: shared\nvolumes:\n  external_volume:\n    name: user_specified_name\n    external:\n      name: external_name\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([
+        'compose.yaml:9:13 compose-load networks.back: name and external.name conflict; only use name. Compose refuses the project: set "name: external_name" and "external: true", or drop external.name',
+        'compose.yaml:18:13 compose-load volumes.external_volume: name and external.name conflict; only use name. Compose refuses the project: set "name: external_name" and "external: true", or drop external.name',
+      ]);
+      expect(p.diagnostics[0].related!.map((r) => `${r.span.line}:${r.span.column} ${r.message}`)).to.deep.equal(['7:11 name "user_specified_name" is set here']);
+    });
+
+    it('refuses a container_name used by two services, at the second, with one finding for the name', () => {
+      // compose-go loader/validate_test.go TestValidateContainerName: `container name "mycontainer" is already in use by`
+      // (types/project.go CheckContainerNameUnicity, which docker compose runs before creating containers)
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  myservice:\n    image: scratch\n    container_name: mycontainer\n  myservice2:\n    image: scratch\n    container_name: mycontainer\n' +
+          '  other:\n    image: scratch\n    container_name: myservice\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([
+        'compose.yaml:7:21 compose-load services.myservice2: container name "mycontainer" is already in use by service myservice; Compose refuses the project (and the engine the second container). give "myservice2" another container_name, or remove it',
+      ]);
+      expect(p.diagnostics[0].related!.map((r) => `${r.span.line}:${r.span.column} ${r.message}`)).to.deep.equal(['4:21 container_name "mycontainer" of "myservice"']);
+      // the DNS round-robin warning stays for a container_name repeating another service's name, not for the shared one
+      const findings = lintProject({ cwd: dir, env: {} }).findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`);
+      expect(findings).to.deep.equal(['7:21 compose-load', '10:21 no-ambiguous-alias']);
+    });
+  });
 });

@@ -370,4 +370,44 @@ describe('compose-go parity', () => {
       expect(findings).to.deep.equal(['7:21 compose-load', '10:21 no-ambiguous-alias']);
     });
   });
+
+  describe('small ones (14)', () => {
+    it('extends a service declared as null', () => {
+      // compose-go loader/extends_test.go TestExtendsNil (testdata/extends/base.yaml "nil: #left intentionally empty"): no error
+      const dir = tempProject({
+        'compose.yaml': 'name: test-extends-port\nservices:\n  test:\n    image: test\n    extends:\n      file: base.yaml\n      service: nil\n',
+        'base.yaml': 'services:\n  base:\n    image: base\n\n  nil: #left intentionally empty\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([]);
+      expect(services(p.root).test).to.deep.equal({ image: 'test' });
+    });
+
+    it('drops an empty dns entry instead of keeping [""]', () => {
+      // compose-go loader/tests/dns_test.go TestDNSOmitEmpty (len(DNS) == 0) and loader/omitEmpty.go ("services.*.dns")
+      const dir = tempProject({
+        'compose.yaml': 'name: test\nservices:\n  foo:\n    image: alpine\n    dns: ${UNSET_VAR}\n  bar:\n    image: alpine\n    dns: ["", "${UNSET_VAR}", 1.1.1.1]\n',
+      });
+      const p = load(dir);
+      expect(services(p.root).foo).to.deep.equal({ image: 'alpine' });
+      expect(services(p.root).bar.dns).to.deep.equal(['1.1.1.1']);
+      expect(buildGraph(p).services.get('foo')!.dns).to.deep.equal([]);
+    });
+
+    it('names the kind of file that is a directory', () => {
+      // the noun fix of item 14: an --env-file directory is not "a Compose file"
+      const dir = tempProject({ 'compose.yaml': 'services: {}\n', 'envs/x': '' });
+      expect(() => load(dir, { envFiles: ['envs'] })).to.throw(InputError, /^envs: is a directory, not an env file$/);
+    });
+
+    it('finds the Compose file in --project-directory when no -f is given', () => {
+      // compose-go cli/options.go WithDefaultConfigPath searches o.GetWorkingDir(), which WithWorkingDirectory sets
+      const dir = tempProject({ 'compose.yaml': 'services:\n  here:\n    image: x\n', 'app/compose.yaml': 'services:\n  app:\n    image: x\n', 'app/compose.override.yaml': 'services:\n  app:\n    ports: ["80"]\n' });
+      const p = load(dir, { projectDirectory: 'app' });
+      expect(p.files).to.deep.equal(['app/compose.yaml', 'app/compose.override.yaml']);
+      expect(Object.keys(services(p.root))).to.deep.equal(['app']);
+      expect(p.name).to.equal('app');
+      expect(() => load(dir, { projectDirectory: 'gone' })).to.throw(InputError, /^gone: no such directory \(--project-directory\)$/);
+    });
+  });
 });

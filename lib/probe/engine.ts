@@ -56,7 +56,7 @@ export function engineAddress(env: Record<string, string | undefined>): { option
 /** The one line the probe prints, and exits 2 with, when dockerode is not installed. */
 export const DOCKERODE_MISSING =
   'the probe talks to Docker through the "dockerode" package, which is not installed (lint and graph do not need it, so it is an optional peer dependency). ' +
-  'install it beside compose-netlint: npm install dockerode@5 (with a global compose-netlint: npm install -g dockerode@5; with npx: npx -p compose-netlint -p dockerode@5 compose-netlint probe)';
+  'install it beside compose-netlint: npm install dockerode@5 (with a global compose-netlint: npm install -g dockerode@5; with npx: npx -p compose-netlint -p dockerode@5 -- compose-netlint probe)';
 
 /**
  * The dockerode client class, loaded on the first connect and not before: only the probe needs it,

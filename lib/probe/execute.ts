@@ -62,6 +62,9 @@ function bindCase(ctx: ExecuteContext, c: ProbeCase, allowed: Set<string>): Boun
   const t = c.target;
   const destination = t.via === 'name' ? undefined : t.service;
   if (destination && twin.excluded.has(destination)) return `"${destination}" has no twin: ${twin.excluded.get(destination)}`;
+  // a name names its target: the services the graph says it resolves to, or the service of that name
+  const named = t.via === 'name' ? [...(c.expectServices ?? []), t.name].find((s) => twin.excluded.has(s)) : undefined;
+  if (named) return `"${named}" has no twin: ${twin.excluded.get(named)}`;
   if (c.source === 'host') {
     if (t.via !== 'host') return 'nothing to probe';
     if (!isLoopback(t.address)) return `${t.address} is not a loopback address`;

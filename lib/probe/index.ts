@@ -174,7 +174,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
 
     twin.notes.push(...publishing.notes);
     const cases = planProbes({ graph, tools, hostProbes: engine.local, publishing });
-    const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager });
+    const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager, publishing });
     if (hooks.expect) {
       for (const c of cases) {
         const e = hooks.expect(c);

@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
-import { PROJECT_LABEL, RUN_LABEL, type Engine } from './engine';
+import { EngineError, PROJECT_LABEL, RUN_LABEL, type Engine } from './engine';
+import { EngineFault } from './guard';
 import { OWNER_HOST_LABEL, OWNER_PID_LABEL, STARTED_LABEL } from './owner';
-import { withTimeout } from './util';
+import { errorLine } from './util';
 import { vethsByRun } from './veth';
 
 /**
@@ -44,22 +45,24 @@ export interface RunObjects {
   veths: string[];
 }
 
-const LIST_MS = 15_000;
-
 /**
  * Lists what carries the run label, by run: containers (the lease apart), networks, Swarm services
  * (on a manager) and, when the engine is on this machine, veths. `run` narrows it to one run.
- * Rejects when the engine does not answer within 15 s.
+ * Each call is bounded by the engine guard (guard.ts: deadline and size, EngineFault when broken);
+ * any other error answer (a 404 from something that is not a Docker engine) rejects as one-line
+ * EngineError naming the engine, as the probe's other calls do.
  */
 export async function listRuns(engine: Engine, run?: string): Promise<Map<string, RunObjects>> {
   const filters = JSON.stringify({ label: [run ? `${RUN_LABEL}=${run}` : RUN_LABEL] });
   const { docker } = engine;
   const [containers, networks, services, veths] = await Promise.all([
-    withTimeout(docker.listContainers({ all: true, filters }), LIST_MS, 'listing containers timed out'),
-    withTimeout(docker.listNetworks({ filters }), LIST_MS, 'listing networks timed out') as Promise<NetworkEntry[]>,
-    engine.swarmManager ? (withTimeout(docker.listServices({ filters }), LIST_MS, 'listing services timed out') as Promise<ServiceEntry[]>) : Promise.resolve([]),
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }) as Promise<NetworkEntry[]>,
+    engine.swarmManager ? (docker.listServices({ filters }) as Promise<ServiceEntry[]>) : Promise.resolve([]),
     engine.local ? vethsByRun() : Promise.resolve(new Map<string, string[]>()),
-  ]);
+  ]).catch((error: unknown) => {
+    throw error instanceof EngineFault || error instanceof EngineError ? error : new EngineError(`the Docker engine at ${engine.host} could not list probe runs (${errorLine(error)}); check DOCKER_HOST`);
+  });
   const runs = new Map<string, RunObjects>();
   const entry = (id: string): RunObjects => {
     let r = runs.get(id);

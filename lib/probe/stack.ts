@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { SERVICE_LABEL } from './engine';
 import { listenPorts, unbuildable } from './plan';
 import { listenerIdentity, LISTENER } from './scripts';
-import { buildablePart, createNetworks, orderedAttachments, readHostPorts, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
+import { buildablePart, createdNetworksLine, createNetworks, orderedAttachments, readHostPorts, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
 const CONTROL_PORT = 39_999;
@@ -20,8 +20,8 @@ interface TaskInfo {
 export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise<void> {
   const { engine, graph } = options;
   const { buildable, keys } = buildablePart(graph, twin);
-  options.progress(`creating ${keys.length} overlay network${keys.length === 1 ? '' : 's'}`);
   await createNetworks(options, twin, keys, true);
+  options.progress(createdNetworksLine(twin, 'overlay network'));
   options.progress(`creating ${buildable.length} Swarm service${buildable.length === 1 ? '' : 's'}`);
   for (const name of buildable) {
     checkAborted(options.signal);

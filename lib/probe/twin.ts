@@ -202,6 +202,18 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
   }
 }
 
+/**
+ * The progress line after the networks: how many the twin really created (an external network used as
+ * it is with --use-external, or one the twin refused or the engine failed, is not counted), and how many
+ * it could not build. `what` is `network` or `overlay network`.
+ */
+export function createdNetworksLine(twin: Twin, what: string): string {
+  const all = [...twin.networks.values()];
+  const created = all.filter((n) => n.created && n.id && !n.failed).length;
+  const failed = all.filter((n) => n.failed).length;
+  return `created ${created} ${what}${created === 1 ? '' : 's'}${failed ? `; ${failed} could not be built` : ''}`;
+}
+
 /** Which graph networks a set of services needs. */
 export function neededNetworks(graph: NetworkGraph, services: string[]): string[] {
   const keys: string[] = [];
@@ -286,8 +298,8 @@ export function buildablePart(graph: NetworkGraph, twin: Twin): { buildable: str
 export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promise<void> {
   const { engine, graph } = options;
   const { buildable, keys } = buildablePart(graph, twin);
-  options.progress(`creating ${keys.length} network${keys.length === 1 ? '' : 's'}`);
   await createNetworks(options, twin, keys, false);
+  options.progress(createdNetworksLine(twin, 'network'));
   const ordered = startOrder(graph, buildable);
   options.progress(`creating and starting containers for ${ordered.length} service${ordered.length === 1 ? '' : 's'}`);
   const joinersOf = new Map<string, number>();

@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/finding';
 import type { NetworkGraph } from '../model/graph';
 import type { PortBinding } from '../model/types';
+import type { Publishing } from './publish';
 import type { Twin } from './twin';
 import type { CaseResult, EngineEvent, FindingVerdict, ProbeCase } from './types';
 
@@ -23,6 +24,8 @@ export interface LinkContext {
   cases: readonly ProbeCase[];
   stack: boolean;
   swarm: boolean;
+  /** what the twin publishes (publish.ts); without it, findings about published ports are not probed */
+  publishing?: Publishing;
 }
 
 type Link = (finding: Finding, context: LinkContext) => Linked | { notProbed: string };
@@ -58,6 +61,21 @@ function bindingsOf(finding: Finding, graph: NetworkGraph): PortBinding[] {
   };
   const at = s.ports.filter(inside);
   return at.length ? at : s.ports;
+}
+
+/**
+ * The fixed host ports of the bindings a finding points at that the twin really publishes (publish.ts):
+ * the container-port keys (`80/tcp`, as the engine's inspect names them) and the host ports each may take, or why none
+ * is published (Swarm mode, the run's bound of published ports, no fixed host port).
+ */
+function fixedPorts(f: Finding, context: LinkContext): { keys: string[]; hostRanges: [number, number][] } | { notProbed: string } {
+  const s = f.service ? context.graph.services.get(f.service) : undefined;
+  if (!s || !context.publishing) return { notProbed: 'the twin publishes no ports for it' };
+  const indexes = new Set(bindingsOf(f, context.graph).filter((b) => b.published).map((b) => s.ports.indexOf(b)));
+  const ports = context.publishing.ports(s.name).filter((p) => indexes.has(p.binding) && p.hostRange);
+  const published = ports.filter((p) => !p.skip && p.addresses.length);
+  if (!published.length) return { notProbed: `the twin did not publish the fixed host ports of "${s.name}"${ports[0]?.skip ? `: ${ports[0].skip}` : ''}` };
+  return { keys: published.map((p) => `${p.target}/${p.protocol}`), hostRanges: published.map((p) => p.hostRange!) };
 }
 
 function hostCasesOf(context: LinkContext, service: string, bindings?: PortBinding[]): ProbeCase[] {
@@ -119,15 +137,20 @@ export const RULE_PROBES: Record<string, Link> = {
       },
     };
   },
-  'no-scaled-fixed-host-port': (f) => {
-    if (!f.service) return { notProbed: 'the finding names no service' };
+  'no-scaled-fixed-host-port': (f, context) => {
+    const service = f.service;
+    if (!service) return { notProbed: 'the finding names no service' };
+    const fixed = fixedPorts(f, context);
+    if ('notProbed' in fixed) return fixed;
     return {
       claims: [],
       fromEvents: (events, twin) => {
-        const hit = events.find((e) => e.kind === 'bind-failed' && e.service === f.service && (e.replica ?? 1) > 1);
+        const hit = events.find((e) => e.kind === 'bind-failed' && e.service === service && (e.replica ?? 1) > 1 && e.port !== undefined && fixed.hostRanges.some(([a, b]) => e.port! >= a && e.port! <= b));
         if (hit) return { verdict: 'confirmed', reason: `the engine: ${hit.message}` };
-        const running = twin.containers.filter((c) => c.service === f.service && c.running).length;
-        return running > 1 ? { verdict: 'refuted', reason: `${running} replicas of "${f.service}" started with their ports` } : undefined;
+        // only replicas the engine really bound a fixed host port for observe the premise
+        const bound = twin.containers.filter((c) => c.service === service && c.running && fixed.keys.some((k) => (c.hostPorts?.get(k)?.length ?? 0) > 0)).length;
+        if (bound > 1) return { verdict: 'refuted', reason: `${bound} replicas of "${service}" started, each bound to its fixed host port` };
+        return { verdict: 'not-probed', reason: `fewer than 2 replicas of "${service}" ran with their fixed host ports bound, so none showed whether a second one can bind` };
       },
     };
   },

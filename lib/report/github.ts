@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../engine/finding';
-import { modeLine, shown, slashPath } from './shared';
+import { modeLine, oneLine, shown, slashPath } from './shared';
 import type { Formatter } from './types';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -18,7 +18,7 @@ export const github: Formatter = ({ findings, projects }) =>
     .join('');
 
 function properties(f: Finding): string {
-  const props: [string, string | number][] = [['file', slashPath(f.file)], ['line', f.line]];
+  const props: [string, string | number][] = [['file', oneLine(slashPath(f.file))], ['line', f.line]];
   if (f.endLine === f.line) props.push(['col', f.column], ['endLine', f.endLine], ['endColumn', Math.max(f.column, f.endColumn - 1)]);
   else props.push(['endLine', f.endLine]);
   props.push(['title', f.ruleId]);
@@ -26,7 +26,7 @@ function properties(f: Finding): string {
 }
 
 function message(f: Finding): string {
-  return [f.message, ...(f.related ?? []).map((r) => `related ${slashPath(r.file)}:${r.line}:${r.column}: ${r.message}`)].join('\n');
+  return [f.message, ...(f.related ?? []).map((r) => `related ${oneLine(slashPath(r.file))}:${r.line}:${r.column}: ${r.message}`)].join('\n');
 }
 
 /** As @actions/core escapes a command's message. */

@@ -1,6 +1,6 @@
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { RULE_CATALOG } from './catalog';
-import { shown } from './shared';
+import { oneLine, shown } from './shared';
 import type { Formatter, ProjectSummary } from './types';
 
 /**
@@ -68,11 +68,11 @@ function properties(projects: ProjectSummary[]): string[] {
 }
 
 function line(f: Finding): string {
-  return `${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message}`;
+  return `${oneLine(f.file)}:${f.line}:${f.column}: ${f.severity}: ${f.message}`;
 }
 
 function block(f: Finding): string {
-  const related = (f.related ?? []).map((r) => `\n  related ${r.file}:${r.line}:${r.column}: ${r.message}`).join('');
+  const related = (f.related ?? []).map((r) => `\n  related ${oneLine(r.file)}:${r.line}:${r.column}: ${r.message}`).join('');
   return `${line(f)} [${f.ruleId}]${related}${f.docsUrl ? `\n  see ${f.docsUrl}` : ''}`;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Finding } from '../engine/finding';
-import type { ProjectSummary } from './types';
+import type { ProjectSummary, ReportInput } from './types';
 
 /** Findings a report shows: everything but inline-suppressed ones (SARIF alone carries those, marked). */
 export function shown(findings: readonly Finding[]): Finding[] {
@@ -66,6 +66,12 @@ export function fingerprints(findings: readonly Finding[], sources: ReadonlyMap<
  */
 export function oneLine(text: string): string {
   return text.replace(/[\x00-\x1F\x7F-\x9F]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\t' : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
+}
+
+/** The input with each finding's message and related messages through `oneLine`; positions, file names and sources unchanged. */
+export function oneLineMessages(input: ReportInput): ReportInput {
+  const findings = input.findings.map((f) => ({ ...f, message: oneLine(f.message), ...(f.related ? { related: f.related.map((r) => ({ ...r, message: oneLine(r.message) })) } : {}) }));
+  return { ...input, findings };
 }
 
 /** `project "shop" linted in compose mode because …`, on one line (file names in the reason are the user's). */

@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostic';
+import { quoteValue, shorten, type Diagnostic } from './diagnostic';
 import type { Span } from './span';
 import { get, isMap, isScalar, isSeq, type Entry, type MapNode, type Node } from './tree';
 
@@ -74,12 +74,12 @@ export function dependencyDiagnostics(active: Map<string, Entry>, inactive: Entr
       if (d.via === 'network_mode' || (disabled.has(d.target) && !d.required)) continue;
       const profiles = disabled.has(d.target) ? profilesOf(disabled.get(d.target)!.value) : undefined;
       const why = profiles
-        ? `"${d.target}" is only in profile${profiles.length === 1 ? '' : 's'} ${profiles.map((p) => `"${p}"`).join(', ')}, none of them active; enable one with --profile, or remove the reference`
-        : `define "${d.target}", or remove the reference`;
+        ? `${quoteValue(d.target)} is only in profile${profiles.length === 1 ? '' : 's'} ${profiles.map(quoteValue).join(', ')}, none of them active; enable one with --profile, or remove the reference`
+        : `define ${quoteValue(d.target)}, or remove the reference`;
       diagnostics.push({
         ruleId: 'compose-load',
         severity: 'error',
-        message: `service "${name}" depends on undefined service "${d.target}" (through ${via(d)}); Compose refuses the project. ${why}`,
+        message: `service ${quoteValue(name)} depends on undefined service ${quoteValue(d.target)} (through ${via(d)}); Compose refuses the project. ${why}`,
         span: d.span,
       });
     }
@@ -92,16 +92,16 @@ export function dependencyDiagnostics(active: Map<string, Entry>, inactive: Entr
     diagnostics.push({
       ruleId: 'compose-load',
       severity: 'error',
-      message: `dependency cycle detected: ${[...cycle.map((d) => d.from), cycle[0].from].join(' -> ')}; Compose refuses the project. remove one of the dependencies (the last, ${via(closing.dep)} of "${closing.from}", is here)`,
+      message: `dependency cycle detected: ${[...cycle.map((d) => d.from), cycle[0].from].map(shorten).join(' -> ')}; Compose refuses the project. remove one of the dependencies (the last, ${via(closing.dep)} of ${quoteValue(closing.from)}, is here)`,
       span: closing.dep.span,
-      related: cycle.slice(0, -1).map((l) => ({ message: `"${l.from}" depends on "${l.dep.target}" here (${via(l.dep)})`, span: l.dep.span })),
+      related: cycle.slice(0, -1).map((l) => ({ message: `${quoteValue(l.from)} depends on ${quoteValue(l.dep.target)} here (${via(l.dep)})`, span: l.dep.span })),
     });
   }
   return diagnostics;
 }
 
 function via(d: Dependency): string {
-  return d.via === 'depends_on' || d.via === 'links' || d.via === 'volumes_from' ? `"${d.via}"` : `"${d.via}: service:${d.target}"`;
+  return d.via === 'depends_on' || d.via === 'links' || d.via === 'volumes_from' ? `"${d.via}"` : quoteValue(`${d.via}: service:${d.target}`);
 }
 
 function profilesOf(service: Node): string[] {

@@ -26,3 +26,22 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** The most characters of a user's value that a message quotes; a longer value is cut and ends in "…". */
+export const QUOTE_MAX = 80;
+
+/**
+ * A user's text cut for a message: the first QUOTE_MAX UTF-16 code units (never half a surrogate pair)
+ * and "…" when longer, else the text as it is. For values of unbounded length (a 112 KB scalar, a
+ * `${VAR:?message}` text, a long variable name), so a message stays one readable line.
+ */
+export function shorten(text: string): string {
+  if (text.length <= QUOTE_MAX) return text;
+  const cut = text.slice(0, QUOTE_MAX);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
+/** `shorten(text)` in double quotes, JSON-escaped (quotes, backslashes, line breaks): how messages quote a user's value. */
+export function quoteValue(text: string): string {
+  return JSON.stringify(shorten(text));
+}

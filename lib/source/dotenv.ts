@@ -1,3 +1,4 @@
+import { quoteValue } from './diagnostic';
 import type { Span } from './span';
 import { expansionBudget, expansionMessage, interpolateString, type Lookup } from './interpolate';
 
@@ -73,12 +74,12 @@ export function parseEnvFile(file: string, text: string, lookup: Lookup = () => 
     const key = (eq < 0 ? body : body.slice(0, eq)).replace(/\s+$/, '');
     if (bad >= 0) {
       const char = String.fromCodePoint(body.codePointAt(bad)!);
-      errors.push({ message: `unexpected character "${char}" in variable name "${body}"; compose-go's dotenv reads letters, digits and "_.-[]" only`, span: at(bad, bad + char.length) });
+      errors.push({ message: `unexpected character "${char}" in variable name ${quoteValue(body)}; compose-go's dotenv reads letters, digits and "_.-[]" only`, span: at(bad, bad + char.length) });
       break;
     }
     const keySpan = at(0, key.length);
     if (/\s/.test(key)) {
-      errors.push({ message: `variable name "${key}" contains a space; Compose refuses the file. remove the space`, span: keySpan });
+      errors.push({ message: `variable name ${quoteValue(key)} contains a space; Compose refuses the file. remove the space`, span: keySpan });
       break;
     }
     if (eq < 0) {
@@ -110,7 +111,7 @@ export function parseEnvFile(file: string, text: string, lookup: Lookup = () => 
         close = findClose(lines[lineCursor], quote);
       }
       if (close < 0) {
-        errors.push({ message: `unterminated quoted value for "${key}"`, span: keySpan });
+        errors.push({ message: `unterminated quoted value for ${quoteValue(key)}`, span: keySpan });
         break;
       }
       const inner = unescapeQuote([...parts.slice(0, -1), parts[parts.length - 1].slice(0, close)].join('\n'), quote);
@@ -126,7 +127,7 @@ export function parseEnvFile(file: string, text: string, lookup: Lookup = () => 
     }
     const valueSpan: Span = { file, line: lineNo, column: valueColumn, endLine, endColumn };
     if (expanded.value === undefined) {
-      errors.push({ message: `value of "${key}": ${expanded.error}`, span: valueSpan });
+      errors.push({ message: `value of ${quoteValue(key)}: ${expanded.error}`, span: valueSpan });
       break;
     }
     own.set(key, expanded.value);

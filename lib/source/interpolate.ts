@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostic';
+import { quoteValue, shorten, type Diagnostic } from './diagnostic';
 import { spanText } from './span';
 import type { Node, ScalarNode } from './tree';
 import { PathTable } from './paths';
@@ -93,7 +93,7 @@ export function interpolateString(text: string, lookup: Lookup, limit = Infinity
  */
 function substitute(template: string, state: State): string {
   if (++state.depth > MAX_NESTING) {
-    fail(state, () => `interpolation in ${JSON.stringify(state.text)} nests more than ${MAX_NESTING} levels deep; simplify the expression`);
+    fail(state, () => `interpolation in ${quoteValue(state.text)} nests more than ${MAX_NESTING} levels deep; simplify the expression`);
     return '';
   }
   const closes = lastCloseOnLine(template);
@@ -190,7 +190,7 @@ function replace(head: string, state: State): string {
     fail(
       state,
       () =>
-        `invalid interpolation format in ${JSON.stringify(state.text)}; Compose cannot load the file. ` +
+        `invalid interpolation format in ${quoteValue(state.text)}; Compose cannot load the file. ` +
         'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"',
     );
     return '';
@@ -221,7 +221,7 @@ function apply(operator: (typeof OPERATORS)[number], name: string, argument: str
     default: {
       if (present !== undefined) return present;
       const reason = oneLine(substitute(argument, state));
-      fail(state, () => `required variable ${JSON.stringify(name)} is missing a value${reason ? `: ${reason}` : ''}`);
+      fail(state, () => `required variable ${quoteValue(name)} is missing a value${reason ? `: ${shorten(reason)}` : ''}`);
       return '';
     }
   }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dependencyDiagnostics } from './dependencies';
-import { InputError, type Diagnostic } from './diagnostic';
+import { InputError, quoteValue, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
 import { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES } from './file-names';
 import { expansionBudget, interpolateString, interpolateTree, type Lookup } from './interpolate';
@@ -465,14 +465,14 @@ class Loader {
         const loaded = this.loadExtendedFile(file, lookup);
         baseFileShown = ` in "${this.display(file)}"`;
         if (!loaded) {
-          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends a file that cannot be read: "${target.file}"`, span: get(spec, 'file')!.span });
+          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends a file that cannot be read: ${quoteValue(target.file)}`, span: get(spec, 'file')!.span });
           return withoutExtends;
         }
         const loadedServices = get(loaded, 'services');
         baseServices = isMap(loadedServices) ? loadedServices : mapNode(loaded.span);
       }
       if (chain.includes(key + '\0' + target.service) || (baseServices === source && target.service === name)) {
-        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends "${target.service}", which extends it back; break the cycle`, span: spec.span });
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends ${quoteValue(target.service)}, which extends it back; break the cycle`, span: spec.span });
         return withoutExtends;
       }
       let base = resolve(target.service, baseServices, [...chain, key + '\0' + target.service]);
@@ -485,7 +485,7 @@ class Loader {
         this.diagnostics.push({
           ruleId: 'compose-load',
           severity: 'error',
-          message: `service "${name}" extends "${target.service}", which is not defined${baseFileShown}; defined services: ${known || 'none'}`,
+          message: `service "${name}" extends ${quoteValue(target.service)}, which is not defined${baseFileShown}; defined services: ${known || 'none'}`,
           span: (isMap(spec) ? get(spec, 'service') : spec)?.span ?? spec.span,
         });
         return withoutExtends;

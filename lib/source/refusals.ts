@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostic';
+import { quoteValue, shorten, type Diagnostic } from './diagnostic';
 import { get, isMap, isScalar, isSeq, type Entry, type MapNode } from './tree';
 
 /**
@@ -25,9 +25,9 @@ export function externalNameDiagnostics(file: MapNode): Diagnostic[] {
       out.push({
         ruleId: 'compose-load',
         severity: 'error',
-        message: `${section}.${e.key}: name and external.name conflict; only use name. Compose refuses the project: set "name: ${String(externalName.value)}" and "external: true", or drop external.name`,
+        message: `${section}.${shorten(e.key)}: name and external.name conflict; only use name. Compose refuses the project: set ${quoteValue(`name: ${String(externalName.value)}`)} and "external: true", or drop external.name`,
         span: externalName.span,
-        related: [{ message: `name "${String(name.value)}" is set here`, span: name.span }],
+        related: [{ message: `name ${quoteValue(String(name.value))} is set here`, span: name.span }],
       });
     }
   }
@@ -54,7 +54,7 @@ export function environmentDiagnostics(services: Iterable<Entry>): Diagnostic[] 
       out.push({
         ruleId: 'compose-load',
         severity: 'error',
-        message: `environment variable ${key} is declared with a trailing space (service "${e.key}"); Compose refuses the project. write "${key.trim()}=${value}"`,
+        message: `environment variable ${shorten(key)} is declared with a trailing space (service ${quoteValue(e.key)}); Compose refuses the project. write ${quoteValue(`${key.trim()}=${value}`)}`,
         span: item.span,
       });
     }
@@ -83,9 +83,9 @@ export function containerNameDiagnostics(services: Iterable<Entry>): Diagnostic[
     out.push({
       ruleId: 'compose-load',
       severity: 'error',
-      message: `services.${e.key}: container name "${text}" is already in use by service ${existing.service}; Compose refuses the project (and the engine the second container). give "${e.key}" another container_name, or remove it`,
+      message: `services.${shorten(e.key)}: container name ${quoteValue(text)} is already in use by service ${shorten(existing.service)}; Compose refuses the project (and the engine the second container). give ${quoteValue(e.key)} another container_name, or remove it`,
       span: name.span,
-      related: [{ message: `container_name "${text}" of "${existing.service}"`, span: existing.span }],
+      related: [{ message: `container_name ${quoteValue(text)} of ${quoteValue(existing.service)}`, span: existing.span }],
     });
   }
   return out;

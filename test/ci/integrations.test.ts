@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { DOCKERODE_MISSING } from '../../lib/probe/engine';
 import { tempProject } from '../helpers/project';
 import { ROOT } from '../helpers/rules';
 
@@ -131,5 +132,27 @@ describe('docs/ci-section.md', () => {
   it('documents every input of the action in its table', () => {
     const documented = [...text.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]).sort();
     expect(documented).to.deep.equal(Object.keys(action.inputs).sort());
+  });
+});
+
+describe('npx command lines', () => {
+  // npx is a Node.js script itself: without `--` before the command, an option meant for compose-netlint
+  // (--env-file) can be taken by npx or Node (README, Security); so every npx line we show ends npx's options
+  const sources: [string, string][] = [
+    ...['README.md', 'CONTRIBUTING.md', 'action.yml', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)].map((f): [string, string] => [f, fs.readFileSync(path.join(ROOT, f), 'utf8')]),
+    ['DOCKERODE_MISSING (lib/probe/engine.ts)', DOCKERODE_MISSING],
+  ];
+
+  it('put `--` between npx and compose-netlint everywhere they are shown', () => {
+    const missing: string[] = [];
+    let seen = 0;
+    for (const [name, text] of sources) {
+      for (const m of text.matchAll(/\bnpx((?:[ \t]+(?:-p|--package)[ \t]+\S+|[ \t]+-\S*)*)[ \t]+compose-netlint\b/g)) {
+        seen++;
+        if (!m[1].split(/[ \t]+/).includes('--')) missing.push(`${name}: ${m[0]}`);
+      }
+    }
+    expect(seen).to.be.above(5);
+    expect(missing).to.deep.equal([]);
   });
 });

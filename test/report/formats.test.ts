@@ -124,3 +124,23 @@ describe('report: formats', () => {
     expect(JSON.parse(formatters.json(input)).summary).to.deep.equal({ errors: 2, warnings: 2, infos: 1 });
   });
 });
+
+describe('report: control characters in every format', () => {
+  // README, Security: messages quote the project's values with control characters escaped, in every format
+  const hostile = 'service "a" attaches to network "fr\x1bont\n::warning ::y\x9b2J"';
+  const finding = { ...fixtureFindings()[1], message: hostile, related: [{ ...fixtureFindings()[1].related![0], message: `related \x1b[2J\r\n::error::z` }] };
+  const escaped = 'service "a" attaches to network "fr\\u001Bont\\n::warning ::y\\u009B2J"';
+
+  for (const name of Object.keys(formatters).sort()) {
+    it(`${name} prints no raw control character of a message, and no message starts a line of its own`, () => {
+      const out = formatters[name](fixtureInput({ findings: [finding] }));
+      expect(out).to.not.match(/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]/);
+      expect(out.split('\n').filter((l) => /^\s*::(warning ::y|error::z)/.test(l))).to.deep.equal([]);
+      if (['json', 'sarif', 'codeclimate'].includes(name)) {
+        const text = JSON.stringify(JSON.parse(out));
+        expect(text).to.include(JSON.stringify(escaped).slice(1, -1));
+        expect(text).to.not.include('\\u001b');
+      } else expect(out.replace(/%0A/g, '\n')).to.include(escaped.replace(/"/g, name === 'junit' ? '&quot;' : '"'));
+    });
+  }
+});

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { performance } from 'node:perf_hooks';
 import { parseEnvFile } from '../../lib/source/dotenv';
 import { expansionLimit, interpolateString, type Lookup } from '../../lib/source/interpolate';
+import { quoteValue, shorten } from '../../lib/source/diagnostic';
 import { loadProject } from '../../lib/source/project';
 import { get, isMap, toPlain } from '../../lib/source/tree';
 import { tempProject } from '../helpers/project';
@@ -38,7 +39,7 @@ describe('hostile input to the loader', () => {
       expect(seconds(() => (spaces = interpolateString(`\${A?${' '.repeat(200_000)}x}`, none)))).to.be.below(2);
       expect(seconds(() => (dots = interpolateString(`\${A?${'.'.repeat(200_000)}x.}`, none)))).to.be.below(2);
       expect(spaces!.error).to.equal('required variable "A" is missing a value: x');
-      expect(dots!.error).to.equal(`required variable "A" is missing a value: ${'.'.repeat(200_000)}x`);
+      expect(dots!.error).to.equal(`required variable "A" is missing a value: ${'.'.repeat(80)}…`);
     });
 
     it('reads each operator to the last "}" of its own line, not of the text', () => {
@@ -46,6 +47,34 @@ describe('hostile input to the loader', () => {
       expect(interpolateString('${UNSET-a}}\n${UNSET-b}', lookup)).to.deep.equal({ value: 'a}\nb', unknown: false });
       expect(interpolateString('${UNSET-a\n}', lookup).error).to.match(/^invalid interpolation format/);
       expect(interpolateString('${SET:+x}y} ${SET}', lookup)).to.deep.equal({ value: 'xy} v', unknown: false });
+    });
+  });
+
+  describe('messages quote long values cut to 80 characters', () => {
+    it('shorten keeps up to 80 characters, cuts longer text with "…" and never splits a surrogate pair', () => {
+      expect(shorten('a'.repeat(80))).to.equal('a'.repeat(80));
+      expect(shorten('a'.repeat(81))).to.equal(`${'a'.repeat(80)}…`);
+      expect(shorten(`${'a'.repeat(79)}😀b`)).to.equal(`${'a'.repeat(79)}…`);
+      expect(quoteValue(`"\n${'x'.repeat(100)}`)).to.equal(`"\\"\\n${'x'.repeat(78)}…"`);
+    });
+
+    it('a 112 KB value with a bad "${" gives a compose-load message of one short line', () => {
+      const value = '${A:-x '.repeat(16_000);
+      const dir = tempProject({ 'compose.yaml': `services:\n  a:\n    image: "${value}"\n` });
+      const project = loadProject({ cwd: dir, env: {} });
+      const load = project.diagnostics.filter((d) => d.ruleId === 'compose-load');
+      expect(load.map((d) => d.message)).to.deep.equal([
+        `invalid interpolation format in "${value.slice(0, 80)}…"; Compose cannot load the file. write a variable as "\${NAME}" or "\${NAME:-default}", or "$$" for a literal "$"`,
+      ]);
+    });
+
+    it('a long variable name in a .env error and a long extends target are cut too', () => {
+      const key = `A${'b'.repeat(500)}!`;
+      expect(parseEnvFile('.env', `${key}=1\n`).errors.map((e) => e.message)).to.deep.equal([`unexpected character "!" in variable name "${key.slice(0, 80)}…"; compose-go's dotenv reads letters, digits and "_.-[]" only`]);
+      const base = 'c'.repeat(500);
+      const dir = tempProject({ 'compose.yaml': `services:\n  a:\n    image: x\n    extends: { service: ${base} }\n` });
+      const project = loadProject({ cwd: dir, env: {} });
+      expect(project.diagnostics.map((d) => d.message)).to.include(`service "a" extends "${base.slice(0, 80)}…", which is not defined; defined services: "a"`);
     });
   });
 

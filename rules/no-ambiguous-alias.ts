@@ -28,7 +28,7 @@ export default defineRule({
         for (const blamed of sorted) {
           if (blamed.service === kept.service) continue;
           // one container_name used twice is a compose-load error (Compose refuses the project): one finding per root cause
-          if (blamed.kind === 'container_name' && sorted.some((e) => e.kind === 'container_name' && e.service !== blamed.service && e.name === blamed.name)) continue;
+          if (blamed.kind === 'container_name' && kept.kind === 'container_name' && kept.name === blamed.name) continue;
           const key = `${spanKey(blamed)}|${spanKey(kept)}`;
           if (!found.has(key)) found.set(key, { blamed, kept, networks: new Set(), groups: [] });
           const f = found.get(key)!;

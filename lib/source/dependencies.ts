@@ -104,7 +104,8 @@ function via(d: Dependency): string {
   return d.via === 'depends_on' || d.via === 'links' || d.via === 'volumes_from' ? `"${d.via}"` : quoteValue(`${d.via}: service:${d.target}`);
 }
 
-function profilesOf(service: Node): string[] {
+/** The `profiles` a service declares, as text (none when it declares none). */
+export function profilesOf(service: Node): string[] {
   const declared = get(service, 'profiles');
   return isSeq(declared) ? declared.items.filter(isScalar).map((n) => String(n.value)) : [];
 }

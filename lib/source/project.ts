@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dependencyDiagnostics } from './dependencies';
+import { dependencyDiagnostics, profilesOf } from './dependencies';
 import { InputError, quoteValue, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
 import { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES } from './file-names';
@@ -173,8 +173,7 @@ function inactiveServices(root: MapNode, profiles: Set<string>): Entry[] {
   const services = get(root, 'services');
   if (!isMap(services) || profiles.has('*')) return [];
   return [...services.entries.values()].filter((e) => {
-    const declared = get(e.value, 'profiles');
-    const names = isSeq(declared) ? declared.items.filter(isScalar).map((n) => String(n.value)) : [];
+    const names = profilesOf(e.value);
     return names.length > 0 && !names.some((n) => profiles.has(n));
   });
 }

@@ -106,7 +106,8 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '44:15 compose-load': "real for the mock: envs/.env.b-service does not exist in the source repository either",
   },
   'docker-compose-linter/tests/mocks/docker-compose.yml': {
-    '16:21 no-ambiguous-alias': "real: test and a-service both set container_name a-service, so the name a-service means two containers",
+    '16:21 no-ambiguous-alias': "real: test's container_name a-service repeats the service name of a-service, so the name a-service means two containers",
+    '23:21 compose-load': "real: test and a-service both set container_name a-service; docker compose refuses the project (compose-go CheckContainerNameUnicity: container name is already in use)",
     '34:15 compose-load': "real for the mock: envs/.env.a-service does not exist in the source repository either",
     '58:15 compose-load': "real for the mock: envs/.env.b-service does not exist in the source repository either",
     '70:9 no-duplicate-published-ports': "real: redpanda-console publishes 11032 on every interface, which clashes with a-service's 127.0.0.1:11032",

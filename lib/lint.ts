@@ -6,6 +6,7 @@ import { runRules, type Level } from './engine/run';
 import { applySuppressions } from './engine/suppress';
 import { buildGraph, type NetworkGraph } from './model';
 import { validateProject } from './schema/validate';
+import { RESERVED_IDS } from './source/diagnostic';
 import { loadProject, type LoadedProject, type LoadOptions } from './source/project';
 import { rules as allRules } from '../rules';
 
@@ -49,7 +50,7 @@ export function lintProject(options: LintProjectOptions): ProjectResult {
     graph = buildGraph(project);
     findings = findings.concat(runRules(graph, rules, settings));
   }
-  findings = applySuppressions(findings, project.sources, new Set(allRules.map((r) => r.id)));
+  findings = applySuppressions(findings, project.sources, new Set([...RESERVED_IDS, ...allRules.map((r) => r.id)]));
   findings = findings.filter((f) => !config.ignored(f.file)).sort(compareFindings);
   return { project, graph, config, findings };
 }

@@ -7,6 +7,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'warning',
   description: 'Disallow a name that resolves to more than one service on the same network',
+  probe: { claim: 'name-ambiguous', cells: ['dns'] },
   messages: {
     ambiguous:
       'name "{{name}}" resolves to {{services}} on {{networks}}: {{what}} repeats {{other}} (line {{line}}), so DNS round-robins between unrelated services. {{fix}}',

@@ -1,5 +1,5 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
-import type { Span } from '../lib/source/span';
 
 export default defineRule({
   id: 'no-container-name-with-replicas',
@@ -8,6 +8,7 @@ export default defineRule({
   description: 'Disallow container_name on a service that runs more than one replica',
   // `docker stack deploy` ignores container_name (no-swarm-unsupported-options reports it there)
   modes: ['compose'],
+  probe: { notProbed: 'the twin names its containers itself' },
   messages: {
     replicas:
       'service "{{service}}" sets container_name "{{name}}" but runs {{count}} replicas ({{where}}); container names are unique, so Compose refuses the project ' +
@@ -22,13 +23,10 @@ export default defineRule({
         messageId: 'replicas',
         at: name,
         service: service.name,
-        data: { service: service.name, name: name.value, count, where: where(name.span, span) },
+        data: { service: service.name, name: name.value, count, where: lineOf(span, name.span) },
         related: [{ message: `${count} replicas set here`, at: { span } }],
       });
     }
   },
 });
 
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

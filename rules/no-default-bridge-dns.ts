@@ -8,6 +8,7 @@ export default defineRule({
   description: 'Disallow referring to another service by name from the default bridge without a legacy link',
   // docker stack deploy ignores network_mode, so a stack service is never on the default bridge
   modes: ['compose'],
+  probe: { claim: 'name-needs-address', cells: ['dns', 'tcp', 'udp'] },
   messages: {
     unlinked:
       'service "{{source}}" references "{{name}}" ({{via}}), but it is on the default bridge (network_mode "bridge"), where Docker resolves no container names, ' +
@@ -43,7 +44,7 @@ export default defineRule({
         byTarget.get(target)!.push(ref);
       }
       for (const [target, refs] of byTarget) {
-        const [first, ...rest] = refs.sort((a, b) => compareSpans(graph, a, b));
+        const [first, ...rest] = refs.sort((a, b) => graph.compareSpans(a.span, b.span));
         const tns = graph.namespace(target);
         const onBridge = tns.kind === 'bridge' && tns.chain.length === 0;
         const aliased = onBridge ? graph.services.get(source)!.links.find((l) => l.service === target && l.alias !== target) : undefined;
@@ -51,6 +52,7 @@ export default defineRule({
           messageId: !onBridge ? 'offBridge' : aliased && first.name === target ? 'aliasedLink' : 'unlinked',
           at: first,
           service: source,
+          subject: { kind: 'reference', service: source, index: graph.referencesFrom(source).indexOf(first) },
           data: {
             source,
             name: first.name,
@@ -76,10 +78,3 @@ function where(graph: NetworkGraph, service: string): string {
   return `is on ${networks.length > 1 ? 'networks' : 'network'} ${networks.join(', ')}`;
 }
 
-function compareSpans(graph: NetworkGraph, a: Reference, b: Reference): number {
-  const index = (file: string): number => {
-    const i = graph.model.files.indexOf(file);
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return index(a.span.file) - index(b.span.file) || (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) || a.span.line - b.span.line || a.span.column - b.span.column;
-}

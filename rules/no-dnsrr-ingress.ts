@@ -1,6 +1,7 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule, type Place } from '../lib/engine/rule';
-import type { PortBinding, PortRange } from '../lib/model/types';
-import type { Span } from '../lib/source/span';
+import { shortPortOf } from '../lib/model/ports';
+import { formatShortPort } from '../lib/syntax/compose';
 
 export default defineRule({
   id: 'no-dnsrr-ingress',
@@ -8,6 +9,7 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow ingress-mode published ports on a service with endpoint_mode dnsrr',
   modes: ['stack'],
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed'], message: /dnsrr|ingress/i, when: 'stack-on-swarm', otherwise: 'needs the stack on a Swarm manager' },
   messages: {
     ingress:
       'service "{{service}}" publishes port "{{port}}" in ingress mode but uses endpoint_mode "dnsrr" ({{where}}); the routing mesh needs ' +
@@ -18,14 +20,12 @@ export default defineRule({
     for (const service of graph.services.values()) {
       const endpoint = service.endpointMode;
       if (!endpoint || endpoint.unknown || endpoint.value !== 'dnsrr') continue;
-      const items = service.node.entries.get('ports')?.value;
-      service.ports.forEach((port, index) => {
+      service.ports.forEach((port) => {
         // a bare container port is published too: Swarm picks a host port for it in ingress mode
         if (port.invalid || port.mode !== 'ingress') return;
-        const item = items?.kind === 'seq' ? items.items[index] : undefined;
-        const mode = item?.kind === 'map' ? item.entries.get('mode')?.value : undefined;
+        const mode = port.modeValue;
         // a long-syntax `mode` from an unset variable is not known before run time
-        if (mode?.kind === 'scalar' && mode.unknown) return;
+        if (mode?.unknown) return;
         // short syntax: the list item; long syntax: its `mode: ingress`, else the published (or target) port
         const at = port.text !== undefined ? port : mode ? { span: mode.span, ...(mode.origin ? { origin: mode.origin } : {}) } : (port.published ?? port.target);
         const related: { message: string; at: Place }[] = [{ message: 'endpoint_mode "dnsrr" is set here', at: endpoint }];
@@ -34,7 +34,7 @@ export default defineRule({
           messageId: 'ingress',
           at,
           service: service.name,
-          data: { service: service.name, port: port.text ?? longSyntax(port), where: where(endpoint.span, port.span) },
+          data: { service: service.name, port: port.text ?? formatShortPort({ ...shortPortOf(port), hostIp: undefined }), where: lineOf(endpoint.span, port.span) },
           related,
         });
       });
@@ -42,13 +42,4 @@ export default defineRule({
   },
 });
 
-function longSyntax(p: PortBinding): string {
-  const range = (r: PortRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
-  const published = p.published ? `${range(p.published.value)}:` : '';
-  return `${published}${range(p.target.value)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`;
-}
 
-/** "line N", or "file line N" when the other place is in another file. */
-function where(other: Span, from: Span): string {
-  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
-}

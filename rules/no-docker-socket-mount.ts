@@ -1,5 +1,4 @@
 import { defineRule } from '../lib/engine/rule';
-import { get, isScalar } from '../lib/source/tree';
 
 /** Where the Docker engine listens on Linux hosts (`/var/run` is a symlink to `/run`). */
 const SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock']);
@@ -12,6 +11,7 @@ export default defineRule({
   category: 'security',
   severity: 'warning',
   description: 'Disallow mounting the Docker socket into a container',
+  probe: { notProbed: 'the twin mounts no volumes' },
   messages: {
     socket:
       'service "{{service}}" mounts the Docker socket "{{source}}"{{readOnly}}; whoever controls this container controls the Docker engine, which is root on the host. ' +
@@ -19,8 +19,8 @@ export default defineRule({
   },
   check(graph, context) {
     for (const service of graph.services.values()) {
-      const image = get(service.node, 'image');
-      if (isScalar(image) && !image.unknown && PROXY_IMAGE.test(String(image.value))) continue;
+      const image = service.image;
+      if (image && !image.unknown && PROXY_IMAGE.test(image.value)) continue;
       for (const volume of service.volumes) {
         if (volume.source === undefined || volume.type === 'tmpfs' || volume.type === 'npipe') continue;
         // `//var/run/docker.sock` (Docker Desktop on Windows) and trailing slashes name the same file

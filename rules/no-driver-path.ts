@@ -6,6 +6,7 @@ export default defineRule({
   category: 'security',
   severity: 'error',
   description: 'Disallow network and IPAM driver names that are file paths',
+  probe: { notProbed: 'the twin passes the engine only its built-in network and IPAM drivers' },
   messages: {
     ipam:
       'network "{{network}}" names IPAM driver "{{driver}}", a file path, not a plugin name: {{why}}; the engine looks a driver it does not have up ' +

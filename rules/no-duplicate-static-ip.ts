@@ -1,7 +1,7 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { canonical } from '../lib/model/address';
 import type { Address, Located } from '../lib/model/types';
-import { compareSpans, type Span } from '../lib/source/span';
 
 /** One claim on an address of a network: a service's static address or an `aux_addresses` entry. */
 interface Claim {
@@ -19,6 +19,7 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow one static address on one network for two containers, or for a container and an auxiliary address',
   modes: ['compose'],
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /address|in use/i },
   messages: {
     duplicate:
       'static address "{{address}}" on network "{{network}}" is given to both "{{other}}" ({{where}}) and "{{service}}"; the second container fails to start ' +
@@ -63,7 +64,7 @@ export default defineRule({
               at,
               service: service.name,
               network: spec.name,
-              data: { address: at.value.text, service: service.name, network: spec.name, count, where: where(at.span, span) },
+              data: { address: at.value.text, service: service.name, network: spec.name, count, where: lineOf(span, at.span) },
               related: [{ message: `${count} replicas set here`, at: { span } }],
             });
           }
@@ -74,7 +75,7 @@ export default defineRule({
     for (const list of claims.values()) {
       if (list.length < 2) continue;
       const aux = list.find((c) => c.aux !== undefined);
-      const services = list.filter((c) => c.service !== undefined).sort((a, b) => compareSpans(a.at.span, b.at.span));
+      const services = list.filter((c) => c.service !== undefined).sort((a, b) => graph.compareSpans(a.at.span, b.at.span));
       if (aux) {
         // every container claiming an address the network reserves fails
         for (const c of services) {
@@ -84,7 +85,7 @@ export default defineRule({
             at: c.at,
             service: c.service,
             network: c.network,
-            data: { address: c.at.value.text, service: c.service!, network: c.network, aux: aux.aux!, where: where(c.at.span, auxAt.span) },
+            data: { address: c.at.value.text, service: c.service!, network: c.network, aux: aux.aux!, where: lineOf(auxAt.span, c.at.span) },
             related: [{ message: `aux_addresses entry "${aux.aux}" here`, at: auxAt }],
           });
         }
@@ -99,7 +100,7 @@ export default defineRule({
           at: c.at,
           service: c.service,
           network: c.network,
-          data: { address: c.at.value.text, network: c.network, other: first.service!, service: c.service!, where: where(c.at.span, first.at.span) },
+          data: { address: c.at.value.text, network: c.network, other: first.service!, service: c.service!, where: lineOf(first.at.span, c.at.span) },
           related: [{ message: `"${first.service}" has it here`, at: first.at }],
         });
       }
@@ -107,6 +108,3 @@ export default defineRule({
   },
 });
 
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

@@ -1,3 +1,4 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import type { Span } from '../lib/source/span';
 
@@ -9,6 +10,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow configuring a network that is declared external',
+  probe: { notProbed: 'the twin creates external networks as plain stand-ins' },
   messages: {
     configured:
       'network "{{network}}" is external ({{where}}) but also sets "{{key}}"; Compose and docker stack deploy never create an external network, ' +
@@ -26,7 +28,7 @@ export default defineRule({
           messageId: 'configured',
           at: { span },
           network: network.name,
-          data: { network: network.name, key, where: where(flag, span) },
+          data: { network: network.name, key, where: lineOf(flag, span) },
           // both keys may come from one alias: then there is no second place to show
           related: same(flag, span) ? [] : [{ message: 'declared external here', at: { span: flag } }],
         });
@@ -39,7 +41,3 @@ function same(a: Span, b: Span): boolean {
   return a.file === b.file && a.line === b.line && a.column === b.column;
 }
 
-/** "line N", or "file line N" when the other place is in another file. */
-function where(other: Span, from: Span): string {
-  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
-}

@@ -1,5 +1,5 @@
+import { lineOf, portList } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
-import type { PortBinding, PortRange } from '../lib/model/types';
 import type { Span } from '../lib/source/span';
 
 export default defineRule({
@@ -9,6 +9,7 @@ export default defineRule({
   description: 'Disallow publishing ports from a service that uses host networking',
   // `docker stack deploy` ignores `network_mode`, so there the ports are published as usual
   modes: ['compose'],
+  probe: { claim: 'ports-discarded', cells: ['host'] },
   messages: {
     discarded:
       'service "{{service}}" publishes {{ports}} but uses network_mode "host" ({{where}}); Docker discards published ports under host networking ' +
@@ -21,38 +22,23 @@ export default defineRule({
       // `service:X` joiners may not declare ports at all; the engine rejects them (another rule's concern)
       if (ns.kind !== 'host' || ns.chain.length > 0 || !service.networkMode) continue;
       const known = service.ports.filter((p) => !p.unknown && !p.invalid);
-      const key = service.node.entries.get('ports');
+      const key = service.keys.get('ports');
       if (known.length === 0 || !key) continue;
       context.report({
         messageId: 'discarded',
-        at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
+        at: key,
         service: service.name,
-        data: { service: service.name, ports: listPorts(known), where: where(service.networkMode.span, key.keySpan), fix: fix(graph.model.files, service.networkMode.span, key.keySpan, 'ports') },
+        data: { service: service.name, ports: portList(known), where: lineOf(service.networkMode.span, key.span), fix: fix(graph.model.files, service.networkMode.span, key.span, 'ports') },
         related: [{ message: 'host networking is chosen here', at: service.networkMode }],
       });
     }
   },
 });
 
-function listPorts(ports: PortBinding[]): string {
-  const texts = ports.map((p) => `"${p.text ?? longSyntax(p)}"`);
-  return `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`;
-}
 
-function longSyntax(p: PortBinding): string {
-  const range = (r: PortRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
-  const ip = p.hostIp?.value.text;
-  const host = ip === undefined ? '' : ip.includes(':') ? `[${ip}]:` : `${ip}:`;
-  const published = p.published ? `${range(p.published.value)}:` : '';
-  return `${host}${published}${range(p.target.value)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`;
-}
 
 /** Remove the key; when a later file chose the network mode, the key must be reset there instead. */
 function fix(files: readonly string[], mode: Span, key: Span, name: string): string {
   return files.indexOf(mode.file) > files.indexOf(key.file) ? `reset them in "${mode.file}" with "${name}: !reset []"` : `remove "${name}"`;
 }
 
-/** "line N", or "file line N" when the other place is in another file. */
-function where(other: Span, from: Span): string {
-  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
-}

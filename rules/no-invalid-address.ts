@@ -1,12 +1,15 @@
 import { defineRule } from '../lib/engine/rule';
 import { isUnspecified } from '../lib/model/address';
-import type { Address, Family, Located, PortRange } from '../lib/model/types';
+import { shortPortOf } from '../lib/model/ports';
+import type { Address, Family, Located } from '../lib/model/types';
+import { formatShortPort } from '../lib/syntax/compose';
 
 export default defineRule({
   id: 'no-invalid-address',
   category: 'correctness',
   severity: 'error',
   description: 'Disallow values that are not IP addresses where Docker needs one: dns, extra_hosts, host_ip, static and link-local addresses',
+  probe: { notProbed: 'the twin passes only valid addresses to the engine' },
   messages: {
     dns:
       'dns server "{{value}}" of service "{{service}}" is not an IP address; the engine refuses to start the container ("bad nameserver address"), ' +
@@ -41,7 +44,7 @@ export default defineRule({
       for (const port of service.ports) {
         const hostIp = port.hostIp;
         if (port.unknown || !hostIp || hostIp.unknown || hostIp.value.ip) continue;
-        const text = port.text ?? `${port.published ? `${range(port.published.value)}:` : ''}${range(port.target.value)}/${port.protocol}`;
+        const text = port.text ?? formatShortPort({ ...shortPortOf(port), hostIp: undefined }, { protocol: 'always' });
         context.report({ messageId: 'hostIp', at: hostIp, service: s, data: { value: hostIp.value.text, port: text, service: s } });
       }
       for (const spec of service.networks) {
@@ -78,6 +81,3 @@ function bare(address: Address): boolean {
   return !!address.ip && !address.text.startsWith('[');
 }
 
-function range(r: PortRange): string {
-  return r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
-}

@@ -1,3 +1,4 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule, type RuleContext } from '../lib/engine/rule';
 import { contains, containsCidr, hasHostBits, maskedCidr } from '../lib/model/address';
 import type { Address, Cidr, IpamConfig, Located, Network } from '../lib/model/types';
@@ -8,6 +9,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow invalid IPAM subnets, and gateways, IP ranges or auxiliary addresses outside their subnet',
+  probe: { notProbed: 'the twin passes only valid IPAM entries to the engine' },
   messages: {
     notCidr:
       '{{what}} of network "{{network}}" is not a CIDR; the engine refuses to create the network ("invalid CIDR block notation"). ' +
@@ -62,17 +64,13 @@ function checkConfig(network: Network, ipv6Off: boolean, config: IpamConfig, con
     if (m.kind === 'ip_range') {
       const range = m.at.value as Cidr;
       if (!range.range) report('notCidr', m.at, { what: m.what });
-      else if (!containsCidr(cidr, range)) report('outside', m.at, { what: m.what, subnet: cidr.text, where: where(m.at.span, subnetAt.span), fix: 'choose a range' }, subnetPlace);
+      else if (!containsCidr(cidr, range)) report('outside', m.at, { what: m.what, subnet: cidr.text, where: lineOf(subnetAt.span, m.at.span), fix: 'choose a range' }, subnetPlace);
       else if (hasHostBits(range)) report('hostBits', m.at, { what: m.what, masked: maskedCidr(range)! });
       continue;
     }
     const address = m.at.value as Address;
     if (!address.ip) report('notAddress', m.at, { what: m.what, subnet: cidr.text });
-    else if (!contains(cidr, address)) report('outside', m.at, { what: m.what, subnet: cidr.text, where: where(m.at.span, subnetAt.span), fix: 'choose an address' }, subnetPlace);
+    else if (!contains(cidr, address)) report('outside', m.at, { what: m.what, subnet: cidr.text, where: lineOf(subnetAt.span, m.at.span), fix: 'choose an address' }, subnetPlace);
   }
 }
 
-/** How a message names another place: its line, with its file when that differs. */
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

@@ -1,3 +1,4 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { addressInCidr, addressValue, broadcastAddress, canonical, cidrBounds, contains, isUnspecified, parseAddress } from '../lib/model/address';
 import type { Address, Cidr, Family, IpamConfig, Located, Network } from '../lib/model/types';
@@ -9,6 +10,7 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow static container addresses the engine refuses: outside the subnet, reserved, or on a network without a configured subnet',
   modes: ['compose'],
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /address|subnet|IP/ },
   messages: {
     networkMode:
       '{{field}} "{{address}}" of service "{{service}}" on network "{{network}}" cannot apply: the service sets "network_mode: {{mode}}" ({{where}}), ' +
@@ -37,13 +39,13 @@ export default defineRule({
           // unset variables are not guessed at; malformed addresses are no-invalid-address's
           if (!at || at.unknown || !at.value.ip || at.value.family !== family || isUnspecified(at.value)) continue;
           const base = { field, address: at.value.text, service: service.name, network: spec.name };
-          const report = (messageId: string, data: Record<string, string> = {}, related?: { message: string; at: { span: Span } }): void =>
+          const report = (messageId: Parameters<typeof context.report>[0]['messageId'], data: Record<string, string> = {}, related?: { message: string; at: { span: Span } }): void =>
             context.report({ messageId, at, service: service.name, network: spec.name, data: { ...base, ...data }, ...(related ? { related: [related] } : {}) });
 
           const mode = service.networkMode;
           if (mode) {
             const text = mode.value.target === undefined ? mode.value.kind : mode.value.kind === 'network' ? mode.value.target : `${mode.value.kind}:${mode.value.target}`;
-            report('networkMode', { mode: text, where: where(at.span, mode.span) }, { message: '"network_mode" set here', at: mode });
+            report('networkMode', { mode: text, where: lineOf(mode.span, at.span) }, { message: '"network_mode" set here', at: mode });
             continue;
           }
           const network = graph.networks.get(spec.name);
@@ -70,7 +72,7 @@ export default defineRule({
             continue;
           }
           const taken = reservedRole(network, home, at.value);
-          if (taken) report('reserved', { role: taken.role, subnet: home.subnet!.value.text, where: where(at.span, taken.at.span) }, { message: taken.note, at: taken.at });
+          if (taken) report('reserved', { role: taken.role, subnet: home.subnet!.value.text, where: lineOf(taken.at.span, at.span) }, { message: taken.note, at: taken.at });
         }
       }
     }
@@ -110,6 +112,3 @@ function reservedRole(network: Network, config: IpamConfig, address: Address): {
   return undefined;
 }
 
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

@@ -7,6 +7,7 @@ export default defineRule({
   description: 'Disallow legacy links between services',
   // `docker stack deploy` ignores `links` altogether (no-swarm-unsupported-options reports it there)
   modes: ['compose'],
+  probe: { notProbed: 'links work on one engine; the rule is about what replaces them, not about reachability' },
   messages: {
     link:
       'service "{{service}}" links to "{{target}}"{{alias}}; links are a legacy Docker feature that may eventually be removed. on a user-defined network (such as the default ' +

@@ -1,3 +1,4 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import type { NetworkMode, Service } from '../lib/model/types';
 import type { Span } from '../lib/source/span';
@@ -21,6 +22,7 @@ export default defineRule({
   description: 'Disallow network_mode settings that Compose or the engine refuses',
   // `docker stack deploy` ignores `network_mode` altogether (no-swarm-unsupported-options reports it there)
   modes: ['compose'],
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /conflicting options|joins/ },
   messages: {
     withNetworks:
       'service "{{service}}" sets network_mode "{{mode}}" and also lists networks ({{where}}); Compose refuses the project ' +
@@ -52,7 +54,7 @@ export default defineRule({
           messageId: 'withNetworks',
           at: mode,
           service: service.name,
-          data: { service: service.name, mode: text, where: where(networks.span, mode.span) },
+          data: { service: service.name, mode: text, where: lineOf(networks.span, mode.span) },
           related: [{ message: 'networks listed here', at: networks }],
         });
       }
@@ -93,7 +95,7 @@ export default defineRule({
             option: option.key,
             owner,
             mode: text,
-            where: where(mode.span, key.span),
+            where: lineOf(mode.span, key.span),
             refusal: option.refusal,
             fix: option.fix.replace('{{owner}}', owner),
           },
@@ -170,7 +172,3 @@ function compare(a: Span, b: Span): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
 }
 
-/** "line N", or "file line N" when the other place is in another file. */
-function where(other: Span, from: Span): string {
-  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
-}

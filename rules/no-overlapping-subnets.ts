@@ -1,7 +1,7 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { cidrBounds, parseCidr } from '../lib/model/address';
 import type { Cidr, Family, Located } from '../lib/model/types';
-import { compareSpans, type Span } from '../lib/source/span';
 
 export interface Options {
   /** CIDRs no network of the project may overlap (Docker's default bridge, a VPN, the office LAN) */
@@ -28,6 +28,7 @@ export default defineRule<Options>({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow IPAM subnets that overlap across networks or overlap ranges to avoid',
+  probe: { claim: 'subnets-overlap', cells: [], events: ['network-failed'], message: /overlap/i },
   messages: {
     overlap:
       'subnet "{{subnet}}" of network "{{network}}" overlaps "{{other}}" of network "{{otherNetwork}}" ({{where}}); ' +
@@ -122,7 +123,7 @@ export default defineRule<Options>({
         return;
       }
       // the later of the two is the offending one; the earlier goes in related
-      const [first, later] = compareSpans(a.subnet.span!, b.subnet.span!) <= 0 ? [a, b] : [b, a];
+      const [first, later] = graph.compareSpans(a.subnet.span!, b.subnet.span!) <= 0 ? [a, b] : [b, a];
       const firstAt = { span: first.subnet.span! };
       context.report({
         messageId: 'overlap',
@@ -134,7 +135,7 @@ export default defineRule<Options>({
           network: later.network!,
           other: first.subnet.value.text,
           otherNetwork: first.network!,
-          where: where(later.subnet.span!, firstAt.span),
+          where: lineOf(firstAt.span, later.subnet.span!),
         },
       });
     }
@@ -147,6 +148,3 @@ function sameCidr(a: string, b: string): boolean {
   return !!x && !!y && x.first === y.first && x.last === y.last;
 }
 
-function where(from: Span, to: Span): string {
-  return from.file === to.file ? `line ${to.line}` : `${to.file} line ${to.line}`;
-}

@@ -6,6 +6,7 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow overlay networks that a plain Compose project creates',
   modes: ['compose'],
+  probe: { claim: 'network-refused', cells: [], events: ['network-failed'], when: 'not-swarm', otherwise: 'the engine is a Swarm manager, so the overlay works here as it would not under plain Compose' },
   messages: {
     notAttachable:
       'network "{{network}}" uses the "overlay" driver, which Docker creates only on a Swarm manager ("This node is not a swarm manager"), ' +

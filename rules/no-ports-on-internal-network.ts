@@ -1,6 +1,6 @@
+import { lineOf, portList } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
-import type { Located, PortBinding, PortRange } from '../lib/model/types';
-import type { Span } from '../lib/source/span';
+import type { Located } from '../lib/model/types';
 
 export default defineRule({
   id: 'no-ports-on-internal-network',
@@ -9,6 +9,7 @@ export default defineRule({
   description: 'Disallow publishing ports from a service attached only to internal networks',
   // Swarm publishes through its ingress network, which is never internal, so there the ports do work
   modes: ['compose'],
+  probe: { claim: 'published-blocked', cells: ['host'] },
   messages: {
     unreachable:
       'service "{{service}}" publishes {{ports}} but is attached only to {{networks}}; Docker sets up no port forwarding for a container ' +
@@ -18,37 +19,22 @@ export default defineRule({
     for (const service of graph.services.values()) {
       if (!graph.onlyInternal(service.name)) continue;
       const bindings = graph.hostBindings(service.name);
-      const key = service.node.entries.get('ports');
+      const key = service.keys.get('ports');
       if (bindings.length === 0 || !key) continue;
       const internal = [...new Set(graph.attachments(service.name).map((a) => a.network))]
         .sort()
         .map((name) => ({ name, flag: graph.networks.get(name)!.internal! }));
-      const networks = internal.map((n) => `"${n.name}" (${where(n.flag.span, key.keySpan)})`).join(', ');
+      const networks = internal.map((n) => `"${n.name}" (${lineOf(n.flag.span, key.span)})`).join(', ');
       context.report({
         messageId: 'unreachable',
-        at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
+        at: key,
         service: service.name,
         ...(internal.length === 1 ? { network: internal[0].name } : {}),
-        data: { service: service.name, ports: listPorts(bindings), networks: `${internal.length === 1 ? 'internal network' : 'internal networks'} ${networks}` },
+        data: { service: service.name, ports: portList(bindings), networks: `${internal.length === 1 ? 'internal network' : 'internal networks'} ${networks}` },
         related: internal.map((n) => ({ message: `network "${n.name}" is made internal here`, at: n.flag as Located<boolean> })),
       });
     }
   },
 });
 
-function listPorts(ports: PortBinding[]): string {
-  const range = (r: PortRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
-  const texts = ports.map((p) => {
-    if (p.text !== undefined) return `"${p.text}"`;
-    const ip = p.hostIp?.value.text;
-    const host = ip === undefined ? '' : ip.includes(':') ? `[${ip}]:` : `${ip}:`;
-    const published = p.published ? `${range(p.published.value)}:` : '';
-    return `"${host}${published}${range(p.target.value)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}"`;
-  });
-  return `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`;
-}
 
-/** "line N", or "file line N" when the other place is in another file. */
-function where(other: Span, from: Span): string {
-  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
-}

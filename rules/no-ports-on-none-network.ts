@@ -1,5 +1,7 @@
+import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
-import type { ExposedPort, PortBinding, PortRange } from '../lib/model/types';
+import { bindingText } from '../lib/model/ports';
+import { formatExpose } from '../lib/syntax/compose';
 import type { Span } from '../lib/source/span';
 
 export default defineRule({
@@ -9,6 +11,7 @@ export default defineRule({
   description: 'Disallow publishing or exposing ports from a service without a network (network_mode none)',
   // `docker stack deploy` ignores `network_mode`, so there the service gets a network as usual
   modes: ['compose'],
+  probe: { claim: 'published-blocked', cells: ['host'] },
   messages: {
     ports:
       'service "{{service}}" publishes {{ports}} but uses network_mode "none" ({{where}}); the container has only a loopback interface, ' +
@@ -24,17 +27,17 @@ export default defineRule({
       if (ns.kind !== 'none' || ns.chain.length > 0 || !service.networkMode) continue;
       const mode = service.networkMode;
       const lists: ['ports' | 'expose', string[]][] = [
-        ['ports', service.ports.filter((p) => !p.unknown && !p.invalid).map(portText)],
-        ['expose', service.expose.filter((p) => !p.unknown && !p.invalid).map(exposeText)],
+        ['ports', service.ports.filter((p) => !p.unknown && !p.invalid).map((p) => `"${bindingText(p)}"`)],
+        ['expose', service.expose.filter((p) => !p.unknown && !p.invalid).map((p) => `"${formatExpose(p)}"`)],
       ];
       for (const [name, texts] of lists) {
-        const key = service.node.entries.get(name);
+        const key = service.keys.get(name);
         if (texts.length === 0 || !key) continue;
         context.report({
           messageId: name,
-          at: { span: key.keySpan, ...(key.keyOrigin ? { origin: key.keyOrigin } : {}) },
+          at: key,
           service: service.name,
-          data: { service: service.name, ports: `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`, where: where(mode.span, key.keySpan), fix: fix(graph.model.files, mode.span, key.keySpan, name), them: texts.length === 1 ? 'it' : 'them' },
+          data: { service: service.name, ports: `${texts.length === 1 ? 'port' : 'ports'} ${texts.join(', ')}`, where: lineOf(mode.span, key.span), fix: fix(graph.model.files, mode.span, key.span, name), them: texts.length === 1 ? 'it' : 'them' },
           related: [{ message: 'the service is left without a network here', at: mode }],
         });
       }
@@ -42,26 +45,11 @@ export default defineRule({
   },
 });
 
-const range = (r: PortRange): string => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
 
-function portText(p: PortBinding): string {
-  if (p.text !== undefined) return `"${p.text}"`;
-  const ip = p.hostIp?.value.text;
-  const host = ip === undefined ? '' : ip.includes(':') ? `[${ip}]:` : `${ip}:`;
-  const published = p.published ? `${range(p.published.value)}:` : '';
-  return `"${host}${published}${range(p.target.value)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}"`;
-}
 
-function exposeText(p: ExposedPort): string {
-  return `"${range(p.ports)}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}"`;
-}
 
 /** Remove the key; when a later file chose the network mode, the key must be reset there instead. */
 function fix(files: readonly string[], mode: Span, key: Span, name: string): string {
   return files.indexOf(mode.file) > files.indexOf(key.file) ? `reset them in "${mode.file}" with "${name}: !reset []"` : `remove "${name}"`;
 }
 
-/** "line N", or "file line N" when the other place is in another file. */
-function where(other: Span, from: Span): string {
-  return other.file === from.file ? `line ${other.line}` : `${other.file} line ${other.line}`;
-}

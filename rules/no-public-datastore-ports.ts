@@ -35,6 +35,7 @@ export default defineRule<Options>({
   category: 'security',
   severity: 'warning',
   description: 'Disallow publishing a datastore, cache, broker or admin port on all host interfaces',
+  probe: { notProbed: 'exposure to other machines is not probed: probes stay on this machine' },
   messages: {
     compose:
       'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' +

@@ -1,11 +1,13 @@
 import { defineRule, type Place } from '../lib/engine/rule';
 import type { PortBinding } from '../lib/model/types';
+import { formatExpose, formatPortRange } from '../lib/syntax/compose';
 
 export default defineRule({
   id: 'no-scaled-fixed-host-port',
   category: 'correctness',
   severity: 'error',
   description: 'Disallow a fixed host port on a service that runs more replicas than can bind it',
+  probe: { claim: 'replica-bind-fails', cells: [], events: ['bind-failed'] },
   messages: {
     fixed:
       'service "{{service}}" runs {{count}} replicas ({{where}}) but publishes fixed {{noun}} "{{port}}"; only one container can bind {{pronoun}}, the other replicas fail to start. ' +
@@ -30,7 +32,7 @@ export default defineRule({
         const where = at.span.file === span.file ? `line ${span.line}` : `line ${span.line} of ${span.file}`;
         const published = binding.published!.value;
         const target = binding.target.value;
-        const port = `${range(published.start, published.end)}/${binding.protocol}`;
+        const port = `${formatPortRange(published)}/${binding.protocol}`;
         const base = { at, related: [replicas], service: service.name };
         const data = { service: service.name, count, where, port };
         if (stack) {
@@ -51,14 +53,10 @@ export default defineRule({
   },
 });
 
-function range(start: number, end: number): string {
-  return start === end ? String(start) : `${start}-${end}`;
-}
 
 /** The short-syntax entry that publishes only the container port(s) of a binding. */
 function containerPorts(binding: PortBinding): string {
-  const target = range(binding.target.value.start, binding.target.value.end);
-  return binding.protocol === 'tcp' ? target : `${target}/${binding.protocol}`;
+  return formatExpose({ ports: binding.target.value, protocol: binding.protocol });
 }
 
 /** The list item for the short syntax, the `published` scalar for the long one. */

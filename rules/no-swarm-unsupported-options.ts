@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'warning',
   description: 'Disallow service options that docker stack deploy ignores',
   modes: ['stack'],
+  probe: { notProbed: 'the stack twin leaves out what docker stack deploy ignores' },
   messages: {
     containerName:
       'service "{{service}}" sets container_name "{{name}}", which docker stack deploy ignores; Swarm names each task ' +
@@ -77,10 +78,8 @@ export default defineRule({
 
       const build = key('build');
       if (build) {
-        const image = service.node.entries.get('image')?.value;
         // an image from an unset variable is still an image: name it as written
-        const text =
-          image?.kind !== 'scalar' ? undefined : image.unknown ? (image.raw ?? String(image.value ?? '')) : image.value === null || image.value === '' ? undefined : String(image.value);
+        const text = service.image?.value;
         if (text !== undefined) context.report({ messageId: 'build', at: build, service: name, data: { service: name, image: text } });
         else context.report({ messageId: 'buildNoImage', at: build, service: name, data: { service: name } });
       }

@@ -6,6 +6,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow attaching a service to a network the project does not declare',
+  probe: { notProbed: 'Compose refuses the project before the engine sees it; the twin leaves the service out' },
   messages: {
     undefined:
       'service "{{service}}" attaches to network "{{network}}", which is not declared under the top-level "networks"{{suggestion}}; ' +

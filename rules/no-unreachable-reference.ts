@@ -3,33 +3,40 @@ import type { NetworkGraph, Reference } from '../lib/model/graph';
 
 const PREFIX = 'service "{{source}}" references "{{name}}" ({{via}}){{named}}, but ';
 
+const messages = {
+  noSharedNetwork: PREFIX + 'they share no network: "{{source}}" is on {{sourceNetworks}}, "{{target}}" on {{targetNetworks}}; the name will not resolve. attach both to a common network',
+  sourceNone: PREFIX + '"{{source}}" uses network_mode "none" and can reach nothing; the name will not resolve. give "{{source}}" a network shared with "{{target}}"',
+  sourceHost:
+    PREFIX + '"{{source}}" uses network_mode "host" and looks names up in the host\'s DNS, which knows no service names; the name will not resolve. {{fix}}',
+  targetNone: PREFIX + '"{{target}}" uses network_mode "none" and cannot be reached at all; the name will not resolve. attach "{{target}}" to a network "{{source}}" is on',
+  targetHost:
+    PREFIX + '"{{target}}" uses network_mode "host" and has no name on any container network; the name will not resolve. ' +
+    'reach it through the host gateway (extra_hosts "host.docker.internal:host-gateway" on "{{source}}"), or attach "{{target}}" to a network "{{source}}" is on',
+  targetBridge:
+    PREFIX + '"{{target}}" is on the default bridge (network_mode "bridge"), where Docker resolves no container names; the name will not resolve. attach both to a common user-defined network',
+  targetJoined:
+    PREFIX + '"{{target}}" runs in the network namespace of "{{owner}}" (network_mode "{{mode}}") and has no name of its own on any network; the name will not resolve. address it as "{{owner}}"{{reach}}',
+  aliasElsewhere:
+    'service "{{source}}" references "{{name}}" ({{via}}), an alias of "{{target}}" only on {{aliasNetworks}}, which "{{source}}" is not on; on {{sharedNetworks}}, which they share, ' +
+    'the name will not resolve. add "{{name}}" to the aliases of "{{target}}" on "{{shared}}", or use "{{target}}"',
+  linkAlias:
+    'service "{{source}}" references "{{name}}" ({{via}}), a link alias of "{{target}}" that only "{{linker}}" sees (line {{line}}); the name will not resolve from "{{source}}". ' +
+    'use "{{target}}", or make "{{name}}" a network alias of "{{target}}"',
+  containerNameIgnored:
+    'service "{{source}}" references "{{name}}" ({{via}}), the container_name of "{{target}}", but docker stack deploy ignores container_name; the name will not resolve. use "{{target}}"',
+};
+
+/** A key of this rule's messages. */
+type MessageId = keyof typeof messages;
+
 export default defineRule({
   id: 'no-unreachable-reference',
   category: 'correctness',
   severity: 'error',
   description: 'Disallow referring to a service of the project by a name that does not resolve from the referring service',
-  messages: {
-    noSharedNetwork: PREFIX + 'they share no network: "{{source}}" is on {{sourceNetworks}}, "{{target}}" on {{targetNetworks}}; the name will not resolve. attach both to a common network',
-    sourceNone: PREFIX + '"{{source}}" uses network_mode "none" and can reach nothing; the name will not resolve. give "{{source}}" a network shared with "{{target}}"',
-    sourceHost:
-      PREFIX + '"{{source}}" uses network_mode "host" and looks names up in the host\'s DNS, which knows no service names; the name will not resolve. {{fix}}',
-    targetNone: PREFIX + '"{{target}}" uses network_mode "none" and cannot be reached at all; the name will not resolve. attach "{{target}}" to a network "{{source}}" is on',
-    targetHost:
-      PREFIX + '"{{target}}" uses network_mode "host" and has no name on any container network; the name will not resolve. ' +
-      'reach it through the host gateway (extra_hosts "host.docker.internal:host-gateway" on "{{source}}"), or attach "{{target}}" to a network "{{source}}" is on',
-    targetBridge:
-      PREFIX + '"{{target}}" is on the default bridge (network_mode "bridge"), where Docker resolves no container names; the name will not resolve. attach both to a common user-defined network',
-    targetJoined:
-      PREFIX + '"{{target}}" runs in the network namespace of "{{owner}}" (network_mode "{{mode}}") and has no name of its own on any network; the name will not resolve. address it as "{{owner}}"{{reach}}',
-    aliasElsewhere:
-      'service "{{source}}" references "{{name}}" ({{via}}), an alias of "{{target}}" only on {{aliasNetworks}}, which "{{source}}" is not on; on {{sharedNetworks}}, which they share, ' +
-      'the name will not resolve. add "{{name}}" to the aliases of "{{target}}" on "{{shared}}", or use "{{target}}"',
-    linkAlias:
-      'service "{{source}}" references "{{name}}" ({{via}}), a link alias of "{{target}}" that only "{{linker}}" sees (line {{line}}); the name will not resolve from "{{source}}". ' +
-      'use "{{target}}", or make "{{name}}" a network alias of "{{target}}"',
-    containerNameIgnored:
-      'service "{{source}}" references "{{name}}" ({{via}}), the container_name of "{{target}}", but docker stack deploy ignores container_name; the name will not resolve. use "{{target}}"',
-  },
+  probe: { claim: 'reference-unreachable', cells: ['dns', 'tcp', 'udp'] },
+  messages,
+
   check(graph, context) {
     const stack = graph.model.mode === 'stack';
     for (const source of graph.services.keys()) {
@@ -52,11 +59,12 @@ export default defineRule({
         groups.get(cause.key)!.refs.push(ref);
       }
       for (const { cause, refs } of groups.values()) {
-        const [first, ...rest] = refs.sort((a, b) => compareSpans(graph, a, b));
+        const [first, ...rest] = refs.sort((a, b) => graph.compareSpans(a.span, b.span));
         context.report({
           messageId: cause.messageId,
           at: first,
           service: source,
+          subject: { kind: 'reference', service: source, index: graph.referencesFrom(source).indexOf(first) },
           data: { ...cause.data, source, name: first.name, via: first.variable ?? first.kind, named: named(graph, first.name, cause.data.target) },
           related: [...cause.related, ...rest.map((r) => ({ message: `"${r.name}" also referenced here`, at: r as Place }))],
         });
@@ -68,7 +76,7 @@ export default defineRule({
 interface Cause {
   /** what makes one root cause: the target, and the name when the cause is the name itself */
   key: string;
-  messageId: string;
+  messageId: MessageId;
   data: Record<string, string> & { target: string };
   related: { message: string; at: Place }[];
 }
@@ -82,7 +90,7 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
   if (onUndeclaredNetwork(graph, source) || onUndeclaredNetwork(graph, target)) return undefined;
   const stack = graph.model.mode === 'stack';
   if (stack && usesNetworkMode(graph, target)) return undefined;
-  const cause = (messageId: string, data: Record<string, string> = {}, related: Cause['related'] = [], byName = false): Cause => ({
+  const cause = (messageId: MessageId, data: Record<string, string> = {}, related: Cause['related'] = [], byName = false): Cause => ({
     key: byName ? `${target}\0${name}` : target,
     messageId,
     data: { target, ...data },
@@ -158,10 +166,3 @@ function listOf(names: string[]): string {
   return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}` : q.join('');
 }
 
-function compareSpans(graph: NetworkGraph, a: Reference, b: Reference): number {
-  const index = (file: string): number => {
-    const i = graph.model.files.indexOf(file);
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return index(a.span.file) - index(b.span.file) || (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) || a.span.line - b.span.line || a.span.column - b.span.column;
-}

@@ -6,6 +6,7 @@ export default defineRule({
   category: 'style',
   severity: 'warning',
   description: 'Disallow declaring a network that no service uses',
+  probe: { notProbed: 'an unused network carries no traffic: the twin does not create it' },
   messages: {
     unused:
       'network "{{network}}" is declared but no service attaches to it; {{tool}} creates only the networks services use, ' +

@@ -10,6 +10,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Require driver_opts.parent on macvlan and ipvlan networks',
+  probe: { notProbed: 'the twin gives every macvlan/ipvlan network a veth parent of its own' },
   messages: {
     missing:
       '{{driver}} network "{{network}}" has no "driver_opts.parent"; Docker then hangs it off a dummy interface and makes it internal, ' +

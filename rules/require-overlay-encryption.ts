@@ -6,6 +6,7 @@ export default defineRule({
   severity: 'warning',
   description: 'Require encryption on the overlay networks a stack creates',
   modes: ['stack'],
+  probe: { notProbed: 'encryption shows only on traffic between Swarm nodes; the twin runs on one' },
   messages: {
     clear:
       'overlay network "{{network}}"{{implicit}} does not set "driver_opts.encrypted"; traffic between its containers on different nodes ' +

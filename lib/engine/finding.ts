@@ -8,6 +8,22 @@ export interface RelatedFinding extends Span {
   message: string;
 }
 
+/**
+ * What a finding is about, as the model names it: a service, a network, entry `index` of a service's
+ * `ports` (a binding), or entry `index` of `graph.referencesFrom(service)` (a reference to another host).
+ * Downstream code (graph placement, SARIF fingerprints, probe verdicts) reads this, never the message or the span.
+ */
+export type Subject =
+  | { kind: 'service'; service: string }
+  | { kind: 'network'; network: string }
+  | { kind: 'binding'; service: string; index: number }
+  | { kind: 'reference'; service: string; index: number };
+
+/** A subject as one stable string: `service:web`, `network:back`, `binding:web/0`, `reference:web/2`. */
+export function subjectId(subject: Subject): string {
+  return subject.kind === 'network' ? `network:${subject.network}` : subject.kind === 'service' ? `service:${subject.service}` : `${subject.kind}:${subject.service}/${subject.index}`;
+}
+
 /** What every formatter prints: the span flat on the finding (1-based, end exclusive, `file` as displayed). */
 export interface Finding extends Span {
   ruleId: string;
@@ -18,6 +34,11 @@ export interface Finding extends Span {
   network?: string;
   category?: string;
   docsUrl?: string;
+  /** the key of the rule's message the text was rendered from, and the values it was rendered with (rule findings only) */
+  messageId?: string;
+  data?: Record<string, string | number>;
+  /** what the finding is about (rule findings only) */
+  subject?: Subject;
   /** set when an inline comment suppressed the finding; formatters other than SARIF leave it out */
   suppressed?: { justification: string };
 }

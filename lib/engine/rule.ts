@@ -1,5 +1,7 @@
 import type { NetworkGraph } from '../model/graph';
 import type { Severity } from '../source/diagnostic';
+import type { Subject } from './finding';
+import type { ProbeLink } from './probe-link';
 import type { Mode } from '../source/project';
 import type { Span } from '../source/span';
 import { sourceUrl } from '../util/package';
@@ -12,39 +14,52 @@ export interface Place {
   origin?: Span;
 }
 
-export interface Report {
-  messageId: string;
+export interface Report<MessageId extends string = string> {
+  /** a key of the rule's `messages` */
+  messageId: MessageId;
   at: Place;
   data?: Record<string, string | number>;
   related?: { message: string; at: Place }[];
   service?: string;
   network?: string;
+  /** what the finding is about, when more precise than `service` or `network` (a binding, a reference) */
+  subject?: Subject;
 }
 
-export interface RuleContext<Options> {
+export interface RuleContext<Options, MessageId extends string = string> {
   options: Options;
-  report(report: Report): void;
+  report(report: Report<MessageId>): void;
 }
 
-export interface RuleDefinition<Options extends object = Record<string, never>> {
+/** A rule as written: `MessageId` is inferred from the keys of `messages`, so a report with any other messageId does not compile. */
+export interface RuleDefinition<Options extends object = Record<string, never>, MessageId extends string = string> {
   /** equals the file name; kebab-case; permanent */
   id: string;
   category: Category;
   severity: Severity;
   /** no trailing period */
   description: string;
-  messages: Record<string, string>;
+  messages: Record<MessageId, string>;
   /** the modes the rule applies to (default: both) */
   modes?: Mode[];
   options?: { schema: Record<string, unknown>; defaults: Options };
-  check(graph: NetworkGraph, context: RuleContext<Options>): void;
+  /** how the probe observes the rule's findings, or why it cannot (see probe-link.ts) */
+  probe: ProbeLink;
+  check(graph: NetworkGraph, context: RuleContext<Options, MessageId>): void;
 }
 
-export type Rule = RuleDefinition<any>;
+/**
+ * A registered rule as the engine runs it: its options and message keys erased (the engine validates options
+ * against the rule's schema and checks every messageId against `messages` at run time).
+ */
+export interface Rule extends Omit<RuleDefinition<Record<string, unknown>, string>, 'check'> {
+  check(graph: NetworkGraph, context: RuleContext<Record<string, unknown>, string>): void;
+}
 
 /** Declares a rule; the engine fills in ruleId, severity, category and docsUrl and checks every report. */
-export function defineRule<Options extends object = Record<string, never>>(definition: RuleDefinition<Options>): RuleDefinition<Options> {
-  return Object.freeze(definition);
+export function defineRule<Options extends object = Record<string, never>, MessageId extends string = string>(definition: RuleDefinition<Options, MessageId>): Rule {
+  // the one place the types are erased: a rule's check reads its own options and reports its own messageIds
+  return Object.freeze(definition) as unknown as Rule;
 }
 
 /** The page of a rule: `rules/<id>.md` at this version's tag (see sourceUrl). */

@@ -81,6 +81,10 @@ function toFinding(rule: Rule, severity: Severity, report: Report): Finding {
   if (related.length) finding.related = related;
   if (report.service) finding.service = report.service;
   if (report.network) finding.network = report.network;
+  finding.messageId = report.messageId;
+  if (report.data) finding.data = { ...report.data };
+  const subject = report.subject ?? (report.service ? { kind: 'service' as const, service: report.service } : report.network ? { kind: 'network' as const, network: report.network } : undefined);
+  if (subject) finding.subject = subject;
   return finding;
 }
 

@@ -1,9 +1,10 @@
 import { summarise } from '../report/types';
-import type { Finding } from '../engine/finding';
+import { subjectId, type Finding, type Subject } from '../engine/finding';
+import { spanExtents } from '../model/blocks';
 import type { NetworkGraph } from '../model/graph';
-import type { PortBinding, PortRange, Service } from '../model/types';
+import type { PortBinding, Service } from '../model/types';
+import { formatPortRange } from '../syntax/compose';
 import type { Span } from '../source/span';
-import type { Node } from '../source/tree';
 import type { GraphDocument, GraphEdge, GraphFinding, GraphNode, GraphPort, NetworkNode, ServiceNode } from './types';
 
 export interface GraphInput {
@@ -23,8 +24,9 @@ export function graphDocument(input: GraphInput): GraphDocument {
   const findings = input.findings.filter((f) => !f.suppressed);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  const regions = input.graph ? build(input.graph, nodes, edges) : [];
-  const placed = placeFindings(input.graph, nodes, edges, regions, findings);
+  const subjects = new Map<string, string[]>();
+  const regions = input.graph ? build(input.graph, nodes, edges, subjects) : [];
+  const placed = placeFindings(input.graph, nodes, edges, regions, subjects, findings);
   return {
     version: 1,
     tool: { name: 'compose-netlint', version: input.toolVersion },
@@ -41,8 +43,16 @@ export function json(doc: GraphDocument): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** Fills in the nodes and edges; returns the spans inside an edge's entry that belong to it (aliases, static addresses). */
-function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[]): Region[] {
+/**
+ * Fills in the nodes and edges, and `subjects` (a finding subject's id, see subjectId -> the edges that draw
+ * it: a binding's published edge, a reference's edges); returns the spans inside an edge's entry that belong
+ * to it (aliases, static addresses).
+ */
+function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[], subjects: Map<string, string[]>): Region[] {
+  const drawn = (subject: Subject, id: string): void => {
+    const key = subjectId(subject);
+    subjects.set(key, [...(subjects.get(key) ?? []), id]);
+  };
   const stack = graph.model.mode === 'stack';
   const regions: Region[] = [];
   const hostBindings = new Map([...graph.services.keys()].map((name) => [name, graph.hostBindings(name)]));
@@ -102,7 +112,6 @@ function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[]): Reg
       });
       for (const x of [...a.spec.aliases, a.spec.ipv4Address, a.spec.ipv6Address, ...a.spec.linkLocalIps]) if (x) regions.push({ span: x.span, id });
     }
-    const ns = graph.namespace(s.name);
     const mode = s.networkMode;
     if (!mode || stack) continue;
     if (mode.value.kind === 'bridge') {
@@ -119,14 +128,16 @@ function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[]): Reg
   for (const s of graph.services.values()) {
     for (const binding of hostBindings.get(s.name)!) {
       host = true;
-      add({ kind: 'published', from: 'host', to: serviceId(s.name), port: port(binding, true), span: binding.span });
+      const id = add({ kind: 'published', from: 'host', to: serviceId(s.name), port: port(binding, true), span: binding.span });
+      drawn({ kind: 'binding', service: s.name, index: s.ports.indexOf(binding) }, id);
     }
   }
   for (const ref of graph.references) {
+    const subject: Subject = { kind: 'reference', service: ref.source, index: graph.referencesFrom(ref.source).indexOf(ref) };
     const resolved = [...new Set(graph.resolves(ref.source, ref.name).map((r) => r.service))];
     const targets = resolved.length ? resolved : graph.ownersOf(ref.name);
     for (const target of targets) {
-      add({
+      const id = add({
         kind: 'reference',
         from: serviceId(ref.source),
         to: serviceId(target),
@@ -137,6 +148,7 @@ function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[]): Reg
         resolves: resolved.includes(target),
         span: ref.span,
       });
+      drawn(subject, id);
     }
   }
   if (host) nodes.push({ id: 'host', kind: 'host', findings: [] });
@@ -152,17 +164,14 @@ function modeText(s: Service): string {
   return m.kind === 'service' || m.kind === 'container' ? `${m.kind}:${m.target}` : m.kind === 'network' ? m.target! : m.kind;
 }
 
-function range(r: PortRange): string {
-  return r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
-}
 
 function port(p: PortBinding, onHost: boolean): GraphPort {
   const readable = !p.invalid && !p.unknown;
   return {
     text: p.text ?? null,
     hostIp: readable && p.hostIp ? p.hostIp.value.text : null,
-    published: readable && p.published ? range(p.published.value) : null,
-    target: readable ? range(p.target.value) : null,
+    published: readable && p.published ? formatPortRange(p.published.value) : null,
+    target: readable ? formatPortRange(p.target.value) : null,
     protocol: p.protocol,
     mode: p.mode,
     onHost,
@@ -197,43 +206,19 @@ function smallest(regions: readonly Region[], at: Span): string | undefined {
   return best?.id;
 }
 
-/** One span per file covering every span given: the extent of a block that overrides and `extends` may spread over files. */
-function extents(spans: Iterable<Span>): Span[] {
-  const byFile = new Map<string, Span>();
-  for (const s of spans) {
-    const e = byFile.get(s.file);
-    if (!e) {
-      byFile.set(s.file, { ...s });
-      continue;
-    }
-    if (s.line < e.line || (s.line === e.line && s.column < e.column)) Object.assign(e, { line: s.line, column: s.column });
-    if (s.endLine > e.endLine || (s.endLine === e.endLine && s.endColumn > e.endColumn)) Object.assign(e, { endLine: s.endLine, endColumn: s.endColumn });
-  }
-  return [...byFile.values()];
-}
 
-function* treeSpans(node: Node): Generator<Span> {
-  yield node.span;
-  if (node.kind === 'seq') for (const item of node.items) yield* treeSpans(item);
-  if (node.kind === 'map') {
-    for (const e of node.entries.values()) {
-      yield e.keySpan;
-      yield* treeSpans(e.value);
-    }
-  }
-}
 
 /**
- * Places each finding: on the element whose own span (an edge's entry, a node's key) is the smallest containing
+ * Places each finding: on the edges that draw its subject (a binding, a reference), else on the element whose own span (an edge's entry, a node's key) is the smallest containing
  * its location; else on the service and network the rule named; else on the service or network block it lies in.
  */
-function placeFindings(graph: NetworkGraph | undefined, nodes: GraphNode[], edges: GraphEdge[], edgeRegions: Region[], findings: readonly Finding[]): GraphFinding[] {
+function placeFindings(graph: NetworkGraph | undefined, nodes: GraphNode[], edges: GraphEdge[], edgeRegions: Region[], subjects: ReadonlyMap<string, string[]>, findings: readonly Finding[]): GraphFinding[] {
   const byId = new Map<string, { findings: number[] }>([...nodes.map((n) => [n.id, n] as const), ...edges.map((e) => [e.id, e] as const)]);
   const exact: Region[] = [...edges.flatMap((e) => (e.span ? [{ span: e.span, id: e.id }] : [])), ...edgeRegions];
   const blocks: Region[] = [];
   for (const s of graph?.services.values() ?? []) {
     exact.push({ span: s.span, id: serviceId(s.name) });
-    for (const span of extents([s.span, ...treeSpans(s.node)])) blocks.push({ span, id: serviceId(s.name) });
+    for (const span of s.block) blocks.push({ span, id: serviceId(s.name) });
   }
   for (const n of graph?.networks.values() ?? []) {
     const own = [
@@ -244,13 +229,15 @@ function placeFindings(graph: NetworkGraph | undefined, nodes: GraphNode[], edge
       ...n.ipam.flatMap((c) => [c.span, c.subnet?.span, c.ipRange?.span, c.gateway?.span, ...c.auxAddresses.map((a) => a.address.span)].filter((s): s is Span => !!s)),
     ];
     for (const span of own) exact.push({ span, id: networkId(n.name) });
-    for (const span of extents(own)) blocks.push({ span, id: networkId(n.name) });
+    for (const span of spanExtents(own)) blocks.push({ span, id: networkId(n.name) });
   }
 
   return findings.map((f, index) => {
     let elements: string[];
-    const at = smallest(exact, f);
-    if (at) elements = [at];
+    const drawn = f.subject ? subjects.get(subjectId(f.subject)) : undefined;
+    const at = drawn ? undefined : smallest(exact, f);
+    if (drawn) elements = [...drawn];
+    else if (at) elements = [at];
     else {
       elements = [f.service !== undefined ? serviceId(f.service) : '', f.network !== undefined ? networkId(f.network) : ''].filter((id) => byId.has(id));
       if (!elements.length) {

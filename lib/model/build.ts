@@ -2,8 +2,9 @@ import type { LoadedProject } from '../source/project';
 import type { Span } from '../source/span';
 import { get, isMap, isScalar, isSeq, type Entry, type MapNode, type Node, type ScalarNode } from '../source/tree';
 import { parseAddress, parseCidr } from './address';
+import { blockExtents, serviceKeys } from './blocks';
 import { narrow } from './narrow';
-import { parsePortRange, parseShortPort } from './ports';
+import { parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume } from '../syntax/compose';
 import type {
   EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume,
 } from './types';
@@ -85,13 +86,7 @@ export function subSpan(node: ScalarNode, from: number, to: number): Span {
 function networkMode(node: Node | undefined): Located<NetworkMode> | undefined {
   const value = text(node);
   if (!value) return undefined;
-  const v = value.value;
-  let mode: NetworkMode;
-  if (v === 'host' || v === 'none' || v === 'bridge') mode = { kind: v };
-  else if (v.startsWith('service:')) mode = { kind: 'service', target: v.slice(8) };
-  else if (v.startsWith('container:')) mode = { kind: 'container', target: v.slice(10) };
-  else mode = { kind: 'network', target: v };
-  return { ...value, value: mode };
+  return { ...value, value: parseNetworkMode(value.value) };
 }
 
 function replicas(service: MapNode): Replicas {
@@ -113,7 +108,8 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
   const service: Service = {
     name,
     span: entry.keySpan,
-    node,
+    keys: serviceKeys(node),
+    block: blockExtents(entry.keySpan, node),
     replicas: replicas(node),
     networkMode: mode,
     networks: serviceNetworks(entry, node, mode, stack),
@@ -142,6 +138,8 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     build: get(node, 'build') ? entryOf(node, 'build')?.keySpan : undefined,
     profiles: texts(get(node, 'profiles')).map((p) => p.value),
   };
+  const image = get(node, 'image');
+  if (isScalar(image) && (image.unknown || (image.value !== null && image.value !== ''))) service.image = { value: image.unknown ? (image.raw ?? String(image.value ?? '')) : String(image.value), span: image.span, ...(image.origin ? { origin: image.origin } : {}), ...(image.unknown ? { unknown: true } : {}) };
   return service;
 }
 
@@ -210,6 +208,7 @@ function portBinding(item: Node): PortBinding {
     target: { value: targetRange ?? { start: 0, end: 0 }, span: target?.span ?? item.span },
     protocol,
     mode: text(get(item, 'mode'))?.value === 'host' ? 'host' : 'ingress',
+    ...(isScalar(get(item, 'mode')) ? { modeValue: located(get(item, 'mode')!, String((get(item, 'mode') as ScalarNode).value ?? '')) } : {}),
     unknown: [target, published, get(item, 'host_ip')].some((n) => isScalar(n) && n.unknown),
   };
   if (!targetRange && !binding.unknown) binding.invalid = target ? `"${String((target as ScalarNode).value)}" is not a container port` : 'a long-syntax port needs a "target"';
@@ -225,17 +224,16 @@ function portBinding(item: Node): PortBinding {
 
 function exposed(item: Node): ExposedPort {
   const raw = isScalar(item) ? String(item.value ?? '') : '';
-  const [ports, proto = 'tcp'] = raw.split('/');
-  const range = parsePortRange(ports);
-  const out: ExposedPort = { span: item.span, ports: range ?? { start: 0, end: 0 }, protocol: proto.toLowerCase() as Protocol, unknown: isScalar(item) && !!item.unknown };
+  const parsed = parseExpose(raw);
+  const out: ExposedPort = { span: item.span, ports: parsed?.ports ?? { start: 0, end: 0 }, protocol: parsed?.protocol ?? 'tcp', unknown: isScalar(item) && !!item.unknown };
   if (item.origin) out.origin = item.origin;
-  if (!range && !out.unknown) out.invalid = `"${raw}" is not a port or port range`;
+  if (!parsed && !out.unknown) out.invalid = `"${raw}" is not a port or port range`;
   return out;
 }
 
 function links(node: Node | undefined): Link[] {
   return texts(node).map((l) => {
-    const [service, alias = service] = l.value.split(':');
+    const { service, alias } = parseLink(l.value);
     return { service, alias, span: l.span, ...(l.origin ? { origin: l.origin } : {}) };
   });
 }
@@ -252,16 +250,10 @@ function extraHosts(node: Node | undefined): ExtraHost[] {
   for (const item of node.items) {
     if (!isScalar(item) || item.value === null) continue;
     const whole = String(item.value);
-    // `host=ip` (new) or `host:ip` (old; the address itself may contain colons), several addresses separated by
-    // commas, each may be in brackets: compose-go types/hostList.go NewHostsList and cleanup
-    const at = whole.includes('=') ? whole.indexOf('=') : whole.indexOf(':');
-    const host = at < 0 ? whole : whole.slice(0, at);
-    let start = at + 1;
-    for (const part of at < 0 ? [''] : whole.slice(at + 1).split(',')) {
-      const addressText = part.length > 2 && part.startsWith('[') && part.endsWith(']') ? part.slice(1, -1) : part;
-      const address = { ...located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText)), span: subSpan(item, start, start + part.length) };
+    const { host, addresses } = parseExtraHost(whole);
+    for (const { address: addressText, start, end } of addresses) {
+      const address = { ...located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText)), span: subSpan(item, start, end) };
       out.push({ host, address, span: item.span });
-      start += part.length + 1;
     }
   }
   return out;
@@ -279,9 +271,10 @@ function environment(node: Node | undefined, files: Located<string>[], envFiles:
 function volume(item: Node): Volume {
   const base = { span: item.span, ...(item.origin ? { origin: item.origin } : {}) };
   if (isScalar(item)) {
-    const parts = String(item.value ?? '').split(':');
-    const [source, target, options = ''] = parts.length === 1 ? [undefined, parts[0], ''] : parts;
-    return { ...base, type: source && /^[./~]/.test(source) ? 'bind' : 'volume', source, target, readOnly: options.split(',').includes('ro') };
+    const spec = String(item.value ?? '');
+    const parsed = parseVolume(spec);
+    if (!parsed) return { ...base, type: 'volume', target: spec, readOnly: false };
+    return { ...base, type: parsed.type, ...(parsed.source !== undefined ? { source: parsed.source } : {}), target: parsed.target, readOnly: parsed.readOnly };
   }
   return {
     ...base,

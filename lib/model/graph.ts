@@ -1,8 +1,46 @@
 import type { Span } from '../source/span';
+import { deepFreeze } from './freeze';
+import { compareProjectSpans, startOrder } from './order';
+import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
-import type { Address, Located, Model, Network, PortBinding, Service, ServiceNetwork } from './types';
+import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
+
+export type { ServiceKey } from './types';
 
 export type { Reference } from './references';
+export type { PortClaim, PortConflict } from './port-claims';
+
+/**
+ * What becomes of one `ports` entry when the service starts (Compose on one engine; in a stack, Swarm):
+ * - bound: the engine binds it on the host (`ephemeral`: a bare container port, on a host port the engine picks);
+ * - discarded: the engine never binds it: `host` and `none` network modes discard ports (the engine warns),
+ *   a service that joins another's namespace (`joined`, `owner` says whose) has none of its own, and an
+ *   entry that is `invalid` or `unknown` (an unset variable) is not known to bind;
+ * - conflict: another claim on the same host address, port and protocol starts first (start order, then file
+ *   order), so this bind fails: the engine refuses the container ("port is already allocated");
+ * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host.
+ */
+export type BindingOutcome =
+  | { kind: 'bound'; ephemeral: boolean }
+  | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string }
+  | { kind: 'conflict'; lostTo: PortConflict }
+  | { kind: 'unreachable'; why: 'only-internal' };
+
+/** One `ports` entry of a service and its outcome. */
+export interface BindingAnswer {
+  service: string;
+  /** the entry's index in the service's `ports` */
+  index: number;
+  binding: PortBinding;
+  outcome: BindingOutcome;
+}
+
+/** Whether two services can exchange packets, and why, in words for probe reports. */
+export interface Connection {
+  connected: boolean;
+  /** same namespace, network_mode none, host network, both/only one on the default bridge, shared: <networks>, no shared network */
+  why: string;
+}
 
 export type NameKind = 'service' | 'container_name' | 'alias' | 'tasks' | 'link' | 'container';
 
@@ -43,17 +81,6 @@ export interface Namespace {
   broken?: 'cycle' | 'missing';
 }
 
-/** A key written on a service: its span, and whether Compose would treat its value as unset. */
-export interface ServiceKey {
-  key: string;
-  /** the key's span */
-  span: Span;
-  origin?: Span;
-  /** null, "", or an empty list or map */
-  empty: boolean;
-  /** an interpolated variable was unset: whether the option is set is not known before run time */
-  unknown: boolean;
-}
 
 export interface Resolution {
   service: string;
@@ -81,6 +108,9 @@ export class NetworkGraph {
   /** every name any service of the project is known by, anywhere, lower-cased (DNS ignores case) -> those services */
   private readonly owners = new Map<string, Set<string>>();
   private readonly referencesBySource = new Map<string, Reference[]>();
+  private readonly order: readonly string[];
+  private readonly conflictsInFileOrder: readonly PortConflict[];
+  private readonly outcomes = new Map<string, BindingAnswer[]>();
 
   constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span) {
     this.model = model;
@@ -97,7 +127,16 @@ export class NetworkGraph {
       for (const r of refs) references.push(r);
     }
     this.references = references;
-    Object.freeze(this);
+    this.order = startOrder(model, (s) => this.joinedService(s));
+    const claims = collectClaims({ model, published: (s) => this.publishedOnHost(s), onHostNetwork: (s) => model.mode === 'compose' && this.namespace(s).kind === 'host' });
+    const inFile = [...claims].sort((a, b) => compareProjectSpans(model, a.at.span, b.at.span));
+    this.conflictsInFileOrder = earliestConflicts(inFile);
+    // who loses a bind: the claim whose service starts later; within one service, the later entry
+    const position = new Map(this.order.map((s, i) => [s, i]));
+    const inStart = inFile.map((c, i) => ({ c, i })).sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i).map((x) => x.c);
+    const losers = new Map(earliestConflicts(inStart).filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
+    for (const service of model.services.values()) this.outcomes.set(service.name, service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })));
+    deepFreeze(this);
   }
 
   private follow(name: string): Namespace {
@@ -201,12 +240,7 @@ export class NetworkGraph {
 
   /** Where a top-level key of a service is written, for rules that blame an option the typed model does not carry. */
   serviceKey(service: string, key: string): ServiceKey | undefined {
-    const entry = this.model.services.get(service)?.node.entries.get(key);
-    if (!entry) return undefined;
-    const v = entry.value;
-    const unknown = v.kind === 'scalar' && v.unknown === true;
-    const empty = !unknown && (v.kind === 'scalar' ? v.value === null || v.value === '' : v.kind === 'seq' ? v.items.length === 0 : v.entries.size === 0);
-    return { key, span: entry.keySpan, ...(entry.keyOrigin ? { origin: entry.keyOrigin } : {}), empty, unknown };
+    return this.model.services.get(service)?.keys.get(key);
   }
 
   /** The endpoints of a service: its own, or its namespace owner's when it joined another service. */
@@ -313,6 +347,66 @@ export class NetworkGraph {
     if (flag?.unknown) return undefined;
     if (flag === undefined) return false;
     return flag.value === true || String(flag.value).toLowerCase() === 'true';
+  }
+
+  private outcomeOf(service: string, binding: PortBinding, lost: PortConflict | undefined): BindingOutcome {
+    const ns = this.namespace(service);
+    if (ns.kind === 'host' || ns.kind === 'none') return { kind: 'discarded', why: ns.kind };
+    if (ns.chain.length > 0) return { kind: 'discarded', why: 'joined', owner: ns.owner };
+    if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
+    if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
+    if (lost) return { kind: 'conflict', lostTo: lost };
+    if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };
+    return { kind: 'bound', ephemeral: binding.published === undefined };
+  }
+
+  /**
+   * Every `ports` entry of a service with its outcome (see BindingOutcome), in the order written; empty for
+   * a service the project does not have.
+   */
+  bindings(service: string): readonly BindingAnswer[] {
+    return this.outcomes.get(service) ?? [];
+  }
+
+  /** The outcome of entry `index` of a service's `ports`; undefined when there is no such entry. */
+  bindingOutcome(service: string, index: number): BindingOutcome | undefined {
+    return this.outcomes.get(service)?.[index]?.outcome;
+  }
+
+  /**
+   * The host port conflicts of the project, one per offending entry, each against the earliest entry (in
+   * file order, see compareSpans) it collides with: published ports on the same host address (a wildcard
+   * takes them all), port and protocol, and in Compose the ports a host-network service listens on.
+   */
+  portConflicts(): readonly PortConflict[] {
+    return this.conflictsInFileOrder;
+  }
+
+  /** The services in the order Compose creates and starts them (see order.ts): dependencies first, then file order. */
+  startOrder(): readonly string[] {
+    return this.order;
+  }
+
+  /** Orders two spans by the project's file order, then line and column: the order findings and "first" claims use. */
+  compareSpans(a: Span, b: Span): number {
+    return compareProjectSpans(this.model, a, b);
+  }
+
+  /** `connected(a, b)` with the reason, for reports that show why the model predicts it. */
+  connection(a: string, b: string): Connection {
+    const connected = this.connected(a, b);
+    const na = this.namespace(a);
+    const nb = this.namespace(b);
+    let why: string;
+    if (na.owner === nb.owner) why = 'same namespace';
+    else if (na.kind === 'none' || nb.kind === 'none') why = 'network_mode none';
+    else if (na.kind === 'host' || nb.kind === 'host') why = 'host network';
+    else if (na.kind === 'bridge' || nb.kind === 'bridge') why = na.kind === nb.kind ? 'both on the default bridge' : 'only one on the default bridge';
+    else {
+      const shared = this.sharedNetworks(a, b);
+      why = shared.length ? `shared: ${shared.join(', ')}` : 'no shared network';
+    }
+    return { connected, why };
   }
 
   referencesFrom(service: string): readonly Reference[] {

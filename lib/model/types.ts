@@ -1,7 +1,6 @@
 import type { IPv4, IPv6 } from 'ipaddr.js';
 import type { Mode } from '../source/project';
 import type { Span } from '../source/span';
-import type { MapNode } from '../source/tree';
 
 /** A value from the project with the span that produced it (`origin`: where its text is, when an alias or merge key moved it). */
 export interface Located<T> {
@@ -28,12 +27,9 @@ export interface Cidr {
   family?: Family;
 }
 
-export interface PortRange {
-  start: number;
-  end: number;
-}
+import type { NetworkMode, PortRange, Protocol } from '../syntax/compose';
 
-export type Protocol = 'tcp' | 'udp' | 'sctp';
+export type { NetworkMode, NetworkModeKind, PortRange, Protocol } from '../syntax/compose';
 
 export interface PortBinding {
   /** the list item */
@@ -48,6 +44,8 @@ export interface PortBinding {
   target: Located<PortRange>;
   protocol: Protocol;
   mode: 'ingress' | 'host';
+  /** the long syntax's `mode` value as written, when there is one (`unknown`: an unset variable decides it) */
+  modeValue?: Located<string>;
   unknown: boolean;
   /** why the entry could not be read, when it could not */
   invalid?: string;
@@ -60,14 +58,6 @@ export interface ExposedPort {
   protocol: Protocol;
   unknown: boolean;
   invalid?: string;
-}
-
-export type NetworkModeKind = 'bridge' | 'host' | 'none' | 'service' | 'container' | 'network';
-
-export interface NetworkMode {
-  kind: NetworkModeKind;
-  /** the service or container for `service:`/`container:`, the network for a named network */
-  target?: string;
 }
 
 export interface ServiceNetwork {
@@ -127,7 +117,12 @@ export interface Service {
   name: string;
   /** the service's key */
   span: Span;
-  node: MapNode;
+  /** the top-level keys written on the service (see ServiceKey) */
+  keys: ReadonlyMap<string, ServiceKey>;
+  /** one span per file covering the service's block, for placing what lies inside it */
+  block: Span[];
+  /** `image` as written: for an unset variable, the raw text with `unknown` set */
+  image?: Located<string>;
   replicas: Replicas;
   networkMode?: Located<NetworkMode>;
   networks: ServiceNetwork[];
@@ -153,6 +148,18 @@ export interface Service {
   maxReplicasPerNode?: Located<number>;
   build?: Span;
   profiles: string[];
+}
+
+/** A key written on a service: its span, and whether Compose would treat its value as unset. */
+export interface ServiceKey {
+  key: string;
+  /** the key's span */
+  span: Span;
+  origin?: Span;
+  /** null, "", or an empty list or map */
+  empty: boolean;
+  /** an interpolated variable was unset: whether the option is set is not known before run time */
+  unknown: boolean;
 }
 
 export interface IpamConfig {

@@ -1,6 +1,5 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 

@@ -164,8 +164,8 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
   // what the twin publishes, and where: loopback only (publish.ts); the lease claims exactly that
   const publishing = planPublishing(graph, (s) => twinReplicas(s).built);
   await takeLease({ engine, twin, image: options.image, claims: builds ? twinClaims(graph, stack, publishing) : { subnets: [], ports: [] } });
-  let results: CaseResult[] = [];
-  let verdicts: FindingVerdict[] = [];
+  let results: CaseResult[];
+  let verdicts: FindingVerdict[];
   try {
     const tools = await imageTools(engine, options.image, imageId, twin.labels);
     const missing = REQUIRED_TOOLS.filter((t) => !tools.has(t));
@@ -174,11 +174,13 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
 
     twin.notes.push(...publishing.notes);
     const cases = planProbes({ graph, tools, hostProbes: engine.local, publishing });
-    const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager, publishing });
+    const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager, publishing }, rules);
     if (hooks.expect) {
       for (const c of cases) {
         const e = hooks.expect(c);
-        if (e !== undefined && e !== c.expect) (c.expect = e), (c.basis = `${c.basis}; overridden to ${e ? 'reachable' : 'blocked'}`);
+        if (e === undefined || e === c.expect) continue;
+        c.expect = e;
+        c.basis = `${c.basis}; overridden to ${e ? 'reachable' : 'blocked'}`;
       }
     }
     const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, publishing, signal, progress: say };

@@ -1,5 +1,6 @@
-import type { NetworkGraph } from '../model/graph';
-import { hostPortsPerContainer } from '../model/ports';
+import type { BindingOutcome, NetworkGraph } from '../model/graph';
+import { bindingText, hostPortsPerContainer } from '../model/ports';
+import { formatPortRange } from '../syntax/compose';
 import type { PortBinding, PortRange, Protocol, Service } from '../model/types';
 import type { Publishing } from './publish';
 import type { Tool } from './scripts';
@@ -78,7 +79,9 @@ export function probePorts(service: Service): ListenPort[] {
     if (!isListenProtocol(protocol)) return;
     for (const port of probedPorts(range)) {
       const key = `${port}/${protocol}`;
-      if (!seen.has(key)) seen.add(key), out.push({ port, protocol });
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ port, protocol });
     }
   };
   for (const p of service.ports) if (!p.invalid && !p.unknown) add(p.target.value, p.protocol);
@@ -111,7 +114,9 @@ export function projectNames(graph: NetworkGraph): string[] {
   const out: string[] = [];
   const add = (name: string): void => {
     const key = name.toLowerCase();
-    if (!seen.has(key)) seen.add(key), out.push(name);
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(name);
   };
   for (const s of graph.services.values()) add(s.name);
   for (const s of graph.services.values()) if (s.containerName && !s.containerName.unknown && graph.model.mode === 'compose') add(s.containerName.value);
@@ -131,13 +136,6 @@ function columnAddress(binding: PortBinding): string {
   return text.includes(':') ? `[${text}]:` : `${text}:`;
 }
 
-function bindingText(binding: PortBinding): string {
-  if (binding.text) return binding.text;
-  const ip = binding.hostIp ? `${binding.hostIp.value.text}:` : '';
-  const pub = binding.published ? `${binding.published.value.start}${binding.published.value.end > binding.published.value.start ? `-${binding.published.value.end}` : ''}:` : '';
-  const t = binding.target.value;
-  return `${ip}${pub}${t.start}${t.end > t.start ? `-${t.end}` : ''}/${binding.protocol}`;
-}
 
 /**
  * Plans the probes from the graph's predicates: for every ordered pair of services, the
@@ -182,8 +180,8 @@ export function planProbes(context: PlanContext): ProbeCase[] {
       for (const { port, protocol } of probePorts(dest)) {
         const kind: ProbeKind = protocol;
         const column = `${dest.name}:${port}/${protocol}`;
-        const connected = graph.connected(source.name, dest.name);
-        const basis = `connected(${source.name}, ${dest.name}) = ${connected}${connectedWhy(graph, source.name, dest.name)}`;
+        const { connected, why } = graph.connection(source.name, dest.name);
+        const basis = `connected(${source.name}, ${dest.name}) = ${connected} (${why})`;
         let target: Target;
         let skip: string | undefined;
         if (sns.owner === dns.owner) target = { via: 'loopback', service: dest.name, port, protocol };
@@ -209,21 +207,12 @@ export function planProbes(context: PlanContext): ProbeCase[] {
   // from the host: every published port (a bare container port at the host port the engine picks), and the listeners of host-network services
   for (const dest of buildable) {
     const ns = graph.namespace(dest.name);
-    const published = new Set(graph.publishedOnHost(dest.name));
-    const bound = new Set(graph.hostBindings(dest.name));
-    const internal = graph.onlyInternal(dest.name);
-    const why = ns.kind === 'host' ? 'host network: Docker discards ports' : ns.kind === 'none' ? 'network_mode none' : ns.chain.length ? `joins ${ns.owner}` : 'not published';
-    dest.ports.forEach((binding, index) => {
-      if (binding.invalid || binding.unknown) return;
+    for (const { index, binding, outcome } of graph.bindings(dest.name)) {
+      if (binding.invalid || binding.unknown) continue;
       const ephemeral = !binding.published;
-      const predicate = ephemeral ? 'hostBindings' : 'publishedOnHost';
-      const listed = (ephemeral ? bound : published).has(binding);
-      const expect = listed && !internal;
-      const basis = !listed
-        ? `${predicate}(${dest.name}) leaves "${bindingText(binding)}" out (${why})`
-        : internal
-          ? `onlyInternal(${dest.name}) = true: published ports do not work`
-          : `${predicate}(${dest.name}) includes "${bindingText(binding)}"${ephemeral ? ' on a host port the engine picks' : ''}`;
+      const listed = outcome.kind !== 'discarded';
+      const expect = outcome.kind === 'bound';
+      const basis = `bindingOutcome(${dest.name}, "${bindingText(binding, { protocol: 'always' })}") = ${outcomeText(outcome)}`;
       const at = columnAddress(binding);
       // a fixed binding is probed at its host ports (see hostPorts); a bare one at the ports the engine picks for its container ports
       const ports: HostPort[] = ephemeral ? probedPorts(binding.target.value).map((port) => ({ host: 'ephemeral', target: port, lookup: port, ephemeralFor: port })) : hostPorts(graph, dest, binding, listed);
@@ -232,7 +221,7 @@ export function planProbes(context: PlanContext): ProbeCase[] {
         // the twin binds it on loopback, on an address that keeps its collisions (publish.ts)
         const where = context.publishing.hostTarget(dest.name, index, lookup);
         let skip = 'skip' in where ? where.skip : notBound;
-        if (!skip && ephemeral && !listed) skip = `the engine picks no host port for it (${why})`;
+        if (!skip && outcome.kind === 'discarded' && ephemeral) skip = `the engine picks no host port for it (${discardedText(outcome)})`;
         if (!skip && !context.hostProbes) skip = 'the engine is not on this machine: its published ports are not on this loopback';
         if (!skip && !isListenProtocol(binding.protocol)) skip = `${binding.protocol} is not probed`;
         const address = 'address' in where ? where.address : '127.0.0.1';
@@ -248,7 +237,7 @@ export function planProbes(context: PlanContext): ProbeCase[] {
         };
         add('host', 'host', label, target, expect, basis, skip ? { skip } : {});
       }
-    });
+    }
     if (ns.kind === 'host' && ns.owner === dest.name) {
       for (const { port, protocol } of probePorts(dest)) {
         const skip = context.hostProbes ? undefined : 'the engine is not on this machine';
@@ -310,13 +299,30 @@ function hostPorts(graph: NetworkGraph, service: Service, binding: PortBinding, 
   return out;
 }
 
-function connectedWhy(graph: NetworkGraph, a: string, b: string): string {
-  const na = graph.namespace(a);
-  const nb = graph.namespace(b);
-  if (na.owner === nb.owner) return ' (same namespace)';
-  if (na.kind === 'none' || nb.kind === 'none') return ' (network_mode none)';
-  if (na.kind === 'host' || nb.kind === 'host') return ' (host network)';
-  if (na.kind === 'bridge' || nb.kind === 'bridge') return na.kind === nb.kind ? ' (both on the default bridge)' : ' (only one on the default bridge)';
-  const shared = graph.sharedNetworks(a, b);
-  return shared.length ? ` (shared: ${shared.join(', ')})` : ' (no shared network)';
+/** A binding's outcome in the words of the plan's basis. */
+function outcomeText(outcome: BindingOutcome): string {
+  switch (outcome.kind) {
+    case 'bound':
+      return outcome.ephemeral ? 'bound on a host port the engine picks' : 'bound';
+    case 'unreachable':
+      return 'bound, but every network of the service is internal: published ports do not work';
+    case 'conflict': {
+      const { other, start, end } = outcome.lostTo;
+      return `fails: host port "${formatPortRange({ start, end })}/${other.protocol}" is taken by "${other.service}"${other.kind === 'listener' ? ' (host network)' : ''}, which starts first`;
+    }
+    case 'discarded':
+      return `discarded (${discardedText(outcome)})`;
+  }
 }
+
+function discardedText(outcome: Extract<BindingOutcome, { kind: 'discarded' }>): string {
+  return `${DISCARDED[outcome.why]}${outcome.owner ? ` "${outcome.owner}"` : ''}`;
+}
+
+const DISCARDED: Record<Extract<BindingOutcome, { kind: 'discarded' }>['why'], string> = {
+  host: 'host network: Docker discards ports',
+  none: 'network_mode none',
+  joined: 'it joins the namespace of',
+  invalid: 'not a valid entry',
+  unknown: 'an unset variable decides it',
+};

@@ -120,7 +120,10 @@ export function planPublishing(graph: NetworkGraph, replicas: (service: Service)
         }
         if (stack) port.skip = STACK_REASON;
         else if (!claims) port.skip = `host IP "${b.hostIp!.value.text}" is not an address`;
-        else claimsOf.set(port, claims), userIp.set(port, b.hostIp?.value.text);
+        else {
+          claimsOf.set(port, claims);
+          userIp.set(port, b.hostIp?.value.text);
+        }
         if (onHost.has(b)) counted.add(port);
         list.push(port);
       }

@@ -197,12 +197,20 @@ export function formatJunit(report: ProbeReport): string {
     for (const r of list) {
       const name = xml(describe(r.case));
       let body = '';
-      if (r.case.skip || !r.final) (body = `<skipped message="${xml(r.case.skip ?? 'not run')}"/>`), s++;
+      if (r.case.skip || !r.final) {
+        body = `<skipped message="${xml(r.case.skip ?? 'not run')}"/>`;
+        s++;
+      }
       else if (r.agrees === false) {
         body = `<failure message="${xml(`predicted ${r.case.expect ? 'reachable' : 'blocked'}, observed ${r.final.reach}: ${r.final.detail}`)}">${xml(`${r.case.basis}\n${r.reproduce ?? ''}`)}</failure>`;
         f++;
-      } else if (r.flaky) (body = `<error message="${xml(`flaky: ${r.tries.map((t) => t.reach).join(', ')}`)}"/>`), e++;
-      else if (r.final.reach === 'failed') (body = `<error message="${xml(r.final.detail)}"/>`), e++;
+      } else if (r.flaky) {
+        body = `<error message="${xml(`flaky: ${r.tries.map((t) => t.reach).join(', ')}`)}"/>`;
+        e++;
+      } else if (r.final.reach === 'failed') {
+        body = `<error message="${xml(r.final.detail)}"/>`;
+        e++;
+      }
       cases.push(`    <testcase classname="probe.${kind}" name="${name}">${body}</testcase>`);
     }
     total += list.length;
@@ -218,8 +226,13 @@ export function formatJunit(report: ProbeReport): string {
     for (const v of report.findings) {
       const name = xml(`${v.finding.ruleId} ${v.finding.file}:${v.finding.line}:${v.finding.column}`);
       let body = '';
-      if (v.verdict === 'refuted') (body = `<failure message="${xml(`refuted: ${v.reason}`)}">${xml(v.finding.message)}</failure>`), f++;
-      else if (v.verdict === 'not-probed') (body = `<skipped message="${xml(v.reason)}"/>`), s++;
+      if (v.verdict === 'refuted') {
+        body = `<failure message="${xml(`refuted: ${v.reason}`)}">${xml(v.finding.message)}</failure>`;
+        f++;
+      } else if (v.verdict === 'not-probed') {
+        body = `<skipped message="${xml(v.reason)}"/>`;
+        s++;
+      }
       cases.push(`    <testcase classname="probe.findings" name="${name}">${body}</testcase>`);
     }
     total += report.findings.length;

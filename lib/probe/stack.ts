@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { SERVICE_LABEL } from './engine';
-import { listenPorts, unbuildable } from './plan';
+import { listenPorts } from './plan';
 import { listenerIdentity, LISTENER } from './scripts';
 import { buildablePart, createdNetworksLine, createNetworks, orderedAttachments, readHostPorts, REPLICA_CAP, type BuildOptions, type Twin, type TwinContainer } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';

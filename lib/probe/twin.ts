@@ -225,26 +225,6 @@ export function neededNetworks(graph: NetworkGraph, services: string[]): string[
   return keys;
 }
 
-/** Services in start order: namespace owners, link targets and depends_on first, then file order. */
-export function startOrder(graph: NetworkGraph, services: string[]): string[] {
-  const wanted = new Set(services);
-  const out: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (name: string): void => {
-    if (!wanted.has(name) || state.get(name) === 'done' || state.get(name) === 'visiting') return;
-    state.set(name, 'visiting');
-    const s = graph.services.get(name)!;
-    const ns = graph.namespace(name);
-    if (ns.chain.length) visit(ns.chain[0]);
-    for (const l of s.links) visit(l.service);
-    for (const d of s.dependsOn) visit(d.value);
-    state.set(name, 'done');
-    out.push(name);
-  };
-  for (const s of services) visit(s);
-  return out;
-}
-
 function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -300,7 +280,8 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
   const { buildable, keys } = buildablePart(graph, twin);
   await createNetworks(options, twin, keys, false);
   options.progress(createdNetworksLine(twin, 'network'));
-  const ordered = startOrder(graph, buildable);
+  const wanted = new Set(buildable);
+  const ordered = graph.startOrder().filter((s) => wanted.has(s));
   options.progress(`creating and starting containers for ${ordered.length} service${ordered.length === 1 ? '' : 's'}`);
   const joinersOf = new Map<string, number>();
   for (const name of ordered) {

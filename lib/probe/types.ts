@@ -54,8 +54,6 @@ export interface ProbeCase {
   expectServices?: string[];
   /** why the case cannot be run (the cell prints `-`) */
   skip?: string;
-  /** set when a finding (not the graph) adjusted the prediction */
-  adjustedBy?: number;
 }
 
 export interface Observation {
@@ -91,9 +89,12 @@ export interface FindingVerdict {
   cases: number[];
 }
 
+/** The kinds of EngineEvent, each one the twin records (twin.ts, stack.ts). */
+export const ENGINE_EVENT_KINDS = ['bind-failed', 'start-failed', 'network-failed', 'create-failed'] as const;
+
 /** Something the engine did that is an observation in itself (a port that could not be bound, a network it refused). */
 export interface EngineEvent {
-  kind: 'bind-failed' | 'start-failed' | 'network-failed' | 'create-failed';
+  kind: (typeof ENGINE_EVENT_KINDS)[number];
   service?: string;
   replica?: number;
   network?: string;

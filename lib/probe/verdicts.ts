@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/finding';
+import type { ClaimKind, ProbeLink } from '../engine/probe-link';
+import type { Rule } from '../engine/rule';
 import type { NetworkGraph } from '../model/graph';
-import type { PortBinding } from '../model/types';
 import type { Publishing } from './publish';
 import type { Twin } from './twin';
 import type { CaseResult, EngineEvent, FindingVerdict, ProbeCase } from './types';
@@ -13,8 +14,6 @@ export interface Claim {
 
 export interface Linked {
   claims: Claim[];
-  /** cases whose prediction the finding changes (the graph has no predicate for it) */
-  adjust?: { case: number; expect: boolean }[];
   /** decided from what the engine did instead of from probes */
   fromEvents?: (events: EngineEvent[], twin: Twin) => { verdict: FindingVerdict['verdict']; reason: string } | undefined;
 }
@@ -28,15 +27,13 @@ export interface LinkContext {
   publishing?: Publishing;
 }
 
-type Link = (finding: Finding, context: LinkContext) => Linked | { notProbed: string };
 
-/** The names a finding's service references, narrowed to the reference at the finding's position when there is one. */
+/** The name a finding's subject (a reference) names; none for other subjects. */
 function referencedNames(finding: Finding, graph: NetworkGraph): string[] {
-  if (!finding.service) return [];
-  const refs = graph.referencesFrom(finding.service).filter((r) => graph.isProjectName(r.name));
-  const at = refs.filter((r) => r.span.file === finding.file && r.span.line === finding.line && r.span.column === finding.column);
-  const chosen = at.length ? at : refs.filter((r) => finding.message.includes(`"${r.name}"`));
-  return [...new Set((chosen.length ? chosen : refs).map((r) => r.name))];
+  const subject = finding.subject;
+  if (subject?.kind !== 'reference') return [];
+  const ref = graph.referencesFrom(subject.service)[subject.index];
+  return ref && graph.isProjectName(ref.name) ? [ref.name] : [];
 }
 
 /** The services a project name belongs to, on any network. */
@@ -48,40 +45,30 @@ function servicesNamed(graph: NetworkGraph, name: string): string[] {
   return [...out];
 }
 
-/** The binding a finding points at, by position; else every binding of its service. */
-function bindingsOf(finding: Finding, graph: NetworkGraph): PortBinding[] {
-  const s = finding.service ? graph.services.get(finding.service) : undefined;
-  if (!s) return [];
-  const inside = (b: PortBinding): boolean => {
-    const sp = b.span;
-    if (sp.file !== finding.file) return false;
-    const after = finding.line > sp.line || (finding.line === sp.line && finding.column >= sp.column);
-    const before = finding.line < sp.endLine || (finding.line === sp.endLine && finding.column < sp.endColumn);
-    return after && before;
-  };
-  const at = s.ports.filter(inside);
-  return at.length ? at : s.ports;
+/** The indexes in its service's `ports` of the bindings a finding is about: its subject's, else every one. */
+function bindingIndexes(finding: Finding, ports: readonly unknown[]): number[] {
+  const subject = finding.subject;
+  return subject?.kind === 'binding' ? [subject.index] : ports.map((_, i) => i);
 }
 
 /**
- * The fixed host ports of the bindings a finding points at that the twin really publishes (publish.ts):
+ * The fixed host ports of the bindings a finding is about that the twin really publishes (publish.ts):
  * the container-port keys (`80/tcp`, as the engine's inspect names them) and the host ports each may take, or why none
  * is published (Swarm mode, the run's bound of published ports, no fixed host port).
  */
 function fixedPorts(f: Finding, context: LinkContext): { keys: string[]; hostRanges: [number, number][] } | { notProbed: string } {
   const s = f.service ? context.graph.services.get(f.service) : undefined;
   if (!s || !context.publishing) return { notProbed: 'the twin publishes no ports for it' };
-  const indexes = new Set(bindingsOf(f, context.graph).filter((b) => b.published).map((b) => s.ports.indexOf(b)));
+  const indexes = new Set(bindingIndexes(f, s.ports).filter((i) => s.ports[i]?.published));
   const ports = context.publishing.ports(s.name).filter((p) => indexes.has(p.binding) && p.hostRange);
   const published = ports.filter((p) => !p.skip && p.addresses.length);
   if (!published.length) return { notProbed: `the twin did not publish the fixed host ports of "${s.name}"${ports[0]?.skip ? `: ${ports[0].skip}` : ''}` };
   return { keys: published.map((p) => `${p.target}/${p.protocol}`), hostRanges: published.map((p) => p.hostRange!) };
 }
 
-function hostCasesOf(context: LinkContext, service: string, bindings?: PortBinding[]): ProbeCase[] {
-  const s = context.graph.services.get(service);
-  const indexes = bindings && s ? new Set(bindings.map((b) => s.ports.indexOf(b))) : undefined;
-  return context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === service && c.target.binding !== undefined && (!indexes || indexes.has(c.target.binding)));
+/** The host cases of a service's published bindings: of the entries at `indexes` of its `ports`, or of all. */
+function hostCasesOf(context: LinkContext, service: string, indexes?: number[]): ProbeCase[] {
+  return context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === service && c.target.binding !== undefined && (!indexes || indexes.includes(c.target.binding)));
 }
 
 const dnsClaims = (context: LinkContext, source: string, names: string[], reachable: boolean): Claim[] =>
@@ -99,45 +86,58 @@ function eventVerdict(kinds: EngineEvent['kind'][], service: string | undefined,
   };
 }
 
+type ClaimLink = Extract<ProbeLink, { claim: ClaimKind }>;
+type Implementation = (finding: Finding, context: LinkContext, link: ClaimLink) => Linked | { notProbed: string };
+
+/** The engine event of `link.events` about the finding's service (any service when it names none) whose message matches, as a verdict. */
+function refusal(f: Finding, link: ClaimLink) {
+  return eventVerdict([...(link.events ?? [])], f.service, link.message);
+}
+
 /**
- * How each rule's findings are checked on the twin. A rule that is not here, or whose premise no
- * probe on one machine can observe, gives `not-probed` with the reason.
+ * What each kind of claim (lib/engine/probe-link.ts) means on the twin: the cases it expects reachable or
+ * blocked, and the engine events that decide it. Rules declare which claim their findings make.
  */
-export const RULE_PROBES: Record<string, Link> = {
-  'no-default-bridge-dns': (f, context) => {
+export const CLAIMS: Record<ClaimKind, Implementation> = {
+  'name-needs-address': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const names = referencedNames(f, context.graph);
     const targets = names.flatMap((n) => servicesNamed(context.graph, n));
     // the name does not resolve, while the address works: on the default bridge only IPs do
     return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets, true)] };
   },
-  'no-unreachable-reference': (f, context) => {
+  'reference-unreachable': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const names = referencedNames(f, context.graph);
     const targets = names.flatMap((n) => servicesNamed(context.graph, n));
     return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets, false)] };
   },
-  'no-host-network-ports': (f, context) => {
+  'ports-discarded': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
-    const mapped = hostCasesOf(context, f.service, bindingsOf(f, context.graph)).map((c) => ({ case: c.id, reachable: false }));
+    const mapped = hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false }));
     const onHost = context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === f.service && c.target.binding === undefined).map((c) => ({ case: c.id, reachable: true }));
     return { claims: [...mapped, ...onHost] };
   },
-  'no-duplicate-published-ports': (f, context) => {
+  'port-conflict': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
-    const bindings = bindingsOf(f, context.graph);
-    const ports = new Set(bindings.flatMap((b) => (b.published ? [b.published.value.start] : [])));
-    const cases = hostCasesOf(context, f.service, bindings);
+    // the conflicts the finding reports (its subject: a binding, or a host-network service's listeners), and of
+    // their entries the ones the model says lose the bind (start order)
+    const s = f.subject;
+    const conflicts = context.graph.portConflicts().filter((x) => (s?.kind === 'binding' ? x.claim.service === s.service && x.claim.binding === s.index : s?.kind === 'service' && x.claim.service === s.service && x.claim.kind === 'listener'));
+    if (!conflicts.length) return { notProbed: 'the model has no conflict for the finding\'s subject' };
+    const losers = conflicts.flatMap((x) => [x.claim, x.other]).filter((c) => c.binding !== undefined && context.graph.bindingOutcome(c.service, c.binding)?.kind === 'conflict');
+    const cases = losers.flatMap((c) => hostCasesOf(context, c.service, [c.binding!]));
+    const services = new Set(losers.map((c) => c.service));
+    const ports = new Set(conflicts.map((x) => x.start));
     return {
       claims: cases.map((c) => ({ case: c.id, reachable: false })),
-      adjust: cases.map((c) => ({ case: c.id, expect: false })),
       fromEvents: (events) => {
-        const hit = events.find((e) => e.kind === 'bind-failed' && e.service === f.service && e.port !== undefined && ports.has(e.port));
+        const hit = events.find((e) => e.kind === 'bind-failed' && e.service !== undefined && services.has(e.service) && e.port !== undefined && ports.has(e.port));
         return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
       },
     };
   },
-  'no-scaled-fixed-host-port': (f, context) => {
+  'replica-bind-fails': (f, context) => {
     const service = f.service;
     if (!service) return { notProbed: 'the finding names no service' };
     const fixed = fixedPorts(f, context);
@@ -154,70 +154,48 @@ export const RULE_PROBES: Record<string, Link> = {
       },
     };
   },
-  'no-ports-on-internal-network': (f, context) => {
+  'published-blocked': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     return { claims: hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false })) };
   },
-  'no-ports-on-none-network': (f, context) => {
-    if (!f.service) return { notProbed: 'the finding names no service' };
-    return { claims: hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false })) };
-  },
-  'no-ambiguous-alias': (f, context) => {
-    const names = [...f.message.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((n) => context.graph.isProjectName(n));
+  'name-ambiguous': (f, context) => {
+    const names = typeof f.data?.name === 'string' ? [f.data.name] : [];
     const claims = context.cases.filter((c) => c.kind === 'dns' && names.includes(c.column) && (c.expectServices?.length ?? 0) > 1).map((c) => ({ case: c.id, reachable: true }));
     return claims.length ? { claims } : { notProbed: 'no source resolves the ambiguous name' };
   },
-  'no-network-mode-conflict': (f) => ({ claims: [], fromEvents: eventVerdict(['create-failed', 'start-failed'], f.service, /conflicting options|joins/) }),
-  'no-dnsrr-ingress': (f, context) => (context.stack && context.swarm ? { claims: [], fromEvents: eventVerdict(['create-failed'], f.service, /dnsrr|ingress/i) } : { notProbed: 'needs the stack on a Swarm manager' }),
-  'no-overlay-outside-swarm': (f, context) =>
-    context.swarm
-      ? { notProbed: 'the engine is a Swarm manager, so the overlay works here as it would not under plain Compose' }
-      : { claims: [], fromEvents: (events) => {
-          const hit = events.find((e) => e.kind === 'network-failed' && e.network === f.network);
-          return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
-        } },
-  'no-duplicate-static-ip': (f) => ({ claims: [], fromEvents: eventVerdict(['create-failed', 'start-failed'], f.service, /address|in use/i) }),
-  'no-invalid-static-ip': (f) => ({ claims: [], fromEvents: eventVerdict(['create-failed', 'start-failed'], f.service, /address|subnet|IP/) }),
-  'no-overlapping-subnets': (f) => ({
+  'engine-refuses': (f, _context, link) => ({ claims: [], fromEvents: refusal(f, link) }),
+  'network-refused': (f) => ({
+    claims: [],
+    fromEvents: (events) => {
+      const hit = events.find((e) => e.kind === 'network-failed' && e.network === f.network);
+      return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
+    },
+  }),
+  'subnets-overlap': (f, _context, link) => ({
     claims: [],
     fromEvents: (events, twin) => {
-      const hit = events.find((e) => e.kind === 'network-failed' && /overlap/i.test(e.message));
+      const hit = events.find((e) => e.kind === 'network-failed' && (!link.message || link.message.test(e.message)));
       if (hit) return { verdict: 'confirmed', reason: `the engine: ${hit.message}` };
       const n = f.network ? twin.networks.get(f.network) : undefined;
       return n?.id && !n.failed ? { verdict: 'refuted', reason: `the engine created network "${f.network}" beside the others` } : undefined;
     },
   }),
-  'no-legacy-links': () => ({ notProbed: 'links work on one engine; the rule is about what replaces them, not about reachability' }),
-  'no-unused-network': () => ({ notProbed: 'an unused network carries no traffic: the twin does not create it' }),
-  'no-swarm-unsupported-options': () => ({ notProbed: 'the stack twin leaves out what docker stack deploy ignores' }),
-  'no-external-network-config': () => ({ notProbed: 'the twin creates external networks as plain stand-ins' }),
-  'no-invalid-ipam': () => ({ notProbed: 'the twin passes only valid IPAM entries to the engine' }),
-  'no-invalid-address': () => ({ notProbed: 'the twin passes only valid addresses to the engine' }),
-  'no-undefined-network': () => ({ notProbed: 'Compose refuses the project before the engine sees it; the twin leaves the service out' }),
-  'require-overlay-encryption': () => ({ notProbed: 'encryption shows only on traffic between Swarm nodes; the twin runs on one' }),
-  'require-macvlan-parent': () => ({ notProbed: 'the twin gives every macvlan/ipvlan network a veth parent of its own' }),
-  'no-container-name-with-replicas': () => ({ notProbed: 'the twin names its containers itself' }),
-  'no-public-datastore-ports': () => ({ notProbed: 'exposure to other machines is not probed: probes stay on this machine' }),
-  'no-docker-socket-mount': () => ({ notProbed: 'the twin mounts no volumes' }),
-  'no-driver-path': () => ({ notProbed: 'the twin passes the engine only its built-in network and IPAM drivers' }),
 };
 
-/** Links every finding to its cases, and applies the predictions findings adjust. */
-export function linkFindings(findings: Finding[], context: LinkContext): (Linked | { notProbed: string })[] {
+/**
+ * Links every finding to the cases that observe it, by the link its rule declares (`probe` in defineRule);
+ * findings of no rule (schema, syntax, configuration) are not probed. Reads the cases, never changes them:
+ * predictions are the model's.
+ */
+export function linkFindings(findings: Finding[], context: LinkContext, rules: readonly Rule[]): (Linked | { notProbed: string })[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
   return findings.map((f) => {
-    const link = RULE_PROBES[f.ruleId];
+    const link = byId.get(f.ruleId)?.probe;
     if (!link) return { notProbed: `no probe observes what ${f.ruleId} checks` };
-    const linked = link(f, context);
-    if ('notProbed' in linked) return linked;
-    for (const a of linked.adjust ?? []) {
-      const c = context.cases.find((x) => x.id === a.case);
-      if (c && c.expect !== a.expect) {
-        c.expect = a.expect;
-        c.adjustedBy = findings.indexOf(f);
-        c.basis = `${c.basis}; ${f.ruleId} predicts the bind fails`;
-      }
-    }
-    return linked;
+    if ('notProbed' in link) return link;
+    if (link.when === 'stack-on-swarm' && !(context.stack && context.swarm)) return { notProbed: link.otherwise ?? 'needs the stack on a Swarm manager' };
+    if (link.when === 'not-swarm' && context.swarm) return { notProbed: link.otherwise ?? 'the engine is a Swarm manager' };
+    return CLAIMS[link.claim](f, context, link);
   });
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Finding } from '../engine/finding';
+import { subjectId, type Finding } from '../engine/finding';
 import type { ProjectSummary, ReportInput } from './types';
 
 /** Findings a report shows: everything but inline-suppressed ones (SARIF alone carries those, marked). */
@@ -42,20 +42,36 @@ export function spanSource(f: Pick<Finding, 'file' | 'line' | 'column' | 'endLin
 }
 
 /**
- * A fingerprint per finding (same order) that survives edits elsewhere in the file: it hashes the rule id,
- * the file, the message with line numbers blanked ("(line 9)" names the other place), and the text the
- * finding blames, not its position; identical keys in one file are numbered in order of appearance.
- * Suppressed findings count too, so suppressing one does not renumber the others.
+ * A fingerprint per finding (same order) that survives edits elsewhere in the file. For a rule's finding it
+ * hashes the rule id, the file, the messageId, the subject (subjectId) and the message data, with data keys
+ * that name a line left out and "line N" inside values blanked: never the message text or the position. For
+ * a finding without them (schema, syntax and configuration errors) it hashes the message, lines blanked, and
+ * the text the finding blames. Identical keys in one file are numbered in order of appearance; suppressed
+ * findings count too, so suppressing one does not renumber the others.
  */
 export function fingerprints(findings: readonly Finding[], sources: ReadonlyMap<string, string>): string[] {
   const seen = new Map<string, number>();
   const linesOf = sourceLines(sources);
   return findings.map((f) => {
-    const key = ['compose-netlint/v1', f.ruleId, slashPath(f.file), f.message.replace(/\b(lines?) \d+/g, '$1 ?'), spanSource(f, linesOf)].join('\0');
+    const what = f.messageId !== undefined ? [f.messageId, f.subject ? subjectId(f.subject) : '', stableData(f.data)] : [blankLines(f.message), spanSource(f, linesOf)];
+    const key = ['compose-netlint/v1', f.ruleId, slashPath(f.file), ...what].join('\0');
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
     return createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 32);
   });
+}
+
+function blankLines(text: string): string {
+  return text.replace(/\b(lines?) \d+/g, '$1 ?');
+}
+
+/** A finding's data as one string, keys sorted, without what moves when lines are added elsewhere. */
+function stableData(data: Finding['data']): string {
+  return Object.keys(data ?? {})
+    .filter((k) => !/^line/.test(k))
+    .sort()
+    .map((k) => `${k}=${blankLines(String(data![k]))}`)
+    .join('\0');
 }
 
 /**

@@ -7,9 +7,13 @@ export interface RelatedLocation {
   span: Span;
 }
 
+/** The ids of findings that are not rules' own (the loader's, the schema's, the configuration's), sorted: the one list. */
+export const RESERVED_IDS = ['ambiguous-mode', 'compose-load', 'compose-schema', 'config-error', 'yaml-syntax'] as const;
+export type ReservedId = (typeof RESERVED_IDS)[number];
+
 /** A problem found while loading a project, before any rule runs (yaml-syntax, compose-load, compose-schema, ambiguous-mode). */
 export interface Diagnostic {
-  ruleId: 'yaml-syntax' | 'compose-load' | 'compose-schema' | 'config-error' | 'ambiguous-mode';
+  ruleId: ReservedId;
   severity: Severity;
   message: string;
   span: Span;

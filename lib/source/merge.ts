@@ -1,6 +1,7 @@
 import type { Span } from './span';
 import { PathTable } from './paths';
 import { toPlain, type Entry, type MapNode, type Node, type ScalarNode, type SeqNode } from './tree';
+import { parseVolume } from '../syntax/compose';
 
 /**
  * Merging of Compose files on the located tree, following compose-go v2 as on its main branch
@@ -543,23 +544,9 @@ function volumeIndexer(item: Node): string {
   return opaque(item);
 }
 
-/** Target of a short volume spec, as compose-go's format.ParseVolume reads it (a `C:` drive is not a separator). */
+/** Target of a short volume spec, as compose-go's format.ParseVolume reads it (lib/syntax/compose.ts parseVolume). */
 function volumeTarget(spec: string): string | undefined {
-  if (spec.length === 0) return undefined;
-  if (spec.length <= 2) return spec;
-  const sections: string[] = [];
-  let buffer = '';
-  for (const char of spec) {
-    if (char === ':' && !(buffer.length === 1 && /\p{L}/u.test(buffer))) {
-      sections.push(buffer);
-      buffer = '';
-    } else {
-      buffer += char;
-    }
-  }
-  sections.push(buffer);
-  if (sections.some((section) => section.length === 0)) return undefined;
-  return sections.length === 1 ? sections[0] : sections[1];
+  return parseVolume(spec)?.target;
 }
 
 function deviceIndexer(item: Node): string {

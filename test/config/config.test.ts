@@ -19,6 +19,7 @@ const json = async (dir: string, args: string[] = [], env: Record<string, string
   const result = await config(dir, ['--format', 'json', ...args], env);
   expect(result.err).to.equal('');
   expect(result.code).to.equal(0);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the printed JSON is walked freely by the expectations
   return JSON.parse(result.out) as Record<string, any>;
 };
 

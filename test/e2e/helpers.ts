@@ -37,7 +37,6 @@ export async function requireEngine(context: Mocha.Context, options: { swarm?: b
   const gate = engineGate(missing, process.env, announced);
   if (gate.action === 'fail') throw new Error(gate.message);
   if (gate.action === 'skip') {
-    // eslint-disable-next-line no-console
     if (gate.line) console.log(`  ${gate.line}`);
     context.skip();
   }
@@ -102,7 +101,9 @@ export async function labelled(run?: string): Promise<string[]> {
 
 /** A finding as a rule would report it, at a reference of the service (for injected, deliberately wrong findings). */
 export function findingAtReference(graph: NetworkGraph, ruleId: string, service: string, name: string): Finding {
-  const ref = graph.referencesFrom(service).find((r) => r.name === name)!;
+  const refs = graph.referencesFrom(service);
+  const ref = refs.find((r) => r.name === name)!;
+  // as the engine gives a rule's finding: its subject is the reference, which the probe links by
   return {
     ruleId,
     severity: 'error',
@@ -113,5 +114,7 @@ export function findingAtReference(graph: NetworkGraph, ruleId: string, service:
     endLine: ref.span.endLine,
     endColumn: ref.span.endColumn,
     service,
+    messageId: 'injected',
+    subject: { kind: 'reference', service, index: refs.indexOf(ref) },
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { main } from '../../lib/cli/main';
 import { buildGraph } from '../../lib/model';
-import { defineRule } from '../../lib/engine/rule';
+import { defineRule, type RuleContext } from '../../lib/engine/rule';
 import { RuleError, runRules } from '../../lib/engine/run';
 import { loadProject } from '../../lib/source/project';
 import { rules } from '../../rules';
@@ -91,6 +91,13 @@ describe('engine: inline suppressions', () => {
     ]);
   });
 
+  it('a reserved id (compose-schema) can be suppressed, and is not an unknown rule id', () => {
+    const text = 'services:\n  web:\n    image: nginx\n    # compose-netlint-disable-next-line compose-schema -- a key our platform reads\n    x_typo_key: 1\n';
+    const r = run(['--format', 'json'], tempProject({ 'compose.yaml': text }));
+    expect(r.json().findings).to.deep.equal([]);
+    expect(r.code).to.equal(0);
+  });
+
   it('disable (rest of file) suppresses findings after it only', () => {
     const text = 'services:\n  web:\n    image: nginx\n    networks: [bakc]\n# compose-netlint-disable no-undefined-network -- legacy services below\n  api:\n    image: api\n    networks: [gone]\nnetworks: {back: {}}\n';
     const r = run(['--format', 'json'], tempProject({ 'compose.yaml': text }));
@@ -113,8 +120,9 @@ describe('engine: the rules command', () => {
 
 describe('engine: the report contract', () => {
   const graph = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': 'services: {web: {image: a}}\n' }), env: {} }));
-  const make = (report: (ctx: any, g: typeof graph) => void, options?: any) =>
-    defineRule({ id: 'test-rule', category: 'style', severity: 'info', description: 'Test', messages: { m: 'service "{{service}}"' }, ...(options ? { options } : {}), check: (g, ctx) => report(ctx, g) });
+  type Options = { ports: number[] };
+  const make = (report: (ctx: RuleContext<Options, 'm'>, g: typeof graph) => void, options?: { schema: Record<string, unknown>; defaults: Options }) =>
+    defineRule({ id: 'test-rule', category: 'style', severity: 'info', description: 'Test', probe: { notProbed: 'a test rule' }, messages: { m: 'service "{{service}}"' }, ...(options ? { options } : {}), check: (g, ctx) => report(ctx, g) });
 
   it('renders messages and fills in ruleId, severity, category and docsUrl', () => {
     const [f] = runRules(graph, [make((ctx, g) => ctx.report({ messageId: 'm', at: g.services.get('web')!, data: { service: 'web' } }))]);
@@ -122,11 +130,53 @@ describe('engine: the report contract', () => {
     expect(f.docsUrl).to.match(/rules\/test-rule\.md$/);
   });
 
+  it('keeps messageId, data and the subject (given, or from service/network) on the finding', () => {
+    const [given] = runRules(graph, [make((ctx, g) => ctx.report({ messageId: 'm', at: g.services.get('web')!, service: 'web', subject: { kind: 'binding', service: 'web', index: 0 }, data: { service: 'web' } }))]);
+    expect(given).to.deep.include({ messageId: 'm', data: { service: 'web' }, subject: { kind: 'binding', service: 'web', index: 0 } });
+    const [derived] = runRules(graph, [make((ctx, g) => ctx.report({ messageId: 'm', at: g.services.get('web')!, network: 'default', data: { service: 'web' } }))]);
+    expect(derived.subject).to.deep.equal({ kind: 'network', network: 'default' });
+  });
+
+  it('gives rules a deeply frozen graph: a rule cannot empty another service\'s ports or add a service', () => {
+    const g = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': 'services:\n  web: {image: a, ports: ["8080:80"]}\n  api: {image: a}\n' }), env: {} }));
+    const vandal = make((_ctx, graph) => void graph.services.get('web')!.ports.splice(0));
+    expect(() => runRules(g, [vandal])).to.throw(TypeError);
+    expect(() => runRules(g, [make((_ctx, graph) => void (graph.services as Map<string, unknown>).delete('web'))])).to.throw(TypeError, /read-only/);
+    // a frozen property ignores the write (sloppy mode) or throws (strict mode): either way it stays
+    try {
+      runRules(g, [make((_ctx, graph) => void ((graph.services.get('web')!.ports[0].target.value as { start: number }).start = 1))]);
+    } catch (error) {
+      expect(error).to.be.instanceOf(TypeError);
+    }
+    expect(Object.isFrozen(g.services.get('web')!.ports[0].target.value)).to.equal(true);
+    expect(g.services.get('web')!.ports.map((p) => p.target.value.start)).to.deep.equal([80]);
+  });
+
+  it('types messageIds as the keys of the rule\'s messages (checked by npm run typecheck)', () => {
+    const typed = defineRule({
+      id: 'typed-rule',
+      category: 'style',
+      severity: 'info',
+      description: 'Typed',
+      probe: { notProbed: 'a test rule' },
+      messages: { only: 'service "{{service}}"' },
+      check(g, ctx) {
+        const at = g.services.get('web')!;
+        ctx.report({ messageId: 'only', at, data: { service: 'web' } });
+        // @ts-expect-error "other" is not a key of this rule's messages
+        if (at.name === 'never') ctx.report({ messageId: 'other', at });
+      },
+    });
+    expect(runRules(graph, [typed]).map((f) => f.messageId)).to.deep.equal(['only']);
+  });
+
   it('throws on an unknown messageId, a missing placeholder or a missing span', () => {
     const at = graph.services.get('web')!;
-    expect(() => runRules(graph, [make((ctx) => ctx.report({ messageId: 'nope', at }))])).to.throw(RuleError, /unknown messageId "nope"/);
+    // the engine checks at run time what the types forbid: a rule compiled elsewhere, or cast, can still break the contract
+    const loose = (ctx: RuleContext<Options, 'm'>) => ctx as unknown as RuleContext<Options, string> & { report(r: { messageId: string; at: object; data?: Record<string, string> }): void };
+    expect(() => runRules(graph, [make((ctx) => loose(ctx).report({ messageId: 'nope', at }))])).to.throw(RuleError, /unknown messageId "nope"/);
     expect(() => runRules(graph, [make((ctx) => ctx.report({ messageId: 'm', at }))])).to.throw(RuleError, /needs "service"/);
-    expect(() => runRules(graph, [make((ctx) => ctx.report({ messageId: 'm', at: {}, data: { service: 'x' } }))])).to.throw(RuleError, /has no span/);
+    expect(() => runRules(graph, [make((ctx) => loose(ctx).report({ messageId: 'm', at: {}, data: { service: 'x' } }))])).to.throw(RuleError, /has no span/);
   });
 
   it('validates options against the rule schema', () => {

@@ -62,8 +62,8 @@ describe('probe: bare container ports (ephemeral host ports)', () => {
       ['agent:ephemeral->9100/tcp', false, 'the engine picks no host port for it (host network: Docker discards ports)', [0, 9100]],
       ['agent:9100/tcp (host network)', true, '', [9100, undefined]],
     ]);
-    expect(cases[0].basis).to.equal('hostBindings(web) includes "80" on a host port the engine picks');
-    expect(cases[3].basis).to.equal('onlyInternal(vault) = true: published ports do not work');
+    expect(cases[0].basis).to.equal('bindingOutcome(web, "80") = bound on a host port the engine picks');
+    expect(cases[3].basis).to.equal('bindingOutcome(vault, "8200") = bound, but every network of the service is internal: published ports do not work');
   });
 
   it('are probed at the port the engine bound on the probed address\'s family, and a port bound nowhere is observed blocked', async () => {

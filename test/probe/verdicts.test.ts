@@ -5,6 +5,7 @@ import { PUBLISH_CAP, planPublishing } from '../../lib/probe/publish';
 import { TOOLS } from '../../lib/probe/scripts';
 import { newTwin, type TwinContainer } from '../../lib/probe/twin';
 import { decide, linkFindings } from '../../lib/probe/verdicts';
+import { rules } from '../../rules';
 import { tempProject } from '../helpers/project';
 
 /** Lints a project and decides its findings against a twin whose containers `containers` gives, with no cell results. */
@@ -13,7 +14,7 @@ function verdictsOf(compose: string, containers: (publishing: ReturnType<typeof 
   const publishing = planPublishing(graph!, (s) => twinReplicas(s).built);
   const cases = planProbes({ graph: graph!, tools: new Set(TOOLS), hostProbes: true, publishing });
   const wanted = findings.filter((f) => f.ruleId === 'no-scaled-fixed-host-port');
-  const links = linkFindings(wanted, { graph: graph!, cases, stack: false, swarm: false, publishing });
+  const links = linkFindings(wanted, { graph: graph!, cases, stack: false, swarm: false, publishing }, rules);
   const twin = newTwin('r1', 'p');
   twin.containers.push(...containers(publishing));
   return Object.fromEntries(decide(wanted, links, [], twin.events, twin).map((v) => [v.finding.service!, `${v.verdict}: ${v.reason}`]));

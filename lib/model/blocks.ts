@@ -1,0 +1,51 @@
+import type { Span } from '../source/span';
+import type { MapNode, Node } from '../source/tree';
+import type { ServiceKey } from './types';
+
+/**
+ * The top-level keys written on a service, each with its span, whether Compose treats its value as unset
+ * (null, "", an empty list or map) and whether an unset variable decides it; for rules that blame an option
+ * the typed model does not carry, without seeing the tree.
+ */
+export function serviceKeys(node: MapNode): Map<string, ServiceKey> {
+  const out = new Map<string, ServiceKey>();
+  for (const entry of node.entries.values()) {
+    const v = entry.value;
+    const unknown = v.kind === 'scalar' && v.unknown === true;
+    const empty = !unknown && (v.kind === 'scalar' ? v.value === null || v.value === '' : v.kind === 'seq' ? v.items.length === 0 : v.entries.size === 0);
+    out.set(entry.key, { key: entry.key, span: entry.keySpan, ...(entry.keyOrigin ? { origin: entry.keyOrigin } : {}), empty, unknown });
+  }
+  return out;
+}
+
+/** One span per file covering every span given: the extent of a block that overrides and `extends` may spread over files. */
+export function spanExtents(spans: Iterable<Span>): Span[] {
+  const byFile = new Map<string, Span>();
+  for (const s of spans) {
+    const e = byFile.get(s.file);
+    if (!e) {
+      byFile.set(s.file, { ...s });
+      continue;
+    }
+    if (s.line < e.line || (s.line === e.line && s.column < e.column)) Object.assign(e, { line: s.line, column: s.column });
+    if (s.endLine > e.endLine || (s.endLine === e.endLine && s.endColumn > e.endColumn)) Object.assign(e, { endLine: s.endLine, endColumn: s.endColumn });
+  }
+  return [...byFile.values()];
+}
+
+/** spanExtents of a key's span and every span of the node under it. */
+export function blockExtents(first: Span, node: Node): Span[] {
+  const spans: Span[] = [first];
+  const walk = (n: Node): void => {
+    spans.push(n.span);
+    if (n.kind === 'seq') for (const item of n.items) walk(item);
+    if (n.kind === 'map') {
+      for (const e of n.entries.values()) {
+        spans.push(e.keySpan);
+        walk(e.value);
+      }
+    }
+  };
+  walk(node);
+  return spanExtents(spans);
+}

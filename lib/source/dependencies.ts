@@ -1,6 +1,7 @@
 import { quoteValue, shorten, type Diagnostic } from './diagnostic';
 import type { Span } from './span';
-import { get, isMap, isScalar, isSeq, type Entry, type MapNode, type Node } from './tree';
+import { parseLink, parseNetworkMode } from '../syntax/compose';
+import { get, isMap, isScalar, isSeq, type Entry, type Node } from './tree';
 
 /** How one service depends on another; compose-go's Normalize turns each into a `depends_on` entry. */
 export type DependencyVia = 'depends_on' | 'links' | 'network_mode' | 'ipc' | 'pid' | 'uts' | 'cgroup' | 'volumes_from';
@@ -39,12 +40,13 @@ export function dependenciesOf(service: Node): Dependency[] {
       add(e.key, 'depends_on', e.keySpan, !(isScalar(required) && (required.value === false || required.value === 'false')));
     }
   } else for (const t of texts(dependsOn)) add(t.text, 'depends_on', t.span);
-  for (const t of texts(get(service, 'links'))) {
-    const parts = t.text.split(':');
-    add(parts.length === 2 ? parts[0] : t.text, 'links', t.span);
-  }
+  for (const t of texts(get(service, 'links'))) add(parseLink(t.text).service, 'links', t.span);
   for (const key of NAMESPACES) {
-    for (const t of texts(get(service, key))) if (t.text.startsWith('service:')) add(t.text.slice('service:'.length), key, t.span);
+    for (const t of texts(get(service, key))) {
+      // ipc, pid, uts and cgroup take the same `service:NAME` form as network_mode
+      const mode = parseNetworkMode(t.text);
+      if (mode.kind === 'service') add(mode.target!, key, t.span);
+    }
   }
   for (const t of texts(get(service, 'volumes_from'))) if (!t.text.startsWith('container:')) add(t.text.split(':')[0], 'volumes_from', t.span);
   return [...out.values()];

@@ -20,7 +20,7 @@ export default defineRule({
     for (const service of graph.services.values()) {
       const endpoint = service.endpointMode;
       if (!endpoint || endpoint.unknown || endpoint.value !== 'dnsrr') continue;
-      service.ports.forEach((port) => {
+      service.ports.forEach((port, index) => {
         // a bare container port is published too: Swarm picks a host port for it in ingress mode
         if (port.invalid || port.mode !== 'ingress') return;
         const mode = port.modeValue;
@@ -34,6 +34,7 @@ export default defineRule({
           messageId: 'ingress',
           at,
           service: service.name,
+          subject: { kind: 'binding', service: service.name, index },
           data: { service: service.name, port: port.text ?? formatShortPort({ ...shortPortOf(port), hostIp: undefined }), where: lineOf(endpoint.span, port.span) },
           related,
         });

@@ -41,11 +41,11 @@ export default defineRule({
         context.report({ messageId: 'extraHost', at: address, service: s, data: { host: entry.host, value: address.value.text, service: s } });
       }
       if (stack) continue;
-      for (const port of service.ports) {
+      for (const [index, port] of service.ports.entries()) {
         const hostIp = port.hostIp;
         if (port.unknown || !hostIp || hostIp.unknown || hostIp.value.ip) continue;
         const text = port.text ?? formatShortPort({ ...shortPortOf(port), hostIp: undefined }, { protocol: 'always' });
-        context.report({ messageId: 'hostIp', at: hostIp, service: s, data: { value: hostIp.value.text, port: text, service: s } });
+        context.report({ messageId: 'hostIp', at: hostIp, service: s, subject: { kind: 'binding', service: s, index }, data: { value: hostIp.value.text, port: text, service: s } });
       }
       for (const spec of service.networks) {
         const fields: [string, Family, Located<Address> | undefined][] = [

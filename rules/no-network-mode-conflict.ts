@@ -59,8 +59,11 @@ export default defineRule({
         });
       }
 
+      // the refusals Compose makes for a `service:` chain are the model's (graph.creation)
       const ns = graph.namespace(service.name);
-      if (ns.broken === 'missing' && ns.owner === service.name && mode.value.kind === 'service') {
+      const creation = graph.creation(service.name);
+      const reason = creation.created ? undefined : creation.reason;
+      if (reason === 'network-mode-missing' && ns.owner === service.name && mode.value.kind === 'service') {
         const target = mode.value.target!;
         const near = closest(target, allBut(services, service.name));
         context.report({
@@ -76,7 +79,7 @@ export default defineRule({
           },
         });
       }
-      if (ns.broken === 'cycle') {
+      if (reason === 'network-mode-cycle') {
         const members = cycleOf(graph.joinedService.bind(graph), service.name, ns.chain);
         if (members) cycles.set([...members].sort().join('\0'), members);
       }

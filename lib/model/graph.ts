@@ -1,5 +1,6 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
+import { creationOf, type Creation } from './creation';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
@@ -9,6 +10,7 @@ export type { ServiceKey } from './types';
 
 export type { Reference } from './references';
 export type { PortClaim, PortConflict } from './port-claims';
+export type { Creation } from './creation';
 
 /**
  * What becomes of one `ports` entry when the service starts (Compose on one engine; in a stack, Swarm):
@@ -111,6 +113,7 @@ export class NetworkGraph {
   private readonly order: readonly string[];
   private readonly conflictsInFileOrder: readonly PortConflict[];
   private readonly outcomes = new Map<string, BindingAnswer[]>();
+  private readonly creations = new Map<string, Creation>();
 
   constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span) {
     this.model = model;
@@ -136,6 +139,7 @@ export class NetworkGraph {
     const inStart = inFile.map((c, i) => ({ c, i })).sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i).map((x) => x.c);
     const losers = new Map(earliestConflicts(inStart).filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
     for (const service of model.services.values()) this.outcomes.set(service.name, service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })));
+    for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
     deepFreeze(this);
   }
 
@@ -380,6 +384,15 @@ export class NetworkGraph {
    */
   portConflicts(): readonly PortConflict[] {
     return this.conflictsInFileOrder;
+  }
+
+  /**
+   * Whether the containers of a service are created, and if not, who refuses them (Compose, or the engine
+   * for a stack) with the message it prints, or that it is scaled to 0: see Creation (creation.ts) for the
+   * cases and their sources. `{ created: true }` for a service the project does not have.
+   */
+  creation(service: string): Creation {
+    return this.creations.get(service) ?? { created: true };
   }
 
   /** The services in the order Compose creates and starts them (see order.ts): dependencies first, then file order. */

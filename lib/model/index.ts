@@ -5,7 +5,7 @@ import { narrow } from './narrow';
 
 export { NetworkGraph } from './graph';
 export type * from './types';
-export type { Attachment, NameEntry, Namespace, Resolution, Reference } from './graph';
+export type { Attachment, Creation, NameEntry, Namespace, Resolution, Reference } from './graph';
 
 /** Builds the frozen network graph of a loaded project. */
 export function buildGraph(project: LoadedProject): NetworkGraph {

@@ -89,21 +89,32 @@ export function probePorts(service: Service): ListenPort[] {
   return out;
 }
 
-/** Why a service gets no twin container, if it does not. */
+/**
+ * Why a service gets no twin container, if it does not: first Docker's own answer (graph.creation: Compose or
+ * the engine refuses it, or it is scaled to 0), then the twin's own limits (twinLimit). Undefined when it gets one.
+ */
 export function unbuildable(graph: NetworkGraph, service: string): string | undefined {
+  const creation = graph.creation(service);
+  if (!creation.created) {
+    if (!('refusedBy' in creation)) return creation.message;
+    const who = creation.refusedBy === 'compose' ? 'Compose refuses the project' : 'docker stack deploy refuses the stack';
+    return `${who}: ${creation.message}`;
+  }
+  return twinLimit(graph, service);
+}
+
+/**
+ * Why the twin does not build a service Docker would create: limits of the probe, not of Docker. Safety: the
+ * probe never joins a container or network it did not create (`network_mode: container:<outside>` or an
+ * undeclared network); fidelity: a stack twin cannot follow a `network_mode` that docker stack deploy ignores.
+ */
+function twinLimit(graph: NetworkGraph, service: string): string | undefined {
   const ns = graph.namespace(service);
-  const s = graph.services.get(service)!;
-  if (ns.broken === 'cycle') return `network_mode "service:" chain of "${service}" is a cycle`;
-  if (ns.broken === 'missing') return `network_mode of "${service}" names a service that does not exist`;
   if (ns.kind === 'external-container') return `"${service}" joins a container outside the project; the probe never joins containers it did not create`;
   if (ns.kind === 'unknown-network') return `"${service}" uses network_mode with a network the project does not declare`;
-  if (s.replicas.count === 0) return `"${service}" has 0 replicas`;
   if (graph.model.mode === 'stack') {
-    const mode = s.networkMode?.value.kind;
-    if (mode && mode !== 'host') return `docker stack deploy ignores network_mode "${s.networkMode!.value.kind}${s.networkMode!.value.target ? `:${s.networkMode!.value.target}` : ''}" of "${service}"; the twin cannot follow it`;
-  }
-  for (const a of graph.attachments(service)) {
-    if (!graph.networks.has(a.network)) return `"${service}" attaches to network "${a.network}", which the project does not declare`;
+    const mode = graph.services.get(service)!.networkMode?.value;
+    if (mode && mode.kind !== 'host') return `docker stack deploy ignores network_mode "${mode.kind}${mode.target ? `:${mode.target}` : ''}" of "${service}"; the twin cannot follow it`;
   }
   return undefined;
 }

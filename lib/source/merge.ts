@@ -1,7 +1,7 @@
 import type { Span } from './span';
 import { PathTable } from './paths';
 import { toPlain, type Entry, type MapNode, type Node, type ScalarNode, type SeqNode } from './tree';
-import { parseVolume } from '../syntax/compose';
+import { formatPortRange, parseShortPort, parseVolume, type ShortPort } from '../syntax/compose';
 
 /**
  * Merging of Compose files on the located tree, following compose-go v2 as on its main branch
@@ -584,44 +584,24 @@ function portIndexer(item: Node): string {
   return `${text('host_ip') || '0.0.0.0'}:${text('published') ?? ''}:${target}/${(text('protocol') || 'tcp').toLowerCase()}`;
 }
 
-/** Canonical key of a short port spec (`[[ip:]published:]target[/protocol]`), as docker/go-connections' ParsePortSpec reads it. */
+/**
+ * Canonical key of a short port spec (`[[ip:]published:]target[/protocol]`), parsed by the syntax module's
+ * parseShortPort (docker/go-connections' ParsePortSpec); undefined when it is not a port spec, so the entry
+ * is compared by its text.
+ */
 function shortPortKey(spec: string): string | undefined {
-  const parts = spec.split(':');
-  const n = parts.length;
-  let ip = n >= 3 ? parts.slice(0, n - 2).join(':') : '';
-  const host = n >= 2 ? parts[n - 2] : '';
-  const [containerText, protoText] = splitProto(parts[n - 1]);
-  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  const container = portRange(containerText);
-  if (!container) return undefined;
-  const hostRange = host ? portRange(host) : undefined;
-  if (host && !hostRange) return undefined;
-  const count = container[1] - container[0] + 1;
-  if (hostRange && hostRange[1] - hostRange[0] !== count - 1 && count !== 1) return undefined;
-  const address = ip || '0.0.0.0';
-  const protocol = protoText.toLowerCase();
-  if (count > 1) {
-    // the whole range as one key, not one per port (65,535 for "1-65535:1-65535"): two ranges are equal
-    // exactly when their ports are, and a container range ("80-81") never reads as a single port's key
-    return `${address}:${hostRange ? hostRange[0] : ''}:${container[0]}-${container[1]}/${protocol}`;
+  let port: ShortPort;
+  try {
+    port = parseShortPort(spec);
+  } catch {
+    return undefined;
   }
-  let published = '';
-  if (hostRange) published = hostRange[0] === hostRange[1] ? String(hostRange[0]) : `${hostRange[0]}-${hostRange[1]}`;
-  return `${address}:${published}:${container[0]}/${protocol}`;
-}
-
-function splitProto(text: string): [string, string] {
-  const slash = text.split('/');
-  if (slash.length === 1 || slash[1] === '') return [slash[0], 'tcp'];
-  return [slash[0], slash[1]];
-}
-
-function portRange(text: string): [number, number] | undefined {
-  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!match) return undefined;
-  const start = Number(match[1]);
-  const end = match[2] === undefined ? start : Number(match[2]);
-  return end < start ? undefined : [start, end];
+  const address = port.hostIp ?? '0.0.0.0';
+  const { target, published } = port;
+  // a container range is one key for the whole range, not one per port (65,535 for "1-65535:1-65535"): two
+  // ranges are equal exactly when their ports are, and a container range ("80-81") never reads as a single port's key
+  if (target.end > target.start) return `${address}:${published ? published.start : ''}:${formatPortRange(target)}/${port.protocol}`;
+  return `${address}:${published ? formatPortRange(published) : ''}:${target.start}/${port.protocol}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+import type { Namespace } from './graph';
+import type { Model } from './types';
+
+/**
+ * Whether the containers of a service are created, and if not, why:
+ * - `created: true`: Compose (or, in a stack, Swarm) creates them. (Whether each then binds its ports is
+ *   the binding outcome's answer, see BindingOutcome; a container that joins a namespace outside the
+ *   project, `container:<name>` or a network Compose does not declare, is created when that container or
+ *   network exists on the engine, which the project cannot tell.)
+ * - `refusedBy: 'compose'`: the project fails Compose's consistency checks before the engine sees it
+ *   (compose-go `loader/validate.go` `checkConsistency`; `graph.go` for cycles). Compose refuses the whole
+ *   project, not only this service: `message` is the error `docker compose up` prints.
+ * - `refusedBy: 'engine'`: `docker stack deploy` refuses the stack while converting it (docker/cli
+ *   `cli/compose/convert/service.go`), the engine never creating a service.
+ * - `reason: 'no-replicas'` (no `refusedBy`): nothing refuses it; it is scaled to 0 (`scale: 0`,
+ *   `deploy.replicas: 0`), so there is no container.
+ */
+export type Creation = { created: true } | { created: false; refusedBy: 'compose' | 'engine'; reason: 'network-mode-cycle' | 'network-mode-missing' | 'undefined-network'; message: string } | { created: false; reason: 'no-replicas'; message: string };
+
+/** What creationOf reads of the graph. */
+export interface CreationContext {
+  model: Model;
+  namespace(service: string): Namespace;
+  joinedService(service: string): string | undefined;
+  /** the endpoints of a service by namespace: its namespace owner's networks */
+  attachments(service: string): readonly { network: string }[];
+}
+
+/**
+ * Whether the containers of `service` are created (see Creation), from its namespace chain, its
+ * networks (its namespace owner's) and its replica count. Throws nothing; a service the project does not have is `created: true`.
+ */
+export function creationOf(graph: CreationContext, service: string): Creation {
+  const s = graph.model.services.get(service);
+  if (!s) return { created: true };
+  const ns = graph.namespace(service);
+  const stack = graph.model.mode === 'stack';
+  if (ns.broken === 'cycle') {
+    // compose-go graph.go: "cycle found: a -> b -> a"
+    const last = ns.chain[ns.chain.length - 1] ?? service;
+    const path = [service, ...ns.chain, graph.joinedService(last) ?? service];
+    return { created: false, refusedBy: 'compose', reason: 'network-mode-cycle', message: `cycle found: ${path.join(' -> ')}` };
+  }
+  if (ns.broken === 'missing') {
+    // compose-go checkConsistency, for the service whose network_mode names the missing one
+    const target = graph.joinedService(ns.owner) ?? '';
+    return { created: false, refusedBy: 'compose', reason: 'network-mode-missing', message: `service "${target}" not found for network_mode 'service:${target}'` };
+  }
+  for (const { network } of graph.attachments(service)) {
+    if (graph.model.networks.has(network)) continue;
+    // compose-go checkConsistency: `service %q refers to undefined network %s: invalid compose project`;
+    // docker/cli convertServiceNetworks: `undefined network %q`, wrapped by Services as `service %s: …`
+    // (a service that joins another's namespace is refused with its owner)
+    const message = stack ? `service ${ns.owner}: undefined network "${network}"` : `service "${ns.owner}" refers to undefined network ${network}: invalid compose project`;
+    return { created: false, refusedBy: stack ? 'engine' : 'compose', reason: 'undefined-network', message };
+  }
+  if (s.replicas.count === 0) return { created: false, reason: 'no-replicas', message: `"${service}" has 0 replicas` };
+  return { created: true };
+}

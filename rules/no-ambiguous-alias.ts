@@ -28,6 +28,8 @@ export default defineRule({
         const kept = sorted.find((e) => e.kind === 'service') ?? sorted[0];
         for (const blamed of sorted) {
           if (blamed.service === kept.service) continue;
+          // one container_name used twice is a compose-load error (Compose refuses the project): one finding per root cause
+          if (blamed.kind === 'container_name' && kept.kind === 'container_name' && kept.name === blamed.name) continue;
           const key = `${spanKey(blamed)}|${spanKey(kept)}`;
           if (!found.has(key)) found.set(key, { blamed, kept, networks: new Set(), groups: [] });
           const f = found.get(key)!;

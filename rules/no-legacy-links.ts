@@ -24,6 +24,8 @@ export default defineRule({
       const kind = service.networkMode?.value.kind;
       if (kind === 'service' || kind === 'container') continue;
       for (const link of service.links) {
+        // a link to a service that is not defined (or not active) is a compose-load error: Compose refuses the project
+        if (!graph.services.has(link.service)) continue;
         const aliased = link.alias !== link.service;
         context.report({
           messageId: ns.kind === 'bridge' ? 'bridge' : 'link',

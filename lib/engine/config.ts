@@ -37,7 +37,7 @@ export function findConfig(from: string): string | undefined {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {
       try {
-        if (JSON.parse(readText(manifest, manifest))['compose-netlint'] !== undefined) return manifest;
+        if (JSON.parse(readText(manifest, manifest, 'package manifest'))['compose-netlint'] !== undefined) return manifest;
       } catch {
         // an unreadable package.json (not JSON, not a regular file, too big) is not ours to report
       }
@@ -49,7 +49,7 @@ export function findConfig(from: string): string | undefined {
 /** Reads and validates a configuration file; problems become `config-error` findings at their position. */
 export function loadConfig(file: string, cwd: string, rules: readonly Rule[]): Config {
   const shown = path.relative(cwd, file) || file;
-  const text = readText(file, shown);
+  const text = readText(file, shown, 'configuration file');
   const parsed = parseYaml(shown, text);
   const config = defaultConfig();
   config.file = shown;

@@ -40,9 +40,9 @@ export function engineAddress(env: Record<string, string | undefined>): { option
     if (tls) {
       const dir = env.DOCKER_CERT_PATH || path.join(env.HOME ?? '', '.docker');
       try {
-        options.ca = readBounded(path.join(dir, 'ca.pem'), 'ca.pem');
-        options.cert = readBounded(path.join(dir, 'cert.pem'), 'cert.pem');
-        options.key = readBounded(path.join(dir, 'key.pem'), 'key.pem');
+        options.ca = readBounded(path.join(dir, 'ca.pem'), 'ca.pem', 'TLS file');
+        options.cert = readBounded(path.join(dir, 'cert.pem'), 'cert.pem', 'TLS file');
+        options.key = readBounded(path.join(dir, 'key.pem'), 'key.pem', 'TLS file');
       } catch (error) {
         throw new EngineError(`DOCKER_TLS_VERIFY is set but the certificates in ${dir} cannot be read (${errorLine(error)}); set DOCKER_CERT_PATH`);
       }

@@ -19,7 +19,7 @@ const RESERVED_HELP = sourceUrl('README.md#output');
 
 const RESERVED: Record<ReservedId, Omit<RuleInfo, 'id'>> = {
   'ambiguous-mode': { severity: 'info', category: 'correctness', helpUri: sourceUrl('README.md#compose-or-stack-mode'), description: 'Report a project whose file name says Compose while it uses what only Swarm acts on, so --mode auto had to choose' },
-  'compose-load': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what stops Compose from loading the project: unset required variables, missing include, extends or env_file targets, extends cycles, an empty file' },
+  'compose-load': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what stops Compose from loading the project: unset required variables, missing include, extends or env_file targets, extends cycles, dependencies on undefined services, dependency cycles, a container_name used twice, an environment name with a trailing space, name and external.name in conflict, an empty file' },
   'compose-schema': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what the official Compose schema rejects in the merged project' },
   'config-error': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report mistakes in the configuration file and in inline suppression comments' },
   'yaml-syntax': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report YAML that does not parse, duplicate keys and alias bombs' },

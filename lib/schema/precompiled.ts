@@ -15,7 +15,7 @@ export type Check = (data: unknown) => boolean;
 
 export function readSchemaText(packageRoot: string): string {
   const file = path.join(packageRoot, 'schemas', 'compose-spec.json');
-  return readText(file, file);
+  return readText(file, file, 'schema file');
 }
 
 /** The source of the precompiled check; the same Ajv dialect as the detailed validator, without its reporting options. */

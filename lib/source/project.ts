@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { dependencyDiagnostics, profilesOf } from './dependencies';
 import { InputError, quoteValue, type Diagnostic } from './diagnostic';
 import { parseEnvFile, type EnvEntry } from './dotenv';
 import { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES } from './file-names';
@@ -7,6 +8,7 @@ import { expansionBudget, interpolateString, interpolateTree, type Lookup } from
 import { applyResets, mergeFiles, mergeService } from './merge';
 import { decideMode, type Mode } from './mode';
 import { readText } from './read';
+import { containerNameDiagnostics, environmentDiagnostics, externalNameDiagnostics } from './refusals';
 import type { Span } from './span';
 import { get, isMap, isScalar, isSeq, mapNode, type Entry, type MapNode, type Node, type ScalarNode } from './tree';
 import { parseYaml } from './yaml';
@@ -73,7 +75,14 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
 
   // the project directory decides where .env is read from, which may itself name COMPOSE_FILE
   const explicitFiles = options.files?.length ? options.files : target && !targetIsDir ? [options.target!] : undefined;
+  if (options.projectDirectory !== undefined && !isDirectory(path.resolve(cwd, options.projectDirectory))) {
+    throw new InputError(`${options.projectDirectory}: no such directory (--project-directory)`, 'ENOENT');
+  }
+  // compose-go cli/options.go WithDefaultConfigPath: without -f (or COMPOSE_FILE) the files are searched from the
+  // working directory, which --project-directory sets (WithWorkingDirectory); COMPOSE_FILE stays relative to the
+  // current directory (WithConfigFileEnv: filepath.Abs)
   const baseDir = targetIsDir ? target! : cwd;
+  const searchDir = targetIsDir || !options.projectDirectory ? baseDir : path.resolve(cwd, options.projectDirectory);
   let projectDirectory = options.projectDirectory
     ? path.resolve(cwd, options.projectDirectory)
     : explicitFiles
@@ -87,7 +96,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const separator = lookup('COMPOSE_PATH_SEPARATOR') ?? path.delimiter;
     files = lookup('COMPOSE_FILE')!.split(separator).filter(Boolean).map((f) => path.resolve(baseDir, f));
   }
-  if (!files) files = discover(baseDir);
+  if (!files) files = discover(searchDir);
   if (!options.projectDirectory && !explicitFiles) projectDirectory = path.dirname(files[0]);
 
   // compose-go loader.go projectName: the name is decided before the files are interpolated, and is then set as
@@ -106,6 +115,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const profiles = activeProfiles(options.profiles, lookup);
   const inactive = inactiveServices(root, profiles);
   root = withoutServices(root, inactive);
+  const activeServices = get(root, 'services');
+  if (isMap(activeServices)) {
+    loader.diagnostics.push(...environmentDiagnostics([...activeServices.entries.values(), ...inactive]));
+    loader.diagnostics.push(...dependencyDiagnostics(activeServices.entries, inactive));
+    loader.diagnostics.push(...containerNameDiagnostics(activeServices.entries.values()));
+  }
   const mode = decideMode(root, files.map((f) => loader.display(f)), options.mode);
   if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
   resolveBareEnvironment(root, lookupWithName);
@@ -158,8 +173,7 @@ function inactiveServices(root: MapNode, profiles: Set<string>): Entry[] {
   const services = get(root, 'services');
   if (!isMap(services) || profiles.has('*')) return [];
   return [...services.entries.values()].filter((e) => {
-    const declared = get(e.value, 'profiles');
-    const names = isSeq(declared) ? declared.items.filter(isScalar).map((n) => String(n.value)) : [];
+    const names = profilesOf(e.value);
     return names.length > 0 && !names.some((n) => profiles.has(n));
   });
 }
@@ -229,9 +243,10 @@ class Loader {
     return relative === "" ? file : relative;
   }
 
-  private read(file: string): string {
+  /** Reads a file of the project; `kind` ("Compose file", "env file") names it in an InputError. */
+  private read(file: string, kind: 'Compose file' | 'env file'): string {
     const shown = this.display(file);
-    const text = readText(file, shown);
+    const text = readText(file, shown, kind);
     this.sources.set(shown, text);
     this.paths.set(shown, file);
     return text;
@@ -244,7 +259,7 @@ class Loader {
     for (const file of files) {
       if (!envFiles?.length && !fs.existsSync(file)) continue;
       if (isDirectory(file) && !envFiles?.length) continue;
-      const text = this.read(file);
+      const text = this.read(file, 'env file');
       const parsed = parseEnvFile(this.display(file), text, (n) => processEnv[n] ?? values.get(n));
       for (const error of parsed.errors) this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: error.message, span: error.span });
       for (const e of parsed.entries) values.set(e.key, e.value);
@@ -270,7 +285,7 @@ class Loader {
           }
           continue;
         }
-        const parsed = parseEnvFile(this.display(file), this.read(file), lookup);
+        const parsed = parseEnvFile(this.display(file), this.read(file, 'env file'), lookup);
         for (const error of parsed.errors) this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: error.message, span: error.span });
         out.set(file, parsed.entries);
       }
@@ -286,7 +301,7 @@ class Loader {
     const names: string[] = [];
     for (const file of files) {
       if (this.parsedAhead.has(file)) continue;
-      const parsed = parseYaml(this.display(file), this.read(file));
+      const parsed = parseYaml(this.display(file), this.read(file, 'Compose file'));
       this.parsedAhead.set(file, parsed);
       for (const document of parsed.documents) {
         const name = get(document, 'name');
@@ -300,7 +315,7 @@ class Loader {
   loadFile(file: string, lookup: Lookup, baseDirectory: string): MapNode | undefined {
     const ahead = this.parsedAhead.get(file);
     this.parsedAhead.delete(file);
-    const text = ahead ? this.sources.get(this.display(file))! : this.read(file);
+    const text = ahead ? this.sources.get(this.display(file))! : this.read(file, 'Compose file');
     const shown = this.display(file);
     if (!this.composeFiles.includes(shown)) this.composeFiles.push(shown);
     const parsed = ahead ?? parseYaml(shown, text);
@@ -319,6 +334,8 @@ class Loader {
       }
       // past the expansion budget the file is not read further (the error is at the scalar where it ran out)
       if (!interpolateTree(document, lookup, this.diagnostics, budget)) return undefined;
+      this.diagnostics.push(...externalNameDiagnostics(document));
+      omitEmptyDns(document);
       resolveRelativePaths(document, baseDirectory, path.dirname(file));
       // as compose-go's loadYamlFile: `include` is applied to each file (document) before `extends`, so an
       // extends can name an included service, and before the files merge, so a later -f file overrides it
@@ -457,7 +474,10 @@ class Loader {
         this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends ${quoteValue(target.service)}, which extends it back; break the cycle`, span: spec.span });
         return withoutExtends;
       }
-      const base = resolve(target.service, baseServices, [...chain, key + '\0' + target.service]);
+      let base = resolve(target.service, baseServices, [...chain, key + '\0' + target.service]);
+      // a service declared as null (`nil:` with nothing after it) is an empty service that can be extended
+      // (compose-go loader/extends_test.go TestExtendsNil)
+      if (isScalar(base) && base.value === null) base = mapNode(base.span);
       if (!base || !isMap(base)) {
         let known = this.serviceLists.get(baseServices);
         if (known === undefined) this.serviceLists.set(baseServices, (known = quotedList([...baseServices.entries.keys()].sort())));
@@ -557,6 +577,26 @@ function resolveBareEnvironment(root: MapNode, lookup: Lookup): void {
         if (value !== undefined) entry.value = { ...entry.value, value, raw: '' } as ScalarNode;
       }
     }
+  }
+}
+
+/**
+ * compose-go loader/omitEmpty.go OmitEmpty, run on each file after interpolation: `dns` (a string or a list, as
+ * transform/canonical.go transformStringOrList reads it) loses its empty entries, so `dns: ${UNSET}` is no dns at
+ * all (loader/tests/dns_test.go TestDNSOmitEmpty: len(DNS) == 0), not `[""]`. A list left empty is removed.
+ */
+function omitEmptyDns(file: MapNode): void {
+  const services = get(file, 'services');
+  if (!isMap(services)) return;
+  for (const e of services.entries.values()) {
+    if (!isMap(e.value)) continue;
+    const dns = e.value.entries.get('dns');
+    if (!dns) continue;
+    const items = isSeq(dns.value) ? dns.value.items : [dns.value];
+    const kept = items.filter((n) => !(isScalar(n) && (n.value === null || n.value === '')));
+    if (kept.length === items.length) continue;
+    if (kept.length === 0) e.value.entries.delete('dns');
+    else if (isSeq(dns.value)) dns.value = { ...dns.value, items: kept };
   }
 }
 

@@ -10,12 +10,17 @@ const CHUNK_BYTES = 64 * 1024;
 /** Opening a FIFO for reading waits for a writer unless O_NONBLOCK is given (undefined on Windows, which has no FIFOs). */
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
+/** "a" or "an" before `word` (by its first letter: "an env file", "a Compose file"). */
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
 function mib(bytes: number): string {
   return (bytes / 1048576).toFixed(1);
 }
 
-function tooBig(display: string, size: string, limit: number): InputError {
-  return new InputError(`${display}: file is ${size} MiB; compose-netlint reads Compose files up to ${limit / 1048576} MiB`, 'ETOOBIG');
+function tooBig(display: string, kind: string, size: string, limit: number): InputError {
+  return new InputError(`${display}: file is ${size} MiB; compose-netlint reads ${kind}s up to ${limit / 1048576} MiB`, 'ETOOBIG');
 }
 
 /** What a file is when it is not a regular file or a directory, as `ls -l` would tell. */
@@ -46,10 +51,11 @@ function cannotRead(display: string, error: unknown): InputError {
  * a regular file that grows past `limit` while read (or a /proc file, which reports size 0) is cut
  * off at `limit + 1` bytes and refused.
  *
- * `display` names the file in messages. Throws InputError: ENOENT (no such file), EREAD (a directory,
+ * `display` names the file in messages, `kind` says what it should be ("Compose file", "env file",
+ * "configuration file"…: "is a directory, not an env file"). Throws InputError: ENOENT (no such file), EREAD (a directory,
  * not a regular file, or an I/O error with its errno code), ETOOBIG (over `limit` bytes, default 4 MiB).
  */
-export function readBounded(file: string, display: string, limit = MAX_FILE_BYTES): Buffer {
+export function readBounded(file: string, display: string, kind: string, limit = MAX_FILE_BYTES): Buffer {
   let before: fs.Stats;
   try {
     before = fs.statSync(file);
@@ -58,9 +64,9 @@ export function readBounded(file: string, display: string, limit = MAX_FILE_BYTE
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`${display}: no such file`, 'ENOENT');
     throw cannotRead(display, error);
   }
-  if (before.isDirectory()) throw new InputError(`${display}: is a directory, not a Compose file`, 'EREAD');
+  if (before.isDirectory()) throw new InputError(`${display}: is a directory, not ${article(kind)} ${kind}`, 'EREAD');
   if (!before.isFile()) throw notRegular(display, before);
-  if (before.size > limit) throw tooBig(display, mib(before.size), limit);
+  if (before.size > limit) throw tooBig(display, kind, mib(before.size), limit);
   let fd: number;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);
@@ -84,7 +90,7 @@ export function readBounded(file: string, display: string, limit = MAX_FILE_BYTE
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
-      if (total > limit) throw tooBig(display, `over ${limit / 1048576}`, limit);
+      if (total > limit) throw tooBig(display, kind, `over ${limit / 1048576}`, limit);
     }
     return Buffer.concat(chunks, total);
   } finally {
@@ -95,11 +101,11 @@ export function readBounded(file: string, display: string, limit = MAX_FILE_BYTE
 /**
  * Reads a text file through `readBounded` (regular files only, at most 4 MiB), refusing binary
  * content (a NUL byte) and invalid UTF-8; a leading byte-order mark is dropped. Throws InputError
- * as `readBounded` does, or EBINARY.
+ * as `readBounded` does, or EBINARY; `kind` names what the file should be, as there.
  */
-export function readText(file: string, display: string): string {
-  const buffer = readBounded(file, display);
-  if (buffer.includes(0)) throw new InputError(`${display}: binary file, not a Compose file`, 'EBINARY');
+export function readText(file: string, display: string, kind: string): string {
+  const buffer = readBounded(file, display, kind);
+  if (buffer.includes(0)) throw new InputError(`${display}: binary file, not ${article(kind)} ${kind}`, 'EBINARY');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
   if (text.includes('\uFFFD') && !buffer.includes(Buffer.from('\uFFFD'))) {
     throw new InputError(`${display}: not valid UTF-8 text`, 'EBINARY');

@@ -10,14 +10,14 @@ export function packageRoot(): string {
   if (root) return root;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file) && JSON.parse(readText(file, file)).name === 'compose-netlint') return (root = dir);
+    if (fs.existsSync(file) && JSON.parse(readText(file, file, 'package manifest')).name === 'compose-netlint') return (root = dir);
     if (path.dirname(dir) === dir) throw new Error('compose-netlint: cannot find its own package.json');
   }
 }
 
 function packageManifest(): NonNullable<typeof manifest> {
   const file = path.join(packageRoot(), 'package.json');
-  return (manifest ??= JSON.parse(readText(file, file)));
+  return (manifest ??= JSON.parse(readText(file, file, 'package manifest')));
 }
 
 export function packageVersion(): string {

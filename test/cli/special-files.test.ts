@@ -86,9 +86,9 @@ describe('files that are not regular files are refused, never read', function ()
   it('readBounded stops at the limit plus one byte even where the size says 0 (a /proc file)', function () {
     if (!fs.existsSync('/proc/self/status')) this.skip();
     expect(fs.statSync('/proc/self/status').size).to.equal(0);
-    expect(() => readBounded('/proc/self/status', 'status', 16)).to.throw(InputError, /^status: file is over 0\.0\d* MiB/);
+    expect(() => readBounded('/proc/self/status', 'status', 'Compose file', 16)).to.throw(InputError, /^status: file is over 0\.0\d* MiB/);
     const dir = tempProject({ 'small.txt': '0123456789abcdef' });
-    expect(readBounded(path.join(dir, 'small.txt'), 'small.txt', 16).toString()).to.equal('0123456789abcdef');
-    expect(() => readBounded(path.join(dir, 'small.txt'), 'small.txt', 15)).to.throw(InputError, /^small\.txt: file is 0\.0 MiB; compose-netlint reads Compose files up to/);
+    expect(readBounded(path.join(dir, 'small.txt'), 'small.txt', 'Compose file', 16).toString()).to.equal('0123456789abcdef');
+    expect(() => readBounded(path.join(dir, 'small.txt'), 'small.txt', 'Compose file', 15)).to.throw(InputError, /^small\.txt: file is 0\.0 MiB; compose-netlint reads Compose files up to/);
   });
 });

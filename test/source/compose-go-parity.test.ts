@@ -3,6 +3,7 @@
  * names the compose-go test or function its expected value comes from. Issue 14.
  */
 import { expect } from 'chai';
+import { lintProject } from '../../lib/lint';
 import { buildGraph } from '../../lib/model';
 import { InputError } from '../../lib/source/diagnostic';
 import { parseEnvFile } from '../../lib/source/dotenv';
@@ -235,6 +236,178 @@ describe('compose-go parity', () => {
       expect(services(p.root).base.environment).to.deep.equal({ FOO: 'foo_from_environment', QIX: 'QIX_from_os.env', NOPE: null });
       expect(services(p.root).list.environment).to.deep.equal(['QIX=QIX_from_os.env', 'FROM_DOTENV=dotenv', 'NOPE', 'SET=1']);
       expect(at(p.root, ['services', 'list', 'environment', 0])!.span).to.deep.include({ line: 10, column: 19, endColumn: 22 });
+    });
+  });
+
+  describe('service dependencies (11)', () => {
+    it('refuses a depends_on, link, volumes_from or ipc service that is not defined, at the reference', () => {
+      // compose-go loader/validate.go checkConsistency: `service %q depends on undefined service %q`; loader/normalize.go
+      // Normalize makes links, volumes_from and ipc/pid/uts/cgroup "service:" dependencies; validate_test.go
+      // (myservice/missingservice)
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  myservice:\n    image: x\n    depends_on: [missingservice]\n    links: ["gone:alias"]\n    volumes_from: ["vol:ro", "container:abc"]\n    ipc: service:shm\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:4:18 compose-load service "myservice" depends on undefined service "missingservice" (through "depends_on"); Compose refuses the project. define "missingservice", or remove the reference',
+        'compose.yaml:5:13 compose-load service "myservice" depends on undefined service "gone" (through "links"); Compose refuses the project. define "gone", or remove the reference',
+        'compose.yaml:7:10 compose-load service "myservice" depends on undefined service "shm" (through "ipc: service:shm"); Compose refuses the project. define "shm", or remove the reference',
+        'compose.yaml:6:20 compose-load service "myservice" depends on undefined service "vol" (through "volumes_from"); Compose refuses the project. define "vol", or remove the reference',
+      ]);
+    });
+
+    it('refuses the dependency an extended service brings, at the base service\'s line', () => {
+      // compose-go loader/extends_test.go TestExtendsWithServiceRef: `service "bar" depends on undefined service "zot"`
+      const dir = tempProject({
+        'compose.yaml': 'services:\n  bar:\n    extends:\n      file: ./depends_on.yaml\n      service: with_depends_on\n',
+        'depends_on.yaml': 'services:\n  with_depends_on:\n    image: foo\n    depends_on:\n      - zot\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'depends_on.yaml:5:9 compose-load service "bar" depends on undefined service "zot" (through "depends_on"); Compose refuses the project. define "zot", or remove the reference',
+      ]);
+    });
+
+    it('refuses a required dependency on a service its profiles leave out, and accepts "required: false"', () => {
+      // compose-go checkConsistency: GetService gives ErrDisabled, skipped only when !cfg.Required
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  web:\n    image: x\n    depends_on:\n      db: {condition: service_started}\n      cache: {condition: service_started, required: false}\n' +
+          '  db:\n    image: x\n    profiles: [data]\n  cache:\n    image: x\n    profiles: [data]\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:5:7 compose-load service "web" depends on undefined service "db" (through "depends_on"); Compose refuses the project. "db" is only in profile "data", none of them active; enable one with --profile, or remove the reference',
+      ]);
+      expect(messages(load(dir, { profiles: ['data'] }))).to.deep.equal([]);
+    });
+
+    it('reports a dependency cycle once, named as compose-go names it, at the reference that closes it', () => {
+      // compose-go loader/loader_test.go TestLoadDependsOnCycle (testdata/compose-depends-on-cycle.yaml):
+      // "dependency cycle detected: service1 -> service2 -> service3 -> service1"; TestLoadDependsOnSelf: "service1 -> service1"
+      const dir = tempProject({
+        'compose.yaml':
+          'name : depends-on-cycle\nservices:\n  service1:\n    image: service1\n    depends_on:\n      - service2\n  service2:\n    image: service2\n    depends_on:\n      - service3\n' +
+          '  service3:\n    image: service3\n    depends_on:\n      - service1\n',
+        'self.yaml': 'services:\n  service1:\n    image: service1\n    depends_on:\n      - service1\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([
+        'compose.yaml:14:9 compose-load dependency cycle detected: service1 -> service2 -> service3 -> service1; Compose refuses the project. remove one of the dependencies (the last, "depends_on" of "service3", is here)',
+      ]);
+      expect(p.diagnostics[0].related!.map((r) => `${r.span.line}:${r.span.column} ${r.message}`)).to.deep.equal([
+        '6:9 "service1" depends on "service2" here ("depends_on")',
+        '10:9 "service2" depends on "service3" here ("depends_on")',
+      ]);
+      expect(messages(load(dir, { files: ['self.yaml'] }))).to.deep.equal([
+        'self.yaml:5:9 compose-load dependency cycle detected: service1 -> service1; Compose refuses the project. remove one of the dependencies (the last, "depends_on" of "service1", is here)',
+      ]);
+    });
+
+    it('counts links, volumes_from and network_mode as dependencies in a cycle, and leaves a network_mode-only cycle to the rule', () => {
+      // compose-go loader/normalize.go Normalize (links, network_mode/ipc "service:", volumes_from become depends_on),
+      // graph/cycle.go checkCycle
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  a:\n    image: x\n    links: [b]\n  b:\n    image: x\n    network_mode: service:c\n  c:\n    image: x\n    volumes_from: [a]\n' +
+          '  d:\n    image: x\n    network_mode: service:e\n  e:\n    image: x\n    network_mode: service:d\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:10:20 compose-load dependency cycle detected: a -> b -> c -> a; Compose refuses the project. remove one of the dependencies (the last, "volumes_from" of "c", is here)',
+      ]);
+    });
+
+    it('does not call a link to an undefined service one that "already resolves by its service name"', () => {
+      // new-user trial: web: {depends_on: [nope], links: [other]}; compose-go refuses it (checkConsistency), so the
+      // links rule has nothing to say about it
+      const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: x\n    depends_on: [nope]\n    links: [other]\n' });
+      const findings = lintProject({ cwd: dir, env: {} }).findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`);
+      expect(findings).to.deep.equal(['4:18 compose-load', '5:13 compose-load']);
+    });
+  });
+
+  describe('refused declarations (12, 13)', () => {
+    it('refuses a list environment entry whose name ends in a space, at the entry', () => {
+      // compose-go loader/tests/environment_test.go TestEnvironmentWhitespace: "environment variable DEBUG  is declared
+      // with a trailing space" (types/mapping.go: only the list form, only a trailing space)
+      const dir = tempProject({
+        'compose.yaml': 'name: test\nservices:\n  test:\n    image: x\n    environment:\n      - DEBUG = true\n      - " LEADING=1"\n  map:\n    image: x\n    environment:\n      "SPACED ": 1\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:6:9 compose-load environment variable DEBUG  is declared with a trailing space (service "test"); Compose refuses the project. write "DEBUG=true"',
+      ]);
+    });
+
+    it('refuses a resource with a name and a different external.name, and accepts the same one', () => {
+      // compose-go loader/loader_test.go TestLoadVolumeInvalidExternalNameAndNameCombination ("volumes.external_volume:
+      // name and external.name conflict; only use name"); transform/external.go applies it to networks too
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  web:\n    image: x\n    networks: [back, same]\nnetworks:\n  back:\n    name: user_specified_name\n    external:\n      name: external_name\n' +
+          '  same:\n    name: shared\n    external:\n      name: shared\nvolumes:\n  external_volume:\n    name: user_specified_name\n    external:\n      name: external_name\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([
+        'compose.yaml:9:13 compose-load networks.back: name and external.name conflict; only use name. Compose refuses the project: set "name: external_name" and "external: true", or drop external.name',
+        'compose.yaml:18:13 compose-load volumes.external_volume: name and external.name conflict; only use name. Compose refuses the project: set "name: external_name" and "external: true", or drop external.name',
+      ]);
+      expect(p.diagnostics[0].related!.map((r) => `${r.span.line}:${r.span.column} ${r.message}`)).to.deep.equal(['7:11 name "user_specified_name" is set here']);
+    });
+
+    it('refuses a container_name used by two services, at the second, with one finding for the name', () => {
+      // compose-go loader/validate_test.go TestValidateContainerName: `container name "mycontainer" is already in use by`
+      // (types/project.go CheckContainerNameUnicity, which docker compose runs before creating containers)
+      const dir = tempProject({
+        'compose.yaml':
+          'services:\n  myservice:\n    image: scratch\n    container_name: mycontainer\n  myservice2:\n    image: scratch\n    container_name: mycontainer\n' +
+          '  other:\n    image: scratch\n    container_name: myservice\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([
+        'compose.yaml:7:21 compose-load services.myservice2: container name "mycontainer" is already in use by service myservice; Compose refuses the project (and the engine the second container). give "myservice2" another container_name, or remove it',
+      ]);
+      expect(p.diagnostics[0].related!.map((r) => `${r.span.line}:${r.span.column} ${r.message}`)).to.deep.equal(['4:21 container_name "mycontainer" of "myservice"']);
+      // the DNS round-robin warning stays for a container_name repeating another service's name, not for the shared one
+      const findings = lintProject({ cwd: dir, env: {} }).findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`);
+      expect(findings).to.deep.equal(['7:21 compose-load', '10:21 no-ambiguous-alias']);
+    });
+  });
+
+  describe('small ones (14)', () => {
+    it('extends a service declared as null', () => {
+      // compose-go loader/extends_test.go TestExtendsNil (testdata/extends/base.yaml "nil: #left intentionally empty"): no error
+      const dir = tempProject({
+        'compose.yaml': 'name: test-extends-port\nservices:\n  test:\n    image: test\n    extends:\n      file: base.yaml\n      service: nil\n',
+        'base.yaml': 'services:\n  base:\n    image: base\n\n  nil: #left intentionally empty\n',
+      });
+      const p = load(dir);
+      expect(messages(p)).to.deep.equal([]);
+      expect(services(p.root).test).to.deep.equal({ image: 'test' });
+    });
+
+    it('drops an empty dns entry instead of keeping [""]', () => {
+      // compose-go loader/tests/dns_test.go TestDNSOmitEmpty (len(DNS) == 0) and loader/omitEmpty.go ("services.*.dns")
+      const dir = tempProject({
+        'compose.yaml': 'name: test\nservices:\n  foo:\n    image: alpine\n    dns: ${UNSET_VAR}\n  bar:\n    image: alpine\n    dns: ["", "${UNSET_VAR}", 1.1.1.1]\n',
+      });
+      const p = load(dir);
+      expect(services(p.root).foo).to.deep.equal({ image: 'alpine' });
+      expect(services(p.root).bar.dns).to.deep.equal(['1.1.1.1']);
+      expect(buildGraph(p).services.get('foo')!.dns).to.deep.equal([]);
+    });
+
+    it('names the kind of file that is a directory', () => {
+      // the noun fix of item 14: an --env-file directory is not "a Compose file"
+      const dir = tempProject({ 'compose.yaml': 'services: {}\n', 'envs/x': '' });
+      expect(() => load(dir, { envFiles: ['envs'] })).to.throw(InputError, /^envs: is a directory, not an env file$/);
+    });
+
+    it('finds the Compose file in --project-directory when no -f is given', () => {
+      // compose-go cli/options.go WithDefaultConfigPath searches o.GetWorkingDir(), which WithWorkingDirectory sets
+      const dir = tempProject({ 'compose.yaml': 'services:\n  here:\n    image: x\n', 'app/compose.yaml': 'services:\n  app:\n    image: x\n', 'app/compose.override.yaml': 'services:\n  app:\n    ports: ["80"]\n' });
+      const p = load(dir, { projectDirectory: 'app' });
+      expect(p.files).to.deep.equal(['app/compose.yaml', 'app/compose.override.yaml']);
+      expect(Object.keys(services(p.root))).to.deep.equal(['app']);
+      expect(p.name).to.equal('app');
+      expect(() => load(dir, { projectDirectory: 'gone' })).to.throw(InputError, /^gone: no such directory \(--project-directory\)$/);
     });
   });
 });

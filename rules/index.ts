@@ -28,4 +28,32 @@ import requireMacvlanParent from './require-macvlan-parent';
 import requireOverlayEncryption from './require-overlay-encryption';
 
 /** Every rule, sorted by id. Adding a rule: its module here, its doc beside it, its fixtures in test/rules/<id>/. */
-export const rules: readonly Rule[] = [noAmbiguousAlias, noContainerNameWithReplicas, noDefaultBridgeDns, noDnsrrIngress, noDockerSocketMount, noDriverPath, noDuplicatePublishedPorts, noDuplicateStaticIp, noExternalNetworkConfig, noHostNetworkPorts, noInvalidAddress, noInvalidIpam, noInvalidStaticIp, noLegacyLinks, noNetworkModeConflict, noOverlappingSubnets, noOverlayOutsideSwarm, noPortsOnInternalNetwork, noPortsOnNoneNetwork, noPublicDatastorePorts, noScaledFixedHostPort, noSwarmUnsupportedOptions, noUndefinedNetwork, noUnreachableReference, noUnusedNetwork, requireMacvlanParent, requireOverlayEncryption];
+export const rules: readonly Rule[] = [
+  noAmbiguousAlias,
+  noContainerNameWithReplicas,
+  noDefaultBridgeDns,
+  noDnsrrIngress,
+  noDockerSocketMount,
+  noDriverPath,
+  noDuplicatePublishedPorts,
+  noDuplicateStaticIp,
+  noExternalNetworkConfig,
+  noHostNetworkPorts,
+  noInvalidAddress,
+  noInvalidIpam,
+  noInvalidStaticIp,
+  noLegacyLinks,
+  noNetworkModeConflict,
+  noOverlappingSubnets,
+  noOverlayOutsideSwarm,
+  noPortsOnInternalNetwork,
+  noPortsOnNoneNetwork,
+  noPublicDatastorePorts,
+  noScaledFixedHostPort,
+  noSwarmUnsupportedOptions,
+  noUndefinedNetwork,
+  noUnreachableReference,
+  noUnusedNetwork,
+  requireMacvlanParent,
+  requireOverlayEncryption,
+];

@@ -9,8 +9,7 @@ export default defineRule({
   description: 'Disallow a name that resolves to more than one service on the same network',
   probe: { claim: 'name-ambiguous', cells: ['dns'] },
   messages: {
-    ambiguous:
-      'name "{{name}}" resolves to {{services}} on {{networks}}: {{what}} repeats {{other}} (line {{line}}), so DNS round-robins between unrelated services. {{fix}}',
+    ambiguous: 'name "{{name}}" resolves to {{services}} on {{networks}}: {{what}} repeats {{other}} (line {{line}}), so DNS round-robins between unrelated services. {{fix}}',
   },
   check(graph, context) {
     // one finding per colliding declaration: the same two declarations colliding on several networks are one root cause

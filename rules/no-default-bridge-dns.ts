@@ -74,7 +74,9 @@ function where(graph: NetworkGraph, service: string): string {
   const ns = graph.namespace(service);
   if (ns.chain.length > 0) return `shares the network namespace of "${ns.owner}"`;
   if (ns.kind === 'host' || ns.kind === 'none') return `uses network_mode "${ns.kind}"`;
-  const networks = graph.attachments(service).map((a) => `"${a.network}"`).sort();
+  const networks = graph
+    .attachments(service)
+    .map((a) => `"${a.network}"`)
+    .sort();
   return `is on ${networks.length > 1 ? 'networks' : 'network'} ${networks.join(', ')}`;
 }
-

@@ -9,12 +9,9 @@ export default defineRule({
   description: 'Disallow two bindings claiming the same host address, port and protocol',
   probe: { claim: 'port-conflict', cells: ['host'], events: ['bind-failed'] },
   messages: {
-    published:
-      'host port "{{port}}" is published by both {{first}} and {{second}} (line {{line}}); the second container will fail to start. publish a different host port',
-    publishedTwice:
-      'host port "{{port}}" is published twice by service "{{service}}"{{addresses}} (also line {{line}}); Docker cannot bind it twice, so the service will not start. publish a different host port or drop one entry',
-    hostNetwork:
-      'host port "{{port}}" is used by both {{first}} and {{second}} (line {{line}}); a service on the host network listens on the host itself, so the second to start will fail to bind. move one of them to a different port',
+    published: 'host port "{{port}}" is published by both {{first}} and {{second}} (line {{line}}); the second container will fail to start. publish a different host port',
+    publishedTwice: 'host port "{{port}}" is published twice by service "{{service}}"{{addresses}} (also line {{line}}); Docker cannot bind it twice, so the service will not start. publish a different host port or drop one entry',
+    hostNetwork: 'host port "{{port}}" is used by both {{first}} and {{second}} (line {{line}}); a service on the host network listens on the host itself, so the second to start will fail to bind. move one of them to a different port',
     stack:
       'host port "{{port}}" is published by both "{{first}}" and "{{second}}" (line {{line}}); Swarm reserves an ingress port on every node of the cluster, so the second service is rejected or its tasks cannot bind. publish a different host port',
   },
@@ -48,4 +45,3 @@ function label(c: PortClaim): string {
 function address(c: PortClaim): string {
   return c.ipText === undefined ? 'all addresses' : `"${c.ipText}"`;
 }
-

@@ -21,9 +21,7 @@ export default defineRule({
   modes: ['compose'],
   probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /address|in use/i },
   messages: {
-    duplicate:
-      'static address "{{address}}" on network "{{network}}" is given to both "{{other}}" ({{where}}) and "{{service}}"; the second container fails to start ' +
-      '("Address already in use"). give each service its own address',
+    duplicate: 'static address "{{address}}" on network "{{network}}" is given to both "{{other}}" ({{where}}) and "{{service}}"; the second container fails to start ' + '("Address already in use"). give each service its own address',
     aux:
       'static address "{{address}}" of service "{{service}}" on network "{{network}}" is reserved by aux_addresses entry "{{aux}}" ({{where}}); the container fails to start ' +
       '("Address already in use"). choose an address the IPAM config does not reserve',
@@ -107,4 +105,3 @@ export default defineRule({
     }
   },
 });
-

@@ -40,4 +40,3 @@ export default defineRule({
 function same(a: Span, b: Span): boolean {
   return a.file === b.file && a.line === b.line && a.column === b.column;
 }
-

@@ -13,7 +13,7 @@ export default defineRule({
   messages: {
     discarded:
       'service "{{service}}" publishes {{ports}} but uses network_mode "host" ({{where}}); Docker discards published ports under host networking ' +
-      'and the application listens on the host\'s own ports (the container ports, not the published ones). ' +
+      "and the application listens on the host's own ports (the container ports, not the published ones). " +
       '{{fix}} and make the application listen on the host port it needs',
   },
   check(graph, context) {
@@ -35,10 +35,7 @@ export default defineRule({
   },
 });
 
-
-
 /** Remove the key; when a later file chose the network mode, the key must be reset there instead. */
 function fix(files: readonly string[], mode: Span, key: Span, name: string): string {
   return files.indexOf(mode.file) > files.indexOf(key.file) ? `reset them in "${mode.file}" with "${name}: !reset []"` : `remove "${name}"`;
 }
-

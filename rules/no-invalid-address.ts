@@ -11,21 +11,13 @@ export default defineRule({
   description: 'Disallow values that are not IP addresses where Docker needs one: dns, extra_hosts, host_ip, static and link-local addresses',
   probe: { notProbed: 'the twin passes only valid addresses to the engine' },
   messages: {
-    dns:
-      'dns server "{{value}}" of service "{{service}}" is not an IP address; the engine refuses to start the container ("bad nameserver address"), ' +
-      'older engines write a resolv.conf nothing can use. write the server\'s IPv4 or IPv6 address',
-    extraHost:
-      'extra_hosts entry "{{host}}" of service "{{service}}" maps to "{{value}}", which is not an IP address; the engine refuses the container ' +
-      '("invalid IP address in add-host"). write an IP address, or "host-gateway" for the host',
+    dns: 'dns server "{{value}}" of service "{{service}}" is not an IP address; the engine refuses to start the container ("bad nameserver address"), ' + "older engines write a resolv.conf nothing can use. write the server's IPv4 or IPv6 address",
+    extraHost: 'extra_hosts entry "{{host}}" of service "{{service}}" maps to "{{value}}", which is not an IP address; the engine refuses the container ' + '("invalid IP address in add-host"). write an IP address, or "host-gateway" for the host',
     hostIp:
       'host_ip "{{value}}" of port "{{port}}" of service "{{service}}" is not an IP address; Docker refuses to publish the port, so the container does not start. ' +
       'write an address of this host, e.g. "127.0.0.1", or leave it out to bind every interface',
-    static:
-      '{{field}} "{{value}}" of service "{{service}}" on network "{{network}}" is not {{expected}}{{hint}}; the engine refuses the container ("invalid {{family}} address"). ' +
-      'write {{expected}} inside the network\'s subnet',
-    linkLocal:
-      'link_local_ips entry "{{value}}" of service "{{service}}" on network "{{network}}" is not an IP address; the engine refuses the container ("invalid link-local IP address"). ' +
-      'write an IP address, e.g. "169.254.10.10"',
+    static: '{{field}} "{{value}}" of service "{{service}}" on network "{{network}}" is not {{expected}}{{hint}}; the engine refuses the container ("invalid {{family}} address"). ' + "write {{expected}} inside the network's subnet",
+    linkLocal: 'link_local_ips entry "{{value}}" of service "{{service}}" on network "{{network}}" is not an IP address; the engine refuses the container ("invalid link-local IP address"). ' + 'write an IP address, e.g. "169.254.10.10"',
   },
   check(graph, context) {
     // `docker stack deploy` drops host_ip and per-network addresses, so only dns and extra_hosts reach Swarm
@@ -80,4 +72,3 @@ export default defineRule({
 function bare(address: Address): boolean {
   return !!address.ip && !address.text.startsWith('[');
 }
-

@@ -11,18 +11,12 @@ export default defineRule({
   description: 'Disallow invalid IPAM subnets, and gateways, IP ranges or auxiliary addresses outside their subnet',
   probe: { notProbed: 'the twin passes only valid IPAM entries to the engine' },
   messages: {
-    notCidr:
-      '{{what}} of network "{{network}}" is not a CIDR; the engine refuses to create the network ("invalid CIDR block notation"). ' +
-      'write an address and a prefix length, e.g. "172.28.0.0/16"',
+    notCidr: '{{what}} of network "{{network}}" is not a CIDR; the engine refuses to create the network ("invalid CIDR block notation"). ' + 'write an address and a prefix length, e.g. "172.28.0.0/16"',
     hostBits: '{{what}} of network "{{network}}" has host bits set; the engine refuses to create the network ("it should be {{masked}}"). write "{{masked}}"',
     notAddress: '{{what}} of network "{{network}}" is not an IP address; the engine refuses to create the network. write an address inside subnet "{{subnet}}"',
     outside: '{{what}} of network "{{network}}" is outside its subnet "{{subnet}}" ({{where}}); the engine refuses to create the network. {{fix}} inside "{{subnet}}"',
-    noSubnet:
-      '{{what}} of network "{{network}}" has no "subnet" in its IPAM config entry; the engine refuses to create the network, since it must lie inside that subnet. ' +
-      'add the "subnet" it belongs to',
-    ipv6Disabled:
-      'subnet "{{subnet}}" of network "{{network}}" is IPv6, but the network does not enable IPv6, so the engine ignores it; its containers get no IPv6 address. ' +
-      'set "enable_ipv6: true" on network "{{network}}"',
+    noSubnet: '{{what}} of network "{{network}}" has no "subnet" in its IPAM config entry; the engine refuses to create the network, since it must lie inside that subnet. ' + 'add the "subnet" it belongs to',
+    ipv6Disabled: 'subnet "{{subnet}}" of network "{{network}}" is IPv6, but the network does not enable IPv6, so the engine ignores it; its containers get no IPv6 address. ' + 'set "enable_ipv6: true" on network "{{network}}"',
   },
   check(graph, context) {
     for (const network of graph.networks.values()) {
@@ -73,4 +67,3 @@ function checkConfig(network: Network, ipv6Off: boolean, config: IpamConfig, con
     else if (!contains(cidr, address)) report('outside', m.at, { what: m.what, subnet: cidr.text, where: lineOf(subnetAt.span, m.at.span), fix: 'choose an address' }, subnetPlace);
   }
 }
-

@@ -12,9 +12,7 @@ export default defineRule({
   modes: ['compose'],
   probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /address|subnet|IP/ },
   messages: {
-    networkMode:
-      '{{field}} "{{address}}" of service "{{service}}" on network "{{network}}" cannot apply: the service sets "network_mode: {{mode}}" ({{where}}), ' +
-      'so it has no endpoint of its own there. remove the address or the "network_mode"',
+    networkMode: '{{field}} "{{address}}" of service "{{service}}" on network "{{network}}" cannot apply: the service sets "network_mode: {{mode}}" ({{where}}), ' + 'so it has no endpoint of its own there. remove the address or the "network_mode"',
     ipv6Disabled:
       'ipv6_address "{{address}}" of service "{{service}}" is on network "{{network}}", which does not enable IPv6; the engine refuses the container ' +
       '("user specified IP address is supported only when connecting to networks with user configured subnets"). set "enable_ipv6: true" and an IPv6 subnet on network "{{network}}"',
@@ -24,9 +22,7 @@ export default defineRule({
     outside:
       '{{field}} "{{address}}" of service "{{service}}" is outside every {{family}} subnet of network "{{network}}" ({{subnets}}); the engine refuses the container ' +
       '("no configured subnet or ip-range contain the IP address"). choose an address inside {{inside}}',
-    reserved:
-      '{{field}} "{{address}}" of service "{{service}}" on network "{{network}}" is the {{role}} ({{where}}); Docker reserves it, so the container fails to start ' +
-      '("Address already in use"). choose another address inside "{{subnet}}"',
+    reserved: '{{field}} "{{address}}" of service "{{service}}" on network "{{network}}" is the {{role}} ({{where}}); Docker reserves it, so the container fails to start ' + '("Address already in use"). choose another address inside "{{subnet}}"',
   },
   check(graph, context) {
     for (const service of graph.services.values()) {
@@ -111,4 +107,3 @@ function reservedRole(network: Network, config: IpamConfig, address: Address): {
   }
   return undefined;
 }
-

@@ -33,12 +33,8 @@ export default defineRule({
     cycle:
       'network_mode "{{mode}}" closes a cycle of services joining each other\'s network namespace ({{cycle}}); no service in it owns a network, ' +
       'so Compose refuses the project ("cycle found"). let one of {{members}} keep its own network and join the others to it',
-    selfJoin:
-      'service "{{service}}" joins its own network namespace (network_mode "{{mode}}"); ' +
-      'Compose refuses the project ("cycle found"). remove "network_mode", or name the service whose namespace it should share',
-    joinerOption:
-      'service "{{service}}" sets "{{option}}" but joins the network namespace of "{{owner}}" (network_mode "{{mode}}", {{where}}); ' +
-      'the engine refuses to create the container ("conflicting options: {{refusal}}"). {{fix}}',
+    selfJoin: 'service "{{service}}" joins its own network namespace (network_mode "{{mode}}"); ' + 'Compose refuses the project ("cycle found"). remove "network_mode", or name the service whose namespace it should share',
+    joinerOption: 'service "{{service}}" sets "{{option}}" but joins the network namespace of "{{owner}}" (network_mode "{{mode}}", {{where}}); ' + 'the engine refuses to create the container ("conflicting options: {{refusal}}"). {{fix}}',
   },
   check(graph, context) {
     const services = [...graph.services.keys()].sort();
@@ -126,7 +122,10 @@ export default defineRule({
         data: {
           mode: modeText(last.mode.value),
           cycle: [last.name, ...order].join(' -> '),
-          members: [...members].sort().map((m) => `"${m}"`).join(', '),
+          members: [...members]
+            .sort()
+            .map((m) => `"${m}"`)
+            .join(', '),
         },
         related: modes.slice(0, -1).map((m) => ({ message: `"${m.name}" joins "${next(members, m.name)}" here`, at: m.mode })),
       });
@@ -174,4 +173,3 @@ function modeText(mode: NetworkMode): string {
 function compare(a: Span, b: Span): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
 }
-

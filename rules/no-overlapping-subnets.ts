@@ -34,8 +34,7 @@ export default defineRule<Options>({
       'subnet "{{subnet}}" of network "{{network}}" overlaps "{{other}}" of network "{{otherNetwork}}" ({{where}}); ' +
       'the engine refuses the second pool ("Pool overlaps with other one on this address space") and containers attached to both get ambiguous routes. choose disjoint ranges',
     avoid:
-      'subnet "{{subnet}}" of network "{{network}}" overlaps "{{avoid}}", {{reason}}; the engine refuses a pool that overlaps one it already uses, ' +
-      'and containers on this network cannot reach addresses in "{{avoid}}". choose a range outside it',
+      'subnet "{{subnet}}" of network "{{network}}" overlaps "{{avoid}}", {{reason}}; the engine refuses a pool that overlaps one it already uses, ' + 'and containers on this network cannot reach addresses in "{{avoid}}". choose a range outside it',
   },
   options: {
     schema: {
@@ -147,4 +146,3 @@ function sameCidr(a: string, b: string): boolean {
   const y = cidrBounds(parseCidr(b));
   return !!x && !!y && x.first === y.first && x.last === y.last;
 }
-

@@ -21,9 +21,7 @@ export default defineRule({
       const bindings = graph.hostBindings(service.name);
       const key = service.keys.get('ports');
       if (bindings.length === 0 || !key) continue;
-      const internal = [...new Set(graph.attachments(service.name).map((a) => a.network))]
-        .sort()
-        .map((name) => ({ name, flag: graph.networks.get(name)!.internal! }));
+      const internal = [...new Set(graph.attachments(service.name).map((a) => a.network))].sort().map((name) => ({ name, flag: graph.networks.get(name)!.internal! }));
       const networks = internal.map((n) => `"${n.name}" (${lineOf(n.flag.span, key.span)})`).join(', ');
       context.report({
         messageId: 'unreachable',
@@ -36,5 +34,3 @@ export default defineRule({
     }
   },
 });
-
-

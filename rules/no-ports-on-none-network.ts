@@ -13,12 +13,8 @@ export default defineRule({
   modes: ['compose'],
   probe: { claim: 'published-blocked', cells: ['host'] },
   messages: {
-    ports:
-      'service "{{service}}" publishes {{ports}} but uses network_mode "none" ({{where}}); the container has only a loopback interface, ' +
-      'so nothing can ever reach {{them}}. {{fix}}, or attach the service to a network',
-    expose:
-      'service "{{service}}" exposes {{ports}} but uses network_mode "none" ({{where}}); the container has only a loopback interface, ' +
-      'so no other container can ever reach {{them}}. {{fix}}, or attach the service to a network',
+    ports: 'service "{{service}}" publishes {{ports}} but uses network_mode "none" ({{where}}); the container has only a loopback interface, ' + 'so nothing can ever reach {{them}}. {{fix}}, or attach the service to a network',
+    expose: 'service "{{service}}" exposes {{ports}} but uses network_mode "none" ({{where}}); the container has only a loopback interface, ' + 'so no other container can ever reach {{them}}. {{fix}}, or attach the service to a network',
   },
   check(graph, context) {
     for (const service of graph.services.values()) {
@@ -45,11 +41,7 @@ export default defineRule({
   },
 });
 
-
-
-
 /** Remove the key; when a later file chose the network mode, the key must be reset there instead. */
 function fix(files: readonly string[], mode: Span, key: Span, name: string): string {
   return files.indexOf(mode.file) > files.indexOf(key.file) ? `reset them in "${mode.file}" with "${name}: !reset []"` : `remove "${name}"`;
 }
-

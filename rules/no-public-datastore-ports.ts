@@ -37,12 +37,8 @@ export default defineRule<Options>({
   description: 'Disallow publishing a datastore, cache, broker or admin port on all host interfaces',
   probe: { notProbed: 'exposure to other machines is not probed: probes stay on this machine' },
   messages: {
-    compose:
-      'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' +
-      'bind it to 127.0.0.1 ({{fix}}) or remove the mapping if only other containers use it',
-    stack:
-      'service "{{service}}" publishes {{what}} {{where}}{{ignored}}; anyone who can reach a node can connect to it. ' +
-      'remove the mapping and reach it over an overlay network',
+    compose: 'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' + 'bind it to 127.0.0.1 ({{fix}}) or remove the mapping if only other containers use it',
+    stack: 'service "{{service}}" publishes {{what}} {{where}}{{ignored}}; anyone who can reach a node can connect to it. ' + 'remove the mapping and reach it over an overlay network',
   },
   options: {
     schema: {

@@ -13,8 +13,7 @@ export default defineRule({
       'service "{{service}}" runs {{count}} replicas ({{where}}) but publishes fixed {{noun}} "{{port}}"; only one container can bind {{pronoun}}, the other replicas fail to start. ' +
       'publish only the container port ("{{target}}") for ephemeral host ports, or run one replica behind a load balancer',
     narrowRange:
-      'service "{{service}}" runs {{count}} replicas ({{where}}) but host port range "{{port}}" has only {{width}}; the replicas left without a port fail to start. ' +
-      'widen the range to at least {{count}} ports, or publish only the container port',
+      'service "{{service}}" runs {{count}} replicas ({{where}}) but host port range "{{port}}" has only {{width}}; the replicas left without a port fail to start. ' + 'widen the range to at least {{count}} ports, or publish only the container port',
     hostMode:
       'service "{{service}}" runs {{count}} replicas ({{where}}) publishing host port "{{port}}" in host mode; a node can run only one of them, so with fewer than {{count}} eligible nodes the rest stay pending. ' +
       'use deploy.mode "global", publish in ingress mode, or set deploy.placement.max_replicas_per_node to 1 to state the one-per-node layout',
@@ -52,7 +51,6 @@ export default defineRule({
     }
   },
 });
-
 
 /** The short-syntax entry that publishes only the container port(s) of a binding. */
 function containerPorts(binding: PortBinding): string {

@@ -10,27 +10,23 @@ export default defineRule({
   probe: { notProbed: 'the stack twin leaves out what docker stack deploy ignores' },
   messages: {
     containerName:
-      'service "{{service}}" sets container_name "{{name}}", which docker stack deploy ignores; Swarm names each task ' +
-      '"<stack>_{{service}}.<slot>.<id>", so nothing can reach it as "{{name}}". remove it and use the service name "{{service}}"',
+      'service "{{service}}" sets container_name "{{name}}", which docker stack deploy ignores; Swarm names each task ' + '"<stack>_{{service}}.<slot>.<id>", so nothing can reach it as "{{name}}". remove it and use the service name "{{service}}"',
     links:
       'service "{{service}}" sets "links", which docker stack deploy ignores ("Ignoring unsupported options: links"), so {{effect}}. ' +
       'remove it: on a shared overlay network services reach each other by service name, and network "aliases" give extra names',
     networkMode:
       'service "{{service}}" sets network_mode "{{mode}}", which docker stack deploy ignores ("Ignoring unsupported options: network_mode"); ' +
-      'the service is attached to the stack\'s networks instead. remove it and attach the service to the networks it needs',
+      "the service is attached to the stack's networks instead. remove it and attach the service to the networks it needs",
     hostMode:
       'service "{{service}}" sets network_mode "host", which docker stack deploy ignores ("Ignoring unsupported options: network_mode"); ' +
-      'the service runs on the stack\'s overlay network, not in the host\'s network stack. to use host networking in Swarm, ' +
+      "the service runs on the stack's overlay network, not in the host's network stack. to use host networking in Swarm, " +
       'declare a network with "external: true" and "name: host" and list it under the service\'s "networks"',
-    dependsOn:
-      'service "{{service}}" sets "depends_on", which docker stack deploy ignores; Swarm starts the services of a stack in any order ' +
-      'and restarts them independently. remove it and make "{{service}}" retry until {{targets}} {{answer}}',
+    dependsOn: 'service "{{service}}" sets "depends_on", which docker stack deploy ignores; Swarm starts the services of a stack in any order ' + 'and restarts them independently. remove it and make "{{service}}" retry until {{targets}} {{answer}}',
     build:
       'service "{{service}}" sets "build", which docker stack deploy ignores ("Ignoring unsupported options: build"); ' +
       'every node pulls "{{image}}" from a registry instead. build and push that image before deploying, and keep "build" in a Compose-only file',
     buildNoImage:
-      'service "{{service}}" sets "build" but no "image"; docker stack deploy ignores "build" ("Ignoring unsupported options: build"), ' +
-      'so the nodes have no image to run for it. build and push the image to a registry and name it in "image"',
+      'service "{{service}}" sets "build" but no "image"; docker stack deploy ignores "build" ("Ignoring unsupported options: build"), ' + 'so the nodes have no image to run for it. build and push the image to a registry and name it in "image"',
   },
   check(graph, context) {
     for (const service of graph.services.values()) {

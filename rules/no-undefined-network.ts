@@ -8,9 +8,7 @@ export default defineRule({
   description: 'Disallow attaching a service to a network the project does not declare',
   probe: { notProbed: 'Compose refuses the project before the engine sees it; the twin leaves the service out' },
   messages: {
-    undefined:
-      'service "{{service}}" attaches to network "{{network}}", which is not declared under the top-level "networks"{{suggestion}}; ' +
-      'Compose refuses to start the project. declare it (declared: {{declared}})',
+    undefined: 'service "{{service}}" attaches to network "{{network}}", which is not declared under the top-level "networks"{{suggestion}}; ' + 'Compose refuses to start the project. declare it (declared: {{declared}})',
   },
   check(graph, context) {
     const declared = [...graph.networks.values()].filter((n) => n.declared).map((n) => n.name);

@@ -6,24 +6,21 @@ const PREFIX = 'service "{{source}}" references "{{name}}" ({{via}}){{named}}, b
 const messages = {
   noSharedNetwork: PREFIX + 'they share no network: "{{source}}" is on {{sourceNetworks}}, "{{target}}" on {{targetNetworks}}; the name will not resolve. attach both to a common network',
   sourceNone: PREFIX + '"{{source}}" uses network_mode "none" and can reach nothing; the name will not resolve. give "{{source}}" a network shared with "{{target}}"',
-  sourceHost:
-    PREFIX + '"{{source}}" uses network_mode "host" and looks names up in the host\'s DNS, which knows no service names; the name will not resolve. {{fix}}',
+  sourceHost: PREFIX + '"{{source}}" uses network_mode "host" and looks names up in the host\'s DNS, which knows no service names; the name will not resolve. {{fix}}',
   targetNone: PREFIX + '"{{target}}" uses network_mode "none" and cannot be reached at all; the name will not resolve. attach "{{target}}" to a network "{{source}}" is on',
   targetHost:
-    PREFIX + '"{{target}}" uses network_mode "host" and has no name on any container network; the name will not resolve. ' +
+    PREFIX +
+    '"{{target}}" uses network_mode "host" and has no name on any container network; the name will not resolve. ' +
     'reach it through the host gateway (extra_hosts "host.docker.internal:host-gateway" on "{{source}}"), or attach "{{target}}" to a network "{{source}}" is on',
-  targetBridge:
-    PREFIX + '"{{target}}" is on the default bridge (network_mode "bridge"), where Docker resolves no container names; the name will not resolve. attach both to a common user-defined network',
-  targetJoined:
-    PREFIX + '"{{target}}" runs in the network namespace of "{{owner}}" (network_mode "{{mode}}") and has no name of its own on any network; the name will not resolve. address it as "{{owner}}"{{reach}}',
+  targetBridge: PREFIX + '"{{target}}" is on the default bridge (network_mode "bridge"), where Docker resolves no container names; the name will not resolve. attach both to a common user-defined network',
+  targetJoined: PREFIX + '"{{target}}" runs in the network namespace of "{{owner}}" (network_mode "{{mode}}") and has no name of its own on any network; the name will not resolve. address it as "{{owner}}"{{reach}}',
   aliasElsewhere:
     'service "{{source}}" references "{{name}}" ({{via}}), an alias of "{{target}}" only on {{aliasNetworks}}, which "{{source}}" is not on; on {{sharedNetworks}}, which they share, ' +
     'the name will not resolve. add "{{name}}" to the aliases of "{{target}}" on "{{shared}}", or use "{{target}}"',
   linkAlias:
     'service "{{source}}" references "{{name}}" ({{via}}), a link alias of "{{target}}" that only "{{linker}}" sees (line {{line}}); the name will not resolve from "{{source}}". ' +
     'use "{{target}}", or make "{{name}}" a network alias of "{{target}}"',
-  containerNameIgnored:
-    'service "{{source}}" references "{{name}}" ({{via}}), the container_name of "{{target}}", but docker stack deploy ignores container_name; the name will not resolve. use "{{target}}"',
+  containerNameIgnored: 'service "{{source}}" references "{{name}}" ({{via}}), the container_name of "{{target}}", but docker stack deploy ignores container_name; the name will not resolve. use "{{target}}"',
 };
 
 /** A key of this rule's messages. */
@@ -165,4 +162,3 @@ function listOf(names: string[]): string {
   const q = [...names].sort().map((n) => `"${n}"`);
   return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}` : q.join('');
 }
-

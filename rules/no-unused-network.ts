@@ -8,15 +8,10 @@ export default defineRule({
   description: 'Disallow declaring a network that no service uses',
   probe: { notProbed: 'an unused network carries no traffic: the twin does not create it' },
   messages: {
-    unused:
-      'network "{{network}}" is declared but no service attaches to it; {{tool}} creates only the networks services use, ' +
-      'so this declaration has no effect. attach a service to it or remove it',
-    unusedExternal:
-      'external network "{{network}}" is declared but no service attaches to it; {{tool}} never looks it up, ' +
-      'so this declaration has no effect. attach a service to it or remove it',
+    unused: 'network "{{network}}" is declared but no service attaches to it; {{tool}} creates only the networks services use, ' + 'so this declaration has no effect. attach a service to it or remove it',
+    unusedExternal: 'external network "{{network}}" is declared but no service attaches to it; {{tool}} never looks it up, ' + 'so this declaration has no effect. attach a service to it or remove it',
     unusedDefault:
-      'network "default" is declared but no service joins it: every service lists its own "networks" or sets "network_mode", ' +
-      'so {{tool}} never creates it. remove it, or add "default" to the networks of the services that should use it',
+      'network "default" is declared but no service joins it: every service lists its own "networks" or sets "network_mode", ' + 'so {{tool}} never creates it. remove it, or add "default" to the networks of the services that should use it',
   },
   check(graph, context) {
     const declared = [...graph.networks.values()].filter((n) => n.declared);

@@ -25,8 +25,7 @@ interface Shape {
 
 const service = (body: string): string => `services:\n  app:\n    image: x\n${body}`;
 /** `n` services, each attached to a network nobody declares: n findings */
-const findings = (n: number): string =>
-  'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: [missing${i}]\n`).join('');
+const findings = (n: number): string => 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: [missing${i}]\n`).join('');
 
 const SHAPES: Shape[] = [
   { name: 'url-scheme-run', about: 'a value of "a." repeated, then ":" (URL regex)', size: 32_000, files: (n) => ({ 'compose.yaml': service(`    environment:\n      A: "${'a.'.repeat(n)}:"\n`) }) },
@@ -36,29 +35,103 @@ const SHAPES: Shape[] = [
   { name: 'required-message-spaces', about: '"${A?" then n spaces (message clean-up)', size: 50_000, files: (n) => ({ 'compose.yaml': service(`    command: '\${A?${' '.repeat(n)}x}'\n`) }) },
   { name: 'required-message-dots', about: '"${A?" then n dots and "x" (message clean-up)', size: 50_000, files: (n) => ({ 'compose.yaml': service(`    command: '\${A?${'.'.repeat(n)}x}'\n`) }) },
   { name: 'dotenv-unterminated-quote', about: '.env: an unterminated quote before n lines', size: 8_000, files: (n) => ({ 'compose.yaml': service(''), '.env': `A="x\n${'B=1\n'.repeat(n)}` }) },
-  { name: 'dotenv-doubling', about: '.env: V{i}=${V{i-1}}${V{i-1}} (stopped by the expansion bound)', size: 40, files: (n) => ({ 'compose.yaml': service(''), '.env': 'V0=x\n' + Array.from({ length: n }, (_, i) => `V${i + 1}=\${V${i}}\${V${i}}\n`).join('') }) },
-  { name: 'compose-fan-out', about: 'a 4 KiB variable used n times (stopped by the expansion bound)', size: 4_000, files: (n) => ({ 'compose.yaml': service(`    environment:\n${Array.from({ length: n }, (_, i) => `      V${i}: \${BIG}\n`).join('')}`), '.env': `BIG=${'x'.repeat(4096)}\n` }) },
+  {
+    name: 'dotenv-doubling',
+    about: '.env: V{i}=${V{i-1}}${V{i-1}} (stopped by the expansion bound)',
+    size: 40,
+    files: (n) => ({ 'compose.yaml': service(''), '.env': 'V0=x\n' + Array.from({ length: n }, (_, i) => `V${i + 1}=\${V${i}}\${V${i}}\n`).join('') }),
+  },
+  {
+    name: 'compose-fan-out',
+    about: 'a 4 KiB variable used n times (stopped by the expansion bound)',
+    size: 4_000,
+    files: (n) => ({ 'compose.yaml': service(`    environment:\n${Array.from({ length: n }, (_, i) => `      V${i}: \${BIG}\n`).join('')}`), '.env': `BIG=${'x'.repeat(4096)}\n` }),
+  },
   { name: 'suppression-comments', about: 'n suppression comments on one line ended by a lone CR', size: 4_000, files: (n) => ({ 'compose.yaml': service(`    command: x ${'#compose-netlint-disable '.repeat(n)}\r\n`) }) },
   { name: 'deep-flow-nesting', about: 'n nested "[" (stopped by the nesting bound)', size: 20_000, files: (n) => ({ 'compose.yaml': service(`    command: ${'['.repeat(n)}1${']'.repeat(n)}\n`) }) },
   { name: 'deep-block-nesting', about: 'n nested "- " (stopped by the nesting bound)', size: 20_000, files: (n) => ({ 'compose.yaml': service(`    command:\n      ${'- '.repeat(n)}x\n`) }) },
-  { name: 'alias-chain', about: 'n anchors, each a list holding the one before (stopped by the nesting bound)', size: 5_000, files: (n) => ({ 'compose.yaml': `x-0: &a0 [1]\n${Array.from({ length: n }, (_, i) => `x-${i + 1}: &a${i + 1} [*a${i}]\n`).join('')}${service('')}` }) },
-  { name: 'alias-bomb', about: 'nested aliases doubling n times (stopped by the alias bound)', size: 30, files: (n) => ({ 'compose.yaml': `x-0: &a0 [x]\n${Array.from({ length: n }, (_, i) => `x-${i + 1}: &a${i + 1} [*a${i}, *a${i}]\n`).join('')}${service('')}` }) },
-  { name: 'extends-chain', about: 'n services, each extending the next (stopped by the chain bound)', size: 2_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    extends: s${i + 1}\n`).join('') + `  s${n}:\n    image: x\n` }) },
-  { name: 'include-diamond', about: 'n files, each including the next twice', size: 10, files: (n) => Object.fromEntries([['compose.yaml', 'include: [f1.yaml, f1.yaml]\nservices:\n  app:\n    image: x\n'], ...Array.from({ length: n }, (_, i) => [`f${i + 1}.yaml`, i + 1 < n ? `include: [f${i + 2}.yaml, f${i + 2}.yaml]\n` : 'services:\n  leaf:\n    image: x\n'])]) },
+  {
+    name: 'alias-chain',
+    about: 'n anchors, each a list holding the one before (stopped by the nesting bound)',
+    size: 5_000,
+    files: (n) => ({ 'compose.yaml': `x-0: &a0 [1]\n${Array.from({ length: n }, (_, i) => `x-${i + 1}: &a${i + 1} [*a${i}]\n`).join('')}${service('')}` }),
+  },
+  {
+    name: 'alias-bomb',
+    about: 'nested aliases doubling n times (stopped by the alias bound)',
+    size: 30,
+    files: (n) => ({ 'compose.yaml': `x-0: &a0 [x]\n${Array.from({ length: n }, (_, i) => `x-${i + 1}: &a${i + 1} [*a${i}, *a${i}]\n`).join('')}${service('')}` }),
+  },
+  {
+    name: 'extends-chain',
+    about: 'n services, each extending the next (stopped by the chain bound)',
+    size: 2_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    extends: s${i + 1}\n`).join('') + `  s${n}:\n    image: x\n` }),
+  },
+  {
+    name: 'include-diamond',
+    about: 'n files, each including the next twice',
+    size: 10,
+    files: (n) =>
+      Object.fromEntries([
+        ['compose.yaml', 'include: [f1.yaml, f1.yaml]\nservices:\n  app:\n    image: x\n'],
+        ...Array.from({ length: n }, (_, i) => [`f${i + 1}.yaml`, i + 1 < n ? `include: [f${i + 2}.yaml, f${i + 2}.yaml]\n` : 'services:\n  leaf:\n    image: x\n']),
+      ]),
+  },
   { name: 'many-documents', about: 'n YAML documents in one file', size: 5_000, files: (n) => ({ 'compose.yaml': service('') + `---\nservices:\n  app:\n    image: x\n`.repeat(n) }) },
   { name: 'many-schema-errors', about: 'n services with an unknown key each', size: 2_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    bogus${i}: 1\n`).join('') }) },
-  { name: 'many-composite-schema-errors', about: 'n services with a value no branch of a oneOf accepts', size: 1_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: 1\n    ports: [{}]\n`).join('') }) },
+  {
+    name: 'many-composite-schema-errors',
+    about: 'n services with a value no branch of a oneOf accepts',
+    size: 1_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: 1\n    ports: [{}]\n`).join('') }),
+  },
   { name: 'port-ranges', about: 'n services publishing "1-65535:1-65535"', size: 50, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    ports: ["1-65535:1-65535"]\n`).join('') }) },
   { name: 'same-host-port', about: 'n services publishing host port 8080', size: 2_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    ports: ["8080:80"]\n`).join('') }) },
-  { name: 'same-subnet', about: 'n networks with one subnet', size: 1_000, files: (n) => ({ 'compose.yaml': 'services:\n  app:\n    image: x\nnetworks:\n' + Array.from({ length: n }, (_, i) => `  n${i}:\n    ipam:\n      config: [{subnet: 10.0.0.0/16}]\n`).join('') }) },
-  { name: 'same-alias', about: 'n services on one network with one alias', size: 2_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: {net: {aliases: [same]}}\n`).join('') + 'networks:\n  net: {}\n' }) },
-  { name: 'same-static-ip', about: 'n services with one static address', size: 2_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: {net: {ipv4_address: 10.0.0.5}}\n`).join('') + 'networks:\n  net:\n    ipam:\n      config: [{subnet: 10.0.0.0/16}]\n' }) },
-  { name: 'many-references', about: '50 services, one naming the others n times in its command', size: 20_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: 50 }, (_, i) => `  s${i}:\n    image: x\n`).join('') + `  caller:\n    image: x\n    command: "${Array.from({ length: n }, (_, j) => `s${j % 50}:80`).join(' ')}"\n` }) },
-  { name: 'undefined-among-many', about: 'n declared networks and n services on an undeclared one (suggestions, lists)', size: 1_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: [missing${i}]\n`).join('') + 'networks:\n' + Array.from({ length: n }, (_, i) => `  net${i}: {}\n`).join('') }) },
-  { name: 'extends-missing', about: 'n services extending one that does not exist (lists)', size: 1_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    extends: nope\n`).join('') }) },
+  {
+    name: 'same-subnet',
+    about: 'n networks with one subnet',
+    size: 1_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n  app:\n    image: x\nnetworks:\n' + Array.from({ length: n }, (_, i) => `  n${i}:\n    ipam:\n      config: [{subnet: 10.0.0.0/16}]\n`).join('') }),
+  },
+  {
+    name: 'same-alias',
+    about: 'n services on one network with one alias',
+    size: 2_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: {net: {aliases: [same]}}\n`).join('') + 'networks:\n  net: {}\n' }),
+  },
+  {
+    name: 'same-static-ip',
+    about: 'n services with one static address',
+    size: 2_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: {net: {ipv4_address: 10.0.0.5}}\n`).join('') + 'networks:\n  net:\n    ipam:\n      config: [{subnet: 10.0.0.0/16}]\n' }),
+  },
+  {
+    name: 'many-references',
+    about: '50 services, one naming the others n times in its command',
+    size: 20_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: 50 }, (_, i) => `  s${i}:\n    image: x\n`).join('') + `  caller:\n    image: x\n    command: "${Array.from({ length: n }, (_, j) => `s${j % 50}:80`).join(' ')}"\n` }),
+  },
+  {
+    name: 'undefined-among-many',
+    about: 'n declared networks and n services on an undeclared one (suggestions, lists)',
+    size: 1_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: [missing${i}]\n`).join('') + 'networks:\n' + Array.from({ length: n }, (_, i) => `  net${i}: {}\n`).join('') }),
+  },
+  {
+    name: 'extends-missing',
+    about: 'n services extending one that does not exist (lists)',
+    size: 1_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    extends: nope\n`).join('') }),
+  },
   { name: 'long-unknown-keys', about: 'unknown keys of n characters (suggestions)', size: 20_000, files: (n) => ({ 'compose.yaml': service(`    ${'k'.repeat(n)}a: 1\n    ${'k'.repeat(n)}b: 1\n`) }) },
   { name: 'duplicate-keys', about: 'one key repeated n times', size: 5_000, files: (n) => ({ 'compose.yaml': service('') + '    x-a: 1\n'.repeat(n) }) },
-  { name: 'suppressed-findings', about: 'n findings, each under a suppression comment', size: 2_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    # compose-netlint-disable-next-line no-undefined-network -- bench\n    networks: [missing${i}]\n`).join('') }) },
+  {
+    name: 'suppressed-findings',
+    about: 'n findings, each under a suppression comment',
+    size: 2_000,
+    files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    # compose-netlint-disable-next-line no-undefined-network -- bench\n    networks: [missing${i}]\n`).join('') }),
+  },
   ...['stylish', 'compact', 'json', 'sarif', 'junit', 'github', 'codeclimate'].map((format) => ({
     name: `findings-${format}`,
     about: `n findings written as ${format}`,

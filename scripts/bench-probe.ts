@@ -109,13 +109,23 @@ async function main(): Promise<number> {
     console.log(`${String(n).padStart(3)} services: ${m.total.toFixed(1)} s (${split}); ${cells}, exit ${m.code}${goal}`);
     if (m.code !== 0) {
       code = 1;
-      console.log(m.stderr.split('\n').filter((l) => !l.startsWith('probe: [')).slice(0, 5).join('\n'));
+      console.log(
+        m.stderr
+          .split('\n')
+          .filter((l) => !l.startsWith('probe: ['))
+          .slice(0, 5)
+          .join('\n'),
+      );
     }
   }
   return code;
 }
 
-if (require.main === module) main().then((code) => (process.exitCode = code), (error) => {
-  console.error(`bench:probe: ${(error as Error).message}`);
-  process.exitCode = 2;
-});
+if (require.main === module)
+  main().then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      console.error(`bench:probe: ${(error as Error).message}`);
+      process.exitCode = 2;
+    },
+  );

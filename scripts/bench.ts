@@ -100,7 +100,9 @@ function benchStartup(): void {
   });
   const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const cpu = median(runs.map((r) => r.cpu));
-  console.log(`start-up, lint of a valid 10-line file: ${ms(cpu)} CPU, ${ms(median(runs.map((r) => r.wall)))} wall (median of 9); issue 17 measured ${GOALS.startupCpuMs} ms CPU with every module loaded: ${cpu < GOALS.startupCpuMs ? 'less' : 'NOT less'}`);
+  console.log(
+    `start-up, lint of a valid 10-line file: ${ms(cpu)} CPU, ${ms(median(runs.map((r) => r.wall)))} wall (median of 9); issue 17 measured ${GOALS.startupCpuMs} ms CPU with every module loaded: ${cpu < GOALS.startupCpuMs ? 'less' : 'NOT less'}`,
+  );
 }
 
 /**
@@ -127,7 +129,13 @@ function benchMemory(n: number): void {
     const wall = performance.now() - started;
     // 'gc' entries arrive asynchronously: collect the last ones before reading the sum
     setTimeout(() => { for (const e of observer.takeRecords()) gcMs += e.duration; observer.disconnect(); console.log(JSON.stringify({ wall, gcMs, peakRss: process.resourceUsage().maxRSS * 1024, baseRss, findings: result.findings.length })); }, 200);`;
-  const node = (script: string): Record<string, number> => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
+  const node = (script: string): Record<string, number> =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 })
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
   const docs = node(documents);
   const run = node(lint);
   const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;

@@ -35,9 +35,9 @@ export function main(argv: string[], io: Io): number {
   try {
     const options = parseCli(argv);
     debug = options.debug;
-    if (options.command === 'help') return io.stdout(helpText(options.paths)), 0;
-    if (options.help) return io.stdout(HELP), 0;
-    if (options.version) return io.stdout(`${packageVersion()}\n`), 0;
+    if (options.command === 'help') return (io.stdout(helpText(options.paths)), 0);
+    if (options.help) return (io.stdout(HELP), 0);
+    if (options.version) return (io.stdout(`${packageVersion()}\n`), 0);
     if (options.command === 'rules') return listRules(options, io);
     if (options.command !== 'lint') throw new InputError(`the "${options.command}" command is not available in this version`);
     return lint(options, io);
@@ -118,7 +118,7 @@ export function lintEach<T>(targets: (string | undefined)[], lintOne: (target: s
 
 function listRules(options: CliOptions, io: Io): number {
   const list = rules.map((r) => ({ id: r.id, severity: r.severity, category: r.category, modes: r.modes ?? ['compose', 'stack'], description: r.description, docsUrl: docsUrl(r.id) }));
-  if (options.format === 'json') return io.stdout(JSON.stringify({ rules: list }, null, 2) + '\n'), 0;
+  if (options.format === 'json') return (io.stdout(JSON.stringify({ rules: list }, null, 2) + '\n'), 0);
   if (options.format !== 'stylish') throw new InputError(`unknown format "${options.format}" for rules; use json or stylish`);
   const width = Math.max(...list.map((r) => r.id.length));
   for (const r of list) io.stdout(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(11)}  ${r.description}${r.modes.length === 1 ? ` (${r.modes[0]} only)` : ''}\n`);

@@ -54,7 +54,7 @@ export function runConfigCommand(argv: string[], io: ConfigIo): number {
   try {
     const { values, positionals } = parseOneProjectArgs('config', 'prints', argv, OPTIONS);
     debug = values.debug ?? false;
-    if (values.help) return io.stdout(CONFIG_HELP), 0;
+    if (values.help) return (io.stdout(CONFIG_HELP), 0);
     const format = (values.format ?? 'yaml') as ConfigFormat;
     if (!FORMATS.includes(format)) throw new InputError(`unknown config format "${values.format}"; use json or yaml`);
     const project = loadProject(lintOptions(projectArgs(values), io, positionals[0]));

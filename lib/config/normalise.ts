@@ -97,7 +97,16 @@ function normaliseService(node: Node, envFiles: ReadonlyMap<string, EnvEntry[]>,
   if (!entries.has('network_mode') && !entries.has('provider')) {
     if (!networks || (isMap(networks) && networks.entries.size === 0) || (isSeq(networks) && networks.items.length === 0)) set('networks', mapOf(networks?.span ?? IMPLIED, [entryOf('default', scalar(null, IMPLIED))]));
   }
-  if (isSeq(networks) && networks.items.length > 0) set('networks', sorted(mapOf(networks.span, networks.items.filter(isScalar).map((n) => entryAtNode(String(n.value), n, scalar(null, IMPLIED))))));
+  if (isSeq(networks) && networks.items.length > 0)
+    set(
+      'networks',
+      sorted(
+        mapOf(
+          networks.span,
+          networks.items.filter(isScalar).map((n) => entryAtNode(String(n.value), n, scalar(null, IMPLIED))),
+        ),
+      ),
+    );
   else if (isMap(networks)) set('networks', sorted(networks));
 
   const build = get(node, 'build');
@@ -150,20 +159,30 @@ function longPorts(item: Node): Node[] {
     ];
     const known = new Set(['name', 'mode', 'host_ip', 'target', 'published', 'protocol', 'app_protocol']);
     for (const [k, v] of e) if (!known.has(k)) ordered.push(v);
-    return [mapOf(item.span, ordered.filter((x): x is Entry => x !== undefined), item.origin)];
+    return [
+      mapOf(
+        item.span,
+        ordered.filter((x): x is Entry => x !== undefined),
+        item.origin,
+      ),
+    ];
   }
   if (!isScalar(item) || item.value === null || item.unknown) return [item];
   const parsed = parseShortPort(String(item.value));
   if (!parsed) return [item];
   const at = (v: ScalarNode['value']): ScalarNode => scalar(v, item.span, item.origin, item.overrides);
   return parsed.map((p) =>
-    mapOf(item.span, [
-      entryAtNode('mode', item, at('ingress')),
-      ...(p.hostIp ? [entryAtNode('host_ip', item, at(p.hostIp))] : []),
-      entryAtNode('target', item, at(p.target)),
-      ...(p.published !== undefined ? [entryAtNode('published', item, at(p.published))] : []),
-      entryAtNode('protocol', item, at(p.protocol)),
-    ], item.origin),
+    mapOf(
+      item.span,
+      [
+        entryAtNode('mode', item, at('ingress')),
+        ...(p.hostIp ? [entryAtNode('host_ip', item, at(p.hostIp))] : []),
+        entryAtNode('target', item, at(p.target)),
+        ...(p.published !== undefined ? [entryAtNode('published', item, at(p.published))] : []),
+        entryAtNode('protocol', item, at(p.protocol)),
+      ],
+      item.origin,
+    ),
   );
 }
 

@@ -6,9 +6,7 @@ const LEVEL = { enum: ['off', 'info', 'warning', 'error'] };
 export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknown> {
   const ruleProperties: Record<string, unknown> = {};
   for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const withOptions = rule.options
-      ? [{ type: 'array', prefixItems: [LEVEL, rule.options.schema], minItems: 1, maxItems: 2, items: false }]
-      : [{ type: 'array', prefixItems: [LEVEL], minItems: 1, maxItems: 1, items: false }];
+    const withOptions = rule.options ? [{ type: 'array', prefixItems: [LEVEL, rule.options.schema], minItems: 1, maxItems: 2, items: false }] : [{ type: 'array', prefixItems: [LEVEL], minItems: 1, maxItems: 1, items: false }];
     ruleProperties[rule.id] = { description: rule.description, oneOf: [LEVEL, ...withOptions] };
   }
   return {

@@ -129,7 +129,10 @@ function maxWildcards(pattern: string): number {
 function plainTree(value: unknown, span: Span): Node {
   if (Array.isArray(value)) return { kind: 'seq', span, items: value.map((v) => plainTree(v, span)) };
   if (value !== null && typeof value === 'object') {
-    return mapNode(span, Object.entries(value).map(([key, v]) => ({ key, keySpan: span, value: plainTree(v, span) })));
+    return mapNode(
+      span,
+      Object.entries(value).map(([key, v]) => ({ key, keySpan: span, value: plainTree(v, span) })),
+    );
   }
   const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
   return { kind: 'scalar', span, value: scalar };
@@ -146,8 +149,14 @@ function validateConfig(root: Node, rules: readonly Rule[], fallback: Span): Dia
   if (validator(toPlain(root))) return [];
   const byPath = new Map<string, Diagnostic>();
   for (const error of validator.errors ?? []) {
-    const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const node = at(root, segments.map((s) => (/^\d+$/.test(s) && !isMap(at(root, segments.slice(0, segments.indexOf(s)))) ? Number(s) : s)));
+    const segments = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const node = at(
+      root,
+      segments.map((s) => (/^\d+$/.test(s) && !isMap(at(root, segments.slice(0, segments.indexOf(s)))) ? Number(s) : s)),
+    );
     const where = segments.length ? `"${segments.join('.')}"` : 'the configuration';
     let message: string;
     let span = node?.span ?? fallback;
@@ -175,7 +184,13 @@ export function parseRuleOverrides(values: string[], rules: readonly Rule[]): Ma
   for (const value of values) {
     const match = /^([a-z0-9-]+)=(off|info|warning|error)$/.exec(value);
     if (!match) throw new InputError(`--rule needs id=off|info|warning|error, not "${value}"`);
-    if (!rules.some((r) => r.id === match[1])) throw new InputError(`--rule: unknown rule "${match[1]}"${didYouMean(match[1], rules.map((r) => r.id))}`);
+    if (!rules.some((r) => r.id === match[1]))
+      throw new InputError(
+        `--rule: unknown rule "${match[1]}"${didYouMean(
+          match[1],
+          rules.map((r) => r.id),
+        )}`,
+      );
     out.set(match[1], match[2] as Level);
   }
   return out;

@@ -13,11 +13,7 @@ export interface RelatedFinding extends Span {
  * `ports` (a binding), or entry `index` of `graph.referencesFrom(service)` (a reference to another host).
  * Downstream code (graph placement, SARIF fingerprints, probe verdicts) reads this, never the message or the span.
  */
-export type Subject =
-  | { kind: 'service'; service: string }
-  | { kind: 'network'; network: string }
-  | { kind: 'binding'; service: string; index: number }
-  | { kind: 'reference'; service: string; index: number };
+export type Subject = { kind: 'service'; service: string } | { kind: 'network'; network: string } | { kind: 'binding'; service: string; index: number } | { kind: 'reference'; service: string; index: number };
 
 /** A subject as one stable string: `service:web`, `network:back`, `binding:web/0`, `reference:web/2`. */
 export function subjectId(subject: Subject): string {

@@ -27,7 +27,10 @@ function parseDirectives(file: string, text: string): { directives: Directive[];
     const at = { file, line: index + 1, column, endLine: index + 1, endColumn: line.length + 1 };
     const [idsText, ...reasonParts] = match[2].split(/\s--\s?/);
     const reason = reasonParts.join(' -- ').trim();
-    const ids = idsText.split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = idsText
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (ids.length === 0 || !reason) {
       problems.push({
         ruleId: 'config-error',

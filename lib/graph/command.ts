@@ -62,7 +62,7 @@ export function runGraphCommand(argv: string[], io: GraphIo): number {
   try {
     const { values, positionals } = parseOneProjectArgs('graph', 'draws', argv, OPTIONS);
     debug = values.debug ?? false;
-    if (values.help) return io.stdout(GRAPH_HELP), 0;
+    if (values.help) return (io.stdout(GRAPH_HELP), 0);
     if ((values.format?.length ?? 0) > 1) throw new InputError('--format may be given once for graph');
     const format = values.format?.[0] ?? 'mermaid';
     const render = GRAPH_FORMATS[format];

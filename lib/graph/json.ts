@@ -164,7 +164,6 @@ function modeText(s: Service): string {
   return m.kind === 'service' || m.kind === 'container' ? `${m.kind}:${m.target}` : m.kind === 'network' ? m.target! : m.kind;
 }
 
-
 function port(p: PortBinding, onHost: boolean): GraphPort {
   const readable = !p.invalid && !p.unknown;
   return {
@@ -205,8 +204,6 @@ function smallest(regions: readonly Region[], at: Span): string | undefined {
   for (const r of regions) if (contains(r.span, at) && (!best || size(r.span) < size(best.span))) best = r;
   return best?.id;
 }
-
-
 
 /**
  * Places each finding: on the edges that draw its subject (a binding, a reference), else on the element whose own span (an edge's entry, a node's key) is the smallest containing

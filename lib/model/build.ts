@@ -5,9 +5,7 @@ import { parseAddress, parseCidr } from './address';
 import { blockExtents, serviceKeys } from './blocks';
 import { narrow } from './narrow';
 import { parseDependency, parseDependsOn, parseDns, parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume } from '../syntax/compose';
-import type {
-  EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume,
-} from './types';
+import type { EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume } from './types';
 
 /** Entries of an env file the loader read, keyed by absolute path. */
 export type EnvFileEntries = Map<string, { key: string; value: string; span: Span; valueSpan: Span }[]>;
@@ -153,7 +151,8 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     profiles: texts(get(node, 'profiles')).map((p) => p.value),
   };
   const image = get(node, 'image');
-  if (isScalar(image) && (image.unknown || (image.value !== null && image.value !== ''))) service.image = { value: image.unknown ? (image.raw ?? String(image.value ?? '')) : String(image.value), span: image.span, ...(image.origin ? { origin: image.origin } : {}), ...(image.unknown ? { unknown: true } : {}) };
+  if (isScalar(image) && (image.unknown || (image.value !== null && image.value !== '')))
+    service.image = { value: image.unknown ? (image.raw ?? String(image.value ?? '')) : String(image.value), span: image.span, ...(image.origin ? { origin: image.origin } : {}), ...(image.unknown ? { unknown: true } : {}) };
   return service;
 }
 

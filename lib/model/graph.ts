@@ -23,10 +23,7 @@ export type { Creation } from './creation';
  * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host.
  */
 export type BindingOutcome =
-  | { kind: 'bound'; ephemeral: boolean }
-  | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string }
-  | { kind: 'conflict'; lostTo: PortConflict }
-  | { kind: 'unreachable'; why: 'only-internal' };
+  { kind: 'bound'; ephemeral: boolean } | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string } | { kind: 'conflict'; lostTo: PortConflict } | { kind: 'unreachable'; why: 'only-internal' };
 
 /** One `ports` entry of a service and its outcome. */
 export interface BindingAnswer {
@@ -83,7 +80,6 @@ export interface Namespace {
   broken?: 'cycle' | 'missing';
 }
 
-
 export interface Resolution {
   service: string;
   /** the network it is found on; `bridge` for /etc/hosts entries from links on the default bridge */
@@ -136,9 +132,20 @@ export class NetworkGraph {
     this.conflictsInFileOrder = earliestConflicts(inFile);
     // who loses a bind: the claim whose service starts later; within one service, the later entry
     const position = new Map(this.order.map((s, i) => [s, i]));
-    const inStart = inFile.map((c, i) => ({ c, i })).sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i).map((x) => x.c);
-    const losers = new Map(earliestConflicts(inStart).filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
-    for (const service of model.services.values()) this.outcomes.set(service.name, service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })));
+    const inStart = inFile
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i)
+      .map((x) => x.c);
+    const losers = new Map(
+      earliestConflicts(inStart)
+        .filter((x) => x.claim.kind === 'published')
+        .map((x) => [x.claim.entry, x]),
+    );
+    for (const service of model.services.values())
+      this.outcomes.set(
+        service.name,
+        service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })),
+      );
     for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
     deepFreeze(this);
   }
@@ -288,7 +295,9 @@ export class NetworkGraph {
   /** The user-defined networks two services (by namespace) both have endpoints on. */
   sharedNetworks(a: string, b: string): string[] {
     const theirs = new Set(this.attachments(b).map((x) => x.network));
-    return this.attachments(a).map((x) => x.network).filter((n) => theirs.has(n));
+    return this.attachments(a)
+      .map((x) => x.network)
+      .filter((n) => theirs.has(n));
   }
 
   /** Which services a name reaches from a source service, and on which network. Empty when it does not resolve. */

@@ -18,7 +18,11 @@ export interface HostClaim {
  */
 export function hostClaims(binding: PortBinding): HostClaim[] | undefined {
   const ip = binding.hostIp?.value;
-  if (ip === undefined) return [{ family: 'ipv4', address: undefined }, { family: 'ipv6', address: undefined }];
+  if (ip === undefined)
+    return [
+      { family: 'ipv4', address: undefined },
+      { family: 'ipv6', address: undefined },
+    ];
   if (!ip.ip || !ip.family) return undefined;
   const wildcard = ip.ip.toByteArray().every((byte) => byte === 0);
   return [{ family: ip.family, address: wildcard ? undefined : canonical(ip) }];

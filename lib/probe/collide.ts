@@ -129,9 +129,7 @@ export function leaseClaims(label: string | undefined): Claims {
   try {
     const parsed = JSON.parse(label ?? '') as Partial<Claims>;
     const subnets = Array.isArray(parsed.subnets) ? parsed.subnets.filter((s): s is string => typeof s === 'string') : [];
-    const ports = Array.isArray(parsed.ports)
-      ? parsed.ports.filter((p): p is PortClaim => typeof p?.protocol === 'string' && typeof p.ip === 'string' && Number.isInteger(p.start) && Number.isInteger(p.end))
-      : [];
+    const ports = Array.isArray(parsed.ports) ? parsed.ports.filter((p): p is PortClaim => typeof p?.protocol === 'string' && typeof p.ip === 'string' && Number.isInteger(p.start) && Number.isInteger(p.end)) : [];
     return { subnets, ports };
   } catch {
     return { subnets: [], ports: [] };

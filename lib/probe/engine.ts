@@ -97,9 +97,7 @@ export async function connect(env: Record<string, string | undefined>, limits: E
   const fail = (error: unknown): never => {
     guard.close();
     if (error instanceof EngineFault && (error.kind === 'oversize' || error.kind === 'protocol')) throw error;
-    const hint = address.host.startsWith('unix://')
-      ? 'start the engine (scripts/ci-docker.sh, or `sudo systemctl start docker`) or point DOCKER_HOST at one'
-      : 'check that the engine listens there, or unset DOCKER_HOST to use the local socket';
+    const hint = address.host.startsWith('unix://') ? 'start the engine (scripts/ci-docker.sh, or `sudo systemctl start docker`) or point DOCKER_HOST at one' : 'check that the engine listens there, or unset DOCKER_HOST to use the local socket';
     const why = error instanceof EngineFault ? error.short : errorLine(error);
     throw new EngineError(`cannot reach the Docker engine at ${address.host} (${why}); ${hint}`);
   };

@@ -118,9 +118,7 @@ function reproduce(ctx: ExecuteContext, b: Bound): string {
     case 'dns':
       return commandLine(['docker', 'exec', name, 'nslookup', b.target]);
     case 'tcp':
-      return ctx.tools.has('socat')
-        ? commandLine(['docker', 'exec', name, 'socat', '-u', `TCP:${b.target}:${b.port},connect-timeout=${T}`, 'STDOUT'])
-        : commandLine(['docker', 'exec', name, 'nc', '-w', T, b.target, String(b.port)]);
+      return ctx.tools.has('socat') ? commandLine(['docker', 'exec', name, 'socat', '-u', `TCP:${b.target}:${b.port},connect-timeout=${T}`, 'STDOUT']) : commandLine(['docker', 'exec', name, 'nc', '-w', T, b.target, String(b.port)]);
     case 'udp':
       return `echo ping | ${commandLine(['docker', 'exec', '-i', name, 'socat', '-t', T, '-', `UDP:${b.target}:${b.port}`])}`;
     case 'host-tcp':

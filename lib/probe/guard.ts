@@ -33,7 +33,11 @@ export type FaultKind = 'timeout' | 'oversize' | 'connection' | 'protocol' | 'cl
  * `short` is the part after the engine's name, for messages that name it themselves.
  */
 export class EngineFault extends Error {
-  constructor(message: string, readonly kind: FaultKind, readonly short: string) {
+  constructor(
+    message: string,
+    readonly kind: FaultKind,
+    readonly short: string,
+  ) {
     super(message);
   }
 }

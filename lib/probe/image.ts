@@ -24,7 +24,8 @@ export async function ensureImage(engine: Engine, image: string, say: (text: str
   try {
     return imageId(await engine.docker.getImage(image).inspect(), engine, image);
   } catch (error) {
-    if (!noSuchImage(error)) throw error instanceof EngineFault || error instanceof EngineError ? error : new EngineError(`the Docker engine at ${engine.host} could not inspect probe image ${image} (${errorLine(error)}); check --probe-image and DOCKER_HOST`);
+    if (!noSuchImage(error))
+      throw error instanceof EngineFault || error instanceof EngineError ? error : new EngineError(`the Docker engine at ${engine.host} could not inspect probe image ${image} (${errorLine(error)}); check --probe-image and DOCKER_HOST`);
   }
   say(`probe image ${image} is missing; pulling it`);
   try {
@@ -100,7 +101,12 @@ export async function imageTools(engine: Engine, image: string, imageId: string,
     await exited(container, TOOL_CHECK_MS);
     const logs = (await container.logs({ stdout: true, stderr: false, follow: false })) as unknown as Buffer;
     const text = demux(logs);
-    const tools = new Set(text.split('\n').map((l) => l.trim()).filter((l): l is Tool => (TOOLS as readonly string[]).includes(l)));
+    const tools = new Set(
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l): l is Tool => (TOOLS as readonly string[]).includes(l)),
+    );
     toolCache.set(imageId, tools);
     return tools;
   } catch (error) {

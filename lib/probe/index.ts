@@ -73,7 +73,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
     io.stderr(`compose-netlint: ${(error as Error).message}\n`);
     return 2;
   }
-  if (options.help) return io.stdout(PROBE_HELP), 0;
+  if (options.help) return (io.stdout(PROBE_HELP), 0);
   const say = (text: string): void => io.stderr(`probe: [${((Date.now() - started) / 1000).toFixed(1)}s] ${oneLine(text)}\n`);
   const controller = new AbortController();
   // every exec running at once, and the host probes, wait on the run's signal

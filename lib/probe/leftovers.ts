@@ -31,9 +31,7 @@ export interface CleanupIo {
  */
 export async function cleanupRuns(engine: Engine, scope: CleanupScope, io: CleanupIo): Promise<number> {
   const context = { processes: io.processes ?? localProcesses, now: io.now ?? new Date(), olderThanMs: scope.olderThanMs };
-  const runs = [...(await listRuns(engine, scope.run)).values()]
-    .filter((r) => scope.project === undefined || r.project === scope.project)
-    .sort((a, b) => (a.created?.getTime() ?? 0) - (b.created?.getTime() ?? 0) || a.run.localeCompare(b.run));
+  const runs = [...(await listRuns(engine, scope.run)).values()].filter((r) => scope.project === undefined || r.project === scope.project).sort((a, b) => (a.created?.getTime() ?? 0) - (b.created?.getTime() ?? 0) || a.run.localeCompare(b.run));
   const where = [scope.run && `run ${scope.run}`, scope.project !== undefined && `project "${scope.project}"`].filter(Boolean).join(', ');
   if (scope.all) io.stderr(`probe: --all removes every run${where ? ` of ${where}` : ''} on this engine, runs still in progress too: those will break\n`);
   if (!runs.length) {
@@ -44,9 +42,8 @@ export async function cleanupRuns(engine: Engine, scope: CleanupScope, io: Clean
   let errors = 0;
   for (const r of runs) {
     // a run with no Docker object left (a veth of a run killed in the middle of its teardown) keeps no lease: it is over
-    const status = r.labels || r.lease || r.containers.length || r.networks.length || r.services.length
-      ? runStatus(r.labels ?? r.lease?.Labels, r.created, context)
-      : { over: true, why: 'only veths are left, and a run keeps its lease until its veths are gone' };
+    const status =
+      r.labels || r.lease || r.containers.length || r.networks.length || r.services.length ? runStatus(r.labels ?? r.lease?.Labels, r.created, context) : { over: true, why: 'only veths are left, and a run keeps its lease until its veths are gone' };
     if (!status.over && !scope.all) {
       io.stdout(`left ${describeRun(r)}: ${status.why}\n`);
       continue;

@@ -33,7 +33,10 @@ export function reachOf(kind: ProbeKind, outcome: Outcome): Reach {
 }
 
 function firstLine(text: string, pattern?: RegExp): string {
-  const lines = text.split('\n').map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d socat\[\d+\] [EWN] /, '').trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d socat\[\d+\] [EWN] /, '').trim())
+    .filter(Boolean);
   return (pattern ? lines.find((l) => pattern.test(l)) : undefined) ?? lines[0] ?? '';
 }
 

@@ -160,9 +160,7 @@ export function runStatus(labels: Record<string, string> | undefined, created: D
     if (start !== undefined && start !== owner.pidStart) return { over: true, why: `its owner process ${owner.pid} is gone (the pid now belongs to a process started later)` };
     if (start !== undefined) return { over: false, why: `its owner process ${owner.pid} is running` };
   }
-  return context.processes.exists(owner.pid)
-    ? { over: false, why: `a process ${owner.pid} runs (without /proc a reused pid cannot be told from the owner)` }
-    : { over: true, why: `its owner process ${owner.pid} is gone` };
+  return context.processes.exists(owner.pid) ? { over: false, why: `a process ${owner.pid} runs (without /proc a reused pid cannot be told from the owner)` } : { over: true, why: `its owner process ${owner.pid} is gone` };
 }
 
 const UNITS: [string, number][] = [

@@ -147,7 +147,6 @@ function columnAddress(binding: PortBinding): string {
   return text.includes(':') ? `[${text}]:` : `${text}:`;
 }
 
-
 /**
  * Plans the probes from the graph's predicates: for every ordered pair of services, the
  * resolution of every project name, a connection to every declared port, and from the host
@@ -171,11 +170,9 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     for (const name of names) {
       const found = graph.resolves(source.name, name);
       const targets = [...new Set(found.map((r) => r.service))];
-      const basis = found.length
-        ? `resolves(${source.name}, "${name}") = ${found.map((r) => `${r.service} on ${r.network}`).join(', ')}`
-        : `resolves(${source.name}, "${name}") = nothing`;
+      const basis = found.length ? `resolves(${source.name}, "${name}") = ${found.map((r) => `${r.service} on ${r.network}`).join(', ')}` : `resolves(${source.name}, "${name}") = nothing`;
       let skip: string | undefined;
-      if (fromHostStack) skip = 'a host-network container uses the host\'s resolver; the probe sends no query off the twin';
+      if (fromHostStack) skip = "a host-network container uses the host's resolver; the probe sends no query off the twin";
       else if (!probeableName(name)) skip = `"${name}" is not a host name the probe passes to nslookup`;
       else if (!tools.has('nslookup') || !tools.has('timeout')) skip = 'the probe image has no nslookup or timeout';
       add('dns', source.name, name, { via: 'name', name }, found.length > 0, basis, { expectServices: targets, ...(skip ? { skip } : {}) });
@@ -206,7 +203,7 @@ export function planProbes(context: PlanContext): ProbeCase[] {
           const shared = graph.sharedNetworks(source.name, dest.name);
           const network = dns.kind === 'bridge' ? 'bridge' : (shared[0] ?? graph.attachments(dest.name)[0]?.network);
           target = { via: 'service', service: dest.name, port, protocol, ...(network ? { network } : {}) };
-          if (sns.kind === 'host') skip = 'from the host\'s network the graph does not model container addresses';
+          if (sns.kind === 'host') skip = "from the host's network the graph does not model container addresses";
         }
         if (!skip && protocol === 'udp' && !tools.has('socat')) skip = 'the probe image has no socat (busybox nc cannot send UDP)';
         if (!skip && protocol === 'tcp' && !tcpTool) skip = 'the probe image has neither socat nor nc';
@@ -252,7 +249,15 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     if (ns.kind === 'host' && ns.owner === dest.name) {
       for (const { port, protocol } of probePorts(dest)) {
         const skip = context.hostProbes ? undefined : 'the engine is not on this machine';
-        add('host', 'host', `${dest.name}:${port}/${protocol} (host network)`, { via: 'host', service: dest.name, address: '127.0.0.1', port, protocol }, true, `namespace(${dest.name}) is the host: it listens on the host's loopback`, skip ? { skip } : {});
+        add(
+          'host',
+          'host',
+          `${dest.name}:${port}/${protocol} (host network)`,
+          { via: 'host', service: dest.name, address: '127.0.0.1', port, protocol },
+          true,
+          `namespace(${dest.name}) is the host: it listens on the host's loopback`,
+          skip ? { skip } : {},
+        );
       }
     }
   }

@@ -30,7 +30,10 @@ export async function waitReady(engine: Engine, twin: Twin, graph: NetworkGraph,
       const result = await execIn(engine.docker, c.id!, shArgv(READY, 'cnl-ready', [String(ATTEMPTS), ...specs]), 60_000, signal);
       const line = result.stdout.trim().split('\n').pop() ?? '';
       if (line !== 'ready') {
-        const missing = line.replace(/^not-ready\s*/, '').split(/\s+/).filter(Boolean);
+        const missing = line
+          .replace(/^not-ready\s*/, '')
+          .split(/\s+/)
+          .filter(Boolean);
         twin.notes.push(`${c.name} (${c.service}) was not ready: ${missing.length ? `no answer from ${missing.join(', ')}` : result.timedOut ? 'the check timed out' : line || result.stderr.trim() || 'no output'}`);
       }
     } catch (error) {

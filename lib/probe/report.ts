@@ -26,10 +26,12 @@ export function matrices(report: ProbeReport): Matrix[] {
     if (!list.length) continue;
     const rows = [...new Set(list.map((r) => r.case.source))];
     const columns = [...new Set(list.map((r) => r.case.column))];
-    const cells = rows.map((row) => columns.map((col) => {
-      const r = list.find((x) => x.case.source === row && x.case.column === col);
-      return r ? cellText(r) : undefined;
-    }));
+    const cells = rows.map((row) =>
+      columns.map((col) => {
+        const r = list.find((x) => x.case.source === row && x.case.column === col);
+        return r ? cellText(r) : undefined;
+      }),
+    );
     out.push({ kind, rows, columns, cells });
   }
   return out;
@@ -135,12 +137,10 @@ export function formatText(report: ProbeReport): string {
   }
   out.push('');
   const s = report.summary;
-  const why = [
-    s.disagreeing ? `${s.disagreeing} disagreeing` : '',
-    s.failed ? `${s.failed} probe${s.failed === 1 ? '' : 's'} failed` : '',
-    refuted.length ? `${refuted.length} finding${refuted.length === 1 ? '' : 's'} refuted` : '',
-  ].filter(Boolean);
-  out.push(`${s.probes} probes, ${s.agreeing} agreeing, ${s.disagreeing} disagreeing, ${s.failed} failed, ${s.flaky} flaky, ${s.notProbed} not probed; wall time ${s.seconds.toFixed(1)}s${report.exitCode && why.length ? `; exit ${report.exitCode}: ${why.join(', ')}` : ''}`);
+  const why = [s.disagreeing ? `${s.disagreeing} disagreeing` : '', s.failed ? `${s.failed} probe${s.failed === 1 ? '' : 's'} failed` : '', refuted.length ? `${refuted.length} finding${refuted.length === 1 ? '' : 's'} refuted` : ''].filter(Boolean);
+  out.push(
+    `${s.probes} probes, ${s.agreeing} agreeing, ${s.disagreeing} disagreeing, ${s.failed} failed, ${s.flaky} flaky, ${s.notProbed} not probed; wall time ${s.seconds.toFixed(1)}s${report.exitCode && why.length ? `; exit ${report.exitCode}: ${why.join(', ')}` : ''}`,
+  );
   return `${out.map(oneLine).join('\n')}\n`;
 }
 
@@ -178,7 +178,12 @@ export function formatJson(report: ProbeReport): string {
 }
 
 function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
 export function formatJunit(report: ProbeReport): string {
@@ -200,8 +205,7 @@ export function formatJunit(report: ProbeReport): string {
       if (r.case.skip || !r.final) {
         body = `<skipped message="${xml(r.case.skip ?? 'not run')}"/>`;
         s++;
-      }
-      else if (r.agrees === false) {
+      } else if (r.agrees === false) {
         body = `<failure message="${xml(`predicted ${r.case.expect ? 'reachable' : 'blocked'}, observed ${r.final.reach}: ${r.final.detail}`)}">${xml(`${r.case.basis}\n${r.reproduce ?? ''}`)}</failure>`;
         f++;
       } else if (r.flaky) {

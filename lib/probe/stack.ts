@@ -42,9 +42,7 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
     // anything is published (controlapi validateEndpointSpec), which is what no-dnsrr-ingress predicts
     const dnsrr = service.endpointMode?.value === 'dnsrr';
     const refusable = dnsrr ? service.ports.find((b) => !b.invalid && !b.unknown && b.published && b.mode === 'ingress') : undefined;
-    const ports: Docker.PortConfig[] = refusable
-      ? [{ Protocol: refusable.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: refusable.target.value.start, PublishedPort: refusable.published!.value.start, PublishMode: 'ingress' }]
-      : [];
+    const ports: Docker.PortConfig[] = refusable ? [{ Protocol: refusable.protocol as 'tcp' | 'udp' | 'sctp', TargetPort: refusable.target.value.start, PublishedPort: refusable.published!.value.start, PublishMode: 'ingress' }] : [];
     const spec: Docker.CreateServiceOptions = {
       Name: `cnl-${twin.run}-${dockerSafe(twin.project)}_${dockerSafe(name)}`,
       Labels: { ...twin.labels, [SERVICE_LABEL]: name },
@@ -77,7 +75,10 @@ export async function buildStackTwin(options: BuildOptions, twin: Twin): Promise
       const created = (await engine.docker.createService(spec)) as unknown as { id: string };
       if (ports.length) {
         // an engine that takes it would publish the port on every interface: not for a moment longer
-        await engine.docker.getService(created.id).remove().catch(() => undefined);
+        await engine.docker
+          .getService(created.id)
+          .remove()
+          .catch(() => undefined);
         twin.excluded.set(name, `the engine accepted an ingress-mode port on the dnsrr service "${name}"; the twin removed the service at once, since Swarm publishes on every interface`);
         continue;
       }

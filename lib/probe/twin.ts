@@ -192,15 +192,17 @@ export async function createNetworks(options: BuildOptions, twin: Twin, keys: st
         return;
       }
     }
-    const ipamConfig = network.external?.value ? [] : network.ipam.flatMap((c) => {
-      const out: Record<string, unknown> = {};
-      if (c.subnet?.value.range) out.Subnet = c.subnet.value.text;
-      if (c.ipRange?.value.range) out.IPRange = c.ipRange.value.text;
-      if (c.gateway?.value.ip) out.Gateway = c.gateway.value.text;
-      const aux = Object.fromEntries(c.auxAddresses.filter((a) => a.address.value.ip).map((a) => [a.name, a.address.value.text]));
-      if (Object.keys(aux).length) out.AuxiliaryAddresses = aux;
-      return Object.keys(out).length ? [out] : [];
-    });
+    const ipamConfig = network.external?.value
+      ? []
+      : network.ipam.flatMap((c) => {
+          const out: Record<string, unknown> = {};
+          if (c.subnet?.value.range) out.Subnet = c.subnet.value.text;
+          if (c.ipRange?.value.range) out.IPRange = c.ipRange.value.text;
+          if (c.gateway?.value.ip) out.Gateway = c.gateway.value.text;
+          const aux = Object.fromEntries(c.auxAddresses.filter((a) => a.address.value.ip).map((a) => [a.name, a.address.value.text]));
+          if (Object.keys(aux).length) out.AuxiliaryAddresses = aux;
+          return Object.keys(out).length ? [out] : [];
+        });
     const name = `cnl-${twin.run}-${dockerSafe(network.dockerName)}`;
     try {
       const created = await engine.docker.createNetwork({
@@ -303,7 +305,10 @@ export function buildablePart(graph: NetworkGraph, twin: Twin): { buildable: str
  * refused), and, for a host-network service, the machine's loopback ports its control listener picks.
  */
 function contested(graph: NetworkGraph, publishing: Publishing, name: string): string[] {
-  const keys = publishing.ports(name).filter((p) => p.hostPort).map((p) => `${p.hostPort}/${p.protocol}`);
+  const keys = publishing
+    .ports(name)
+    .filter((p) => p.hostPort)
+    .map((p) => `${p.hostPort}/${p.protocol}`);
   for (const a of graph.ownAttachments(name)) {
     if (a.ipv4?.value.ip) keys.push(`${a.network}|${a.ipv4.value.text}`);
     if (a.ipv6?.value.ip) keys.push(`${a.network}|${a.ipv6.value.text}`);
@@ -367,40 +372,47 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
   }
   const after = startAfter(graph, options.publishing, ordered);
   try {
-    await runAfter(ordered, CREATE_CONCURRENCY, (i) => after[i], async (name, i) => {
-      checkAborted(options.signal);
-      const service = graph.services.get(name)!;
-      const ns = graph.namespace(name);
-      if (twin.excluded.has(ns.owner) && ns.owner !== name) {
-        twin.excluded.set(name, `it joins "${ns.owner}", which has no twin: ${twin.excluded.get(ns.owner)}`);
-        return;
-      }
-      const broken = orderedAttachments(graph, ns.owner).map((k) => twin.networks.get(k)).find((n) => n?.failed);
-      if (broken && ns.kind === undefined) {
-        twin.excluded.set(name, broken.failed!);
-        return;
-      }
-      const { built: replicas } = twinReplicas(service);
-      for (let replica = 1; replica <= replicas; replica++) {
+    await runAfter(
+      ordered,
+      CREATE_CONCURRENCY,
+      (i) => after[i],
+      async (name, i) => {
         checkAborted(options.signal);
-        const control = ns.kind === 'host' ? await freeLoopbackPort() : (controls[i] ?? CONTROL_PORT);
-        // replicas of a host-network service would fight over the same host ports: only the first listens
-        const listen = ns.chain.length || (ns.kind === 'host' && replica > 1) ? [] : listenPorts(service);
-        const container: TwinContainer = {
-          service: name,
-          replica,
-          name: `cnl-${twin.run}-${dockerSafe(twin.project)}-${dockerSafe(name)}-${replica}`,
-          running: false,
-          controlPort: control,
-          listen,
-          addresses: new Map(),
-          ...(ns.chain.length ? { joins: ns.owner } : {}),
-        };
-        twin.containers.push(container);
-        await createAndStart(options, twin, service, container);
-        if (!container.running && replica === 1) twin.excluded.set(name, lastEvent(twin, name)?.message ?? 'its container did not start');
-      }
-    });
+        const service = graph.services.get(name)!;
+        const ns = graph.namespace(name);
+        if (twin.excluded.has(ns.owner) && ns.owner !== name) {
+          twin.excluded.set(name, `it joins "${ns.owner}", which has no twin: ${twin.excluded.get(ns.owner)}`);
+          return;
+        }
+        const broken = orderedAttachments(graph, ns.owner)
+          .map((k) => twin.networks.get(k))
+          .find((n) => n?.failed);
+        if (broken && ns.kind === undefined) {
+          twin.excluded.set(name, broken.failed!);
+          return;
+        }
+        const { built: replicas } = twinReplicas(service);
+        for (let replica = 1; replica <= replicas; replica++) {
+          checkAborted(options.signal);
+          const control = ns.kind === 'host' ? await freeLoopbackPort() : (controls[i] ?? CONTROL_PORT);
+          // replicas of a host-network service would fight over the same host ports: only the first listens
+          const listen = ns.chain.length || (ns.kind === 'host' && replica > 1) ? [] : listenPorts(service);
+          const container: TwinContainer = {
+            service: name,
+            replica,
+            name: `cnl-${twin.run}-${dockerSafe(twin.project)}-${dockerSafe(name)}-${replica}`,
+            running: false,
+            controlPort: control,
+            listen,
+            addresses: new Map(),
+            ...(ns.chain.length ? { joins: ns.owner } : {}),
+          };
+          twin.containers.push(container);
+          await createAndStart(options, twin, service, container);
+          if (!container.running && replica === 1) twin.excluded.set(name, lastEvent(twin, name)?.message ?? 'its container did not start');
+        }
+      },
+    );
   } finally {
     // the record reads as if the services had started one by one, in start order
     const order = (service: string | undefined, replica = 0): number => (rank.get(service ?? '') ?? ordered.length) * 1000 + replica;
@@ -522,7 +534,15 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
         twin.events.push({ kind: 'start-failed', service: name, replica: container.replica, message: `"${name}" did not start: ${message}` });
         return;
       }
-      twin.events.push({ kind: 'bind-failed', service: name, replica: container.replica, port: bind.port, protocol: bind.protocol, hostIp: bind.hostIp, message: `"${name}"${container.replica > 1 ? ` (replica ${container.replica})` : ''} could not bind ${bind.hostIp || '*'}:${bind.port}/${bind.protocol}: ${message.replace(/^.*?: (Bind for|Error starting)/, '$1')}` });
+      twin.events.push({
+        kind: 'bind-failed',
+        service: name,
+        replica: container.replica,
+        port: bind.port,
+        protocol: bind.protocol,
+        hostIp: bind.hostIp,
+        message: `"${name}"${container.replica > 1 ? ` (replica ${container.replica})` : ''} could not bind ${bind.hostIp || '*'}:${bind.port}/${bind.protocol}: ${message.replace(/^.*?: (Bind for|Error starting)/, '$1')}`,
+      });
       if (drop.has(`${bind.port}/${bind.protocol}`)) return;
       drop.add(`${bind.port}/${bind.protocol}`);
       // as Compose would, the container stays down; the twin starts it again without that binding so its other paths can still be probed

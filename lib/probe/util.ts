@@ -68,7 +68,10 @@ export function commandLine(argv: readonly string[]): string {
 export function errorLine(error: unknown): string {
   const e = error as { json?: { message?: string }; message?: string };
   const text = e?.json?.message ?? e?.message ?? String(error);
-  return text.replace(/^\(HTTP code \d+\)[^-]*- /, '').split('\n')[0].trim();
+  return text
+    .replace(/^\(HTTP code \d+\)[^-]*- /, '')
+    .split('\n')[0]
+    .trim();
 }
 
 /** A name Docker accepts for a container or network, from any text. */

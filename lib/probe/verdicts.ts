@@ -27,7 +27,6 @@ export interface LinkContext {
   publishing?: Publishing;
 }
 
-
 /** The name a finding's subject (a reference) names; none for other subjects. */
 function referencedNames(finding: Finding, graph: NetworkGraph): string[] {
   const subject = finding.subject;
@@ -124,7 +123,7 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     // their entries the ones the model says lose the bind (start order)
     const s = f.subject;
     const conflicts = context.graph.portConflicts().filter((x) => (s?.kind === 'binding' ? x.claim.service === s.service && x.claim.binding === s.index : s?.kind === 'service' && x.claim.service === s.service && x.claim.kind === 'listener'));
-    if (!conflicts.length) return { notProbed: 'the model has no conflict for the finding\'s subject' };
+    if (!conflicts.length) return { notProbed: "the model has no conflict for the finding's subject" };
     const losers = conflicts.flatMap((x) => [x.claim, x.other]).filter((c) => c.binding !== undefined && context.graph.bindingOutcome(c.service, c.binding)?.kind === 'conflict');
     const cases = losers.flatMap((c) => hostCasesOf(context, c.service, [c.binding!]));
     const services = new Set(losers.map((c) => c.service));

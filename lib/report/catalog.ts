@@ -18,8 +18,19 @@ export interface RuleInfo {
 const RESERVED_HELP = sourceUrl('README.md#output');
 
 const RESERVED: Record<ReservedId, Omit<RuleInfo, 'id'>> = {
-  'ambiguous-mode': { severity: 'info', category: 'correctness', helpUri: sourceUrl('README.md#compose-or-stack-mode'), description: 'Report a project whose file name says Compose while it uses what only Swarm acts on, so --mode auto had to choose' },
-  'compose-load': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what stops Compose from loading the project: unset required variables, missing include, extends or env_file targets, extends cycles, dependencies on undefined services, dependency cycles, a container_name used twice, an environment name with a trailing space, name and external.name in conflict, an empty file' },
+  'ambiguous-mode': {
+    severity: 'info',
+    category: 'correctness',
+    helpUri: sourceUrl('README.md#compose-or-stack-mode'),
+    description: 'Report a project whose file name says Compose while it uses what only Swarm acts on, so --mode auto had to choose',
+  },
+  'compose-load': {
+    severity: 'error',
+    category: 'correctness',
+    helpUri: RESERVED_HELP,
+    description:
+      'Report what stops Compose from loading the project: unset required variables, missing include, extends or env_file targets, extends cycles, dependencies on undefined services, dependency cycles, a container_name used twice, an environment name with a trailing space, name and external.name in conflict, an empty file',
+  },
   'compose-schema': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what the official Compose schema rejects in the merged project' },
   'config-error': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report mistakes in the configuration file and in inline suppression comments' },
   'yaml-syntax': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report YAML that does not parse, duplicate keys and alias bombs' },
@@ -29,7 +40,6 @@ const RESERVED: Record<ReservedId, Omit<RuleInfo, 'id'>> = {
 export const RESERVED_RULES: readonly RuleInfo[] = RESERVED_IDS.map((id) => ({ id, ...RESERVED[id] }));
 
 /** Every id a finding can carry, sorted by id. */
-export const RULE_CATALOG: readonly RuleInfo[] = [
-  ...RESERVED_RULES,
-  ...rules.map((r) => ({ id: r.id, description: r.description, severity: r.severity, category: r.category, helpUri: docsUrl(r.id) })),
-].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export const RULE_CATALOG: readonly RuleInfo[] = [...RESERVED_RULES, ...rules.map((r) => ({ id: r.id, description: r.description, severity: r.severity, category: r.category, helpUri: docsUrl(r.id) }))].sort((a, b) =>
+  a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+);

@@ -13,12 +13,13 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
  * command, so no annotation), starting `compose-netlint: `.
  */
 export const github: Formatter = ({ findings, projects }) =>
-  [...shown(findings).map((f) => `::${COMMAND[f.severity]} ${properties(f)}::${escapeData(message(f))}`), ...projects.map((p) => `compose-netlint: ${modeLine(p)}`)]
-    .map((line) => `${line}\n`)
-    .join('');
+  [...shown(findings).map((f) => `::${COMMAND[f.severity]} ${properties(f)}::${escapeData(message(f))}`), ...projects.map((p) => `compose-netlint: ${modeLine(p)}`)].map((line) => `${line}\n`).join('');
 
 function properties(f: Finding): string {
-  const props: [string, string | number][] = [['file', oneLine(slashPath(f.file))], ['line', f.line]];
+  const props: [string, string | number][] = [
+    ['file', oneLine(slashPath(f.file))],
+    ['line', f.line],
+  ];
   if (f.endLine === f.line) props.push(['col', f.column], ['endLine', f.endLine], ['endColumn', Math.max(f.column, f.endColumn - 1)]);
   else props.push(['endLine', f.endLine]);
   props.push(['title', f.ruleId]);

@@ -21,6 +21,4 @@ const LOADERS: Record<string, () => Formatter> = {
  * The names are own enumerable properties (`Object.keys`, `Object.hasOwn` see all seven); a format's
  * module is loaded when it first formats.
  */
-export const formatters: Record<string, Formatter> = Object.fromEntries(
-  Object.entries(LOADERS).map(([name, load]): [string, Formatter] => [name, (input) => load()(oneLineMessages(input))]),
-);
+export const formatters: Record<string, Formatter> = Object.fromEntries(Object.entries(LOADERS).map(([name, load]): [string, Formatter] => [name, (input) => load()(oneLineMessages(input))]));

@@ -51,13 +51,7 @@ export const junit: Formatter = ({ findings, projects }) => {
     allFailures += failures;
     suites.push(`  <testsuite name="${attr(file)}" tests="${ids.length}" failures="${failures}" errors="0" skipped="0" time="0">`, ...properties(projects.filter((p) => p.files.includes(file))), ...cases, '  </testsuite>');
   }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="compose-netlint" tests="${allTests}" failures="${allFailures}" errors="0" time="0">`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="compose-netlint" tests="${allTests}" failures="${allFailures}" errors="0" time="0">`, ...suites, '</testsuites>', ''].join('\n');
 };
 
 function properties(projects: ProjectSummary[]): string[] {

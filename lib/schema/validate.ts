@@ -26,7 +26,12 @@ export function validateProject(root: MapNode): Diagnostic[] {
   if (check()(data)) return [];
   const schema = engine();
   schema.validate(data);
-  const problems = mergeRequired(collapse(schema, (schema.validate.errors ?? []).map((e) => fromAjv(e))));
+  const problems = mergeRequired(
+    collapse(
+      schema,
+      (schema.validate.errors ?? []).map((e) => fromAjv(e)),
+    ),
+  );
 
   // one diagnostic per location: the deepest problem, then the most basic keyword (type before enum)
   const byLocation = new Map<string, { problem: Problem; diagnostic: Diagnostic }>();
@@ -36,9 +41,7 @@ export function validateProject(root: MapNode): Diagnostic[] {
     const kept = byLocation.get(located.key);
     if (!kept || outranks(problem, kept.problem)) byLocation.set(located.key, { problem, diagnostic: located.diagnostic });
   }
-  return [...byLocation.values()]
-    .map((k) => k.diagnostic)
-    .sort((a, b) => compareSpans(a.span, b.span) || a.span.endLine - b.span.endLine || a.span.endColumn - b.span.endColumn || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return [...byLocation.values()].map((k) => k.diagnostic).sort((a, b) => compareSpans(a.span, b.span) || a.span.endLine - b.span.endLine || a.span.endColumn - b.span.endColumn || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 /** Keywords in the order they are worth reporting when two land on one location; unlisted ones come last. */
@@ -152,7 +155,13 @@ interface Problem {
 }
 
 function fromAjv(error: ErrorObject, prefix: readonly string[] = []): Problem {
-  const own = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const own =
+    error.instancePath === ''
+      ? []
+      : error.instancePath
+          .slice(1)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   return {
     path: [...prefix, ...own],
     keyword: error.keyword,
@@ -195,7 +204,10 @@ function resolveComposite(schema: Engine, composite: Problem): Problem[] {
   for (const branch of fitting) {
     const validate = branchValidator(schema, branch);
     if (validate(composite.data)) continue;
-    const errors = collapse(schema, (validate.errors ?? []).map((e) => fromAjv(e, composite.path)));
+    const errors = collapse(
+      schema,
+      (validate.errors ?? []).map((e) => fromAjv(e, composite.path)),
+    );
     if (!best || errors.length < best.length) best = errors;
   }
   return best ?? [{ ...composite, keyword: 'ambiguous' }];
@@ -381,7 +393,10 @@ function locate(root: Node, problem: Problem): { diagnostic: Diagnostic; key: st
       const allowed = ((problem.params.allowedValues ?? []) as unknown[]).map((v) => quote(v)).sort();
       message = `${thing} must be ${allowed.length === 1 ? allowed[0] : `one of ${joinWith(allowed, 'or')}`}, not ${quote(problem.data)}`;
       if (typeof problem.data === 'string') {
-        tail = didYouMean(problem.data, ((problem.params.allowedValues ?? []) as unknown[]).filter((v): v is string => typeof v === 'string'));
+        tail = didYouMean(
+          problem.data,
+          ((problem.params.allowedValues ?? []) as unknown[]).filter((v): v is string => typeof v === 'string'),
+        );
       }
       break;
     }
@@ -465,14 +480,24 @@ function unknownKey(key: string, steps: readonly Step[], parent: Schema): { mess
   const known = Object.keys((parent.properties ?? {}) as Schema).sort();
   const patterns = Object.keys((parent.patternProperties ?? {}) as Schema).filter((p) => p !== '^x-');
   if (known.length === 0 && patterns.length > 0) {
-    const rule = patterns.length === 1 && patterns[0] === NAME_PATTERN ? NAME_RULE : `keys must match ${joinWith(patterns.map((p) => `"${p}"`), 'or')}`;
+    const rule =
+      patterns.length === 1 && patterns[0] === NAME_PATTERN
+        ? NAME_RULE
+        : `keys must match ${joinWith(
+            patterns.map((p) => `"${p}"`),
+            'or',
+          )}`;
     const container = steps.length === 1 && steps[0].kind === 'key' ? KINDS[steps[0].key] : undefined;
     if (container) return { message: `invalid ${container} name ${q(key)}: ${rule}`, tail: '' };
     return { message: `invalid key ${q(key)} in ${describe(steps)}: ${rule}`, tail: '' };
   }
   const message = steps.length === 0 ? `unknown top-level key ${q(key)}` : `unknown key ${q(key)} in ${describe(steps)}`;
   let tail = didYouMean(key, known);
-  if (tail === '' && known.length > 0 && known.length <= 10) tail = `; expected ${joinWith(known.map((k) => `"${k}"`), 'or')}`;
+  if (tail === '' && known.length > 0 && known.length <= 10)
+    tail = `; expected ${joinWith(
+      known.map((k) => `"${k}"`),
+      'or',
+    )}`;
   return { message, tail };
 }
 

@@ -28,10 +28,7 @@ export function dependenciesOf(service: Node): Dependency[] {
   const add = (target: string, via: DependencyVia, span: Span, required = true) => {
     if (target !== '' && !out.has(target)) out.set(target, { target, via, required, span });
   };
-  const texts = (node: Node | undefined): { text: string; span: Span }[] =>
-    (isSeq(node) ? node.items : node ? [node] : []).flatMap((n) =>
-      isScalar(n) && typeof n.value === 'string' && !n.unknown ? [{ text: n.value, span: n.span }] : [],
-    );
+  const texts = (node: Node | undefined): { text: string; span: Span }[] => (isSeq(node) ? node.items : node ? [node] : []).flatMap((n) => (isScalar(n) && typeof n.value === 'string' && !n.unknown ? [{ text: n.value, span: n.span }] : []));
 
   const dependsOn = get(service, 'depends_on');
   if (isMap(dependsOn)) {
@@ -85,7 +82,10 @@ export function dependencyDiagnostics(active: Map<string, Entry>, inactive: Entr
         span: d.span,
       });
     }
-    edges.set(name, kept.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)));
+    edges.set(
+      name,
+      kept.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)),
+    );
   }
   for (const component of cyclicComponents(edges)) {
     const cycle = findCycle(component, edges);

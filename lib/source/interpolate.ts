@@ -187,12 +187,7 @@ function replace(head: string, state: State): string {
   if (groups.named !== undefined) return variable(groups.named, state);
   const braced = groups.braced;
   if (braced === undefined) {
-    fail(
-      state,
-      () =>
-        `invalid interpolation format in ${quoteValue(state.text)}; Compose cannot load the file. ` +
-        'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"',
-    );
+    fail(state, () => `invalid interpolation format in ${quoteValue(state.text)}; Compose cannot load the file. ` + 'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"');
     return '';
   }
   const name = NAME_AT_START.exec(braced)?.[0] ?? braced;

@@ -230,8 +230,7 @@ function mergeBuild(base: Node, over: Node, path: Path): Node {
 
 /** depends_on: a list item is `{condition: service_started, required: true}`. */
 function mergeDependsOn(base: Node, over: Node, path: Path): Node {
-  const defaults = (item: Node): Node =>
-    map(item, [entryAt(item, 'condition', scalarAt(item, 'service_started')), entryAt(item, 'required', scalarAt(item, true))]);
+  const defaults = (item: Node): Node => map(item, [entryAt(item, 'condition', scalarAt(item, 'service_started')), entryAt(item, 'required', scalarAt(item, true))]);
   return isNull(over) ? toMapping(base, defaults) : mergeMappings(toMapping(base, defaults), toMapping(over, defaults), path);
 }
 
@@ -339,7 +338,10 @@ function toSequence(node: Node): Node[] {
 function toMapping(node: Node, valueOf: (item: Node) => Node): MapNode {
   if (node.kind === 'map') return node;
   const items = node.kind === 'seq' ? node.items : isNull(node) ? [] : [node];
-  return map(node, items.map((item) => entryAt(item, keyText(item), valueOf(item))));
+  return map(
+    node,
+    items.map((item) => entryAt(item, keyText(item), valueOf(item))),
+  );
 }
 
 function keyValueEntry(item: Node): Entry {
@@ -466,9 +468,7 @@ function withoutPortsInRanges(items: readonly Node[]): Node[] {
     const prefix = `${m[1]}/${m[4]}`;
     const target = Number(m[3]);
     const published = m[2] === '' ? undefined : Number(m[2]);
-    return !ranges.some(
-      (r) => r.prefix === prefix && target >= r.start && target <= r.end && (published === undefined ? r.published === undefined : r.published !== undefined && published - r.published === target - r.start),
-    );
+    return !ranges.some((r) => r.prefix === prefix && target >= r.start && target <= r.end && (published === undefined ? r.published === undefined : r.published !== undefined && published - r.published === target - r.start));
   });
 }
 
@@ -645,9 +645,7 @@ function withValue(e: Entry, value: Node): Entry {
 /** From the start of an entry's key to the end of its value, where both are in one file. */
 function entrySpan(e: Entry): { span: Span; origin?: Span } {
   const join = (from: Span, to: Span): Span =>
-    from.file === to.file && (to.endLine > from.line || (to.endLine === from.line && to.endColumn >= from.column))
-      ? { file: from.file, line: from.line, column: from.column, endLine: to.endLine, endColumn: to.endColumn }
-      : from;
+    from.file === to.file && (to.endLine > from.line || (to.endLine === from.line && to.endColumn >= from.column)) ? { file: from.file, line: from.line, column: from.column, endLine: to.endLine, endColumn: to.endColumn } : from;
   const span = join(e.keySpan, e.value.span);
   if (!e.keyOrigin) return { span };
   return { span, origin: join(e.keyOrigin, e.value.origin ?? e.value.span) };
@@ -666,7 +664,10 @@ function clone(node: Node): Node {
     case 'seq':
       return seq(node, node.items.map(clone));
     case 'map':
-      return map(node, [...node.entries.values()].map((e) => withValue(e, clone(e.value))));
+      return map(
+        node,
+        [...node.entries.values()].map((e) => withValue(e, clone(e.value))),
+      );
   }
 }
 

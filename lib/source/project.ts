@@ -83,18 +83,17 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   // current directory (WithConfigFileEnv: filepath.Abs)
   const baseDir = targetIsDir ? target! : cwd;
   const searchDir = targetIsDir || !options.projectDirectory ? baseDir : path.resolve(cwd, options.projectDirectory);
-  let projectDirectory = options.projectDirectory
-    ? path.resolve(cwd, options.projectDirectory)
-    : explicitFiles
-      ? path.dirname(path.resolve(cwd, explicitFiles[0]))
-      : baseDir;
+  let projectDirectory = options.projectDirectory ? path.resolve(cwd, options.projectDirectory) : explicitFiles ? path.dirname(path.resolve(cwd, explicitFiles[0])) : baseDir;
   const envFromFiles = loader.readEnvFiles(options.envFiles, projectDirectory, processEnv);
   const lookup: Lookup = (name) => processEnv[name] ?? envFromFiles.get(name);
 
   let files = explicitFiles?.map((f) => path.resolve(cwd, f));
   if (!files && lookup('COMPOSE_FILE')) {
     const separator = lookup('COMPOSE_PATH_SEPARATOR') ?? path.delimiter;
-    files = lookup('COMPOSE_FILE')!.split(separator).filter(Boolean).map((f) => path.resolve(baseDir, f));
+    files = lookup('COMPOSE_FILE')!
+      .split(separator)
+      .filter(Boolean)
+      .map((f) => path.resolve(baseDir, f));
   }
   if (!files) files = discover(searchDir);
   if (!options.projectDirectory && !explicitFiles) projectDirectory = path.dirname(files[0]);
@@ -121,7 +120,11 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     loader.diagnostics.push(...dependencyDiagnostics(activeServices.entries, inactive));
     loader.diagnostics.push(...containerNameDiagnostics(activeServices.entries.values()));
   }
-  const mode = decideMode(root, files.map((f) => loader.display(f)), options.mode);
+  const mode = decideMode(
+    root,
+    files.map((f) => loader.display(f)),
+    options.mode,
+  );
   if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
   resolveBareEnvironment(root, lookupWithName);
   const envFileEntries = loader.readServiceEnvFiles(root, lookup);
@@ -216,7 +219,10 @@ function projectName(given: string | undefined, lookup: Lookup, namesInFiles: st
     }
     return imperative;
   }
-  const fromFile = namesInFiles.map((n) => normaliseProjectName(interpolateString(n, lookup).value)).filter(Boolean).pop();
+  const fromFile = namesInFiles
+    .map((n) => normaliseProjectName(interpolateString(n, lookup).value))
+    .filter(Boolean)
+    .pop();
   return fromFile ?? normaliseProjectName(path.basename(directory));
 }
 
@@ -240,7 +246,7 @@ class Loader {
 
   display(file: string): string {
     const relative = path.relative(this.cwd, file);
-    return relative === "" ? file : relative;
+    return relative === '' ? file : relative;
   }
 
   /** Reads a file of the project; `kind` ("Compose file", "env file") names it in an InputError. */
@@ -281,7 +287,12 @@ class Loader {
         const file = target.value;
         if (!fs.existsSync(file) || isDirectory(file)) {
           if (!(isScalar(required) && (required.value === false || required.value === 'false'))) {
-            this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `env file "${this.display(file)}" of service "${e.key}" does not exist; Compose refuses to start the service. create it or mark it "required: false"`, span: target.span });
+            this.diagnostics.push({
+              ruleId: 'compose-load',
+              severity: 'error',
+              message: `env file "${this.display(file)}" of service "${e.key}" does not exist; Compose refuses to start the service. create it or mark it "required: false"`,
+              span: target.span,
+            });
           }
           continue;
         }
@@ -539,8 +550,7 @@ interface IncludeSpec {
 }
 
 function includeSpec(item: Node, projectDirectory: string): IncludeSpec | undefined {
-  const resolveAll = (node: Node | undefined, base: string): string[] =>
-    !node ? [] : isSeq(node) ? node.items.flatMap((n) => resolveAll(n, base)) : isScalar(node) && node.value !== null ? [path.resolve(base, String(node.value))] : [];
+  const resolveAll = (node: Node | undefined, base: string): string[] => (!node ? [] : isSeq(node) ? node.items.flatMap((n) => resolveAll(n, base)) : isScalar(node) && node.value !== null ? [path.resolve(base, String(node.value))] : []);
   if (isScalar(item)) {
     const paths = resolveAll(item, projectDirectory);
     return paths.length ? { paths, directory: path.dirname(paths[0]), envFiles: [] } : undefined;

@@ -106,10 +106,7 @@ export function parseYaml(file: string, text: string): ParsedFile {
       diagnostics.push({
         ruleId: 'yaml-syntax',
         severity: 'error',
-        message:
-          error.why === 'nesting'
-            ? NESTING_MESSAGE
-            : `aliases expand to more than ${limit} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`,
+        message: error.why === 'nesting' ? NESTING_MESSAGE : `aliases expand to more than ${limit} nodes (an alias bomb?); the file was not read further. use fewer nested aliases`,
         span: error.span,
       });
     }
@@ -306,10 +303,7 @@ class Converter {
     const target = isAlias(keyNode) ? this.anchors.get(keyNode.source) : keyNode;
     if (isScalar(target)) return String(target.value);
     if (report) {
-      const message =
-        target === undefined
-          ? `unknown alias "*${(keyNode as Alias).source}"`
-          : 'a list or a mapping cannot be a map key; Compose cannot load the file ("invalid map key"). use a string';
+      const message = target === undefined ? `unknown alias "*${(keyNode as Alias).source}"` : 'a list or a mapping cannot be a map key; Compose cannot load the file ("invalid map key"). use a string';
       this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message, span });
     }
     return undefined;

@@ -71,7 +71,7 @@ describe('scripts/ci-docker.sh: the busybox of the probe image must be staticall
     expect(call('is_static_elf', write('dynamic32', elf([PT_INTERP, PT_LOAD], 32)))).to.equal(1);
   });
 
-  it('this machine\'s node, which is dynamically linked, is not static; neither is a script or a missing file', () => {
+  it("this machine's node, which is dynamically linked, is not static; neither is a script or a missing file", () => {
     expect(call('is_static_elf', process.execPath)).to.equal(1);
     expect(call('is_static_elf', write('script', '#!/bin/sh\necho hi\n'))).to.equal(1);
     expect(call('is_static_elf', path.join(dir, 'missing'))).to.equal(1);

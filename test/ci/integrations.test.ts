@@ -139,7 +139,15 @@ describe('npx command lines', () => {
   // npx is a Node.js script itself: without `--` before the command, an option meant for compose-netlint
   // (--env-file) can be taken by npx or Node (README, Security); so every npx line we show ends npx's options
   const sources: [string, string][] = [
-    ...['README.md', 'CONTRIBUTING.md', 'action.yml', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)].map((f): [string, string] => [f, fs.readFileSync(path.join(ROOT, f), 'utf8')]),
+    ...[
+      'README.md',
+      'CONTRIBUTING.md',
+      'action.yml',
+      ...fs
+        .readdirSync(path.join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ].map((f): [string, string] => [f, fs.readFileSync(path.join(ROOT, f), 'utf8')]),
     ['DOCKERODE_MISSING (lib/probe/engine.ts)', DOCKERODE_MISSING],
   ];
 

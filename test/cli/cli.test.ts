@@ -68,10 +68,7 @@ describe('cli', () => {
       const report = JSON.parse(r.stdout);
       expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"docker-compose.yml" is a file name docker compose finds by itself', files: ['docker-compose.yml'] }]);
       // what docker compose up meets: a non-attachable overlay its containers cannot join
-      expect(report.findings.map((f: { line: number; column: number; ruleId: string; severity: string }) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}`)).to.deep.equal([
-        '7:13 info ambiguous-mode',
-        '7:13 error no-overlay-outside-swarm',
-      ]);
+      expect(report.findings.map((f: { line: number; column: number; ruleId: string; severity: string }) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}`)).to.deep.equal(['7:13 info ambiguous-mode', '7:13 error no-overlay-outside-swarm']);
       expect(report.findings[0].message).to.include('overlay network "mesh" (line 7)').and.include('--mode stack');
       expect(r.code).to.equal(1);
     });
@@ -94,7 +91,7 @@ describe('cli', () => {
     expect(report.findings.map((f: { file: string }) => f.file)).to.deep.equal([path.join('a', 'compose.yaml')]);
   });
 
-  it('a path among several that cannot be read is that path\'s error: the others are linted and reported, exit 2', () => {
+  it("a path among several that cannot be read is that path's error: the others are linted and reported, exit 2", () => {
     const dir = tempProject({ 'a/compose.yaml': BAD_SCHEMA, 'c/compose.yaml': Buffer.from([0x73, 0, 1, 2, 0xff]) as unknown as string, 'd/compose.yaml': 'services: {x: {image: y}}\n' });
     const r = run(['--format', 'json', 'a', 'missing.yaml', 'c', 'd'], dir);
     expect(r.code).to.equal(2);
@@ -147,10 +144,22 @@ describe('cli', () => {
 
     it('an alias bomb is stopped and reported, exit 1', () => {
       const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-      for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+      for (const [prev, name] of [
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'd'],
+        ['d', 'e'],
+        ['e', 'f'],
+        ['f', 'g'],
+        ['g', 'h'],
+      ])
+        levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
       const r = run(['--format', 'json'], tempProject({ 'compose.yaml': levels.join('\n') + '\nservices: {}\n' }));
       expect(r.code).to.equal(1);
-      expect(JSON.parse(r.stdout).findings[0]).to.deep.include({ ruleId: 'yaml-syntax' }).and.have.property('message').that.matches(/alias bomb/);
+      expect(JSON.parse(r.stdout).findings[0])
+        .to.deep.include({ ruleId: 'yaml-syntax' })
+        .and.have.property('message')
+        .that.matches(/alias bomb/);
     });
 
     it('a 10 MB file is refused with exit 2', () => {
@@ -220,12 +229,7 @@ describe('cli', () => {
       'evil.js': "require('node:fs').writeFileSync(require('node:path').join(__dirname, 'ran-' + process.pid), '');\n",
     });
     fs.writeFileSync(path.join(dir, 'evil.env'), `PORT=18080\nNODE_OPTIONS=--require ${path.join(dir, 'evil.js')}\n`);
-    const runs = [
-      ['--env-file', 'evil.env', '--format', 'compact'],
-      ['graph', '--env-file=evil.env', '--format', 'json'],
-      ['probe', '--env-file', 'evil.env', '--help'],
-      ['--env-file-if-exists=evil.env'],
-    ];
+    const runs = [['--env-file', 'evil.env', '--format', 'compact'], ['graph', '--env-file=evil.env', '--format', 'json'], ['probe', '--env-file', 'evil.env', '--help'], ['--env-file-if-exists=evil.env']];
     const results = runs.map((args) => spawnSync(bin, args, { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }));
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('ran-'))).to.deep.equal([]);
     expect(results.map((r) => r.status)).to.deep.equal([1, 1, 0, 2]);

@@ -23,11 +23,11 @@ describe('cli: a reader that goes away', () => {
     expect(await runWithClosedStdout(['rules'])).to.deep.equal({ code: 0, stderr: '' });
   });
 
-  it('lint: the exit code stays the findings\' (1), nothing on stderr', async () => {
+  it("lint: the exit code stays the findings' (1), nothing on stderr", async () => {
     expect(await runWithClosedStdout(['--no-color', EXAMPLE])).to.deep.equal({ code: 1, stderr: '' });
   });
 
-  it('graph: the exit code stays lint\'s (1), nothing on stderr', async () => {
+  it("graph: the exit code stays lint's (1), nothing on stderr", async () => {
     expect(await runWithClosedStdout(['graph', EXAMPLE])).to.deep.equal({ code: 1, stderr: '' });
   });
 });

@@ -31,7 +31,7 @@ describe('start-up: lint loads Ajv, the formats and the other commands only when
     return line![1].split(' ').filter(Boolean);
   }
 
-  it('a valid file: the precompiled check needs only Ajv\'s runtime helpers, stylish only its own module', () => {
+  it("a valid file: the precompiled check needs only Ajv's runtime helpers, stylish only its own module", () => {
     const list = loaded([], { 'compose.yaml': 'services:\n  web:\n    image: nginx\n' });
     expect(list.filter((f) => !f.startsWith('dist/runtime/'))).to.deep.equal(['report/index.js', 'report/shared.js', 'report/stylish.js', 'report/types.js']);
   });
@@ -39,6 +39,8 @@ describe('start-up: lint loads Ajv, the formats and the other commands only when
   it('a file with a schema error loads Ajv to explain it; --format json loads the json format', () => {
     const list = loaded(['--format', 'json'], { 'compose.yaml': 'services:\n  web:\n    image: nginx\n    netwroks: [front]\n' });
     expect(list).to.include('dist/2020.js');
-    expect(list.filter((f) => f.startsWith('report/'))).to.include('report/json.js').and.not.include('report/stylish.js');
+    expect(list.filter((f) => f.startsWith('report/')))
+      .to.include('report/json.js')
+      .and.not.include('report/stylish.js');
   });
 });

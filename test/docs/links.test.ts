@@ -13,14 +13,22 @@ const PINNED = `${REPO}/blob/v${VERSION}/`;
 /** The documentation and the code that links to it: markdown at the top, in docs/, rules/ and schemas/, and lib/ and rules/ sources. */
 function linkingFiles(): string[] {
   const list = (dir: string, ext: RegExp): string[] =>
-    fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => ext.test(f)).map((f) => path.join(dir, f));
+    fs
+      .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => ext.test(f))
+      .map((f) => path.join(dir, f));
   return [...list('.', /^[A-Z]+\.md$/), ...list('docs', /\.md$/), ...list('rules', /\.(md|ts)$/), ...list('schemas', /\.md$/), ...list('lib', /\.ts$/)];
 }
 
 /** The anchors GitHub gives a markdown file's headings: lowercase, punctuation dropped, spaces as hyphens. */
 function anchors(file: string): string[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
-  return [...text.matchAll(/^#+ (.+)$/gm)].map((m) => m[1].toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
+  return [...text.matchAll(/^#+ (.+)$/gm)].map((m) =>
+    m[1]
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, '')
+      .replace(/ /g, '-'),
+  );
 }
 
 /** Every link into a GitHub repository's files: the file it is in, the repository, the ref and the path. */
@@ -37,7 +45,7 @@ function githubLinks(): { file: string; repo: string; ref: string; target: strin
 }
 
 describe('docs links', () => {
-  it('every rule and reserved finding id links to a page of this version\'s tag that exists', () => {
+  it("every rule and reserved finding id links to a page of this version's tag that exists", () => {
     for (const rule of rules) expect(docsUrl(rule.id)).to.equal(`${PINNED}rules/${rule.id}.md`);
     for (const entry of RULE_CATALOG) {
       expect(entry.helpUri.startsWith(PINNED), entry.helpUri).to.equal(true);
@@ -61,7 +69,7 @@ describe('docs links', () => {
     }
   });
 
-  it('moby paths are today\'s: libnetwork/ lives under daemon/ since Docker 29', () => {
+  it("moby paths are today's: libnetwork/ lives under daemon/ since Docker 29", () => {
     const moved = githubLinks().filter((l) => l.repo === 'moby/moby' && /^docker-v(29|[3-9]\d)\./.test(l.ref) && l.target.startsWith('libnetwork/'));
     expect(moved.map((l) => `${l.file}: ${l.url}`)).to.deep.equal([]);
     // prose naming a moby path without a link names today's path too

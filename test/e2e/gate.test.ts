@@ -54,7 +54,10 @@ describe('e2e gate: engine tests without an engine (no engine needed)', function
       expect(out.split('\n').filter((line) => line.includes('docker e2e tests skipped'))).to.deep.equal([
         '  docker e2e tests skipped: cannot reach the Docker engine at unix:///nonexistent (connect ENOENT /nonexistent). to run them: bash scripts/ci-docker.sh (a Docker engine, the probe image and a single-node Swarm), then npm test',
       ]);
-      expect(out).to.match(/^ {2}0 passing/m).and.match(/^ {2}\d+ pending/m).and.not.match(/failing/);
+      expect(out)
+        .to.match(/^ {2}0 passing/m)
+        .and.match(/^ {2}\d+ pending/m)
+        .and.not.match(/failing/);
       expect(code).to.equal(0);
     });
 

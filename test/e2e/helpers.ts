@@ -25,9 +25,12 @@ export async function requireEngine(context: Mocha.Context, options: { swarm?: b
   if (!engine && !problem) {
     try {
       engine = await connect(process.env);
-      await engine.docker.getImage(PROBE_IMAGE).inspect().catch(() => {
-        throw new Error(`the probe image ${PROBE_IMAGE} is missing`);
-      });
+      await engine.docker
+        .getImage(PROBE_IMAGE)
+        .inspect()
+        .catch(() => {
+          throw new Error(`the probe image ${PROBE_IMAGE} is missing`);
+        });
     } catch (error) {
       problem = (error as Error).message;
       engine = undefined;
@@ -56,12 +59,22 @@ export async function probe(args: string[], hooks: ProbeHooks = {}): Promise<Pro
   let stdout = '';
   let stderr = '';
   let report: ProbeReport | undefined;
-  const code = await runProbeCommand(['--probe-image', PROBE_IMAGE, '--timeout', '2', ...args], {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: process.env,
-    cwd: PROJECTS,
-  }, { ...hooks, report: (r) => { report = r; hooks.report?.(r); } });
+  const code = await runProbeCommand(
+    ['--probe-image', PROBE_IMAGE, '--timeout', '2', ...args],
+    {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      env: process.env,
+      cwd: PROJECTS,
+    },
+    {
+      ...hooks,
+      report: (r) => {
+        report = r;
+        hooks.report?.(r);
+      },
+    },
+  );
   const run = /run ([0-9a-f]{8})/.exec(stderr)?.[1];
   return { code, stdout, stderr, report, run };
 }
@@ -92,11 +105,7 @@ export async function labelled(run?: string): Promise<string[]> {
   const containers = await docker.listContainers({ all: true, filters });
   const networks = await docker.listNetworks({ filters });
   const services = swarmManager ? ((await docker.listServices({ filters })) as { Spec?: { Name?: string } }[]) : [];
-  return [
-    ...containers.map((c) => `container ${c.Names[0]}`),
-    ...networks.map((n) => `network ${n.Name}`),
-    ...services.map((s) => `service ${s.Spec?.Name}`),
-  ];
+  return [...containers.map((c) => `container ${c.Names[0]}`), ...networks.map((n) => `network ${n.Name}`), ...services.map((s) => `service ${s.Spec?.Name}`)];
 }
 
 /** A finding as a rule would report it, at a reference of the service (for injected, deliberately wrong findings). */

@@ -28,7 +28,7 @@ function childProbe(args: string[]): ChildProbe {
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
-    for (const w of [...waiters]) if (w.pattern.test(stderr)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+    for (const w of [...waiters]) if (w.pattern.test(stderr)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
   });
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; run?: string }>((resolve) => {
     child.on('close', (code, signal) => {
@@ -70,8 +70,14 @@ describe('probe on docker: cleanup and failures', function () {
 
   after(async () => {
     if (!docker) return;
-    await docker.getContainer(unrelated).remove({ force: true }).catch(() => undefined);
-    await docker.getNetwork(unrelated).remove().catch(() => undefined);
+    await docker
+      .getContainer(unrelated)
+      .remove({ force: true })
+      .catch(() => undefined);
+    await docker
+      .getNetwork(unrelated)
+      .remove()
+      .catch(() => undefined);
   });
 
   async function unrelatedIntact(): Promise<void> {
@@ -161,27 +167,32 @@ describe('probe on docker: cleanup and failures', function () {
     const killed = await p.done;
     expect(killed.signal).to.equal('SIGKILL');
     const crashed = killed.run!;
-    expect((await labelled(crashed)).sort()).to.deep.equal([
-      `container /cnl-${crashed}-${project}-api-1`,
-      `container /cnl-${crashed}-${project}-web-1`,
-      `container /cnl-${crashed}-lease`,
-      `network cnl-${crashed}-${project}_default`,
-    ]);
+    expect((await labelled(crashed)).sort()).to.deep.equal([`container /cnl-${crashed}-${project}-api-1`, `container /cnl-${crashed}-${project}-web-1`, `container /cnl-${crashed}-lease`, `network cnl-${crashed}-${project}_default`]);
 
     const swept = await cleanup(['--project', project]);
     expect(swept.code, swept.stderr).to.equal(0);
     // one line per run (in the order of their oldest object), then the count
-    const lines = swept.stdout.trimEnd().split('\n').map((l) => l.replace(/ \(project [^)]*\)/, '').replace(/started \d+s ago/, 'started Ns ago').replace(/started 30m\d+s ago/, 'started 30m ago'));
+    const lines = swept.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) =>
+        l
+          .replace(/ \(project [^)]*\)/, '')
+          .replace(/started \d+s ago/, 'started Ns ago')
+          .replace(/started 30m\d+s ago/, 'started 30m ago'),
+      );
     expect(lines.pop()).to.equal('removed 4 runs, left 3');
-    expect(lines.sort()).to.deep.equal([
-      `left run ${id(1)}: its owner process ${process.pid} is running`,
-      `left run ${id(5)}: owned by pid 4242 on host "cnl-e2e-elsewhere", started 30m ago (not older than 1h; see --older-than)`,
-      `left run ${id(6)}: no owner recorded (made by an older compose-netlint), started Ns ago (not older than 1h; see --older-than)`,
-      `removed run ${crashed}: its owner process ${p.child.pid} is gone; 2 containers, 1 network`,
-      `removed run ${id(2)}: its owner process ${exited} is gone; 1 container`,
-      `removed run ${id(3)}: its owner process ${process.pid} is gone (the pid now belongs to a process started later); 1 container`,
-      `removed run ${id(4)}: owned by pid 4242 on host "cnl-e2e-elsewhere", started 2h ago (older than 1h); 1 container`,
-    ].sort());
+    expect(lines.sort()).to.deep.equal(
+      [
+        `left run ${id(1)}: its owner process ${process.pid} is running`,
+        `left run ${id(5)}: owned by pid 4242 on host "cnl-e2e-elsewhere", started 30m ago (not older than 1h; see --older-than)`,
+        `left run ${id(6)}: no owner recorded (made by an older compose-netlint), started Ns ago (not older than 1h; see --older-than)`,
+        `removed run ${crashed}: its owner process ${p.child.pid} is gone; 2 containers, 1 network`,
+        `removed run ${id(2)}: its owner process ${exited} is gone; 1 container`,
+        `removed run ${id(3)}: its owner process ${process.pid} is gone (the pid now belongs to a process started later); 1 container`,
+        `removed run ${id(4)}: owned by pid 4242 on host "cnl-e2e-elsewhere", started 2h ago (older than 1h); 1 container`,
+      ].sort(),
+    );
     expect(await labelled(crashed)).to.deep.equal([]);
     for (const run of [id(2), id(3), id(4)]) expect(await labelled(run), run).to.deep.equal([]);
     for (const run of [id(1), id(5), id(6)]) expect(await labelled(run), run).to.have.length(1);
@@ -205,12 +216,7 @@ describe('probe on docker: cleanup and failures', function () {
     const run = kept.run!;
     expect(kept.stdout).to.include(`note: the twin is kept (--keep). remove it with \`compose-netlint probe --cleanup --run ${run}\` once this process has ended, or with docker: `);
     expect(kept.stderr).not.to.match(/--cleanup`/);
-    expect((await labelled(run)).sort()).to.deep.equal([
-      `container /cnl-${run}-${project}-api-1`,
-      `container /cnl-${run}-${project}-web-1`,
-      `container /cnl-${run}-lease`,
-      `network cnl-${run}-${project}_default`,
-    ]);
+    expect((await labelled(run)).sort()).to.deep.equal([`container /cnl-${run}-${project}-api-1`, `container /cnl-${run}-${project}-web-1`, `container /cnl-${run}-lease`, `network cnl-${run}-${project}_default`]);
     const left = await cleanup(['--run', run]);
     expect(left.stdout).to.match(new RegExp(`^left run ${run} .*: its owner process ${process.pid} is running\\n`));
     expect(await labelled(run)).to.have.length(4);

@@ -74,7 +74,9 @@ describe('probe on docker: two runs on one engine', function () {
       const r = await probe(['-f', 'held-port.yaml']);
       expect(r.code, r.stderr).to.equal(2);
       expect(r.stderr).to.match(
-        new RegExp(`\\ncompose-netlint: host port 127\\.0\\.0\\.1:18652/tcp is already held by run ${run} \\(project "e2e-old-version", started [^;]+; no owner recorded \\(made by an older compose-netlint\\), started \\d+s ago \\(not older than 1h; see --older-than\\)\\); two probe runs cannot hold it at once\\. wait for that run to finish or probe on another engine\\n$`),
+        new RegExp(
+          `\\ncompose-netlint: host port 127\\.0\\.0\\.1:18652/tcp is already held by run ${run} \\(project "e2e-old-version", started [^;]+; no owner recorded \\(made by an older compose-netlint\\), started \\d+s ago \\(not older than 1h; see --older-than\\)\\); two probe runs cannot hold it at once\\. wait for that run to finish or probe on another engine\\n$`,
+        ),
       );
       expect(await labelled(r.run)).to.deep.equal([]);
     } finally {
@@ -82,7 +84,7 @@ describe('probe on docker: two runs on one engine', function () {
     }
   });
 
-  it('a host port held by another run\'s twin that no label shows: its answer is a probe failure, never agreement', async () => {
+  it("a host port held by another run's twin that no label shows: its answer is a probe failure, never agreement", async () => {
     // the listener of a twin of another run, in a container without labels (a run that took the port between our check and our bind)
     const holder = await engine.docker.createContainer({
       Image: PROBE_IMAGE,
@@ -112,7 +114,9 @@ describe('probe on docker: two runs on one engine', function () {
       const r = await probe(['-f', 'held-port.yaml']);
       expect(grid(r.report!, 'host')).to.deep.equal({ host: { 'web:18652->80/tcp': '!' } });
       const cell = r.report!.results.find((x) => x.case.kind === 'host')!;
-      expect(cell.final!.detail).to.match(/^the twin could not bind host port 18652\/tcp \("web" could not bind 127\.0\.0\.1:18652\/tcp: .*\) and no other service of the project takes it: something outside this run holds it, so whatever answers is not the twin$/);
+      expect(cell.final!.detail).to.match(
+        /^the twin could not bind host port 18652\/tcp \("web" could not bind 127\.0\.0\.1:18652\/tcp: .*\) and no other service of the project takes it: something outside this run holds it, so whatever answers is not the twin$/,
+      );
       expect(r.report!.events.map((e) => `${e.kind} ${e.service} ${e.port}`)).to.deep.equal(['bind-failed web 18652']);
       expect(await labelled(r.run)).to.deep.equal([]);
     } finally {

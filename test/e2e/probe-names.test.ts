@@ -74,7 +74,14 @@ describe('probe on docker: name resolution and reachability', function () {
     // the JSON report keeps jq '.findings[].verdict' working
     const json = JSON.parse(r.stdout);
     expect(json.findings.map((f: { ruleId: string; verdict: string }) => `${f.ruleId} ${f.verdict}`)).to.deep.equal(['no-unreachable-reference confirmed']);
-    expect(json.matrices.tcp).to.deep.equal({ rows: ['web', 'db'], columns: ['db:5432/tcp', 'web:80/tcp'], cells: [['X', null], [null, 'X']] });
+    expect(json.matrices.tcp).to.deep.equal({
+      rows: ['web', 'db'],
+      columns: ['db:5432/tcp', 'web:80/tcp'],
+      cells: [
+        ['X', null],
+        [null, 'X'],
+      ],
+    });
     expect(json.summary).to.include({ disagreeing: 0 });
     expect(await labelled(r.run)).to.deep.equal([]);
   });

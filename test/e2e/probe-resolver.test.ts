@@ -46,7 +46,7 @@ describe('probe on docker: the twin resolves a name nobody knows at once, on the
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 
-  it('a host-network container starts no resolver: its loopback is the machine\'s', async () => {
+  it("a host-network container starts no resolver: its loopback is the machine's", async () => {
     let started: Record<string, boolean> = {};
     const r = await probe(['-f', 'host-network-ports.yaml'], { built: async (run) => void (started = await resolvers(run)) });
     expect(r.code, r.stderr).to.equal(0);

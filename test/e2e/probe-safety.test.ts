@@ -61,7 +61,7 @@ describe('probe on docker: the project cannot make the engine load a plugin', fu
     fs.writeFileSync(compose, `name: e2e-ipam-path\nservices:\n  web:\n    networks: [front]\n  api:\n    networks: [back]\nnetworks:\n  front:\n    ipam:\n      driver: ../../..${dir}/evil\n  back: {}\n`);
     try {
       const r = await probe(['-f', compose]);
-      expect(calls, 'the daemon called the project\'s plugin').to.deep.equal([]);
+      expect(calls, "the daemon called the project's plugin").to.deep.equal([]);
       expect(r.code, r.stderr).to.equal(0);
       const why = `network "front" uses IPAM driver "../../..${dir}/evil"; the probe passes the engine only its built-in IPAM drivers ("default", "null"), never a name it would look up as a plugin`;
       expect(r.report!.notes).to.include(`"web" has no twin: ${why}`);
@@ -91,18 +91,26 @@ describe('probe output parsing, from real busybox and engine output (no docker e
     expect(classifyTcp({ exit: 0, text: 'cnl-ok db' })).to.deep.include({ outcome: 'ok', reach: 'reachable', answeredBy: 'db' });
     expect(classifyTcp({ exit: 1, text: '2026/11/23 10:46:20 socat[53] E connect(5, AF=2 172.19.0.4:81, 16): Connection refused' })).to.deep.include({ outcome: 'refused', reach: 'reachable', detail: 'connection refused' });
     expect(classifyTcp({ exit: 1, text: '2026/11/23 10:46:24 socat[20] E connecting to AF=2 172.19.0.4:80: Connection timed out' })).to.deep.include({ outcome: 'timeout', reach: 'blocked' });
-    expect(classifyTcp({ exit: 1, text: '2026/11/23 10:46:25 socat[13] E connect(5, AF=2 172.19.0.4:80, 16): Network is unreachable' })).to.deep.include({ outcome: 'timeout', reach: 'blocked', detail: 'connect(5, AF=2 172.19.0.4:80, 16): Network is unreachable' });
+    expect(classifyTcp({ exit: 1, text: '2026/11/23 10:46:25 socat[13] E connect(5, AF=2 172.19.0.4:80, 16): Network is unreachable' })).to.deep.include({
+      outcome: 'timeout',
+      reach: 'blocked',
+      detail: 'connect(5, AF=2 172.19.0.4:80, 16): Network is unreachable',
+    });
     expect(classifyTcp({ exit: 1, text: 'anything' }, 'host')).to.deep.include({ outcome: 'failed', reach: 'failed' });
     expect(classifyUdp({ exit: 0, text: 'cnl-ping 7' }, '7')).to.deep.include({ outcome: 'ok', reach: 'reachable' });
     expect(classifyUdp({ exit: 1, text: 'socat[65] E read(5, 0x5588d6226000, 8192): Connection refused' }, '7')).to.deep.include({ outcome: 'refused', reach: 'reachable' });
     expect(classifyUdp({ exit: 0, text: '' }, '7')).to.deep.include({ outcome: 'timeout', reach: 'blocked' });
   });
 
-  it('splits the runner output by case and reads the engine\'s bind failures', () => {
+  it("splits the runner output by case and reads the engine's bind failures", () => {
     const raw = parseRunnerOutput('@@cnl c 0\ncnl-ok control\n\n@@cnl 1 143\nTerminated\n\n@@cnl 2 0\ncnl-ok web\n\n');
     expect(Object.fromEntries(raw)).to.deep.equal({ c: { exit: 0, text: 'cnl-ok control' }, 1: { exit: 143, text: 'Terminated' }, 2: { exit: 0, text: 'cnl-ok web' } });
     expect(bindFailure('driver failed programming external connectivity on endpoint td2 (ca4d): Bind for 0.0.0.0:18091 failed: port is already allocated')).to.deep.equal({ hostIp: '0.0.0.0', port: 18091, protocol: 'tcp' });
-    expect(bindFailure('driver failed programming external connectivity on endpoint td3 (4ae2): Error starting userland proxy: listen tcp4 127.0.0.1:18091: bind: address already in use')).to.deep.equal({ hostIp: '127.0.0.1', port: 18091, protocol: 'tcp' });
+    expect(bindFailure('driver failed programming external connectivity on endpoint td3 (4ae2): Error starting userland proxy: listen tcp4 127.0.0.1:18091: bind: address already in use')).to.deep.equal({
+      hostIp: '127.0.0.1',
+      port: 18091,
+      protocol: 'tcp',
+    });
     expect(bindFailure('Error starting userland proxy: listen udp4 0.0.0.0:53: bind: address already in use')).to.deep.equal({ hostIp: '0.0.0.0', port: 53, protocol: 'udp' });
     expect(bindFailure('Error starting userland proxy: listen tcp4 10.99.0.5:80: bind: cannot assign requested address')).to.deep.equal({ hostIp: '10.99.0.5', port: 80, protocol: 'tcp' });
     expect(bindFailure('no such image')).to.equal(undefined);

@@ -51,10 +51,13 @@ describe('probe on docker: signals as CI and people send them', function () {
   });
 
   it('SIGINT, then SIGTERM during the teardown (a cancelled GitHub job): the teardown finishes, exit 130, nothing of the run is left', async () => {
-    const r = await signalled(['-f', 'six-services.yaml'], [
-      { when: READY, signal: 'SIGINT' },
-      { when: TEARDOWN, signal: 'SIGTERM' },
-    ]);
+    const r = await signalled(
+      ['-f', 'six-services.yaml'],
+      [
+        { when: READY, signal: 'SIGINT' },
+        { when: TEARDOWN, signal: 'SIGTERM' },
+      ],
+    );
     expect(r.run, r.stderr).to.match(/^[0-9a-f]{8}$/);
     expect(r.code, r.stderr).to.equal(130);
     expect(r.stderr).to.match(/SIGINT: stopping; removing the twin \(press Ctrl-C again to leave it behind\)/);
@@ -64,20 +67,26 @@ describe('probe on docker: signals as CI and people send them', function () {
   });
 
   it('SIGTERM twice: the second one does not cut the teardown short either (exit 143)', async () => {
-    const r = await signalled(['-f', 'six-services.yaml'], [
-      { when: READY, signal: 'SIGTERM' },
-      { when: TEARDOWN, signal: 'SIGTERM' },
-    ]);
+    const r = await signalled(
+      ['-f', 'six-services.yaml'],
+      [
+        { when: READY, signal: 'SIGTERM' },
+        { when: TEARDOWN, signal: 'SIGTERM' },
+      ],
+    );
     expect(r.code, r.stderr).to.equal(143);
     expect(r.stderr).to.match(/removed 6 containers, 2 networks\n/);
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 
   it('only a second SIGINT leaves the twin behind, and says so', async () => {
-    const r = await signalled(['-f', 'six-services.yaml'], [
-      { when: READY, signal: 'SIGINT' },
-      { when: TEARDOWN, signal: 'SIGINT' },
-    ]);
+    const r = await signalled(
+      ['-f', 'six-services.yaml'],
+      [
+        { when: READY, signal: 'SIGINT' },
+        { when: TEARDOWN, signal: 'SIGINT' },
+      ],
+    );
     expect(r.run, r.stderr).to.match(/^[0-9a-f]{8}$/);
     try {
       expect(r.code, r.stderr).to.equal(130);

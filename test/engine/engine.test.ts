@@ -40,10 +40,7 @@ describe('engine: configuration', () => {
     const r = run(['--format', 'json'], dir);
     expect(r.code).to.equal(1);
     const found = r.json().findings.map((f: { message: string; line: number; column: number; endColumn: number; file: string }) => `${f.file}:${f.line}:${f.column}-${f.endColumn} ${f.message}`);
-    expect(found).to.deep.equal([
-      '.compose-netlint.yaml:2:3-22 unknown rule "no-undefined-netwrk". did you mean "no-undefined-network"?',
-      '.compose-netlint.yaml:3:1-7 unknown key "failon" in the configuration. did you mean "failOn"?',
-    ]);
+    expect(found).to.deep.equal(['.compose-netlint.yaml:2:3-22 unknown rule "no-undefined-netwrk". did you mean "no-undefined-network"?', '.compose-netlint.yaml:3:1-7 unknown key "failon" in the configuration. did you mean "failOn"?']);
   });
 
   it('reports a bad level at the value', () => {
@@ -137,7 +134,7 @@ describe('engine: the report contract', () => {
     expect(derived.subject).to.deep.equal({ kind: 'network', network: 'default' });
   });
 
-  it('gives rules a deeply frozen graph: a rule cannot empty another service\'s ports or add a service', () => {
+  it("gives rules a deeply frozen graph: a rule cannot empty another service's ports or add a service", () => {
     const g = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': 'services:\n  web: {image: a, ports: ["8080:80"]}\n  api: {image: a}\n' }), env: {} }));
     const vandal = make((_ctx, graph) => void graph.services.get('web')!.ports.splice(0));
     expect(() => runRules(g, [vandal])).to.throw(TypeError);
@@ -152,7 +149,7 @@ describe('engine: the report contract', () => {
     expect(g.services.get('web')!.ports.map((p) => p.target.value.start)).to.deep.equal([80]);
   });
 
-  it('types messageIds as the keys of the rule\'s messages (checked by npm run typecheck)', () => {
+  it("types messageIds as the keys of the rule's messages (checked by npm run typecheck)", () => {
     const typed = defineRule({
       id: 'typed-rule',
       category: 'style',

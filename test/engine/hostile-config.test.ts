@@ -23,9 +23,7 @@ describe('engine: hostile configuration and comments', () => {
   });
 
   it('a pattern whose matching would backtrack for minutes is refused; extglobs are read literally', () => {
-    expect(found(project('ignore: ["**/a*a*a*a*b"]\n'))).to.deep.equal([
-      '.compose-netlint.yaml:1:10 error "ignore" pattern "**/a*a*a*a*b" has more than 3 "*" in one path segment; matching it could take minutes. use fewer [config-error]',
-    ]);
+    expect(found(project('ignore: ["**/a*a*a*a*b"]\n'))).to.deep.equal(['.compose-netlint.yaml:1:10 error "ignore" pattern "**/a*a*a*a*b" has more than 3 "*" in one path segment; matching it could take minutes. use fewer [config-error]']);
     // read as an extglob, "+(a|aa)+(a|aa)+(a|aa)b" took 11 s against a name of 30 "a"
     const name = `${'a'.repeat(30)}.yaml`;
     const dir = tempProject({ [name]: 'services:\n  app:\n    image: x\n    networks: [missing]\n', '.compose-netlint.yaml': 'ignore: ["+(a|aa)+(a|aa)+(a|aa)b"]\n' });
@@ -54,9 +52,7 @@ describe('engine: hostile configuration and comments', () => {
     expect((performance.now() - start) / 1000).to.be.below(2);
     // after the CR, a directive is read as before
     const after = applySuppressions([], new Map([['compose.yaml', 'a: 1 #x\r# compose-netlint-disable nope -- why\n']]), new Set());
-    expect(after.map((f) => `${f.line}:${f.column}-${f.endColumn} ${f.message}`)).to.deep.equal([
-      '1:9-46 unknown rule id "nope" in a suppression comment; run "compose-netlint rules" for the list',
-    ]);
+    expect(after.map((f) => `${f.line}:${f.column}-${f.endColumn} ${f.message}`)).to.deep.equal(['1:9-46 unknown rule id "nope" in a suppression comment; run "compose-netlint rules" for the list']);
   });
 
   it('20k findings under 20k suppression comments in linear time; the earlier of a file-wide and a next-line directive wins', () => {
@@ -72,11 +68,6 @@ describe('engine: hostile configuration and comments', () => {
     const mixed = '# compose-netlint-disable rule-a -- wide\n# compose-netlint-disable-next-line rule-a -- near\nx: 1\n# compose-netlint-disable-next-line rule-b -- b\ny: 1\n';
     const at = (line: number, ruleId: string) => ({ ruleId, severity: 'error' as const, message: 'm', file: 'compose.yaml', line, column: 1, endLine: line, endColumn: 2 });
     const result = applySuppressions([at(3, 'rule-a'), at(5, 'rule-b'), at(5, 'rule-a')], new Map([['compose.yaml', mixed]]), new Set(['rule-a', 'rule-b']));
-    expect(result.map((f) => `${f.line} ${f.ruleId} ${f.suppressed?.justification ?? f.message}`)).to.deep.equal([
-      '3 rule-a wide',
-      '5 rule-b b',
-      '5 rule-a wide',
-      '2 config-error suppression of "rule-a" suppresses nothing here; remove it',
-    ]);
+    expect(result.map((f) => `${f.line} ${f.ruleId} ${f.suppressed?.justification ?? f.message}`)).to.deep.equal(['3 rule-a wide', '5 rule-b b', '5 rule-a wide', '2 config-error suppression of "rule-a" suppresses nothing here; remove it']);
   });
 });

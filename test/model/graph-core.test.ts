@@ -77,10 +77,7 @@ describe('graph predicates', () => {
   });
 
   it('adds tasks.<service> in stack mode and ignores network_mode, container_name and links there', () => {
-    const g = graphOf(
-      { 'docker-stack.yml': 'services:\n  web: {image: a, network_mode: host, container_name: w}\n  db: {image: a, links: [web]}\n' },
-      { files: ['docker-stack.yml'] },
-    );
+    const g = graphOf({ 'docker-stack.yml': 'services:\n  web: {image: a, network_mode: host, container_name: w}\n  db: {image: a, links: [web]}\n' }, { files: ['docker-stack.yml'] });
     expect(g.model.mode).to.equal('stack');
     expect(resolved(g, 'db', 'tasks.web')).to.deep.equal(['web@default']);
     expect(resolved(g, 'db', 'web')).to.deep.equal(['web@default']);

@@ -79,20 +79,9 @@ describe('graph: ownersOf', () => {
 
 describe('graph: extraHost', () => {
   const graph = graphOf({
-    'compose.yaml': [
-      'services:',
-      '  legacy:',
-      '    image: app',
-      '    network_mode: bridge',
-      '    extra_hosts:',
-      '      - "DB=172.17.0.5"',
-      '  sidecar:',
-      '    image: tool',
-      '    network_mode: "service:legacy"',
-      '  other:',
-      '    image: app',
-      '',
-    ].join('\n'),
+    'compose.yaml': ['services:', '  legacy:', '    image: app', '    network_mode: bridge', '    extra_hosts:', '      - "DB=172.17.0.5"', '  sidecar:', '    image: tool', '    network_mode: "service:legacy"', '  other:', '    image: app', ''].join(
+      '\n',
+    ),
   });
 
   it('finds the extra_hosts entry for a name, case-insensitively', () => {
@@ -101,7 +90,7 @@ describe('graph: extraHost', () => {
     expect(graph.extraHost('other', 'db')).to.equal(undefined);
   });
 
-  it('answers for a service: joiner with its namespace owner\'s /etc/hosts', () => {
+  it("answers for a service: joiner with its namespace owner's /etc/hosts", () => {
     expect(graph.extraHost('sidecar', 'db')?.host).to.equal('DB');
   });
 });

@@ -60,17 +60,23 @@ describe('npm pack: the package a user installs', function () {
   });
 
   it('holds the built JS, type declarations, schemas, rule docs, README, LICENSE and package.json, and nothing else', () => {
-    const allowed = [
-      /^dist\/(lib|rules)\/.+\.(js|mjs|d\.ts|d\.mts)$/,
-      /^dist\/schemas\/compose-spec\.validate\.js$/,
-      /^rules\/[a-z0-9-]+\.md$/,
-      /^schemas\/[^/]+\.(json|md)$/,
-      /^(README\.md|LICENSE|package\.json)$/,
-    ];
+    const allowed = [/^dist\/(lib|rules)\/.+\.(js|mjs|d\.ts|d\.mts)$/, /^dist\/schemas\/compose-spec\.validate\.js$/, /^rules\/[a-z0-9-]+\.md$/, /^schemas\/[^/]+\.(json|md)$/, /^(README\.md|LICENSE|package\.json)$/];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).to.deep.equal([]);
     expect(files.filter((f) => /(^|\/)(test|tests|fixtures|examples|docs|scripts|\.ci)\//.test(f) || /\.test\.|\.spec\./.test(f))).to.deep.equal([]);
     expect(files.filter((f) => /\.(ts|mts)$/.test(f) && !/\.d\.(ts|mts)$/.test(f))).to.deep.equal([]);
-    for (const f of ['LICENSE', 'README.md', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/index.mjs', 'dist/lib/index.d.mts', 'dist/lib/cli/bin.js', 'dist/schemas/compose-spec.validate.js', 'schemas/config.schema.json', 'schemas/compose-spec.json', 'schemas/SOURCES.md']) {
+    for (const f of [
+      'LICENSE',
+      'README.md',
+      'dist/lib/index.js',
+      'dist/lib/index.d.ts',
+      'dist/lib/index.mjs',
+      'dist/lib/index.d.mts',
+      'dist/lib/cli/bin.js',
+      'dist/schemas/compose-spec.validate.js',
+      'schemas/config.schema.json',
+      'schemas/compose-spec.json',
+      'schemas/SOURCES.md',
+    ]) {
       expect(files).to.include(f);
     }
     for (const rule of rules) expect(files).to.include(`rules/${rule.id}.md`);
@@ -78,7 +84,10 @@ describe('npm pack: the package a user installs', function () {
     expect(files.filter((f) => f.startsWith('schemas/sarif'))).to.deep.equal([]);
     // every source file is there built, with its declarations
     const sources = (dir: string): string[] =>
-      fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && /\.m?ts$/.test(e.name)).map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+      fs
+        .readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && /\.m?ts$/.test(e.name))
+        .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
     for (const source of [...sources('lib'), ...sources('rules')]) {
       const base = `dist/${source.replace(/\.(m?)ts$/, '')}`;
       const ext = source.endsWith('.mts') ? 'm' : '';
@@ -96,8 +105,7 @@ describe('npm pack: the package a user installs', function () {
   });
 
   it('installs no Docker client and builds nothing native; probe says how to add dockerode, its optional peer', () => {
-    const installed = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name.startsWith('@') ? installed(path.join(dir, e.name)).map((n) => `${e.name}/${n}`) : [e.name]) : []));
+    const installed = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name.startsWith('@') ? installed(path.join(dir, e.name)).map((n) => `${e.name}/${n}`) : [e.name]) : []));
     const names = installed(path.join(app, 'node_modules'));
     expect(names).to.include.members(['compose-netlint', 'ajv', 'yaml']);
     expect(names.filter((n) => ['dockerode', 'docker-modem', 'ssh2', 'cpu-features', 'nan'].includes(n))).to.deep.equal([]);
@@ -136,7 +144,15 @@ describe('npm pack: the package a user installs', function () {
     const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { runs: { steps: { id: string; run: string }[] } };
     const script = path.join(work, 'lint-step-env.sh');
     fs.writeFileSync(script, action.runs.steps.find((s) => s.id === 'lint')!.run);
-    const env = { ...process.env, CLI: path.join(app, 'node_modules', '.bin', 'compose-netlint'), GITHUB_OUTPUT: path.join(work, 'github-output-env'), INPUT_FILES: 'examples/shop', INPUT_FORMAT: 'compact', INPUT_FAIL_ON: 'error', INPUT_ARGS: '--env-file=evil.env' };
+    const env = {
+      ...process.env,
+      CLI: path.join(app, 'node_modules', '.bin', 'compose-netlint'),
+      GITHUB_OUTPUT: path.join(work, 'github-output-env'),
+      INPUT_FILES: 'examples/shop',
+      INPUT_FORMAT: 'compact',
+      INPUT_FAIL_ON: 'error',
+      INPUT_ARGS: '--env-file=evil.env',
+    };
     const viaAction = sh('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: app, env });
     expect(viaAction.status, viaAction.stderr).to.equal(1);
     expect(fs.readdirSync(app).filter((f) => f.startsWith('ran-'))).to.deep.equal([]);
@@ -182,15 +198,12 @@ describe('npm pack: the package a user installs', function () {
         "const text: string = formatFindings(findings, { format: 'json' });",
         'const ids: string[] = rules.map((r) => r.id);',
         'function code(e: unknown): InputErrorCode | undefined { return e instanceof InputError ? e.code : undefined; }',
-        "// @ts-expect-error files is a list",
+        '// @ts-expect-error files is a list',
         "lint({ files: 'compose.yaml' });",
         'export { text, ids, code };',
       ].join('\n'),
     );
-    fs.writeFileSync(
-      path.join(app, 'consumer.cts'),
-      ["import netlint = require('compose-netlint');", "const findings: netlint.Finding[] = netlint.lint({ projectDirectory: '.' });", 'export = findings.length;'].join('\n'),
-    );
+    fs.writeFileSync(path.join(app, 'consumer.cts'), ["import netlint = require('compose-netlint');", "const findings: netlint.Finding[] = netlint.lint({ projectDirectory: '.' });", 'export = findings.length;'].join('\n'));
     const tsconfig = {
       compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'ES2022', strict: true, noEmit: true, types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')] },
       files: ['consumer.mts', 'consumer.cts'],

@@ -9,7 +9,12 @@ import type { Observation } from '../../lib/probe/types';
 import { tempProject } from '../helpers/project';
 
 const graphOf = (yaml: string, mode: 'compose' | 'stack' = 'compose') => buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': yaml }), env: {}, mode }));
-const claimsOf = (graph: ReturnType<typeof graphOf>, swarm: boolean) => twinClaims(graph, swarm, planPublishing(graph, (s) => twinReplicas(s).built));
+const claimsOf = (graph: ReturnType<typeof graphOf>, swarm: boolean) =>
+  twinClaims(
+    graph,
+    swarm,
+    planPublishing(graph, (s) => twinReplicas(s).built),
+  );
 const port = (protocol: string, ip: string, start: number, end = start): PortClaim => ({ protocol, ip, start, end });
 
 const PROJECT = `
@@ -51,14 +56,20 @@ describe('probe collisions between runs (no docker engine needed)', () => {
   });
 
   it('a stack twin claims no port (it publishes none: a Swarm port has no host address) and no overlay subnet (Swarm lets overlays share one)', () => {
-    const claims = claimsOf(graphOf(`
+    const claims = claimsOf(
+      graphOf(
+        `
 services:
   web:
     ports: [{ target: 80, published: 18621, mode: host }, { target: 81, published: 18622 }]
     networks: [front]
 networks:
   front: { driver: overlay, ipam: { config: [{ subnet: 10.231.63.0/24 }] } }
-`, 'stack'), true);
+`,
+        'stack',
+      ),
+      true,
+    );
     expect(claims).to.deep.equal({ subnets: [], ports: [] });
   });
 
@@ -88,7 +99,14 @@ networks:
   it('reads what another run holds from its objects, and its claims from its lease label', () => {
     const r = {
       run: 'abcd0123',
-      containers: [{ Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 18611, Type: 'tcp' }, { IP: '', PrivatePort: 81, Type: 'tcp' }] }],
+      containers: [
+        {
+          Ports: [
+            { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 18611, Type: 'tcp' },
+            { IP: '', PrivatePort: 81, Type: 'tcp' },
+          ],
+        },
+      ],
       networks: [
         { Id: 'n1', Name: 'cnl-abcd0123-x', Scope: 'local', IPAM: { Config: [{ Subnet: '10.231.61.0/24' }] } },
         { Id: 'n2', Name: 'cnl-abcd0123-y', Scope: 'swarm', IPAM: { Config: [{ Subnet: '10.231.63.0/24' }] } },
@@ -103,7 +121,7 @@ networks:
     expect(leaseClaims('not json')).to.deep.equal({ subnets: [], ports: [] });
   });
 
-  it('orders leases by the engine\'s creation time to the nanosecond', () => {
+  it("orders leases by the engine's creation time to the nanosecond", () => {
     expect(nanoseconds('2026-03-01T12:00:00.000000002Z') > nanoseconds('2026-03-01T12:00:00.000000001Z')).to.equal(true);
     expect(nanoseconds('2026-03-01T12:00:00.1Z')).to.equal(nanoseconds('2026-03-01T12:00:00.100000000Z'));
     expect(nanoseconds('2026-03-01T12:00:01Z') > nanoseconds('2026-03-01T12:00:00.999999999Z')).to.equal(true);
@@ -119,14 +137,14 @@ services:
     const twin = newTwin('run00001', 'fixed');
     const ok = (service: string, run = 'run00001'): Observation => ({ outcome: 'ok', reach: 'reachable', detail: 'answered', answeredBy: service, answeredRun: run });
     expect(foreignAnswer(twin, graph, { service: 'web', port: 18631, protocol: 'tcp' }, ok('web'))).to.equal(undefined);
-    expect(foreignAnswer(twin, graph, { service: 'web', port: 18631, protocol: 'tcp' }, ok('web', 'run00002'))).to.equal(
-      'answered by "web" of run run00002: another probe run holds host port 18631/tcp, so this twin\'s mapping cannot be seen',
-    );
+    expect(foreignAnswer(twin, graph, { service: 'web', port: 18631, protocol: 'tcp' }, ok('web', 'run00002'))).to.equal('answered by "web" of run run00002: another probe run holds host port 18631/tcp, so this twin\'s mapping cannot be seen');
     twin.events.push({ kind: 'bind-failed', service: 'api', replica: 1, port: 18632, protocol: 'tcp', hostIp: '0.0.0.0', message: '"api" could not bind 0.0.0.0:18632/tcp: address already in use' });
     twin.events.push({ kind: 'bind-failed', service: 'admin', replica: 1, port: 18631, protocol: 'tcp', hostIp: '0.0.0.0', message: '"admin" could not bind 0.0.0.0:18631/tcp: port is already allocated' });
     // nothing in the project takes 18632: whatever answers is not the twin, banner or not
     const something: Observation = { outcome: 'refused', reach: 'blocked', detail: 'something else answered: "hello"' };
-    expect(foreignAnswer(twin, graph, { service: 'api', port: 18632, protocol: 'tcp' }, something)).to.match(/^the twin could not bind host port 18632\/tcp \("api" could not bind .*\) and no other service of the project takes it: something outside this run holds it/);
+    expect(foreignAnswer(twin, graph, { service: 'api', port: 18632, protocol: 'tcp' }, something)).to.match(
+      /^the twin could not bind host port 18632\/tcp \("api" could not bind .*\) and no other service of the project takes it: something outside this run holds it/,
+    );
     expect(foreignAnswer(twin, graph, { service: 'api', port: 18632, protocol: 'tcp' }, ok('api', undefined as unknown as string))).to.be.a('string');
     // web takes 18631 in this project: admin's lost bind is the project's own doing and the observation stands
     expect(foreignAnswer(twin, graph, { service: 'admin', port: 18631, protocol: 'tcp' }, ok('web'))).to.equal(undefined);
@@ -135,9 +153,7 @@ services:
   it('the docker commands for a kept twin remove Swarm services first and wait for their tasks before the networks', () => {
     const twin = newTwin('run00001', 'fixed');
     twin.networks.set('front', { key: 'front', dockerName: 'cnl-run00001-front', id: 'n1', created: true });
-    expect(dockerRemoval('run00001', twin)).to.equal(
-      'docker rm -f $(docker ps -aq --filter label=com.compose-netlint.run=run00001); docker network rm $(docker network ls -q --filter label=com.compose-netlint.run=run00001)',
-    );
+    expect(dockerRemoval('run00001', twin)).to.equal('docker rm -f $(docker ps -aq --filter label=com.compose-netlint.run=run00001); docker network rm $(docker network ls -q --filter label=com.compose-netlint.run=run00001)');
     twin.swarmServices.set('web', { id: 's1', name: 'cnl-run00001-fixed_web', vips: new Map() });
     twin.veths.push('cnlrun000010a');
     expect(dockerRemoval('run00001', twin)).to.equal(

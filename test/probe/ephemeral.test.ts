@@ -52,7 +52,7 @@ async function twinListener(service: string): Promise<{ port: number; close: () 
 }
 
 describe('probe: bare container ports (ephemeral host ports)', () => {
-  it('are planned from the host, at the ports the engine will pick, with the graph\'s prediction', () => {
+  it("are planned from the host, at the ports the engine will pick, with the graph's prediction", () => {
     const cases = plan(graphOf(COMPOSE)).filter((c) => c.kind === 'host');
     expect(cases.map((c) => [c.column, c.expect, c.skip ?? '', c.target.via === 'host' ? [c.target.port, c.target.ephemeralFor] : []])).to.deep.equal([
       ['web:ephemeral->80/tcp', true, '', [0, 80]],
@@ -66,14 +66,27 @@ describe('probe: bare container ports (ephemeral host ports)', () => {
     expect(cases[3].basis).to.equal('bindingOutcome(vault, "8200") = bound, but every network of the service is internal: published ports do not work');
   });
 
-  it('are probed at the port the engine bound on the probed address\'s family, and a port bound nowhere is observed blocked', async () => {
+  it("are probed at the port the engine bound on the probed address's family, and a port bound nowhere is observed blocked", async () => {
     const graph = graphOf(COMPOSE);
     const cases = plan(graph).filter((c) => c.kind === 'host' && /ephemeral->(80|8200)\//.test(c.column));
     const web = await twinListener('web');
     try {
       const twin = newTwin('run1', 'proj');
       // Docker binds 0.0.0.0 and :: to different ports; the probe goes to 127.0.0.1, so the IPv4 one counts
-      twin.containers.push(container('web', new Map([['80/tcp', [{ hostIp: '::', port: 1 }, { hostIp: '0.0.0.0', port: web.port }]]])));
+      twin.containers.push(
+        container(
+          'web',
+          new Map([
+            [
+              '80/tcp',
+              [
+                { hostIp: '::', port: 1 },
+                { hostIp: '0.0.0.0', port: web.port },
+              ],
+            ],
+          ]),
+        ),
+      );
       // attached only to an internal network: the engine binds nothing (inspect shows "Ports": {})
       twin.containers.push(container('vault', new Map()));
       const progress: string[] = [];

@@ -51,9 +51,9 @@ export async function fakeEngine(handler: Handler): Promise<FakeEngine> {
 /** Answers like Docker 20.10 does to /_ping, /version and /info; returns false for any other path. */
 export function hello(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const url = (req.url ?? '').replace(/^\/v[\d.]+/, '');
-  if (url.startsWith('/_ping')) return res.end('OK'), true;
-  if (url.startsWith('/version')) return json(res, 200, { Version: '20.10.24', ApiVersion: '1.41' }), true;
-  if (url.startsWith('/info')) return json(res, 200, { Swarm: { LocalNodeState: 'inactive' } }), true;
+  if (url.startsWith('/_ping')) return (res.end('OK'), true);
+  if (url.startsWith('/version')) return (json(res, 200, { Version: '20.10.24', ApiVersion: '1.41' }), true);
+  if (url.startsWith('/info')) return (json(res, 200, { Swarm: { LocalNodeState: 'inactive' } }), true);
   return false;
 }
 

@@ -59,11 +59,15 @@ describe('probe against faulty engines (no docker engine needed: fakes on unix s
     expect(engine.seen.filter((c) => c.startsWith('DELETE'))).to.deep.equal([]);
   });
 
-  it('--cleanup against an engine that answers only ping, version and info: the guard\'s deadline message', async () => {
+  it("--cleanup against an engine that answers only ping, version and info: the guard's deadline message", async () => {
     engine = await fakeEngine((req, res) => void hello(req, res));
     const r = await probeCli(['--cleanup', '--engine-timeout', '2'], engine.host, 30_000);
     expect(r.code, r.stderr).to.equal(2);
-    expect(r.stderr).to.match(new RegExp(`^compose-netlint: the Docker engine at ${engine.host.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} did not answer GET /(containers|networks)/json within 2s; it is stuck or is not a Docker engine \\(a slow one needs a larger --engine-timeout\\)\n$`));
+    expect(r.stderr).to.match(
+      new RegExp(
+        `^compose-netlint: the Docker engine at ${engine.host.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} did not answer GET /(containers|networks)/json within 2s; it is stuck or is not a Docker engine \\(a slow one needs a larger --engine-timeout\\)\n$`,
+      ),
+    );
     expect(r.seconds).to.be.below(10);
   });
 

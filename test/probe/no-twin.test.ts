@@ -10,15 +10,7 @@ import { loadProject } from '../../lib/source/project';
 import { tempProject } from '../helpers/project';
 
 // "a" joins n2, whose IPAM driver the twin refuses, so "a" has no twin; "b" shares n1 with it
-const COMPOSE = [
-  'services:',
-  '  a: { image: busybox, networks: [n1, n2] }',
-  '  b: { image: busybox, networks: [n1] }',
-  'networks:',
-  '  n1: {}',
-  '  n2: { ipam: { driver: ../../../tmp/evil } }',
-  '',
-].join('\n');
+const COMPOSE = ['services:', '  a: { image: busybox, networks: [n1, n2] }', '  b: { image: busybox, networks: [n1] }', 'networks:', '  n1: {}', '  n2: { ipam: { driver: ../../../tmp/evil } }', ''].join('\n');
 
 describe('probe: a service without a twin is never probed (no docker engine needed)', () => {
   it('a name cell whose target has no twin is not-probed with the reason, and runs nothing', async () => {
@@ -30,7 +22,15 @@ describe('probe: a service without a twin is never probed (no docker engine need
     twin.excluded.set('a', 'its network "n2" could not be built');
     twin.containers.push({ service: 'b', replica: 1, name: 'b-1', id: 'b1', running: true, controlPort: 1, listen: [], addresses: new Map([['n1', '10.9.0.2']]) });
     let calls = 0;
-    const engine = new Proxy({}, { get: () => { calls++; throw new Error('the engine was called'); } }) as Engine;
+    const engine = new Proxy(
+      {},
+      {
+        get: () => {
+          calls++;
+          throw new Error('the engine was called');
+        },
+      },
+    ) as Engine;
     const results = await executeCases({ engine, twin, graph, tools: new Set(TOOLS), timeout: 1, concurrency: 1, tries: 1, progress: () => undefined }, cases);
     expect(results.map((r) => ({ skip: r.case.skip, tries: r.tries.length, final: r.final }))).to.deep.equal([{ skip: '"a" has no twin: its network "n2" could not be built', tries: 0, final: undefined }]);
     expect(calls).to.equal(0);

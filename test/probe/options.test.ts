@@ -23,7 +23,7 @@ describe('probe options (no docker engine needed)', () => {
     for (const flag of ['--cleanup', '--rule ID=LEVEL', '--debug', '--run ID', '--project NAME', '--older-than DURATION', '--all']) expect(PROBE_HELP).to.include(flag);
   });
 
-  it('the README\'s probe section names every probe option', () => {
+  it("the README's probe section names every probe option", () => {
     const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'probe-section.md'), 'utf8');
     const own = Object.keys(PROBE_OPTIONS).filter((name) => !(name in PROJECT_OPTIONS) && !['help', 'no-color'].includes(name));
     expect(own.filter((name) => !doc.includes(`\`--${name}`))).to.deep.equal([]);
@@ -50,7 +50,7 @@ describe('probe options (no docker engine needed)', () => {
     expect(r).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: --older-than needs a duration such as 30m, 2h or 1d, not "soon"\n' });
   });
 
-  it('--rule sets a rule level as lint\'s does, and a wrong one is a usage error before the engine is asked', async () => {
+  it("--rule sets a rule level as lint's does, and a wrong one is a usage error before the engine is asked", async () => {
     expect(parseProbeArgs(['--rule', 'no-legacy-links=off', '--rule', 'no-unused-network=error']).rules).to.deep.equal(['no-legacy-links=off', 'no-unused-network=error']);
     const r = await probeCli(['--rule', 'no-such-rule=off', '-f', 'nonexistent.yaml']);
     expect(r.code).to.equal(2);

@@ -44,7 +44,7 @@ describe('probe plan: host ports follow what the twin binds (no docker engine ne
     expect(hostPortsPerContainer({ start: 18950, end: 18950 }, { start: 80, end: 80 })).to.equal(1);
   });
 
-  it('compose: both ends of a wide range; of a host range for one port, the ports the twin\'s first and last containers bind', () => {
+  it("compose: both ends of a wide range; of a host range for one port, the ports the twin's first and last containers bind", () => {
     expect(hostCells(RANGES, 'compose')).to.deep.equal([
       'wide:18800->18800/tcp',
       'wide:18899->18899/tcp',
@@ -58,13 +58,6 @@ describe('probe plan: host ports follow what the twin binds (no docker engine ne
 
   it('stack: the twin publishes nothing, so no host cell is probed', () => {
     const why = 'Swarm publishes a port on every interface of the machine (a Swarm port has no host address); the twin of a stack publishes none';
-    expect(hostCells(RANGES, 'stack')).to.deep.equal([
-      `wide:18800->18800/tcp: ${why}`,
-      `wide:18899->18899/tcp: ${why}`,
-      `pool:18900->80/tcp: ${why}`,
-      `pool:18949->80/tcp: ${why}`,
-      `pair:18950->80/tcp: ${why}`,
-      `pair:18951->80/tcp: ${why}`,
-    ]);
+    expect(hostCells(RANGES, 'stack')).to.deep.equal([`wide:18800->18800/tcp: ${why}`, `wide:18899->18899/tcp: ${why}`, `pool:18900->80/tcp: ${why}`, `pool:18949->80/tcp: ${why}`, `pair:18950->80/tcp: ${why}`, `pair:18951->80/tcp: ${why}`]);
   });
 });

@@ -32,16 +32,7 @@ describe('probe publishing: on loopback only, collisions kept, a bound per run',
   });
 
   it('keeps loopback addresses, gives other IPv4 addresses loopback addresses of their own, and "::" ::1', () => {
-    const graph = graphOf(
-      [
-        'services:',
-        '  a:',
-        '    ports: ["127.0.0.2:8080:80", "10.1.2.3:8080:81", "192.168.1.9:8080:82", "10.1.2.3:9090:90", "[::]:7070:70"]',
-        '  b:',
-        '    ports: ["127.0.0.3:8080:80"]',
-        '',
-      ].join('\n'),
-    );
+    const graph = graphOf(['services:', '  a:', '    ports: ["127.0.0.2:8080:80", "10.1.2.3:8080:81", "192.168.1.9:8080:82", "10.1.2.3:9090:90", "[::]:7070:70"]', '  b:', '    ports: ["127.0.0.3:8080:80"]', ''].join('\n'));
     const publishing = planPublishing(graph, ONE_REPLICA);
     expect(bindings(publishing, graph)).to.deep.equal({
       // 127.0.0.2 and 127.0.0.3 are the project's, so 10.1.2.3 and 192.168.1.9 get the next free ones; 10.1.2.3 keeps its own on every port
@@ -67,12 +58,7 @@ describe('probe publishing: on loopback only, collisions kept, a bound per run',
     const why = 'host port 8080/tcp is bound on every interface and on 2 different addresses; no loopback address collides with each of them as every interface does, so the twin does not publish them';
     expect(bindings(publishing, graph)).to.deep.equal({ a: [`80/tcp - ${why}`], b: [`80/tcp - ${why}`], c: [`80/tcp - ${why}`, '81/tcp 127.0.0.1:8081'] });
     const cases = planProbes({ graph, tools: new Set(['nslookup', 'timeout', 'socat']), hostProbes: true, publishing }).filter((c) => c.kind === 'host');
-    expect(cases.map((c) => `${c.column} ${c.skip ?? (c.target as { address: string }).address}`)).to.deep.equal([
-      `a:127.0.0.2:8080->80/tcp ${why}`,
-      `b:127.0.0.3:8080->80/tcp ${why}`,
-      `c:8080->80/tcp ${why}`,
-      'c:8081->81/tcp 127.0.0.1',
-    ]);
+    expect(cases.map((c) => `${c.column} ${c.skip ?? (c.target as { address: string }).address}`)).to.deep.equal([`a:127.0.0.2:8080->80/tcp ${why}`, `b:127.0.0.3:8080->80/tcp ${why}`, `c:8080->80/tcp ${why}`, 'c:8081->81/tcp 127.0.0.1']);
   });
 
   it('binds the IPv6 side of a port without host IP (on ::1) only beside an explicit IPv6 binding of that port', () => {

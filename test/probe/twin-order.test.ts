@@ -17,7 +17,11 @@ function graphOf(compose: string): NetworkGraph {
 function waitsFor(compose: string): Record<string, string[]> {
   const graph = graphOf(compose);
   const ordered = [...graph.startOrder()];
-  const after = startAfter(graph, planPublishing(graph, () => 1), ordered);
+  const after = startAfter(
+    graph,
+    planPublishing(graph, () => 1),
+    ordered,
+  );
   return Object.fromEntries(ordered.map((s, i) => [s, after[i].map((j) => ordered[j])]));
 }
 
@@ -29,21 +33,9 @@ describe('probe twin: concurrent creation keeps the order that decides outcomes'
   });
 
   it('a service joining a namespace, linking or depending waits for that service', () => {
-    const compose = [
-      'services:',
-      '  db:',
-      '    image: x',
-      '  sidecar:',
-      '    image: x',
-      '    network_mode: service:db',
-      '  api:',
-      '    image: x',
-      '    network_mode: bridge',
-      '    links: [db]',
-      '  web:',
-      '    image: x',
-      '    depends_on: [api]',
-    ].join('\n');
+    const compose = ['services:', '  db:', '    image: x', '  sidecar:', '    image: x', '    network_mode: service:db', '  api:', '    image: x', '    network_mode: bridge', '    links: [db]', '  web:', '    image: x', '    depends_on: [api]'].join(
+      '\n',
+    );
     expect(waitsFor(compose + '\n')).to.deep.equal({ db: [], sidecar: ['db'], api: ['db'], web: ['api'] });
   });
 
@@ -100,15 +92,20 @@ describe('probe util: runAfter', () => {
     let running = 0;
     let most = 0;
     const after = [[], [], [0], [], [2], []];
-    await runAfter([0, 1, 2, 3, 4, 5], 2, (i) => after[i], async (item) => {
-      running++;
-      most = Math.max(most, running);
-      log.push(`start ${item}`);
-      await tick();
-      await tick();
-      log.push(`end ${item}`);
-      running--;
-    });
+    await runAfter(
+      [0, 1, 2, 3, 4, 5],
+      2,
+      (i) => after[i],
+      async (item) => {
+        running++;
+        most = Math.max(most, running);
+        log.push(`start ${item}`);
+        await tick();
+        await tick();
+        log.push(`end ${item}`);
+        running--;
+      },
+    );
     expect(most).to.equal(2);
     expect(log.filter((l) => l.startsWith('end'))).to.have.length(6);
     expect(log.indexOf('start 2')).to.be.greaterThan(log.indexOf('end 0'));
@@ -118,13 +115,18 @@ describe('probe util: runAfter', () => {
   it('skips the dependants of a failed item, lets the others finish, then rejects with the failure', async () => {
     const ran: number[] = [];
     let finishedLate = false;
-    const work = runAfter([0, 1, 2], 3, (i) => (i === 2 ? [0] : []), async (item) => {
-      ran.push(item);
-      if (item === 0) throw new Error('no network');
-      await tick();
-      await tick();
-      finishedLate = true;
-    });
+    const work = runAfter(
+      [0, 1, 2],
+      3,
+      (i) => (i === 2 ? [0] : []),
+      async (item) => {
+        ran.push(item);
+        if (item === 0) throw new Error('no network');
+        await tick();
+        await tick();
+        finishedLate = true;
+      },
+    );
     let error: unknown;
     await work.catch((e) => (error = e));
     expect((error as Error).message).to.equal('no network');
@@ -134,7 +136,12 @@ describe('probe util: runAfter', () => {
 
   it('ignores a dependency on a later item, so that nothing can wait in a circle', async () => {
     const ran: number[] = [];
-    await runAfter([0, 1], 1, (i) => (i === 0 ? [1] : [0]), async (item) => void ran.push(item));
+    await runAfter(
+      [0, 1],
+      1,
+      (i) => (i === 0 ? [1] : [0]),
+      async (item) => void ran.push(item),
+    );
     expect(ran).to.deep.equal([0, 1]);
   });
 

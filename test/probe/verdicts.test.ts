@@ -31,14 +31,21 @@ const running = (publishing: ReturnType<typeof planPublishing>, services: string
       controlPort: 1,
       listen: [],
       addresses: new Map(),
-      hostPorts: new Map(publishing.ports(service).filter((p) => !p.skip).map((p) => [`${p.target}/${p.protocol}`, [{ hostIp: '127.0.0.1', port: p.hostRange![0] }]])),
+      hostPorts: new Map(
+        publishing
+          .ports(service)
+          .filter((p) => !p.skip)
+          .map((p) => [`${p.target}/${p.protocol}`, [{ hostIp: '127.0.0.1', port: p.hostRange![0] }]]),
+      ),
     })),
   );
 
 describe('probe verdicts: only what the twin built can confirm or refute a finding (no docker engine needed)', () => {
   it('no-scaled-fixed-host-port: replicas whose ports the bound kept unpublished are not-probed, not refuted', () => {
     // six services of 200 ports × 2 replicas: the first one fits the bound of published ports, the others do not
-    const compose = ['services:', ...[0, 1, 2, 3, 4, 5].flatMap((i) => [`  s${i}:`, '    image: busybox', `    ports: ["${32000 + i * 1000}-${32199 + i * 1000}:${32000 + i * 1000}-${32199 + i * 1000}"]`, '    deploy: { replicas: 2 }']), ''].join('\n');
+    const compose = ['services:', ...[0, 1, 2, 3, 4, 5].flatMap((i) => [`  s${i}:`, '    image: busybox', `    ports: ["${32000 + i * 1000}-${32199 + i * 1000}:${32000 + i * 1000}-${32199 + i * 1000}"]`, '    deploy: { replicas: 2 }']), ''].join(
+      '\n',
+    );
     const verdicts = verdictsOf(compose, (publishing) => running(publishing, ['s0', 's1', 's2', 's3', 's4', 's5']));
     // s0 and s1 (2 × 65 ports each: the first 64 of a range and its last) fit; s2 to s5 are over the bound
     const over = (s: string): string => `not-probed: the twin did not publish the fixed host ports of "${s}": over the twin's bound of ${PUBLISH_CAP} published host ports a run`;

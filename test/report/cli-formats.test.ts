@@ -15,17 +15,9 @@ function run(args: string[], cwd: string) {
 
 /** A schema error, and a finding an inline comment suppresses. */
 const PROJECT = {
-  'compose.yaml': [
-    'services:',
-    '  web:',
-    '    image: nginx',
-    '    netwroks: [front]',
-    '  db:',
-    '    image: postgres',
-    '    # compose-netlint-disable-next-line no-public-datastore-ports -- demo box, firewalled',
-    '    ports: ["5432:5432"]',
-    '',
-  ].join('\n'),
+  'compose.yaml': ['services:', '  web:', '    image: nginx', '    netwroks: [front]', '  db:', '    image: postgres', '    # compose-netlint-disable-next-line no-public-datastore-ports -- demo box, firewalled', '    ports: ["5432:5432"]', ''].join(
+    '\n',
+  ),
 };
 
 const COMPACT = 'compose.yaml:4:5: error: unknown key "netwroks" in service "web". did you mean "networks"? [compose-schema]\n';
@@ -35,7 +27,9 @@ describe('report: cli with several --format', () => {
     const dir = tempProject(PROJECT);
     const r = run(['--no-color', '--format', 'sarif=out.sarif', '--format', 'stylish'], dir);
     expect(r.code, r.stderr).to.equal(1);
-    expect(r.stdout).to.match(/^compose\.yaml:4:5: error: unknown key "netwroks"/).and.not.to.include('5432');
+    expect(r.stdout)
+      .to.match(/^compose\.yaml:4:5: error: unknown key "netwroks"/)
+      .and.not.to.include('5432');
     const log = JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8'));
     expect(sarifErrors(log)).to.deep.equal([]);
     const run0 = log.runs[0];

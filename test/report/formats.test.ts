@@ -28,10 +28,21 @@ describe('report: formats', () => {
     const names = ['codeclimate', 'compact', 'github', 'json', 'junit', 'sarif', 'stylish'];
     expect(Object.keys(formatters).sort()).to.deep.equal(names);
     const help = /--format FORMAT\[=FILE\] (stylish \(default\), [^;]+);/.exec(HELP)?.[1];
-    expect(help?.replace(' (default)', '').split(/, | or /).sort()).to.deep.equal(names);
+    expect(
+      help
+        ?.replace(' (default)', '')
+        .split(/, | or /)
+        .sort(),
+    ).to.deep.equal(names);
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     const row = /^\| `--format FORMAT\[=FILE\]` \| output format: ([^;]+);/m.exec(readme)?.[1];
-    expect(row?.replace(' (default)', '').replace(/`/g, '').split(/, | or /).sort()).to.deep.equal(names);
+    expect(
+      row
+        ?.replace(' (default)', '')
+        .replace(/`/g, '')
+        .split(/, | or /)
+        .sort(),
+    ).to.deep.equal(names);
     for (const name of names) if (name !== 'stylish' && name !== 'json') expect(readme, name).to.include(`\n\`${name}\` `);
   });
 
@@ -54,37 +65,43 @@ describe('report: formats', () => {
   it('with no findings: nothing for compact, the mode lines for github, empty documents for the others', () => {
     const input = fixtureInput({ findings: [], exitCode: 0 });
     expect(formatters.compact(input)).to.equal('');
-    expect(formatters.github(input)).to.equal(
-      'compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\ncompose-netlint: project "stacks" linted in stack mode\n',
-    );
+    expect(formatters.github(input)).to.equal('compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\ncompose-netlint: project "stacks" linted in stack mode\n');
     expect(formatters.codeclimate(input)).to.equal('[]\n');
     expect(JSON.parse(formatters.sarif(input)).runs[0].results).to.deep.equal([]);
     expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="64" failures="0" errors="0" time="0">/);
   });
 
-  it('each format with room for it says every project\'s mode and why; compact and codeclimate have none', () => {
+  it("each format with room for it says every project's mode and why; compact and codeclimate have none", () => {
     const input = fixtureInput();
     const shop = { name: 'shop', mode: 'compose', modeReason: '"compose.yaml" is a file name docker compose finds by itself', files: ['compose.yaml'] };
     const stacks = { name: 'stacks', mode: 'stack', files: ['stacks/web,app:v1%.yml'] };
     expect(JSON.parse(formatters.json(input)).projects).to.deep.equal([shop, stacks]);
     expect(JSON.parse(formatters.sarif(input)).runs[0].properties).to.deep.equal({ projects: [shop, stacks] });
-    expect(formatters.stylish(input).split('\n').slice(-3)).to.deep.equal([
-      'project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
-      'project "stacks" linted in stack mode',
-      '',
-    ]);
-    expect(formatters.stylish(fixtureInput({ findings: [] }))).to.equal(
-      'project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\nproject "stacks" linted in stack mode\n',
-    );
-    expect(formatters.github(input).split('\n').filter((l) => !l.startsWith('::'))).to.deep.equal([
-      'compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
-      'compose-netlint: project "stacks" linted in stack mode',
-      '',
-    ]);
+    expect(formatters.stylish(input).split('\n').slice(-3)).to.deep.equal(['project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself', 'project "stacks" linted in stack mode', '']);
+    expect(formatters.stylish(fixtureInput({ findings: [] }))).to.equal('project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\nproject "stacks" linted in stack mode\n');
+    expect(
+      formatters
+        .github(input)
+        .split('\n')
+        .filter((l) => !l.startsWith('::')),
+    ).to.deep.equal(['compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself', 'compose-netlint: project "stacks" linted in stack mode', '']);
     const suites = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'property' }).parse(formatters.junit(input)).testsuites.testsuite;
     expect(suites.map((x: { name: string; properties: { property: unknown[] } }) => [x.name, x.properties.property])).to.deep.equal([
-      ['compose.yaml', [{ name: 'project', value: 'shop' }, { name: 'mode', value: 'compose' }, { name: 'modeReason', value: shop.modeReason }]],
-      ['stacks/web,app:v1%.yml', [{ name: 'project', value: 'stacks' }, { name: 'mode', value: 'stack' }]],
+      [
+        'compose.yaml',
+        [
+          { name: 'project', value: 'shop' },
+          { name: 'mode', value: 'compose' },
+          { name: 'modeReason', value: shop.modeReason },
+        ],
+      ],
+      [
+        'stacks/web,app:v1%.yml',
+        [
+          { name: 'project', value: 'stacks' },
+          { name: 'mode', value: 'stack' },
+        ],
+      ],
     ]);
     for (const name of ['compact', 'codeclimate']) expect(formatters[name](input), name).not.to.match(/linted in|modeReason/);
   });

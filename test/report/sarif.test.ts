@@ -53,9 +53,7 @@ describe('report: sarif', () => {
 
   it('marks only the inline-suppressed finding, with its reason as justification', () => {
     const results = sarif().runs[0].results;
-    expect(results.filter((r: any) => r.suppressions).map((r: any) => [r.ruleId, r.suppressions])).to.deep.equal([
-      ['no-public-datastore-ports', [{ kind: 'inSource', status: 'accepted', justification: 'demo box, firewalled' }]],
-    ]);
+    expect(results.filter((r: any) => r.suppressions).map((r: any) => [r.ruleId, r.suppressions])).to.deep.equal([['no-public-datastore-ports', [{ kind: 'inSource', status: 'accepted', justification: 'demo box, firewalled' }]]]);
   });
 
   it('carries the exit code in the invocation', () => {

@@ -17,7 +17,10 @@ describe('meta: registry, rule files, docs, fixtures, README table and config sc
   });
 
   it('has a rule module for every registered rule and no unregistered module', () => {
-    const modules = fs.readdirSync(path.join(ROOT, 'rules')).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.slice(0, -3));
+    const modules = fs
+      .readdirSync(path.join(ROOT, 'rules'))
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => f.slice(0, -3));
     expect(modules.sort()).to.deep.equal(ids);
   });
 
@@ -40,8 +43,14 @@ describe('meta: registry, rule files, docs, fixtures, README table and config sc
         last = at;
       }
       const examples = docExamples(doc);
-      expect(examples.some((e) => e.section === 'Incorrect'), 'an Incorrect example').to.equal(true);
-      expect(examples.some((e) => e.section === 'Correct'), 'a Correct example').to.equal(true);
+      expect(
+        examples.some((e) => e.section === 'Incorrect'),
+        'an Incorrect example',
+      ).to.equal(true);
+      expect(
+        examples.some((e) => e.section === 'Correct'),
+        'a Correct example',
+      ).to.equal(true);
       const base = path.join(ROOT, 'test', 'rules', rule.id);
       const list = (kind: string) => (fs.existsSync(path.join(base, kind)) ? fs.readdirSync(path.join(base, kind)) : []);
       const invalid = list('invalid').filter((f) => !f.endsWith('.out'));
@@ -54,7 +63,10 @@ describe('meta: registry, rule files, docs, fixtures, README table and config sc
   }
 
   it('has a fixture folder only for registered rules', () => {
-    const folders = fs.readdirSync(path.join(ROOT, 'test', 'rules'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = fs
+      .readdirSync(path.join(ROOT, 'test', 'rules'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders.sort()).to.deep.equal(ids);
   });
 
@@ -71,7 +83,7 @@ describe('meta: registry, rule files, docs, fixtures, README table and config sc
     for (const [, file, body] of included) expect(body, file).to.equal(fs.readFileSync(path.join(ROOT, file), 'utf8').trimEnd());
   });
 
-  it("gives every rule with options defaults that its options schema accepts (the engine checks only configured options)", () => {
+  it('gives every rule with options defaults that its options schema accepts (the engine checks only configured options)', () => {
     const withOptions = rules.filter((r) => r.options);
     expect(withOptions).to.not.be.empty;
     for (const rule of withOptions) expect(ruleOptions(rule, { ...rule.options!.defaults }).error, rule.id).to.equal(undefined);

@@ -22,7 +22,10 @@ for (const rule of rules) {
       const name = path.basename(fixture).replace(/\.ya?ml$/, '');
       it(`reports invalid/${name} exactly as its golden says`, () => {
         const findings = lintFixture(fixture, rule);
-        expect(findings.filter((f) => LOAD_IDS.has(f.ruleId)), 'fixture must be valid Compose').to.deep.equal([]);
+        expect(
+          findings.filter((f) => LOAD_IDS.has(f.ruleId)),
+          'fixture must be valid Compose',
+        ).to.deep.equal([]);
         const golden = fs.readFileSync(path.join(base, 'invalid', `${name}.out`), 'utf8').trimEnd();
         expect(goldenLines(findings)).to.equal(golden);
       });
@@ -30,7 +33,10 @@ for (const rule of rules) {
     for (const fixture of fixtures(path.join(base, 'valid'))) {
       it(`accepts valid/${path.basename(fixture)}`, () => {
         const findings = lintFixture(fixture, rule);
-        expect(findings.filter((f) => LOAD_IDS.has(f.ruleId)), 'fixture must be valid Compose').to.deep.equal([]);
+        expect(
+          findings.filter((f) => LOAD_IDS.has(f.ruleId)),
+          'fixture must be valid Compose',
+        ).to.deep.equal([]);
         expect(goldenLines(findings)).to.equal('');
       });
     }
@@ -41,7 +47,10 @@ for (const rule of rules) {
     examples.forEach((example, index) => {
       it(`doc example ${index + 1} (${example.section}) ${example.section === 'Incorrect' ? 'fires, with the output shown' : 'stays clean'}`, () => {
         const findings = lintText(example.yaml, rule, exampleFileName(rule));
-        expect(findings.filter((f) => LOAD_IDS.has(f.ruleId)), 'doc example must be valid Compose').to.deep.equal([]);
+        expect(
+          findings.filter((f) => LOAD_IDS.has(f.ruleId)),
+          'doc example must be valid Compose',
+        ).to.deep.equal([]);
         if (example.section === 'Correct') return expect(docOutput(findings)).to.equal('');
         expect(findings.length, 'an Incorrect example must fire').to.be.greaterThan(0);
         expect(example.output?.text, 'the output shown is generated: run `npm run docs`').to.equal(docOutput(findings));

@@ -20,10 +20,7 @@ function lines(root: MapNode): string[] {
     expect(d.ruleId).to.equal('compose-schema');
     expect(d.severity).to.equal('error');
     const s = d.span;
-    return [
-      `${s.line}:${s.column}-${s.endLine}:${s.endColumn} ${d.message}`,
-      ...(d.related ?? []).map((r) => `  related ${r.span.line}:${r.span.column}-${r.span.endLine}:${r.span.endColumn} ${r.message}`),
-    ];
+    return [`${s.line}:${s.column}-${s.endLine}:${s.endColumn} ${d.message}`, ...(d.related ?? []).map((r) => `  related ${r.span.line}:${r.span.column}-${r.span.endLine}:${r.span.endColumn} ${r.message}`)];
   });
 }
 
@@ -86,9 +83,7 @@ x-extra: anything
       - target: 80
         color: blue
 `),
-    ).to.deep.equal([
-      '6:9-6:14 unknown key "color" in "ports[0]" of service "web"; expected "app_protocol", "host_ip", "mode", "name", "protocol", "published" or "target"',
-    ]);
+    ).to.deep.equal(['6:9-6:14 unknown key "color" in "ports[0]" of service "web"; expected "app_protocol", "host_ip", "mode", "name", "protocol", "published" or "target"']);
   });
 
   it('blames a wrong-typed scalar value and says which type is wanted', () => {
@@ -212,10 +207,7 @@ volumes:
       back:
         aliases: [api, 1]
 `),
-      ).to.deep.equal([
-        '5:14-5:15 "networks.front" of service "web" must be a mapping or null, not a number',
-        '7:24-7:25 "networks.back.aliases[1]" of service "web" must be a string, not a number',
-      ]);
+      ).to.deep.equal(['5:14-5:15 "networks.front" of service "web" must be a mapping or null, not a number', '7:24-7:25 "networks.back.aliases[1]" of service "web" must be a string, not a number']);
     });
 
     it('a long-syntax item missing its required key', () => {
@@ -240,10 +232,7 @@ volumes:
     cpu_percent: 150
 `;
       // the same file with known values is invalid twice over
-      expect(check(text)).to.deep.equal([
-        '4:12-4:22 "ports" of service "web" must be a list, not a string',
-        '5:18-5:21 "cpu_percent" of service "web" must be at most 100, not 150',
-      ]);
+      expect(check(text)).to.deep.equal(['4:12-4:22 "ports" of service "web" must be a list, not a string', '5:18-5:21 "cpu_percent" of service "web" must be at most 100, not 150']);
       const root = load(text);
       markUnknown(root, ['services', 'web', 'ports']);
       markUnknown(root, ['services', 'web', 'cpu_percent']);

@@ -83,9 +83,7 @@ describe('compose-go parity', () => {
     it('reports an include cycle once, at the entry that closes it, and nothing else', () => {
       // compose-go loader/loader_test.go TestLoadWithIncludeCycle: "include cycle detected"
       const dir = tempProject({ 'compose.yaml': 'include:\n  - compose.yaml\n\nname: project\nservices:\n  foo:\n    image: foo\n' });
-      expect(messages(load(dir))).to.deep.equal([
-        'compose.yaml:2:5 compose-load include cycle detected: "compose.yaml" includes "compose.yaml"; Compose refuses the project. remove one of the includes',
-      ]);
+      expect(messages(load(dir))).to.deep.equal(['compose.yaml:2:5 compose-load include cycle detected: "compose.yaml" includes "compose.yaml"; Compose refuses the project. remove one of the includes']);
     });
   });
 
@@ -107,7 +105,9 @@ describe('compose-go parity', () => {
       // compose-go loader/tests/extra_hosts_test.go: "myhost=0.0.0.1,0.0.0.2" gives myhost: [0.0.0.1, 0.0.0.2]
       const dir = tempProject({ 'compose.yaml': 'services:\n  test:\n    image: busybox\n    extra_hosts:\n      - "myhost=0.0.0.1,0.0.0.2"\n' });
       const graph = buildGraph(load(dir));
-      const hosts = graph.services.get('test')!.extraHosts.map((h) => ({ host: h.host, address: h.address.value === 'host-gateway' ? 'host-gateway' : `${h.address.value.text} ${h.address.value.family}`, column: h.address.span.column, endColumn: h.address.span.endColumn }));
+      const hosts = graph.services
+        .get('test')!
+        .extraHosts.map((h) => ({ host: h.host, address: h.address.value === 'host-gateway' ? 'host-gateway' : `${h.address.value.text} ${h.address.value.family}`, column: h.address.span.column, endColumn: h.address.span.endColumn }));
       expect(hosts).to.deep.equal([
         { host: 'myhost', address: '0.0.0.1 ipv4', column: 17, endColumn: 24 },
         { host: 'myhost', address: '0.0.0.2 ipv4', column: 25, endColumn: 32 },
@@ -163,12 +163,15 @@ describe('compose-go parity', () => {
 
     it('reports unterminated quotes, an escaped closing quote included', () => {
       // compose-go dotenv/godotenv_test.go TestUnterminatedQuotes
-      for (const text of ['KEY="', 'KEY="value', 'KEY="value\\"', "KEY=\"value'", "KEY='", "KEY='value", "KEY='value\\'", 'KEY=\'value"']) {
-        expect(parse(text).errors.map((e) => e.message), text).to.deep.equal(['unterminated quoted value for "KEY"']);
+      for (const text of ['KEY="', 'KEY="value', 'KEY="value\\"', 'KEY="value\'', "KEY='", "KEY='value", "KEY='value\\'", 'KEY=\'value"']) {
+        expect(
+          parse(text).errors.map((e) => e.message),
+          text,
+        ).to.deep.equal(['unterminated quoted value for "KEY"']);
       }
     });
 
-    it('lets the environment win over the file\'s own earlier lines when interpolating', () => {
+    it("lets the environment win over the file's own earlier lines when interpolating", () => {
       // compose-go dotenv/godotenv_test.go TestSubstitutionsWithEnvFilePrecedence (OPTION_A=5 in the environment)
       const parsed = parse('OPTION_A=1\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}_${OPTION_B}\nOPTION_E=${OPTION_NOT_DEFINED}\n', { OPTION_A: '5' });
       expect(Object.fromEntries(parsed.entries.map((e) => [e.key, e.value]))).to.deep.equal({ OPTION_A: '1', OPTION_B: '5', OPTION_C: '5', OPTION_D: '5_5', OPTION_E: '' });
@@ -245,8 +248,7 @@ describe('compose-go parity', () => {
       // Normalize makes links, volumes_from and ipc/pid/uts/cgroup "service:" dependencies; validate_test.go
       // (myservice/missingservice)
       const dir = tempProject({
-        'compose.yaml':
-          'services:\n  myservice:\n    image: x\n    depends_on: [missingservice]\n    links: ["gone:alias"]\n    volumes_from: ["vol:ro", "container:abc"]\n    ipc: service:shm\n',
+        'compose.yaml': 'services:\n  myservice:\n    image: x\n    depends_on: [missingservice]\n    links: ["gone:alias"]\n    volumes_from: ["vol:ro", "container:abc"]\n    ipc: service:shm\n',
       });
       expect(messages(load(dir))).to.deep.equal([
         'compose.yaml:4:18 compose-load service "myservice" depends on undefined service "missingservice" (through "depends_on"); Compose refuses the project. define "missingservice", or remove the reference',
@@ -256,15 +258,13 @@ describe('compose-go parity', () => {
       ]);
     });
 
-    it('refuses the dependency an extended service brings, at the base service\'s line', () => {
+    it("refuses the dependency an extended service brings, at the base service's line", () => {
       // compose-go loader/extends_test.go TestExtendsWithServiceRef: `service "bar" depends on undefined service "zot"`
       const dir = tempProject({
         'compose.yaml': 'services:\n  bar:\n    extends:\n      file: ./depends_on.yaml\n      service: with_depends_on\n',
         'depends_on.yaml': 'services:\n  with_depends_on:\n    image: foo\n    depends_on:\n      - zot\n',
       });
-      expect(messages(load(dir))).to.deep.equal([
-        'depends_on.yaml:5:9 compose-load service "bar" depends on undefined service "zot" (through "depends_on"); Compose refuses the project. define "zot", or remove the reference',
-      ]);
+      expect(messages(load(dir))).to.deep.equal(['depends_on.yaml:5:9 compose-load service "bar" depends on undefined service "zot" (through "depends_on"); Compose refuses the project. define "zot", or remove the reference']);
     });
 
     it('refuses a required dependency on a service its profiles leave out, and accepts "required: false"', () => {
@@ -293,10 +293,7 @@ describe('compose-go parity', () => {
       expect(messages(p)).to.deep.equal([
         'compose.yaml:14:9 compose-load dependency cycle detected: service1 -> service2 -> service3 -> service1; Compose refuses the project. remove one of the dependencies (the last, "depends_on" of "service3", is here)',
       ]);
-      expect(p.diagnostics[0].related!.map((r) => `${r.span.line}:${r.span.column} ${r.message}`)).to.deep.equal([
-        '6:9 "service1" depends on "service2" here ("depends_on")',
-        '10:9 "service2" depends on "service3" here ("depends_on")',
-      ]);
+      expect(p.diagnostics[0].related!.map((r) => `${r.span.line}:${r.span.column} ${r.message}`)).to.deep.equal(['6:9 "service1" depends on "service2" here ("depends_on")', '10:9 "service2" depends on "service3" here ("depends_on")']);
       expect(messages(load(dir, { files: ['self.yaml'] }))).to.deep.equal([
         'self.yaml:5:9 compose-load dependency cycle detected: service1 -> service1; Compose refuses the project. remove one of the dependencies (the last, "depends_on" of "service1", is here)',
       ]);
@@ -310,9 +307,7 @@ describe('compose-go parity', () => {
           'services:\n  a:\n    image: x\n    links: [b]\n  b:\n    image: x\n    network_mode: service:c\n  c:\n    image: x\n    volumes_from: [a]\n' +
           '  d:\n    image: x\n    network_mode: service:e\n  e:\n    image: x\n    network_mode: service:d\n',
       });
-      expect(messages(load(dir))).to.deep.equal([
-        'compose.yaml:10:20 compose-load dependency cycle detected: a -> b -> c -> a; Compose refuses the project. remove one of the dependencies (the last, "volumes_from" of "c", is here)',
-      ]);
+      expect(messages(load(dir))).to.deep.equal(['compose.yaml:10:20 compose-load dependency cycle detected: a -> b -> c -> a; Compose refuses the project. remove one of the dependencies (the last, "volumes_from" of "c", is here)']);
     });
 
     it('does not call a link to an undefined service one that "already resolves by its service name"', () => {
@@ -331,9 +326,7 @@ describe('compose-go parity', () => {
       const dir = tempProject({
         'compose.yaml': 'name: test\nservices:\n  test:\n    image: x\n    environment:\n      - DEBUG = true\n      - " LEADING=1"\n  map:\n    image: x\n    environment:\n      "SPACED ": 1\n',
       });
-      expect(messages(load(dir))).to.deep.equal([
-        'compose.yaml:6:9 compose-load environment variable DEBUG  is declared with a trailing space (service "test"); Compose refuses the project. write "DEBUG=true"',
-      ]);
+      expect(messages(load(dir))).to.deep.equal(['compose.yaml:6:9 compose-load environment variable DEBUG  is declared with a trailing space (service "test"); Compose refuses the project. write "DEBUG=true"']);
     });
 
     it('refuses a resource with a name and a different external.name, and accepts the same one', () => {
@@ -356,9 +349,7 @@ describe('compose-go parity', () => {
       // compose-go loader/validate_test.go TestValidateContainerName: `container name "mycontainer" is already in use by`
       // (types/project.go CheckContainerNameUnicity, which docker compose runs before creating containers)
       const dir = tempProject({
-        'compose.yaml':
-          'services:\n  myservice:\n    image: scratch\n    container_name: mycontainer\n  myservice2:\n    image: scratch\n    container_name: mycontainer\n' +
-          '  other:\n    image: scratch\n    container_name: myservice\n',
+        'compose.yaml': 'services:\n  myservice:\n    image: scratch\n    container_name: mycontainer\n  myservice2:\n    image: scratch\n    container_name: mycontainer\n' + '  other:\n    image: scratch\n    container_name: myservice\n',
       });
       const p = load(dir);
       expect(messages(p)).to.deep.equal([

@@ -63,9 +63,7 @@ describe('hostile input to the loader', () => {
       const dir = tempProject({ 'compose.yaml': `services:\n  a:\n    image: "${value}"\n` });
       const project = loadProject({ cwd: dir, env: {} });
       const load = project.diagnostics.filter((d) => d.ruleId === 'compose-load');
-      expect(load.map((d) => d.message)).to.deep.equal([
-        `invalid interpolation format in "${value.slice(0, 80)}…"; Compose cannot load the file. write a variable as "\${NAME}" or "\${NAME:-default}", or "$$" for a literal "$"`,
-      ]);
+      expect(load.map((d) => d.message)).to.deep.equal([`invalid interpolation format in "${value.slice(0, 80)}…"; Compose cannot load the file. write a variable as "\${NAME}" or "\${NAME:-default}", or "$$" for a literal "$"`]);
     });
 
     it('a long variable name in a .env error and a long extends target are cut too', () => {
@@ -208,9 +206,7 @@ describe('hostile input to the loader', () => {
       let project: ReturnType<typeof loadProject> | undefined;
       expect(seconds(() => (project = loadProject({ cwd: tempProject({ 'compose.yaml': text }), env: {} })))).to.be.below(2);
       expect(project!.diagnostics).to.have.length(n);
-      expect(project!.diagnostics[0].message).to.equal(
-        'service "s0000" extends "nope", which is not defined; defined services: "s0000", "s0001", "s0002", "s0003", "s0004", "s0005", "s0006", "s0007", "s0008", "s0009" and 1990 more',
-      );
+      expect(project!.diagnostics[0].message).to.equal('service "s0000" extends "nope", which is not defined; defined services: "s0000", "s0001", "s0002", "s0003", "s0004", "s0005", "s0006", "s0007", "s0008", "s0009" and 1990 more');
     });
   });
 });

@@ -102,9 +102,7 @@ describe('interpolateString', () => {
     });
   }
 
-  const invalid = (template: string): string =>
-    `invalid interpolation format in ${JSON.stringify(template)}; Compose cannot load the file. ` +
-    'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"';
+  const invalid = (template: string): string => `invalid interpolation format in ${JSON.stringify(template)}; Compose cannot load the file. ` + 'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"';
 
   const errors: [string, string][] = [
     ['${UNSET:?err}', 'required variable "UNSET" is missing a value: err'],
@@ -270,19 +268,7 @@ describe('interpolateTree', () => {
   });
 
   it('does not cast values that do not parse, are unknown, or sit elsewhere', () => {
-    const text = [
-      'services:',
-      '  web:',
-      '    scale: "${N}x"',
-      '    deploy:',
-      '      replicas: ${UNSET}',
-      '    tty: "maybe"',
-      '    environment:',
-      '      COUNT: ${N}',
-      '      FLAG: ${E}',
-      'x-scale: ${N}',
-      '',
-    ].join('\n');
+    const text = ['services:', '  web:', '    scale: "${N}x"', '    deploy:', '      replicas: ${UNSET}', '    tty: "maybe"', '    environment:', '      COUNT: ${N}', '      FLAG: ${E}', 'x-scale: ${N}', ''].join('\n');
     const { root } = load(text);
     expect(scalar(root, ['services', 'web', 'scale']).value).to.equal('3x');
     const replicas = scalar(root, ['services', 'web', 'deploy', 'replicas']);
@@ -318,9 +304,7 @@ describe('interpolateTree', () => {
       {
         ruleId: 'compose-load',
         severity: 'error',
-        message:
-          'invalid interpolation format in "nginx:${TAG"; Compose cannot load the file. ' +
-          'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"',
+        message: 'invalid interpolation format in "nginx:${TAG"; Compose cannot load the file. ' + 'write a variable as "${NAME}" or "${NAME:-default}", or "$$" for a literal "$"',
         span: { file: 'compose.yaml', line: 3, column: 12, endLine: 3, endColumn: 25 },
       },
     ]);

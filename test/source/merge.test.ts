@@ -57,10 +57,7 @@ describe('mergeFiles', () => {
     });
 
     it('collapses duplicates within one file too', () => {
-      expect(plainAt(applyResets(tree('one.yaml', 'services: {web: {ports: ["80:80", "80:80", "81:81"]}}')), ['services', 'web', 'ports'])).to.deep.equal([
-        '80:80',
-        '81:81',
-      ]);
+      expect(plainAt(applyResets(tree('one.yaml', 'services: {web: {ports: ["80:80", "80:80", "81:81"]}}')), ['services', 'web', 'ports'])).to.deep.equal(['80:80', '81:81']);
     });
   });
 

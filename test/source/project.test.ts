@@ -76,7 +76,9 @@ describe('loadProject', () => {
       const image = at(p.root, ['services', 'web', 'image']);
       expect(image).to.include({ kind: 'scalar', unknown: true });
       const d = p.diagnostics.find((x) => x.ruleId === 'compose-load')!;
-      expect(d.message).to.match(/HOST/).and.match(/set HOST/);
+      expect(d.message)
+        .to.match(/HOST/)
+        .and.match(/set HOST/);
       expect(d.span).to.deep.include({ file: 'compose.yaml', line: 4, column: 15 });
     });
   });

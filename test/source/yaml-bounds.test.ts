@@ -5,15 +5,11 @@ import { get, toPlain } from '../../lib/source/tree';
 import { tempProject } from '../helpers/project';
 
 // Issue 11, items 11 and 12: positions inside the file, deterministic bounds, no internal errors.
-const findings = (text: string) =>
-  parseYaml('compose.yaml', text).diagnostics.map((d) => `${d.span.line}:${d.span.column}-${d.span.endLine}:${d.span.endColumn} ${d.severity} ${d.message}`);
+const findings = (text: string) => parseYaml('compose.yaml', text).diagnostics.map((d) => `${d.span.line}:${d.span.column}-${d.span.endLine}:${d.span.endColumn} ${d.severity} ${d.message}`);
 
 describe('YAML positions and bounds', () => {
   it('counts lines itself: the library misses the line of "t:" in " :\\nce\\nt:"', () => {
-    expect(findings(' :\nce\nt:')).to.deep.equal([
-      '2:1-3:2 error unexpected scalar at node end',
-      '3:2-3:3 error unexpected map-value-ind token in YAML stream: ":"',
-    ]);
+    expect(findings(' :\nce\nt:')).to.deep.equal(['2:1-3:2 error unexpected scalar at node end', '3:2-3:3 error unexpected map-value-ind token in YAML stream: ":"']);
   });
 
   it('ends an unclosed quote at the end of the file, not one character past it', () => {
@@ -58,9 +54,7 @@ describe('YAML positions and bounds', () => {
     });
 
     it('indentation alone past 500 columns stops reading with its own message', () => {
-      expect(findings(`a:\n${' '.repeat(600)}b: 1\n`)).to.deep.equal([
-        '2:1-2:2 error brackets, indicators and indentation go more than 500 levels deep here; the file was not read further. flatten the structure',
-      ]);
+      expect(findings(`a:\n${' '.repeat(600)}b: 1\n`)).to.deep.equal(['2:1-2:2 error brackets, indicators and indentation go more than 500 levels deep here; the file was not read further. flatten the structure']);
     });
 
     it('exactly MAX_NESTING_DEPTH levels are read', () => {

@@ -10,6 +10,9 @@
  * WithServicesEnvironmentResolved (env_file entries resolved into `environment`, env_file dropped).
  * Network names come from the network model (one home for that fact).
  */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseVolume } from '../syntax/compose';
 import type { EnvEntry } from '../source/dotenv';
 import type { Lookup } from '../source/interpolate';
 import type { LoadedProject } from '../source/project';
@@ -28,8 +31,9 @@ export type NetworkNames = ReadonlyMap<string, string>;
  * The normalised project as a located tree (see the module comment for what is normalised). `networkNames` gives
  * each network's Docker name, from the network model. Never mutates the project; never throws.
  */
-export function normaliseProject(project: LoadedProject, networkNames: NetworkNames): MapNode {
+export function normaliseProject(project: LoadedProject, networkNames: NetworkNames, home: string = os.homedir()): MapNode {
   const lookup = project.lookup;
+  const abs = (p: string): string => absolutePath(p, project.directory, home);
   const root = project.root;
   const entries: Entry[] = [];
   const nameEntry = root.entries.get('name');
@@ -41,7 +45,7 @@ export function normaliseProject(project: LoadedProject, networkNames: NetworkNa
     const normalised: Entry[] = [];
     for (const key of [...services.entries.keys()].sort()) {
       const e = services.entries.get(key)!;
-      const service = normaliseService(e.value, project.envFileEntries, lookup);
+      const service = normaliseService(e.value, project.envFileEntries, lookup, abs);
       if (isMap(get(service, 'networks')) && (get(service, 'networks') as MapNode).entries.has('default')) usesDefault = true;
       normalised.push({ ...e, value: service });
     }
@@ -56,6 +60,8 @@ export function normaliseProject(project: LoadedProject, networkNames: NetworkNa
   for (const section of ['volumes', 'secrets', 'configs']) {
     // compose-go loader/normalize.go setNameFromKey: `<project>_<key>`, or the key when external
     const named = resources(root, section, (key, node) => (isTrue(get(node, 'external')) ? key : `${project.name}_${key}`));
+    // compose-go paths/resolve.go: `configs.*.file` and `secrets.*.file` are made absolute (maybeUnixPath)
+    if (section !== 'volumes') for (const [key, e] of named.entries) if (isMap(e.value)) named.entries.set(key, { ...e, value: mapPath(e.value, 'file', abs) });
     if (named.entries.size > 0) entries.push(entryOf(section, sorted(named), root.entries.get(section)?.keySpan));
   }
   for (const [key, e] of root.entries) {
@@ -84,7 +90,7 @@ function resources(root: MapNode, section: string, defaultName: (key: string, no
   return out;
 }
 
-function normaliseService(node: Node, envFiles: ReadonlyMap<string, EnvEntry[]>, lookup: Lookup): Node {
+function normaliseService(node: Node, envFiles: ReadonlyMap<string, EnvEntry[]>, lookup: Lookup, abs: (p: string) => string): Node {
   if (!isMap(node)) return node;
   const entries = new Map(node.entries);
   const set = (key: string, value: Node | undefined, keySpan?: Span): void => {
@@ -110,7 +116,9 @@ function normaliseService(node: Node, envFiles: ReadonlyMap<string, EnvEntry[]>,
   else if (isMap(networks)) set('networks', sorted(networks));
 
   const build = get(node, 'build');
-  if (build) set('build', normaliseBuild(build, lookup));
+  if (build) set('build', normaliseBuild(build, lookup, abs));
+  const volumes = get(node, 'volumes');
+  if (isSeq(volumes)) set('volumes', { ...volumes, items: volumes.items.map((v) => longVolume(v, abs)) });
   const ports = get(node, 'ports');
   if (isSeq(ports)) set('ports', { ...ports, items: ports.items.flatMap(longPorts) });
   const expose = get(node, 'expose');
@@ -129,11 +137,17 @@ function normaliseService(node: Node, envFiles: ReadonlyMap<string, EnvEntry[]>,
  * compose-go transform/build.go and Normalize: a string is the context; `dockerfile` defaults to "Dockerfile"; `args`
  * is a mapping where a bare name takes its value from the environment, or is dropped when unset there.
  */
-function normaliseBuild(build: Node, lookup: Lookup): Node {
+function normaliseBuild(build: Node, lookup: Lookup, abs: (p: string) => string): Node {
   const map = isScalar(build) ? mapOf(build.span, [entryAtNode('context', build, build)]) : build;
   if (!isMap(map)) return build;
-  const entries = [...map.entries.values()].map((e) => (e.key === 'args' ? { ...e, value: buildArgs(e.value, lookup) } : e));
-  if (!map.entries.has('context')) entries.unshift(entryOf('context', scalar('.', IMPLIED)));
+  const context = (e: Entry): Entry => (isScalar(e.value) && typeof e.value.value === 'string' && isLocalContext(e.value.value) ? { ...e, value: { ...e.value, value: abs(e.value.value) } } : e);
+  const entries = [...map.entries.values()].map((e) => {
+    if (e.key === 'args') return { ...e, value: buildArgs(e.value, lookup) };
+    if (e.key === 'context') return context(e);
+    if (e.key === 'additional_contexts' && isMap(e.value)) return { ...e, value: mapOf(e.value.span, [...e.value.entries.values()].map(context), e.value.origin) };
+    return e;
+  });
+  if (!map.entries.has('context')) entries.unshift(entryOf('context', scalar(abs('.'), IMPLIED)));
   if (!map.entries.has('dockerfile') && !map.entries.has('dockerfile_inline')) entries.push(entryOf('dockerfile', scalar('Dockerfile', IMPLIED)));
   return mapOf(map.span, entries);
 }
@@ -328,6 +342,60 @@ function normaliseDependsOn(service: MapNode): MapNode {
   const volumesFrom = get(service, 'volumes_from');
   if (isSeq(volumesFrom)) for (const v of volumesFrom.items) if (isScalar(v) && typeof v.value === 'string' && !v.value.startsWith('container:')) implied(v.value.split(':')[0], v, false);
   return sorted(out);
+}
+
+/**
+ * compose-go paths/context.go absContextPath: a build context is a local path unless it holds `://`, starts with
+ * `service:` or is a Git/HTTP reference (`https://`, `http://`, `git://`, `ssh://`, `github.com/`, `git@`).
+ */
+function isLocalContext(context: string): boolean {
+  return !context.includes('://') && !context.startsWith('service:') && !['github.com/', 'git@'].some((p) => context.startsWith(p));
+}
+
+/**
+ * compose-go paths/home.go ExpandUser then paths/unix.go maybeUnixPath: a leading `~` is `home` (Go's
+ * os.UserHomeDir, which reads $HOME); a path neither POSIX- nor Windows-absolute (`C:\`, `\\`) is joined to
+ * `base` (the project directory) and cleaned. Returns the path, absolute unless `~` could not be expanded.
+ */
+export function absolutePath(p: string, base: string, home: string): string {
+  const expanded = p.startsWith('~') ? path.join(home, p.slice(1)) : p;
+  if (path.posix.isAbsolute(expanded) || /^[A-Za-z]:[\\/]/.test(expanded) || expanded.startsWith('\\\\')) return expanded;
+  return path.join(base, expanded);
+}
+
+/** The mapping with its string `key` made absolute (see absolutePath). */
+function mapPath(map: MapNode, key: string, abs: (p: string) => string): MapNode {
+  const e = map.entries.get(key);
+  if (!e || !isScalar(e.value) || typeof e.value.value !== 'string') return map;
+  return { ...map, entries: new Map(map.entries).set(key, { ...e, value: { ...e.value, value: abs(e.value.value) } }) };
+}
+
+/**
+ * compose-go transform/volume.go and format/volume.go ParseVolume: a short-syntax entry becomes
+ * `{type, source?, target, read_only?, bind: {} | volume: {}}` (target cleaned as Go's path.Clean; a bind's
+ * `create_host_path: true` is an OptOut that compose-go v2.10+ omits when true, types.go), and
+ * paths/resolve.go absVolumeMount makes a bind source absolute, short or long syntax. Entries with options other
+ * than `ro`/`rw`, or left unknown by an unset variable, stay as written.
+ */
+function longVolume(item: Node, abs: (p: string) => string): Node {
+  if (isMap(item)) return isScalar(get(item, 'type')) && get(item, 'type')!.kind === 'scalar' && (get(item, 'type') as ScalarNode).value === 'bind' ? mapPath(item, 'source', abs) : item;
+  if (!isScalar(item) || typeof item.value !== 'string' || item.unknown) return item;
+  const options = item.value.split(':').slice(2).join(':');
+  if (options !== '' && options.split(',').some((o) => o !== 'ro' && o !== 'rw')) return item;
+  const v = parseVolume(item.value);
+  if (!v) return item;
+  const at = (value: ScalarNode['value']): ScalarNode => scalar(value, item.span, item.origin, item.overrides);
+  return mapOf(
+    item.span,
+    [
+      entryAtNode('type', item, at(v.type)),
+      ...(v.source !== undefined ? [entryAtNode('source', item, at(v.type === 'bind' ? abs(v.source) : v.source))] : []),
+      entryAtNode('target', item, at(path.posix.normalize(v.target).replace(/(.)\/$/, '$1'))),
+      ...(v.readOnly ? [entryAtNode('read_only', item, at(true))] : []),
+      entryAtNode(v.type, item, mapOf(item.span, [])),
+    ],
+    item.origin,
+  );
 }
 
 /** Keys sorted, as Go's YAML and JSON encoders print a Go map (compose-go keeps these as maps). */

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../../lib/cli/main';
 import { formatConfig, loadProject, toConfig } from '../../lib';
@@ -34,7 +35,7 @@ describe('config command', () => {
         'volumes:\n  myExternalVol:\n    external: true\n  myvol: {}\n  myNamedVol:\n    name: CustomName\n',
     });
     const out = await json(dir, [], { FOO: 'BAR' });
-    expect(out.services).to.deep.equal({ foo: { build: { context: './testdata', args: { FOO: 'BAR' }, dockerfile: 'Dockerfile' }, networks: { default: null } } });
+    expect(out.services).to.deep.equal({ foo: { build: { context: path.join(dir, 'testdata'), args: { FOO: 'BAR' }, dockerfile: 'Dockerfile' }, networks: { default: null } } });
     expect(out.networks).to.deep.equal({
       default: { name: 'myproject_default' },
       myExternalnet: { name: 'myExternalnet', external: true },
@@ -90,6 +91,31 @@ describe('config command', () => {
     expect(out.services.base.environment).to.deep.equal({ FOO: 'foo_from_environment', ZOT: 'zot_from_base.env' });
     expect(out.services.base).not.to.have.property('env_file');
     expect(out.services.base.extra_hosts).to.deep.equal(['alpha=10.0.0.1', 'myhost=0.0.0.1', 'myhost=0.0.0.2']);
+  });
+
+  it('prints volumes in long syntax and makes relative paths absolute against the project directory', async () => {
+    // compose-go format/volume_test.go TestParseVolumeRelativeBindMountWindows/TestParseVolumeShortVolumes (type,
+    // source, target, read_only), format/volume.go populateType (`bind: {}` with create_host_path an OptOut omitted
+    // when true since v2.10, `volume: {}`), loader/loader_test.go TestLoadBindMountWithSource (source "." is the
+    // working directory), paths/home.go ExpandUser (`~` is HOME), paths/context.go (remote contexts kept)
+    const dir = tempProject({
+      'compose.yaml':
+        'services:\n  web:\n    build: ./app\n    volumes:\n      - ./data:/data/:ro\n      - ~/cache:/cache\n      - logs:/var/log\n      - /tmp\n' +
+        '      - /srv:/srv:z\n      - type: bind\n        source: .\n        target: /app\n  remote:\n    build: https://github.com/docker/rootfs.git\n' +
+        'secrets:\n  token:\n    file: ./token.txt\nvolumes:\n  logs: {}\n',
+    });
+    const out = await json(dir);
+    expect(out.services.web.build.context).to.equal(path.join(dir, 'app'));
+    expect(out.services.remote.build.context).to.equal('https://github.com/docker/rootfs.git');
+    expect(out.services.web.volumes).to.deep.equal([
+      { type: 'bind', source: path.join(dir, 'data'), target: '/data', read_only: true, bind: {} },
+      { type: 'bind', source: path.join(os.homedir(), 'cache'), target: '/cache', bind: {} },
+      { type: 'volume', source: 'logs', target: '/var/log', volume: {} },
+      { type: 'volume', target: '/tmp', volume: {} },
+      '/srv:/srv:z',
+      { type: 'bind', source: dir, target: '/app' },
+    ]);
+    expect(out.secrets.token.file).to.equal(path.join(dir, 'token.txt'));
   });
 
   it('leaves out services of inactive profiles', async () => {

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { docsUrl } from '../engine/rule';
 import { lintProject } from '../lint';
@@ -11,6 +9,7 @@ import { packageVersion } from '../util/package';
 import { parseRuleOverrides } from '../engine/config';
 import { rules } from '../../rules';
 import { COMMANDS, HELP, parseCli, type CliOptions } from './args';
+import { writeOutput } from '../util/output';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -81,13 +80,8 @@ function lint(options: CliOptions, io: Io): number {
   for (const { formatter, output } of reports) {
     const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !output);
     const report = formatter({ findings, sources, projects, color, toolVersion: packageVersion(), exitCode });
-    if (output) {
-      try {
-        fs.writeFileSync(path.resolve(io.cwd, output), report);
-      } catch (error) {
-        throw new InputError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
-      }
-    } else io.stdout(report);
+    if (output) writeOutput(io.cwd, output, report, sources.keys());
+    else io.stdout(report);
   }
   if (options.maxWarnings >= 0 && warnings > options.maxWarnings && errors === 0) {
     io.stderr(`compose-netlint: ${warnings} warnings exceed --max-warnings ${options.maxWarnings}\n`);

@@ -1,10 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 import { loadProject } from '../source/project';
 import { failureExit } from '../util/exit';
 import { formatProjectConfig, type ConfigFormat } from '.';
+import { writeOutput } from '../util/output';
 
 export interface ConfigIo {
   stdout(text: string): void;
@@ -64,13 +63,8 @@ export function runConfigCommand(argv: string[], io: ConfigIo): number {
       return 1;
     }
     const text = formatProjectConfig(project, format, values.provenance ?? false);
-    if (values.output) {
-      try {
-        fs.writeFileSync(path.resolve(io.cwd, values.output), text);
-      } catch (error) {
-        throw new InputError(`cannot write ${values.output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
-      }
-    } else io.stdout(text);
+    if (values.output) writeOutput(io.cwd, values.output, text, project.sources.keys());
+    else io.stdout(text);
     return 0;
   } catch (error) {
     return failureExit(error, io.stderr, debug);

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseRuleOverrides } from '../engine/config';
 import { SEVERITY_RANK } from '../engine/finding';
 import { lintProject } from '../lint';
@@ -12,6 +10,7 @@ import { dot } from './dot';
 import { graphDocument, json } from './json';
 import { mermaid } from './mermaid';
 import type { GraphDocument } from './types';
+import { writeOutput } from '../util/output';
 
 export interface GraphIo {
   stdout(text: string): void;
@@ -72,13 +71,8 @@ export function runGraphCommand(argv: string[], io: GraphIo): number {
     const findings = result.findings.filter((f) => !f.suppressed);
     const { name, mode: projectMode, files } = result.project;
     const text = render(graphDocument({ graph: result.graph, project: { name, mode: projectMode, files }, findings, toolVersion: packageVersion() }));
-    if (values.output) {
-      try {
-        fs.writeFileSync(path.resolve(io.cwd, values.output), text);
-      } catch (error) {
-        throw new InputError(`cannot write ${values.output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
-      }
-    } else io.stdout(text);
+    if (values.output) writeOutput(io.cwd, values.output, text, result.project.sources.keys());
+    else io.stdout(text);
     return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[result.config.failOn]) ? 1 : 0;
   } catch (error) {
     return failureExit(error, io.stderr, debug);

@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
 import { setMaxListeners } from 'node:events';
-import * as path from 'node:path';
 import type { Finding } from '../engine/finding';
 import { lintProject } from '../lint';
 import { lintOptions } from '../project-options';
@@ -28,6 +26,7 @@ import { buildComposeTwin, newTwin, twinReplicas, type Twin } from './twin';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
 import { AbortedError, checkAborted, errorLine, newRunId } from './util';
 import { decide, linkFindings } from './verdicts';
+import { refuseInputOverwrite, writeOutput } from '../util/output';
 
 export type { ProbeReport, ProbeCase, CaseResult, FindingVerdict } from './types';
 export { cellOf, matrices } from './report';
@@ -133,6 +132,7 @@ const TEARDOWN_MS = 120_000;
 async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run: { controller: AbortController; limits: EngineLimits }, say: (t: string) => void, started: number, state: { run?: string }): Promise<number> {
   const signal = run.controller.signal;
   const result = lintProject({ ...lintOptions(options, io, options.paths[0]), ruleLevels: parseRuleOverrides(options.rules, rules) });
+  if (options.output) refuseInputOverwrite(io.cwd, options.output, result.project.sources.keys());
   const graph = result.graph;
   if (!graph) {
     const first = result.findings.find((f) => f.severity === 'error');
@@ -222,13 +222,8 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
   const report = buildReport(options, engine, twin, results, verdicts, started, stack);
   hooks.report?.(report);
   const text = options.format === 'json' ? formatJson(report) : options.format === 'junit' ? formatJunit(report) : formatText(report);
-  if (options.output) {
-    try {
-      fs.writeFileSync(path.resolve(io.cwd, options.output), text);
-    } catch (error) {
-      throw new InputError(`cannot write ${options.output} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
-    }
-  } else io.stdout(text);
+  if (options.output) writeOutput(io.cwd, options.output, text, []);
+  else io.stdout(text);
   return report.exitCode;
 }
 

@@ -14,6 +14,13 @@ export const PROJECT_OPTIONS = {
   config: { type: 'string', short: 'c' },
 } as const;
 
+/** Help lines of the project options that `graph` and `config` take as lint does (`PROJECT_OPTIONS` without mode and config). */
+export const PROJECT_OPTIONS_HELP = `  -f, --file FILE            Compose file; repeat to merge files in order
+  -p, --project-name NAME    project name
+      --project-directory DIR
+      --env-file FILE        variables for interpolation; repeatable; replaces .env
+      --profile NAME         enable a profile; repeatable`;
+
 export interface ProjectArgs {
   files: string[];
   projectName?: string;

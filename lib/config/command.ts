@@ -1,4 +1,4 @@
-import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, projectArgs } from '../project-options';
+import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 import { loadProject } from '../source/project';
 import { failureExit } from '../util/exit';
@@ -28,11 +28,7 @@ export const CONFIG_HELP = `compose-netlint config: print the project as Docker 
 Usage:
   compose-netlint config [options] [PATH]    PATH: a Compose file or a directory (default: the current directory)
 Project options (as lint):
-  -f, --file FILE            Compose file; repeat to merge files in order
-  -p, --project-name NAME    project name
-      --project-directory DIR
-      --env-file FILE        variables for interpolation; repeatable; replaces .env
-      --profile NAME         enable a profile; repeatable
+${PROJECT_OPTIONS_HELP}
 Output:
       --format FORMAT        yaml (default) or json
       --provenance           say where each value was written (file:line:col) and what it overrode

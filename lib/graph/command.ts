@@ -1,7 +1,7 @@
 import { parseRuleOverrides } from '../engine/config';
 import { SEVERITY_RANK } from '../engine/finding';
 import { lintProject } from '../lint';
-import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, projectArgs } from '../project-options';
+import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
@@ -35,11 +35,7 @@ export const GRAPH_HELP = `compose-netlint graph: draw the network graph of one 
 Usage:
   compose-netlint graph [options] [PATH]     PATH: a Compose file or a directory (default: the current directory)
 Project options (as lint):
-  -f, --file FILE            Compose file; repeat to merge files in order
-  -p, --project-name NAME    project name
-      --project-directory DIR
-      --env-file FILE        variables for interpolation; repeatable; replaces .env
-      --profile NAME         enable a profile; repeatable
+${PROJECT_OPTIONS_HELP}
       --mode MODE            compose, stack or auto (default: auto)
   -c, --config FILE          configuration file
       --rule ID=LEVEL        set a rule to off, info, warning or error; repeatable

@@ -1,5 +1,5 @@
 import { canonical } from './address';
-import type { Family, PortBinding } from './types';
+import type { Address, Family, PortBinding } from './types';
 
 /** One host address a published binding claims: its family, and the canonical address, or undefined for that family's wildcard. */
 export interface HostClaim {
@@ -17,7 +17,11 @@ export interface HostClaim {
  * when the host IP is not an address (the engine refuses the entry).
  */
 export function hostClaims(binding: PortBinding): HostClaim[] | undefined {
-  const ip = binding.hostIp?.value;
+  return hostIpClaims(binding.hostIp?.value);
+}
+
+/** The claims of a host IP (undefined: none given), as `hostClaims` reads a binding's; undefined when it is not an address. */
+export function hostIpClaims(ip: Address | undefined): HostClaim[] | undefined {
   if (ip === undefined)
     return [
       { family: 'ipv4', address: undefined },
@@ -26,4 +30,9 @@ export function hostClaims(binding: PortBinding): HostClaim[] | undefined {
   if (!ip.ip || !ip.family) return undefined;
   const wildcard = ip.ip.toByteArray().every((byte) => byte === 0);
   return [{ family: ip.family, address: wildcard ? undefined : canonical(ip) }];
+}
+
+/** Whether two claims on one port and protocol collide, as `hostClaims` says: one family, and a wildcard or the same address. */
+export function hostClaimsCollide(a: HostClaim, b: HostClaim): boolean {
+  return a.family === b.family && (a.address === undefined || b.address === undefined || a.address === b.address);
 }

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { canonical, overlaps, parseAddress, parseCidr } from '../model/address';
+import { overlaps, parseAddress, parseCidr } from '../model/address';
+import { hostClaimsCollide, hostIpClaims } from '../model/host-address';
 import type { NetworkGraph } from '../model/graph';
 import type { Protocol } from '../model/types';
 import type { Engine } from './engine';
@@ -103,17 +104,16 @@ export function claimText(claim: string | PortClaim): string {
 /**
  * Whether two host bindings of one port and protocol cannot coexist: an empty address (every
  * address, both families) or a family's wildcard (0.0.0.0, ::) takes the port from every address
- * of that family; otherwise only the same address collides (127.0.0.1 and 127.0.0.2 do not).
+ * of that family; otherwise only the same address collides (127.0.0.1 and 127.0.0.2 do not): the model's
+ * rule (lib/model/host-address.ts), on the text addresses engine objects and leases record.
  */
 export function portsCollide(a: PortClaim, b: PortClaim): boolean {
   if (a.protocol !== b.protocol || a.end < b.start || b.end < a.start) return false;
   if (a.ip === '' || b.ip === '') return true;
-  const x = parseAddress(a.ip);
-  const y = parseAddress(b.ip);
-  if (!x.ip || !y.ip) return a.ip === b.ip;
-  if (x.family !== y.family) return false;
-  const wildcard = (v: typeof x): boolean => v.ip!.toByteArray().every((byte) => byte === 0);
-  return wildcard(x) || wildcard(y) || canonical(x) === canonical(y);
+  const x = hostIpClaims(parseAddress(a.ip));
+  const y = hostIpClaims(parseAddress(b.ip));
+  if (!x || !y) return a.ip === b.ip;
+  return x.some((c) => y.some((d) => hostClaimsCollide(c, d)));
 }
 
 /** The claims of `ours` that `theirs` collides with, as text, in the order of `ours`. */

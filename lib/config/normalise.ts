@@ -12,7 +12,8 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseVolume } from '../syntax/compose';
+import { parseDependency, parseVolume } from '../syntax/compose';
+import { dependenciesOf } from '../source/dependencies';
 import type { EnvEntry } from '../source/dotenv';
 import type { Lookup } from '../source/interpolate';
 import type { LoadedProject } from '../source/project';
@@ -317,30 +318,23 @@ function normaliseExtraHosts(node: Node): Node {
 function normaliseDependsOn(service: MapNode): MapNode {
   const declared = get(service, 'depends_on');
   const out = mapOf(declared?.span ?? IMPLIED, []);
-  const withDefaults = (key: string, keyAt: Node | Entry, body: MapNode | undefined, restart?: boolean): Entry => {
-    const span = 'kind' in keyAt ? keyAt.span : keyAt.keySpan;
+  const withDefaults = (key: string, span: Span, body: MapNode | undefined, restart?: boolean): Entry => {
     const have = body?.entries ?? new Map<string, Entry>();
+    const defaults = parseDependency(key);
     const entries: Entry[] = [
-      have.get('condition') ?? entryOf('condition', scalar('service_started', IMPLIED)),
+      have.get('condition') ?? entryOf('condition', scalar(defaults.condition, IMPLIED)),
       ...(restart !== undefined && !have.has('restart') ? [entryOf('restart', scalar(restart, IMPLIED))] : []),
-      have.get('required') ?? entryOf('required', scalar(true, IMPLIED)),
+      have.get('required') ?? entryOf('required', scalar(defaults.required, IMPLIED)),
       ...[...have.values()].filter((e) => e.key !== 'condition' && e.key !== 'required'),
     ];
     return { key, keySpan: span, value: sorted(mapOf(body?.span ?? span, entries)) };
   };
-  if (isSeq(declared)) for (const item of declared.items) if (isScalar(item) && item.value !== null) out.entries.set(String(item.value), withDefaults(String(item.value), item, undefined));
-  if (isMap(declared)) for (const [key, e] of declared.entries) out.entries.set(key, withDefaults(key, e, isMap(e.value) ? e.value : undefined));
-  const implied = (name: string, at: Node, restart: boolean): void => {
-    if (!out.entries.has(name)) out.entries.set(name, withDefaults(name, at, undefined, restart));
-  };
-  const links = get(service, 'links');
-  if (isSeq(links)) for (const l of links.items) if (isScalar(l) && l.value !== null) implied(String(l.value).split(':')[0], l, true);
-  for (const ns of ['network_mode', 'ipc', 'pid', 'uts', 'cgroup']) {
-    const v = get(service, ns);
-    if (isScalar(v) && typeof v.value === 'string' && v.value.startsWith('service:')) implied(v.value.slice(8), v, true);
+  if (isSeq(declared)) for (const item of declared.items) if (isScalar(item) && item.value !== null) out.entries.set(String(item.value), withDefaults(String(item.value), item.span, undefined));
+  if (isMap(declared)) for (const [key, e] of declared.entries) out.entries.set(key, withDefaults(key, e.keySpan, isMap(e.value) ? e.value : undefined));
+  // links, `service:` namespaces and volumes_from, as the loader's dependency check reads them
+  for (const d of dependenciesOf(service)) {
+    if (d.via !== 'depends_on' && !out.entries.has(d.target)) out.entries.set(d.target, withDefaults(d.target, d.span, undefined, d.via !== 'volumes_from'));
   }
-  const volumesFrom = get(service, 'volumes_from');
-  if (isSeq(volumesFrom)) for (const v of volumesFrom.items) if (isScalar(v) && typeof v.value === 'string' && !v.value.startsWith('container:')) implied(v.value.split(':')[0], v, false);
   return sorted(out);
 }
 

@@ -9,10 +9,12 @@ import noDuplicatePublishedPorts from './no-duplicate-published-ports';
 import noDuplicateStaticIp from './no-duplicate-static-ip';
 import noExternalNetworkConfig from './no-external-network-config';
 import noHostNetworkPorts from './no-host-network-ports';
+import noHostPortBetweenServices from './no-host-port-between-services';
 import noInvalidAddress from './no-invalid-address';
 import noInvalidIpam from './no-invalid-ipam';
 import noInvalidStaticIp from './no-invalid-static-ip';
 import noLegacyLinks from './no-legacy-links';
+import noLoopbackReference from './no-loopback-reference';
 import noNetworkModeConflict from './no-network-mode-conflict';
 import noOverlappingSubnets from './no-overlapping-subnets';
 import noOverlayOutsideSwarm from './no-overlay-outside-swarm';
@@ -39,10 +41,12 @@ export const rules: readonly Rule[] = [
   noDuplicateStaticIp,
   noExternalNetworkConfig,
   noHostNetworkPorts,
+  noHostPortBetweenServices,
   noInvalidAddress,
   noInvalidIpam,
   noInvalidStaticIp,
   noLegacyLinks,
+  noLoopbackReference,
   noNetworkModeConflict,
   noOverlappingSubnets,
   noOverlayOutsideSwarm,

@@ -4,6 +4,7 @@ import { creationOf, type Creation } from './creation';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
+import { containerPortBehind, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
 import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
@@ -11,6 +12,7 @@ export type { ServiceKey } from './types';
 export type { Reference } from './references';
 export type { PortClaim, PortConflict } from './port-claims';
 export type { Creation } from './creation';
+export type { LoopbackMeaning } from './loopback';
 
 /**
  * What becomes of one `ports` entry when the service starts (Compose on one engine; in a stack, Swarm):
@@ -110,6 +112,7 @@ export class NetworkGraph {
   private readonly conflictsInFileOrder: readonly PortConflict[];
   private readonly outcomes = new Map<string, BindingAnswer[]>();
   private readonly creations = new Map<string, Creation>();
+  private readonly portIndex: PortIndex;
 
   constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span) {
     this.model = model;
@@ -147,6 +150,7 @@ export class NetworkGraph {
         service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })),
       );
     for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
+    this.portIndex = new PortIndex(this);
     deepFreeze(this);
   }
 
@@ -433,5 +437,24 @@ export class NetworkGraph {
 
   referencesFrom(service: string): readonly Reference[] {
     return this.referencesBySource.get(service) ?? [];
+  }
+
+  /**
+   * What a reference to a loopback name or address (`localhost`, 127.0.0.0/8, `::1`, 0.0.0.0 in a URL: see
+   * loopback.ts) reaches and whether another service was meant (LoopbackMeaning); undefined for other names.
+   */
+  loopback(ref: Reference): LoopbackMeaning | undefined {
+    return isLoopbackName(ref.name) ? loopbackMeaning(this, this.portIndex, ref) : undefined;
+  }
+
+  /** Whether a service's namespace (it, and the services sharing it) declares TCP container port `port` in `ports` or `expose`. */
+  listensOn(service: string, port: number): boolean {
+    const owner = this.namespace(service).owner;
+    return this.portIndex.declaring(port).some((s) => this.namespace(s).owner === owner);
+  }
+
+  /** The container port behind TCP host port `hostPort` that a service publishes, and its `ports` entry (see loopback.ts); undefined when none does. */
+  containerPortBehind(service: string, hostPort: number): { port: number; binding: PortBinding } | undefined {
+    return containerPortBehind(this, service, hostPort);
   }
 }

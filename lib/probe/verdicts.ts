@@ -162,6 +162,23 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     const claims = context.cases.filter((c) => c.kind === 'dns' && names.includes(c.column) && (c.expectServices?.length ?? 0) > 1).map((c) => ({ case: c.id, reachable: true }));
     return claims.length ? { claims } : { notProbed: 'no source resolves the ambiguous name' };
   },
+  'loopback-refused': (f, context) => {
+    const s = f.subject;
+    const ref = s?.kind === 'reference' ? context.graph.referencesFrom(s.service)[s.index] : undefined;
+    if (!ref || ref.port === undefined) return { notProbed: 'the reference names no port to connect to' };
+    const cases = context.cases.filter((c) => c.kind === 'tcp' && c.source === ref.source && c.target.via === 'loopback' && c.target.service === ref.source && c.target.port === ref.port);
+    return { claims: cases.map((c) => ({ case: c.id, reachable: false })) };
+  },
+  'reference-port-refused': (f, context) => {
+    const s = f.subject;
+    const ref = s?.kind === 'reference' ? context.graph.referencesFrom(s.service)[s.index] : undefined;
+    const target = typeof f.data?.target === 'string' ? f.data.target : undefined;
+    const behind = Number(f.data?.targetPort);
+    if (!ref || ref.port === undefined || !target) return { notProbed: 'the finding names no reference with a port' };
+    const tcp = (port: number) => context.cases.filter((c) => c.kind === 'tcp' && c.source === ref.source && c.target.via === 'service' && c.target.service === target && c.target.port === port);
+    // the name resolves; its host port is refused, the container port behind it answers
+    return { claims: [...dnsClaims(context, ref.source, [ref.name], true), ...tcp(ref.port).map((c) => ({ case: c.id, reachable: false })), ...tcp(behind).map((c) => ({ case: c.id, reachable: true }))] };
+  },
   'engine-refuses': (f, _context, link) => ({ claims: [], fromEvents: refusal(f, link) }),
   'network-refused': (f) => ({
     claims: [],

@@ -15,6 +15,7 @@ import noInvalidIpam from './no-invalid-ipam';
 import noInvalidStaticIp from './no-invalid-static-ip';
 import noLegacyLinks from './no-legacy-links';
 import noLoopbackReference from './no-loopback-reference';
+import noMisspelledHost from './no-misspelled-host';
 import noNetworkModeConflict from './no-network-mode-conflict';
 import noOverlappingSubnets from './no-overlapping-subnets';
 import noOverlayOutsideSwarm from './no-overlay-outside-swarm';
@@ -47,6 +48,7 @@ export const rules: readonly Rule[] = [
   noInvalidStaticIp,
   noLegacyLinks,
   noLoopbackReference,
+  noMisspelledHost,
   noNetworkModeConflict,
   noOverlappingSubnets,
   noOverlayOutsideSwarm,

@@ -27,6 +27,7 @@ import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
 import noUnusedNetwork from './no-unused-network';
+import requireHostGateway from './require-host-gateway';
 import requireMacvlanParent from './require-macvlan-parent';
 import requireOverlayEncryption from './require-overlay-encryption';
 
@@ -60,6 +61,7 @@ export const rules: readonly Rule[] = [
   noUndefinedNetwork,
   noUnreachableReference,
   noUnusedNetwork,
+  requireHostGateway,
   requireMacvlanParent,
   requireOverlayEncryption,
 ];

@@ -5,7 +5,7 @@ import { creationOf, type Creation } from './creation';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
-import { containerPortBehind, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
+import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
 import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
@@ -465,5 +465,16 @@ export class NetworkGraph {
   /** The container port behind TCP host port `hostPort` that a service publishes, and its `ports` entry (see loopback.ts); undefined when none does. */
   containerPortBehind(service: string, hostPort: number): { port: number; binding: PortBinding } | undefined {
     return containerPortBehind(this, service, hostPort);
+  }
+
+  /**
+   * Whether a name for the host (`host.docker.internal`, `host.containers.internal`: see loopback.ts) resolves in a
+   * service: through its namespace's `extra_hosts`, or on an engine that adds it itself (the `host-internal-names`
+   * fact: Podman adds both names, Docker Desktop only `host.docker.internal`). Undefined for other names.
+   */
+  hostInternalResolves(service: string, name: string): boolean | undefined {
+    if (!isHostInternalName(name)) return undefined;
+    if (this.extraHost(service, name)) return true;
+    return this.engineHas('host-internal-names') && (this.engine.family === 'podman' || name.toLowerCase() === 'host.docker.internal');
   }
 }

@@ -131,3 +131,14 @@ export function loopbackMeaning(graph: PortGraph, ports: PortIndex, ref: Referen
   const targets = [...hinted].filter((s) => !own(s)).sort();
   return targets.length ? { kind: 'other', by: 'name', targets } : { kind: 'unknown' };
 }
+
+/**
+ * The names by which a container may reach the machine it runs on: `host.docker.internal` (Docker Desktop adds
+ * it to every container; a Linux Docker engine only through `extra_hosts: ["host.docker.internal:host-gateway"]`,
+ * Docker docs "Networking: connect to a service on the host") and `host.containers.internal` (Podman adds both
+ * names, podman-run(1) --add-host). Lower case.
+ */
+export function isHostInternalName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'host.docker.internal' || lower === 'host.containers.internal';
+}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { buildGraph } from '../../lib/model';
 import { loadProject } from '../../lib/source/project';
+import { parseEngine } from '../../lib/model/engine';
 import { isLoopbackName, namesHinted } from '../../lib/model/loopback';
 import { hostsIn } from '../../lib/model/references';
 import { tempProject } from '../helpers/project';
@@ -43,5 +44,19 @@ describe('loopback references', () => {
     expect(g.listensOn('side', 3000)).to.equal(true);
     expect(g.listensOn('api', 18080)).to.equal(false);
     expect(g.containerPortBehind('api', 18080)?.port).to.equal(8080);
+  });
+});
+
+describe('host.docker.internal and the engine target', () => {
+  const yaml = 'services:\n  app:\n    image: a\n    environment: {A: "http://host.docker.internal:80", B: "http://host.containers.internal:80"}\n  gw:\n    image: a\n    extra_hosts: ["host.docker.internal:host-gateway"]\n';
+  const graphFor = (engine: string) => buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': yaml }), env: {} }), parseEngine(engine));
+
+  it('resolves only through extra_hosts on a Linux Docker engine; Docker Desktop adds host.docker.internal, Podman both names', () => {
+    const answers = (engine: string) => ['host.docker.internal', 'host.containers.internal'].map((n) => graphFor(engine).hostInternalResolves('app', n));
+    expect(answers('docker@20.10')).to.deep.equal([false, false]);
+    expect(answers('docker@29.1+desktop')).to.deep.equal([true, false]);
+    expect(answers('podman@5.2')).to.deep.equal([true, true]);
+    expect(graphFor('docker@29.1').hostInternalResolves('gw', 'HOST.docker.internal')).to.equal(true);
+    expect(graphFor('docker@29.1').hostInternalResolves('app', 'db')).to.equal(undefined);
   });
 });

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { buildGraph } from '../../lib/model';
+import { buildGraph, parseEngine } from '../../lib/model';
 import { loadProject } from '../../lib/source/project';
-import { parseEngine } from '../../lib/model/engine';
 import { isLoopbackName, namesHinted } from '../../lib/model/loopback';
 import { hostsIn } from '../../lib/model/references';
 import { tempProject } from '../helpers/project';

@@ -212,8 +212,8 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     }
   }
 
-  // loopback references: a connection to 127.0.0.1:PORT inside the source's own namespace, which the model says
-  // answers exactly when that namespace declares the port (graph.listensOn)
+  // loopback references: a connection to 127.0.0.1:PORT inside the source's own namespace; the path always exists,
+  // and the twin answers exactly when that namespace declares the port (graph.listensOn), else it is refused
   for (const source of buildable) {
     const sns = graph.namespace(source.name);
     const seen = new Set<number>();
@@ -225,12 +225,12 @@ export function planProbes(context: PlanContext): ProbeCase[] {
       if (sns.kind === 'host') skip = "a host-network container's loopback is the machine's; the probe sends nothing there";
       else if (!tcpTool) skip = 'the probe image has neither socat nor nc';
       const target: Target = { via: 'loopback', service: source.name, port: ref.port, protocol: 'tcp' };
-      add('tcp', source.name, `loopback:${ref.port}/tcp`, target, listens, `listensOn(${source.name}, ${ref.port}) = ${listens}`, skip ? { skip } : {});
+      add('tcp', source.name, `loopback:${ref.port}/tcp`, target, true, `same namespace; listensOn(${source.name}, ${ref.port}) = ${listens}`, skip ? { skip } : {});
     }
   }
 
   // references by name to a port the target does not listen on (a host port it publishes, say): a connection to
-  // that port of the target, which the model says is refused (graph.listensOn)
+  // that port of the target, which has a path when they are connected and is refused there (graph.listensOn)
   for (const source of buildable) {
     const seen = new Set<string>();
     for (const ref of graph.referencesFrom(source.name)) {
@@ -244,7 +244,8 @@ export function planProbes(context: PlanContext): ProbeCase[] {
       const shared = graph.sharedNetworks(source.name, dest);
       const network = dns.kind === 'bridge' ? 'bridge' : shared[0];
       const target: Target = { via: 'service', service: dest, port: ref.port, protocol: 'tcp', ...(network ? { network } : {}) };
-      add('tcp', source.name, `${dest}:${ref.port}/tcp`, target, false, `listensOn(${dest}, ${ref.port}) = false`, tcpTool ? {} : { skip: 'the probe image has neither socat nor nc' });
+      const { connected, why } = graph.connection(source.name, dest);
+      add('tcp', source.name, `${dest}:${ref.port}/tcp`, target, connected, `connected(${source.name}, ${dest}) = ${connected} (${why}); listensOn(${dest}, ${ref.port}) = false`, tcpTool ? {} : { skip: 'the probe image has neither socat nor nc' });
     }
   }
 

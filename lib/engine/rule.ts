@@ -26,7 +26,7 @@ export interface Report<MessageId extends string = string> {
   subject?: Subject;
   /**
    * this finding's severity when it differs from the rule's default, e.g. where the target engine accepts what older or
-   * newer ones refuse (see lib/model/engine.ts); a level configured for the rule (`rules:`, `--rule`) overrides it
+   * newer ones refuse (see lib/model/engine-target.ts); a level configured for the rule (`rules:`, `--rule`) overrides it
    */
   severity?: Severity;
 }

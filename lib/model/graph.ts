@@ -1,6 +1,6 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
-import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine';
+import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine-target';
 import { creationOf, type Creation } from './creation';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
@@ -95,7 +95,7 @@ export interface Resolution {
  */
 export class NetworkGraph {
   readonly model: Model;
-  /** the engine the project is linted for (see engine.ts); the graph's version-dependent answers follow it */
+  /** the engine the project is linted for (see engine-target.ts); the graph's version-dependent answers follow it */
   readonly engine: EngineTarget;
   readonly services: ReadonlyMap<string, Service>;
   readonly networks: ReadonlyMap<string, Network>;
@@ -154,7 +154,7 @@ export class NetworkGraph {
     deepFreeze(this);
   }
 
-  /** Whether a version-dependent fact of ENGINE_FACTS (engine.ts) holds on the engine the graph was built for. */
+  /** Whether a version-dependent fact of ENGINE_FACTS (engine-target.ts) holds on the engine the graph was built for. */
   engineHas(id: EngineFactId): boolean {
     return engineHas(this.engine, id);
   }

@@ -5,7 +5,7 @@ import { defaultConfig } from '../../lib/engine/config';
 import type { Finding } from '../../lib/engine/finding';
 import type { Rule } from '../../lib/engine/rule';
 import { lintProject } from '../../lib/lint';
-import { parseEngine, type EngineTarget } from '../../lib/model/engine';
+import { parseEngine, type EngineTarget } from '../../lib/model/engine-target';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 

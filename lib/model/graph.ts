@@ -1,12 +1,13 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
-import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine';
+import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine-target';
 import { creationOf, type Creation } from './creation';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
 import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
-import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
+import { addressValue } from './address';
+import type { Address, Cidr, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
 
@@ -97,7 +98,7 @@ export interface Resolution {
  */
 export class NetworkGraph {
   readonly model: Model;
-  /** the engine the project is linted for (see engine.ts); the graph's version-dependent answers follow it */
+  /** the engine the project is linted for (see engine-target.ts); the graph's version-dependent answers follow it */
   readonly engine: EngineTarget;
   readonly services: ReadonlyMap<string, Service>;
   readonly networks: ReadonlyMap<string, Network>;
@@ -158,7 +159,7 @@ export class NetworkGraph {
     deepFreeze(this);
   }
 
-  /** Whether a version-dependent fact of ENGINE_FACTS (engine.ts) holds on the engine the graph was built for. */
+  /** Whether a version-dependent fact of ENGINE_FACTS (engine-target.ts) holds on the engine the graph was built for. */
   engineHas(id: EngineFactId): boolean {
     return engineHas(this.engine, id);
   }
@@ -364,15 +365,31 @@ export class NetworkGraph {
 
   /**
    * Whether a network has IPv6: `enable_ipv6: true`, or the driver option `com.docker.network.enable_ipv6` the engine
-   * also reads; false when neither is set; undefined when an unset variable decides it or the network is external.
+   * also reads; with neither, whether an IPv6 subnet in its IPAM config enables it on the target engine (fact
+   * `ipv6-subnet-enables-ipv6`: Docker 25.0.0 to 25.0.2), else false; undefined when an unset variable decides it or
+   * the network is external.
    */
   ipv6Enabled(network: string): boolean | undefined {
     const n = this.networks.get(network);
     if (!n || n.external?.value === true) return undefined;
     const flag = n.enableIpv6 ?? n.driverOpts.get('com.docker.network.enable_ipv6');
     if (flag?.unknown) return undefined;
-    if (flag === undefined) return false;
+    if (flag === undefined) return this.engineHas('ipv6-subnet-enables-ipv6') && this.hasIpv6Subnet(network);
     return flag.value === true || String(flag.value).toLowerCase() === 'true';
+  }
+
+  /**
+   * Whether a written subnet only asks for a size: on Docker 29.0 and later (fact `subnet-size-request`,
+   * moby/moby#50114) `0.0.0.0/24` or `::/96` requests a subnet of that prefix length from the default address pools,
+   * so it names no addresses and overlaps nothing; before, it is taken literally (checked on 20.10).
+   */
+  isSizeRequest(subnet: Cidr): boolean {
+    return subnet.range !== undefined && addressValue(subnet.range[0]) === 0n && this.engineHas('subnet-size-request');
+  }
+
+  /** Whether a network's IPAM config writes an IPv6 subnet (a known, well-formed one). */
+  hasIpv6Subnet(network: string): boolean {
+    return this.networks.get(network)?.ipam.some((c) => c.subnet && !c.subnet.unknown && c.subnet.value.family === 'ipv6' && c.subnet.value.range !== undefined) ?? false;
   }
 
   private outcomeOf(service: string, binding: PortBinding, lost: PortConflict | undefined): BindingOutcome {

@@ -23,6 +23,7 @@ import noScaledFixedHostPort from './no-scaled-fixed-host-port';
 import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
+import noUnsupportedEngineOption from './no-unsupported-engine-option';
 import noUnusedNetwork from './no-unused-network';
 import requireMacvlanParent from './require-macvlan-parent';
 import requireOverlayEncryption from './require-overlay-encryption';
@@ -53,6 +54,7 @@ export const rules: readonly Rule[] = [
   noSwarmUnsupportedOptions,
   noUndefinedNetwork,
   noUnreachableReference,
+  noUnsupportedEngineOption,
   noUnusedNetwork,
   requireMacvlanParent,
   requireOverlayEncryption,

@@ -26,6 +26,7 @@ import noScaledFixedHostPort from './no-scaled-fixed-host-port';
 import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
+import noUnsupportedEngineOption from './no-unsupported-engine-option';
 import noUnusedNetwork from './no-unused-network';
 import requireHostGateway from './require-host-gateway';
 import requireMacvlanParent from './require-macvlan-parent';
@@ -60,6 +61,7 @@ export const rules: readonly Rule[] = [
   noSwarmUnsupportedOptions,
   noUndefinedNetwork,
   noUnreachableReference,
+  noUnsupportedEngineOption,
   noUnusedNetwork,
   requireHostGateway,
   requireMacvlanParent,

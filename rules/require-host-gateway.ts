@@ -36,7 +36,7 @@ export default defineRule({
             via: ref.variable ?? ref.kind,
             engine: graph.engine.name,
             owner: graph.namespace(source).owner,
-            addedBy: name === 'host.docker.internal' ? 'Docker Desktop and Podman add it themselves' : 'Podman adds it itself',
+            addedBy: name === 'host.docker.internal' ? 'Docker Desktop and Podman 4.7+ add it themselves' : 'Podman adds it itself',
           },
         });
       }

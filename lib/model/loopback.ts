@@ -143,8 +143,8 @@ export function loopbackMeaning(graph: PortGraph, ports: PortIndex, ref: Referen
 /**
  * The names by which a container may reach the machine it runs on: `host.docker.internal` (Docker Desktop adds
  * it to every container; a Linux Docker engine only through `extra_hosts: ["host.docker.internal:host-gateway"]`,
- * Docker docs "Networking: connect to a service on the host") and `host.containers.internal` (Podman adds both
- * names, podman-run(1) --add-host). Lower case.
+ * Docker docs "Networking: connect to a service on the host") and `host.containers.internal` (Podman adds it,
+ * podman-run(1) --add-host, and host.docker.internal from 4.7): the engine facts decide which the target adds.
  */
 export function isHostInternalName(name: string): boolean {
   const lower = name.toLowerCase();

@@ -46,6 +46,8 @@ export default defineRule({
       for (const ref of graph.referencesFrom(source)) {
         // depends_on only orders startup; external_links name containers outside the project
         if (ref.kind === 'depends_on' || ref.kind === 'external_links') continue;
+        // the engine refuses a host-network container with links at all: no-network-mode-conflict reports it
+        if (ref.kind === 'links' && ns.kind === 'host') continue;
         if (!graph.isProjectName(ref.name) || graph.resolves(source, ref.name).length > 0 || graph.extraHost(source, ref.name)) continue;
         // a service's own names, or those of services sharing its namespace, are not references to another service
         const owners = graph.ownersOf(ref.name).filter((o) => graph.namespace(o).owner !== ns.owner);

@@ -27,12 +27,15 @@ export default defineRule<Options>({
   id: 'no-overlapping-subnets',
   category: 'correctness',
   severity: 'error',
-  description: 'Disallow IPAM subnets that overlap across networks or overlap ranges to avoid',
+  description: 'Disallow IPAM subnets that overlap across networks, within one network, or overlap ranges to avoid',
   probe: { claim: 'subnets-overlap', cells: [], events: ['network-failed'], message: /overlap/i },
   messages: {
     overlap:
       'subnet "{{subnet}}" of network "{{network}}" overlaps "{{other}}" of network "{{otherNetwork}}" ({{where}}); ' +
       'the engine refuses the second pool ("Pool overlaps with other one on this address space") and containers attached to both get ambiguous routes. choose disjoint ranges',
+    withinNetwork:
+      'subnet "{{subnet}}" of network "{{network}}" overlaps its other subnet "{{other}}" ({{where}}); the engine refuses to create the network ' +
+      '("multiple overlapping subnet configuration is not supported"). remove one of them, or choose disjoint ranges',
     avoid:
       'subnet "{{subnet}}" of network "{{network}}" overlaps "{{avoid}}", {{reason}}; the engine refuses a pool that overlaps one it already uses, ' + 'and containers on this network cannot reach addresses in "{{avoid}}". choose a range outside it',
   },
@@ -93,6 +96,8 @@ export default defineRule<Options>({
       // a subnet: once against the innermost subnet of another network that contains it (one finding per
       // subnet, not one per pair: n networks on one subnet are n - 1 mistakes), and against each range to avoid
       let i = nets.length - 1;
+      // two subnets of one network's IPAM: the engine refuses that network by itself
+      if (i >= 0 && nets[i].range.network === range.network) within(nets[i].range, range);
       if (i >= 0 && nets[i].range.dockerName === range.dockerName) i = nets[i].other;
       if (i >= 0) pair(nets[i].range, range);
       const seen = new Set<string>();
@@ -103,6 +108,18 @@ export default defineRule<Options>({
       }
       const top = nets.length - 1;
       nets.push({ range, other: top < 0 ? -1 : nets[top].range.dockerName !== range.dockerName ? top : nets[top].other });
+    }
+
+    function within(outer: Range, inner: Range): void {
+      const [first, later] = graph.compareSpans(outer.subnet.span!, inner.subnet.span!) <= 0 ? [outer, inner] : [inner, outer];
+      const firstAt = { span: first.subnet.span! };
+      context.report({
+        messageId: 'withinNetwork',
+        at: later.subnet as Located<Cidr>,
+        network: later.network,
+        related: [{ message: `subnet "${first.subnet.value.text}" of the same network`, at: firstAt }],
+        data: { subnet: later.subnet.value.text, network: later.network!, other: first.subnet.value.text, where: lineOf(firstAt.span, later.subnet.span!) },
+      });
     }
 
     function pair(a: Range, b: Range): void {

@@ -145,6 +145,7 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     volumes: isSeq(get(node, 'volumes')) ? (get(node, 'volumes') as { items: Node[] }).items.map(volume) : [],
     capAdd: texts(get(node, 'cap_add')),
     privileged: bool(get(node, 'privileged')),
+    useApiSocket: bool(get(node, 'use_api_socket')),
     endpointMode: text(get(deploy, 'endpoint_mode')),
     maxReplicasPerNode: num(get(get(deploy, 'placement'), 'max_replicas_per_node')),
     build: get(node, 'build') ? entryOf(node, 'build')?.keySpan : undefined,

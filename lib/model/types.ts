@@ -144,6 +144,8 @@ export interface Service {
   volumes: Volume[];
   capAdd: Located<string>[];
   privileged?: Located<boolean>;
+  /** `use_api_socket`: Compose mounts the engine's socket (and the user's registry credentials) into the container */
+  useApiSocket?: Located<boolean>;
   endpointMode?: Located<string>;
   maxReplicasPerNode?: Located<number>;
   build?: Span;

@@ -11,6 +11,7 @@ import noExternalNetworkConfig from './no-external-network-config';
 import noHostNetworkPorts from './no-host-network-ports';
 import noInvalidAddress from './no-invalid-address';
 import noInvalidIpam from './no-invalid-ipam';
+import noInvalidPort from './no-invalid-port';
 import noInvalidStaticIp from './no-invalid-static-ip';
 import noLegacyLinks from './no-legacy-links';
 import noNetworkModeConflict from './no-network-mode-conflict';
@@ -41,6 +42,7 @@ export const rules: readonly Rule[] = [
   noHostNetworkPorts,
   noInvalidAddress,
   noInvalidIpam,
+  noInvalidPort,
   noInvalidStaticIp,
   noLegacyLinks,
   noNetworkModeConflict,

@@ -4,7 +4,7 @@ import { get, isMap, isScalar, isSeq, toPlain, type Entry, type MapNode, type No
 import { parseAddress, parseCidr } from './address';
 import { blockExtents, serviceKeys } from './blocks';
 import { narrow } from './narrow';
-import { parseDependency, parseDependsOn, parseDns, parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume } from '../syntax/compose';
+import { parseDependency, parseDependsOn, parseDns, parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume, natRejects, PortSpecError } from '../syntax/compose';
 import type { EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume } from './types';
 
 /** Entries of an env file the loader read, keyed by absolute path. */
@@ -210,7 +210,8 @@ function portBinding(item: Node): PortBinding {
       if (colon >= 0) binding.target.span = subSpan(item, colon + 1, raw.length);
       return binding;
     } catch (error) {
-      return { ...fallback, invalid: (error as Error).message };
+      const refusal = error instanceof PortSpecError ? error.refusal : undefined;
+      return { ...fallback, invalid: (error as Error).message, ...(refusal !== undefined ? { refusal } : {}) };
     }
   }
   const target = get(item, 'target');
@@ -231,7 +232,10 @@ function portBinding(item: Node): PortBinding {
   if (isScalar(published) && published.value !== null && published.value !== '') {
     const range = parsePortRange(String(published.value));
     if (range) binding.published = located(published, range);
-    else if (!published.unknown) binding.invalid = `"${String(published.value)}" is not a host port or range`;
+    else if (!published.unknown) {
+      binding.invalid = `"${String(published.value)}" is not a host port or range`;
+      if (natRejects(String(published.value))) binding.refusal = `invalid port specification: "${String(published.value)}"`;
+    }
   }
   return binding;
 }

@@ -49,6 +49,13 @@ export interface PortBinding {
   unknown: boolean;
   /** why the entry could not be read, when it could not */
   invalid?: string;
+  /**
+   * the error Docker refuses an invalid entry with, when it does: compose-go (and docker stack deploy) parse the short
+   * syntax with go-connections' nat.ParsePortSpec (PortSpecError in lib/syntax/compose.ts); a long-syntax `published`
+   * that is not a port or range reaches the engine, which refuses the container ("invalid port specification: ...",
+   * checked on Docker 20.10)
+   */
+  refusal?: string;
 }
 
 export interface ExposedPort {

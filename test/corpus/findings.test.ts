@@ -102,6 +102,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   'docker-compose-linter/tests/mocks/docker-compose.correct.yml': {
     '20:15 compose-load': 'real for the mock: envs/.env.a-service does not exist in zavoloklom/docker-compose-linter either, so Compose would refuse a-service',
+    '22:9 no-invalid-port': 'real: "127.0.0.1:3001" reads as HOST_PORT:CONTAINER_PORT, and compose-go refuses "invalid hostPort: 127.0.0.1" (the address needs "127.0.0.1::3001")',
     '40:9 compose-load': 'real: b-service depends on kafka, which this file does not define; compose-go checkConsistency refuses it (depends on undefined service)',
     '44:15 compose-load': 'real for the mock: envs/.env.b-service does not exist in the source repository either',
   },
@@ -159,6 +160,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'swarm-stacks/BretFisher__dogvscat/stack-swarmprom.yml': {
     '13:3 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '66:9 no-docker-socket-mount': 'real: "cadvisor" gets the Docker API, root on the host (read-only restricts the file, not the API)',
+    '67:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
+    '68:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/var/run", the folder that holds the Docker socket: the Docker API, root on the host',
+    '183:9 no-docker-socket-mount': 'real: "node-exporter" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
   },
   'swarm-stacks/BretFisher__dogvscat/stack-visualizer.yml': {
     '22:9 no-docker-socket-mount': 'real: "viz" gets the Docker API, root on the host',
@@ -192,10 +196,16 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'swarm-stacks/stefanprodan__swarmprom/docker-compose.traefik.yml': {
     '5:13 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '47:9 no-docker-socket-mount': 'real: "cadvisor" gets the Docker API, root on the host (read-only restricts the file, not the API)',
+    '48:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
+    '49:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/var/run", the folder that holds the Docker socket: the Docker API, root on the host',
+    '179:9 no-docker-socket-mount': 'real: "node-exporter" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
   },
   'swarm-stacks/stefanprodan__swarmprom/docker-compose.yml': {
     '5:13 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '47:9 no-docker-socket-mount': 'real: "cadvisor" gets the Docker API, root on the host (read-only restricts the file, not the API)',
+    '48:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
+    '49:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/var/run", the folder that holds the Docker socket: the Docker API, root on the host',
+    '133:9 no-docker-socket-mount': 'real: "node-exporter" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
   },
   'swarm-stacks/stefanprodan__swarmprom/test-compose.yml': {
     '5:13 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
@@ -203,6 +213,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'swarm-stacks/stefanprodan__swarmprom/weave-compose.yml': {
     '5:13 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '37:9 no-docker-socket-mount': 'real: "cadvisor" gets the Docker API, root on the host (read-only restricts the file, not the API)',
+    '38:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
+    '39:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/var/run", the folder that holds the Docker socket: the Docker API, root on the host',
+    '78:9 no-docker-socket-mount': 'real: "node-exporter" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
     '140:9 no-docker-socket-mount': 'real: "scope-launcher" gets the Docker API, root on the host',
   },
 };

@@ -1,6 +1,7 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
 import { creationOf, type Creation } from './creation';
+import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
@@ -341,6 +342,16 @@ export class NetworkGraph {
     const ns = this.namespace(service);
     if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0) return [];
     return s.ports.filter((p) => !p.invalid && !p.unknown);
+  }
+
+  /**
+   * Where a `ports` entry of a service without a host IP binds, when a network's `host_binding_ipv4` option moves it
+   * off the wildcards: see binding-ip.ts (Compose only; undefined when it binds every interface, or cannot be told).
+   */
+  unaddressedBindIp(service: string): Located<Address> | undefined {
+    if (this.model.mode === 'stack') return undefined;
+    const networks = this.attachments(service).flatMap((a) => this.networks.get(a.network) ?? []);
+    return unaddressedBindIp(networks.filter((n) => n.internal?.value !== true));
   }
 
   /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */

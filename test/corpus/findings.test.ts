@@ -24,10 +24,15 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '6:9 no-public-datastore-ports': 'real: redis publishes Redis to every interface with no host_ip',
   },
   'awesome-compose/portainer/compose.yaml': {
+    '7:9 no-public-datastore-ports': 'real: portainer publishes its console for the Docker engine to every interface with no host_ip',
     '9:9 no-docker-socket-mount': 'real: "portainer" gets the Docker API, root on the host',
   },
   'awesome-compose/postgresql-pgadmin/compose.yaml': {
     '10:9 no-public-datastore-ports': 'real: postgres publishes PostgreSQL to every interface with no host_ip',
+  },
+  'awesome-compose/react-express-mysql/compose.yaml': {
+    '17:9 no-public-datastore-ports': 'real: backend publishes the Node.js inspector, which runs any code its client sends, to every interface',
+    '18:9 no-public-datastore-ports': 'real: backend publishes the second Node.js inspector port to every interface',
   },
   'awesome-compose/react-rust-postgres/compose.yaml': {
     '42:9 no-public-datastore-ports': 'real: db publishes PostgreSQL to every interface with no host_ip',
@@ -175,12 +180,14 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '5:5 no-swarm-unsupported-options': 'real: "database" sets build, which docker stack deploy ignores',
     '12:9 no-public-datastore-ports': 'real: database publishes PostgreSQL to every interface with no host_ip',
     '19:5 no-swarm-unsupported-options': 'real: "appserver" sets build, which docker stack deploy ignores',
+    '25:9 no-public-datastore-ports': 'real: appserver publishes the Java debugger (JDWP) port, which runs any code its client sends',
     '37:3 require-overlay-encryption': 'real: overlay "front-tier" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '38:3 require-overlay-encryption': 'real: overlay "back-tier" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '39:3 no-unused-network': 'real: the dev file dropped payment_gateway but kept its "payment" network',
   },
   'swarm-stacks/dockersamples__atsea-sample-shop-app/docker-compose.yml': {
     '18:9 no-public-datastore-ports': 'real: database publishes PostgreSQL to every interface with no host_ip',
+    '32:9 no-public-datastore-ports': 'real: appserver publishes the Java debugger (JDWP) port, which runs any code its client sends',
     '51:13 ambiguous-mode': 'real: the build file of the project (docker-stack.yml is its stack), linted as Compose by its name, yet it declares an overlay',
     '51:13 no-overlay-outside-swarm': 'real: under docker compose up, payment_gateway cannot join the non-attachable overlay "payment"',
   },

@@ -21,6 +21,7 @@ import noPortsOnInternalNetwork from './no-ports-on-internal-network';
 import noPortsOnNoneNetwork from './no-ports-on-none-network';
 import noPublicDatastorePorts from './no-public-datastore-ports';
 import noScaledFixedHostPort from './no-scaled-fixed-host-port';
+import noSubnetInDefaultPool from './no-subnet-in-default-pool';
 import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
@@ -52,6 +53,7 @@ export const rules: readonly Rule[] = [
   noPortsOnNoneNetwork,
   noPublicDatastorePorts,
   noScaledFixedHostPort,
+  noSubnetInDefaultPool,
   noSwarmUnsupportedOptions,
   noUndefinedNetwork,
   noUnreachableReference,

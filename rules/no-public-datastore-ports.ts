@@ -81,9 +81,9 @@ export default defineRule<Options>({
     const watched = [...known.keys()].sort((a, b) => a - b);
     const stack = graph.model.mode === 'stack';
     for (const service of graph.services.values()) {
-      // published ports of a container only on internal networks are not reachable at all
-      if (graph.onlyInternal(service.name)) continue;
-      for (const binding of graph.hostBindings(service.name)) {
+      // published ports of a container only on internal networks are not reachable at all (graph.bindings says which)
+      const reachable = graph.bindings(service.name).filter((a) => a.outcome.kind === 'bound' || a.outcome.kind === 'conflict');
+      for (const { binding } of reachable) {
         const { start, end } = binding.target.value;
         // the container port says what listens there; the host port is only where it shows up
         const hits = watched.filter((p) => p >= start && p <= end);

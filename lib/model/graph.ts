@@ -21,7 +21,8 @@ export type { Creation } from './creation';
  *   entry that is `invalid` or `unknown` (an unset variable) is not known to bind;
  * - conflict: another claim on the same host address, port and protocol starts first (start order, then file
  *   order), so this bind fails: the engine refuses the container ("port is already allocated");
- * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host.
+ * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host (in a
+ *   stack only `mode: host` ports: ingress ports are published through Swarm's ingress network, never internal).
  */
 export type BindingOutcome =
   { kind: 'bound'; ephemeral: boolean } | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string } | { kind: 'conflict'; lostTo: PortConflict } | { kind: 'unreachable'; why: 'only-internal' };
@@ -380,7 +381,8 @@ export class NetworkGraph {
     if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
     if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
     if (lost) return { kind: 'conflict', lostTo: lost };
-    if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };
+    // a stack's ingress-mode ports go through the routing mesh's ingress network, which is never internal
+    if (this.onlyInternal(service) && !(this.model.mode === 'stack' && binding.mode === 'ingress')) return { kind: 'unreachable', why: 'only-internal' };
     return { kind: 'bound', ephemeral: binding.published === undefined };
   }
 

@@ -1,5 +1,6 @@
 import { defineRule, type Place } from '../lib/engine/rule';
 import type { NetworkGraph, Reference } from '../lib/model/graph';
+import type { Link } from '../lib/model/types';
 
 const PREFIX = 'service "{{source}}" references "{{name}}" ({{via}}){{named}}, but ';
 
@@ -20,6 +21,9 @@ const messages = {
   linkAlias:
     'service "{{source}}" references "{{name}}" ({{via}}), a link alias of "{{target}}" that only "{{linker}}" sees (line {{line}}); the name will not resolve from "{{source}}". ' +
     'use "{{target}}", or make "{{name}}" a network alias of "{{target}}"',
+  linkIgnored:
+    'service "{{source}}" references "{{name}}" ({{via}}), the name "{{linker}}" gives "{{target}}" with links (line {{line}}), but docker stack deploy ignores links; ' +
+    'the name will not resolve. use "{{target}}", or give "{{target}}" "aliases: [{{name}}]" on a network "{{source}}" is on',
   containerNameIgnored: 'service "{{source}}" references "{{name}}" ({{via}}), the container_name of "{{target}}", but docker stack deploy ignores container_name; the name will not resolve. use "{{target}}"',
 };
 
@@ -36,6 +40,9 @@ export default defineRule({
 
   check(graph, context) {
     const stack = graph.model.mode === 'stack';
+    // in a stack: each link alias (lower-cased, DNS ignores case) with the first link that declares it
+    const linkAliases = new Map<string, { link: Link; linker: string }>();
+    if (stack) for (const s of graph.services.values()) for (const link of s.links) if (graph.services.has(link.service) && !linkAliases.has(link.alias.toLowerCase())) linkAliases.set(link.alias.toLowerCase(), { link, linker: s.name });
     for (const source of graph.services.keys()) {
       const ns = graph.namespace(source);
       // the default bridge is no-default-bridge-dns's; an unknown namespace is a guess
@@ -46,6 +53,18 @@ export default defineRule({
       for (const ref of graph.referencesFrom(source)) {
         // depends_on only orders startup; external_links name containers outside the project
         if (ref.kind === 'depends_on' || ref.kind === 'external_links') continue;
+        // docker stack deploy ignores links (the graph gives their aliases no name), so a link alias is no name at all there
+        const link = stack && ref.kind !== 'links' && !graph.isProjectName(ref.name) ? linkAliases.get(ref.name.toLowerCase()) : undefined;
+        if (link) {
+          const key = `link\0${link.link.service}\0${ref.name.toLowerCase()}`;
+          if (!groups.has(key))
+            groups.set(key, {
+              cause: { key, messageId: 'linkIgnored', data: { target: link.link.service, linker: link.linker, line: String(link.link.span.line) }, related: [{ message: `the link of "${link.linker}"`, at: link.link }] },
+              refs: [],
+            });
+          groups.get(key)!.refs.push(ref);
+          continue;
+        }
         // the engine refuses a host-network container with links at all: no-network-mode-conflict reports it
         if (ref.kind === 'links' && ns.kind === 'host') continue;
         if (!graph.isProjectName(ref.name) || graph.resolves(source, ref.name).length > 0 || graph.extraHost(source, ref.name)) continue;

@@ -21,6 +21,10 @@ const messages = {
   linkAlias:
     'service "{{source}}" references "{{name}}" ({{via}}), a link alias of "{{target}}" that only "{{linker}}" sees (line {{line}}); the name will not resolve from "{{source}}". ' +
     'use "{{target}}", or make "{{name}}" a network alias of "{{target}}"',
+  targetProvider:
+    PREFIX +
+    '"{{target}}" is a provider service (provider type "{{provider}}", line {{line}}): Compose runs no container for it, so it has no address and no name on any network, ' +
+    'and no network can change that; the name will not resolve. read the connection details the provider hands to services that depend on "{{target}}" (Compose sets them as environment variables)',
   linkIgnored:
     'service "{{source}}" references "{{name}}" ({{via}}), the name "{{linker}}" gives "{{target}}" with links (line {{line}}), but docker stack deploy ignores links; ' +
     'the name will not resolve. use "{{target}}", or give "{{target}}" "aliases: [{{name}}]" on a network "{{source}}" is on',
@@ -49,6 +53,8 @@ export default defineRule({
       if (ns.kind === 'bridge' || ns.broken || ns.kind === 'external-container' || ns.kind === 'unknown-network') continue;
       // docker stack deploy ignores network_mode: where such a service ends up is not what the graph models
       if (stack && usesNetworkMode(graph, source)) continue;
+      // a provider service runs no container that could look anything up
+      if (graph.services.get(source)?.provider) continue;
       const groups = new Map<string, { cause: Cause; refs: Reference[] }>();
       for (const ref of graph.referencesFrom(source)) {
         // depends_on only orders startup; external_links name containers outside the project
@@ -104,6 +110,8 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
   const sns = graph.namespace(source);
   const tns = graph.namespace(target);
   if (tns.broken || tns.kind === 'external-container' || tns.kind === 'unknown-network') return undefined;
+  const provider = graph.services.get(target)?.provider;
+  if (provider && !provider.unknown) return { key: target, messageId: 'targetProvider', data: { target, provider: provider.value, line: String(provider.span.line) }, related: [] };
   // an undeclared network stops the project (no-undefined-network); where it would have led is a guess
   if (onUndeclaredNetwork(graph, source) || onUndeclaredNetwork(graph, target)) return undefined;
   const stack = graph.model.mode === 'stack';

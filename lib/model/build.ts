@@ -117,6 +117,7 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
   const name = entry.key;
   const mode = networkMode(get(node, 'network_mode'));
   const deploy = get(node, 'deploy');
+  const provider = text(get(get(node, 'provider'), 'type'));
   const healthTest = get(get(node, 'healthcheck'), 'test');
   const envFilesOf = texts(get(node, 'env_file')).concat(envFilePaths(get(node, 'env_file')));
   const service: Service = {
@@ -126,7 +127,8 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     block: blockExtents(entry.keySpan, node),
     replicas: replicas(node),
     networkMode: mode,
-    networks: serviceNetworks(entry, node, mode, stack),
+    // a provider service runs no container, so it has no endpoint on any network (Compose's provider services)
+    networks: provider ? [] : serviceNetworks(entry, node, mode, stack),
     ports: isSeq(get(node, 'ports')) ? (get(node, 'ports') as { items: Node[] }).items.map(portBinding) : [],
     expose: isSeq(get(node, 'expose')) ? (get(node, 'expose') as { items: Node[] }).items.map(exposed) : [],
     links: links(get(node, 'links')),
@@ -146,6 +148,7 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     capAdd: texts(get(node, 'cap_add')),
     privileged: bool(get(node, 'privileged')),
     useApiSocket: bool(get(node, 'use_api_socket')),
+    ...(provider ? { provider } : {}),
     endpointMode: text(get(deploy, 'endpoint_mode')),
     maxReplicasPerNode: num(get(get(deploy, 'placement'), 'max_replicas_per_node')),
     build: get(node, 'build') ? entryOf(node, 'build')?.keySpan : undefined,

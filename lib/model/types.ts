@@ -151,6 +151,8 @@ export interface Service {
   volumes: Volume[];
   capAdd: Located<string>[];
   privileged?: Located<boolean>;
+  /** `provider.type`: Compose delegates the service to that provider and runs no container for it (no endpoint, no name) */
+  provider?: Located<string>;
   /** `use_api_socket`: Compose mounts the engine's socket (and the user's registry credentials) into the container */
   useApiSocket?: Located<boolean>;
   endpointMode?: Located<string>;

@@ -1,5 +1,6 @@
 import type { Rule } from '../lib/engine/rule';
 import noAmbiguousAlias from './no-ambiguous-alias';
+import noConflictingEndpointOptions from './no-conflicting-endpoint-options';
 import noContainerNameWithReplicas from './no-container-name-with-replicas';
 import noDefaultBridgeDns from './no-default-bridge-dns';
 import noDnsrrIngress from './no-dnsrr-ingress';
@@ -32,6 +33,7 @@ import requireOverlayEncryption from './require-overlay-encryption';
 /** Every rule, sorted by id. Adding a rule: its module here, its doc beside it, its fixtures in test/rules/<id>/. */
 export const rules: readonly Rule[] = [
   noAmbiguousAlias,
+  noConflictingEndpointOptions,
   noContainerNameWithReplicas,
   noDefaultBridgeDns,
   noDnsrrIngress,

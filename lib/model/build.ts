@@ -149,6 +149,7 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     privileged: bool(get(node, 'privileged')),
     useApiSocket: bool(get(node, 'use_api_socket')),
     ...(provider ? { provider } : {}),
+    macAddress: text(get(node, 'mac_address')),
     endpointMode: text(get(deploy, 'endpoint_mode')),
     maxReplicasPerNode: num(get(get(deploy, 'placement'), 'max_replicas_per_node')),
     build: get(node, 'build') ? entryOf(node, 'build')?.keySpan : undefined,
@@ -189,6 +190,7 @@ function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode>
       if (v6) attachment.ipv6Address = { ...v6, value: parseAddress(v6.value) };
       attachment.linkLocalIps = texts(get(v, 'link_local_ips')).map((l) => ({ ...l, value: parseAddress(l.value) }));
       attachment.macAddress = text(get(v, 'mac_address'));
+      attachment.interfaceName = text(get(v, 'interface_name'));
       attachment.priority = num(get(v, 'priority'));
       attachment.gwPriority = num(get(v, 'gw_priority'));
       return attachment;

@@ -79,6 +79,8 @@ export interface ServiceNetwork {
   ipv6Address?: Located<Address>;
   linkLocalIps: Located<Address>[];
   macAddress?: Located<string>;
+  /** `interface_name`: the name of the container's interface on this network (engines that honour it) */
+  interfaceName?: Located<string>;
   priority?: Located<number>;
   gwPriority?: Located<number>;
 }
@@ -151,6 +153,8 @@ export interface Service {
   volumes: Volume[];
   capAdd: Located<string>[];
   privileged?: Located<boolean>;
+  /** the service-level `mac_address` (Compose moves it to the highest-priority network's endpoint) */
+  macAddress?: Located<string>;
   /** `provider.type`: Compose delegates the service to that provider and runs no container for it (no endpoint, no name) */
   provider?: Located<string>;
   /** `use_api_socket`: Compose mounts the engine's socket (and the user's registry credentials) into the container */

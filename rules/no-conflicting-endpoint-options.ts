@@ -23,7 +23,7 @@ export default defineRule({
       "but two interfaces with one MAC address on one network take each other's traffic. give each its own address, or remove mac_address and let the engine derive one",
     interfaceName:
       'service "{{service}}" names its interface "{{name}}" on network "{{network}}" and on network "{{other}}" ({{where}}); one container cannot have two interfaces ' +
-      'with one name, so an engine that honours interface_name cannot connect the second network. give each network its own interface_name',
+      'with one name, so {{engine}}, which honours interface_name, cannot connect the second network. give each network its own interface_name',
   },
   check(graph, context) {
     /** network -> lower-cased MAC -> the first endpoint that has it */
@@ -88,6 +88,8 @@ export default defineRule({
           related: [{ message: `mac_address of "${earlier.service}"`, at: earlier.at }],
         });
       }
+      // engines before interface_name (engine fact `interface-name`) ignore it
+      if (!graph.engineHas('interface-name')) continue;
       const names = new Map<string, { network: string; at: Located<string> }>();
       for (const n of service.networks) {
         const name = n.interfaceName;
@@ -102,7 +104,7 @@ export default defineRule({
           at: name,
           service: service.name,
           network: n.name,
-          data: { service: service.name, name: name.value, network: n.name, other: earlier.network, where: lineOf(earlier.at.span, name.span) },
+          data: { service: service.name, name: name.value, network: n.name, other: earlier.network, where: lineOf(earlier.at.span, name.span), engine: graph.engine.name },
           related: [{ message: `interface_name on network "${earlier.network}"`, at: earlier.at }],
         });
       }

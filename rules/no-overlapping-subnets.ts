@@ -97,7 +97,7 @@ export default defineRule<Options>({
       // subnet, not one per pair: n networks on one subnet are n - 1 mistakes), and against each range to avoid
       let i = nets.length - 1;
       // two subnets of one network's IPAM: the engine refuses that network by itself
-      if (i >= 0 && nets[i].range.network === range.network) within(nets[i].range, range);
+      if (i >= 0 && nets[i].range.network === range.network) overlap(nets[i].range, range, true);
       if (i >= 0 && nets[i].range.dockerName === range.dockerName) i = nets[i].other;
       if (i >= 0) pair(nets[i].range, range);
       const seen = new Set<string>();
@@ -108,18 +108,6 @@ export default defineRule<Options>({
       }
       const top = nets.length - 1;
       nets.push({ range, other: top < 0 ? -1 : nets[top].range.dockerName !== range.dockerName ? top : nets[top].other });
-    }
-
-    function within(outer: Range, inner: Range): void {
-      const [first, later] = graph.compareSpans(outer.subnet.span!, inner.subnet.span!) <= 0 ? [outer, inner] : [inner, outer];
-      const firstAt = { span: first.subnet.span! };
-      context.report({
-        messageId: 'withinNetwork',
-        at: later.subnet as Located<Cidr>,
-        network: later.network,
-        related: [{ message: `subnet "${first.subnet.value.text}" of the same network`, at: firstAt }],
-        data: { subnet: later.subnet.value.text, network: later.network!, other: first.subnet.value.text, where: lineOf(firstAt.span, later.subnet.span!) },
-      });
     }
 
     function pair(a: Range, b: Range): void {
@@ -138,14 +126,18 @@ export default defineRule<Options>({
         });
         return;
       }
-      // the later of the two is the offending one; the earlier goes in related
+      overlap(a, b, false);
+    }
+
+    /** Two overlapping subnets of networks, `same` when both are one network's: reported at the later one, the earlier in related. */
+    function overlap(a: Range, b: Range, same: boolean): void {
       const [first, later] = graph.compareSpans(a.subnet.span!, b.subnet.span!) <= 0 ? [a, b] : [b, a];
       const firstAt = { span: first.subnet.span! };
       context.report({
-        messageId: 'overlap',
+        messageId: same ? 'withinNetwork' : 'overlap',
         at: later.subnet as Located<Cidr>,
         network: later.network,
-        related: [{ message: `subnet "${first.subnet.value.text}" of network "${first.network}"`, at: firstAt }],
+        related: [{ message: `subnet "${first.subnet.value.text}" of ${same ? 'the same network' : `network "${first.network}"`}`, at: firstAt }],
         data: {
           subnet: later.subnet.value.text,
           network: later.network!,

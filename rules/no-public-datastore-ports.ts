@@ -25,7 +25,7 @@ export const DEFAULT_PORTS: KnownPort[] = [
   { port: 5678, name: 'Python debugger (debugpy)' },
   { port: 6379, name: 'Redis' },
   { port: 8500, name: 'Consul' },
-  { port: 9000, name: 'Portainer, MinIO or PHP-FPM' },
+  { port: 9000, name: 'Portainer' },
   { port: 9092, name: 'Kafka' },
   { port: 9200, name: 'Elasticsearch/OpenSearch' },
   { port: 9229, name: 'Node.js inspector' },
@@ -36,6 +36,15 @@ export const DEFAULT_PORTS: KnownPort[] = [
   { port: 15672, name: 'RabbitMQ management' },
   { port: 27017, name: 'MongoDB' },
 ];
+
+/**
+ * Default ports that many applications use, watched only on a service whose image names what listens there; a
+ * port listed in the options (as a number or an entry of its own) is watched on every service.
+ */
+const IMAGE_BOUND: ReadonlyMap<number, RegExp> = new Map([
+  [9000, /(^|\/)portainer[^/:@]*(:|@|$)/],
+  [9443, /(^|\/)portainer[^/:@]*(:|@|$)/],
+]);
 
 export default defineRule<Options>({
   id: 'no-public-datastore-ports',
@@ -74,9 +83,14 @@ export default defineRule<Options>({
   check(graph, context) {
     const defaults = new Map(DEFAULT_PORTS.map((p) => [p.port, p.name]));
     const known = new Map<number, string | undefined>();
+    /** ports watched only on images that match */
+    const bound = new Map<number, RegExp>();
     for (const entry of context.options.ports) {
       const { port, name } = typeof entry === 'number' ? { port: entry, name: defaults.get(entry) } : entry;
       if (!known.has(port) || known.get(port) === undefined) known.set(port, name);
+      // the default list's own entry (not a number or entry the user wrote) keeps its image condition
+      if (typeof entry !== 'number' && IMAGE_BOUND.has(port) && name === defaults.get(port)) bound.set(port, IMAGE_BOUND.get(port)!);
+      else bound.delete(port);
     }
     const watched = [...known.keys()].sort((a, b) => a - b);
     const stack = graph.model.mode === 'stack';
@@ -86,7 +100,8 @@ export default defineRule<Options>({
       for (const { binding } of reachable) {
         const { start, end } = binding.target.value;
         // the container port says what listens there; the host port is only where it shows up
-        const hits = watched.filter((p) => p >= start && p <= end);
+        const image = service.image && !service.image.unknown ? service.image.value : undefined;
+        const hits = watched.filter((p) => p >= start && p <= end && (!bound.has(p) || (image !== undefined && bound.get(p)!.test(image))));
         if (!hits.length) continue;
         const suffix = binding.protocol === 'tcp' ? '' : `/${binding.protocol}`;
         const what = list(hits.map((p) => (known.get(p) === undefined ? `port "${p}${suffix}"` : `the ${known.get(p)} port "${p}${suffix}"`)));

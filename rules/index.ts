@@ -26,6 +26,7 @@ import noSubnetInDefaultPool from './no-subnet-in-default-pool';
 import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
+import noUnsupportedEngineOption from './no-unsupported-engine-option';
 import noUnusedNetwork from './no-unused-network';
 import requireMacvlanParent from './require-macvlan-parent';
 import requireOverlayEncryption from './require-overlay-encryption';
@@ -59,6 +60,7 @@ export const rules: readonly Rule[] = [
   noSwarmUnsupportedOptions,
   noUndefinedNetwork,
   noUnreachableReference,
+  noUnsupportedEngineOption,
   noUnusedNetwork,
   requireMacvlanParent,
   requireOverlayEncryption,

@@ -54,6 +54,10 @@ export default defineRule<Options>({
   probe: { notProbed: 'exposure to other machines is not probed: probes stay on this machine' },
   messages: {
     compose: 'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' + 'bind it to 127.0.0.1 ({{fix}}) or remove the mapping if only other containers use it',
+    composeOldEngine:
+      'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' +
+      'bind it to 127.0.0.1 ({{fix}}) or remove the mapping if only other containers use it; on {{engine}} hosts on the same network segment can still reach ports published on 127.0.0.1, ' +
+      'and unpublished container ports by routing to the container address (Docker 28.0 blocks both), so filter them in the DOCKER-USER chain too',
     stack: 'service "{{service}}" publishes {{what}} {{where}}{{ignored}}; anyone who can reach a node can connect to it. ' + 'remove the mapping and reach it over an overlay network',
   },
   options: {
@@ -120,7 +124,10 @@ export default defineRule<Options>({
         if (ip !== undefined && !isWildcard(ip)) continue;
         const where = hostPort === undefined ? 'on an ephemeral host port' : `as host port "${hostPort}"`;
         const fix = binding.text === undefined ? 'host_ip: "127.0.0.1"' : `"127.0.0.1:${hostPort ?? ''}:${containerPorts(binding)}"`;
-        context.report({ messageId: 'compose', at: blame(binding), service: service.name, data: { service: service.name, what, where, fix } });
+        // before Docker 28.0 a loopback binding is not private to the host (fact loopback-ports-host-only, moby/moby#49325)
+        const loopbackPrivate = graph.engineHas('loopback-ports-host-only');
+        const data = { service: service.name, what, where, fix, ...(loopbackPrivate ? {} : { engine: graph.engine.name }) };
+        context.report({ messageId: loopbackPrivate ? 'compose' : 'composeOldEngine', at: blame(binding), service: service.name, data });
       }
     }
   },

@@ -193,6 +193,7 @@ function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode>
       attachment.interfaceName = text(get(v, 'interface_name'));
       attachment.priority = num(get(v, 'priority'));
       attachment.gwPriority = num(get(v, 'gw_priority'));
+      attachment.interfaceName = text(get(v, 'interface_name'));
       return attachment;
     });
   }

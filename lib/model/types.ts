@@ -83,6 +83,8 @@ export interface ServiceNetwork {
   interfaceName?: Located<string>;
   priority?: Located<number>;
   gwPriority?: Located<number>;
+  /** `interface_name`: the endpoint's interface in the container (Docker 28.1+, fact `interface-name`) */
+  interfaceName?: Located<string>;
 }
 
 export interface Link {

@@ -1,10 +1,13 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
+import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine-target';
 import { creationOf, type Creation } from './creation';
+import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
-import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
+import { addressValue } from './address';
+import type { Address, Cidr, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
 
@@ -20,7 +23,8 @@ export type { Creation } from './creation';
  *   entry that is `invalid` or `unknown` (an unset variable) is not known to bind;
  * - conflict: another claim on the same host address, port and protocol starts first (start order, then file
  *   order), so this bind fails: the engine refuses the container ("port is already allocated");
- * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host.
+ * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host (in a
+ *   stack only `mode: host` ports: ingress ports are published through Swarm's ingress network, never internal).
  */
 export type BindingOutcome =
   { kind: 'bound'; ephemeral: boolean } | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string } | { kind: 'conflict'; lostTo: PortConflict } | { kind: 'unreachable'; why: 'only-internal' };
@@ -94,6 +98,8 @@ export interface Resolution {
  */
 export class NetworkGraph {
   readonly model: Model;
+  /** the engine the project is linted for (see engine-target.ts); the graph's version-dependent answers follow it */
+  readonly engine: EngineTarget;
   readonly services: ReadonlyMap<string, Service>;
   readonly networks: ReadonlyMap<string, Network>;
   readonly references: readonly Reference[];
@@ -111,8 +117,9 @@ export class NetworkGraph {
   private readonly outcomes = new Map<string, BindingAnswer[]>();
   private readonly creations = new Map<string, Creation>();
 
-  constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span) {
+  constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span, engine: EngineTarget = DEFAULT_ENGINE) {
     this.model = model;
+    this.engine = engine;
     this.services = model.services;
     this.networks = model.networks;
     for (const s of model.services.values()) if (s.containerName && !s.containerName.unknown) this.containerNames.set(s.containerName.value, s.name);
@@ -148,6 +155,11 @@ export class NetworkGraph {
       );
     for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
     deepFreeze(this);
+  }
+
+  /** Whether a version-dependent fact of ENGINE_FACTS (engine-target.ts) holds on the engine the graph was built for. */
+  engineHas(id: EngineFactId): boolean {
+    return engineHas(this.engine, id);
   }
 
   private follow(name: string): Namespace {
@@ -343,6 +355,16 @@ export class NetworkGraph {
     return s.ports.filter((p) => !p.invalid && !p.unknown);
   }
 
+  /**
+   * Where a `ports` entry of a service without a host IP binds, when a network's `host_binding_ipv4` option moves it
+   * off the wildcards: see binding-ip.ts (Compose only; undefined when it binds every interface, or cannot be told).
+   */
+  unaddressedBindIp(service: string): Located<Address> | undefined {
+    if (this.model.mode === 'stack') return undefined;
+    const networks = this.attachments(service).flatMap((a) => this.networks.get(a.network) ?? []);
+    return unaddressedBindIp(networks.filter((n) => n.internal?.value !== true));
+  }
+
   /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */
   onlyInternal(service: string): boolean {
     const attachments = this.attachments(service);
@@ -351,15 +373,31 @@ export class NetworkGraph {
 
   /**
    * Whether a network has IPv6: `enable_ipv6: true`, or the driver option `com.docker.network.enable_ipv6` the engine
-   * also reads; false when neither is set; undefined when an unset variable decides it or the network is external.
+   * also reads; with neither, whether an IPv6 subnet in its IPAM config enables it on the target engine (fact
+   * `ipv6-subnet-enables-ipv6`: Docker 25.0.0 to 25.0.2), else false; undefined when an unset variable decides it or
+   * the network is external.
    */
   ipv6Enabled(network: string): boolean | undefined {
     const n = this.networks.get(network);
     if (!n || n.external?.value === true) return undefined;
     const flag = n.enableIpv6 ?? n.driverOpts.get('com.docker.network.enable_ipv6');
     if (flag?.unknown) return undefined;
-    if (flag === undefined) return false;
+    if (flag === undefined) return this.engineHas('ipv6-subnet-enables-ipv6') && this.hasIpv6Subnet(network);
     return flag.value === true || String(flag.value).toLowerCase() === 'true';
+  }
+
+  /**
+   * Whether a written subnet only asks for a size: on Docker 29.0 and later (fact `subnet-size-request`,
+   * moby/moby#50114) `0.0.0.0/24` or `::/96` requests a subnet of that prefix length from the default address pools,
+   * so it names no addresses and overlaps nothing; before, it is taken literally (checked on 20.10).
+   */
+  isSizeRequest(subnet: Cidr): boolean {
+    return subnet.range !== undefined && addressValue(subnet.range[0]) === 0n && this.engineHas('subnet-size-request');
+  }
+
+  /** Whether a network's IPAM config writes an IPv6 subnet (a known, well-formed one). */
+  hasIpv6Subnet(network: string): boolean {
+    return this.networks.get(network)?.ipam.some((c) => c.subnet && !c.subnet.unknown && c.subnet.value.family === 'ipv6' && c.subnet.value.range !== undefined) ?? false;
   }
 
   private outcomeOf(service: string, binding: PortBinding, lost: PortConflict | undefined): BindingOutcome {
@@ -369,7 +407,8 @@ export class NetworkGraph {
     if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
     if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
     if (lost) return { kind: 'conflict', lostTo: lost };
-    if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };
+    // a stack's ingress-mode ports go through the routing mesh's ingress network, which is never internal
+    if (this.onlyInternal(service) && !(this.model.mode === 'stack' && binding.mode === 'ingress')) return { kind: 'unreachable', why: 'only-internal' };
     return { kind: 'bound', ephemeral: binding.published === undefined };
   }
 

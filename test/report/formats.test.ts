@@ -68,7 +68,7 @@ describe('report: formats', () => {
     expect(formatters.github(input)).to.equal('compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\ncompose-netlint: project "stacks" linted in stack mode\n');
     expect(formatters.codeclimate(input)).to.equal('[]\n');
     expect(JSON.parse(formatters.sarif(input)).runs[0].results).to.deep.equal([]);
-    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="64" failures="0" errors="0" time="0">/);
+    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="72" failures="0" errors="0" time="0">/);
   });
 
   it("each format with room for it says every project's mode and why; compact and codeclimate have none", () => {
@@ -104,6 +104,21 @@ describe('report: formats', () => {
       ],
     ]);
     for (const name of ['compact', 'codeclimate']) expect(formatters[name](input), name).not.to.match(/linted in|modeReason/);
+  });
+
+  it('each format with room names the engine target of each project: stylish, github, json, junit and SARIF (run property when shared)', () => {
+    const projects = [
+      { name: 'shop', mode: 'compose', files: ['compose.yaml'], engine: 'docker@20.10' },
+      { name: 'stacks', mode: 'stack', files: ['stacks/web,app:v1%.yml'], engine: 'docker@20.10' },
+    ];
+    const input = fixtureInput({ findings: [], projects });
+    expect(formatters.stylish(input)).to.equal('project "shop" linted in compose mode; engine target docker@20.10\nproject "stacks" linted in stack mode; engine target docker@20.10\n');
+    expect(formatters.github(input)).to.equal('compose-netlint: project "shop" linted in compose mode; engine target docker@20.10\ncompose-netlint: project "stacks" linted in stack mode; engine target docker@20.10\n');
+    expect(JSON.parse(formatters.json(input)).projects.map((p: { engine: string }) => p.engine)).to.deep.equal(['docker@20.10', 'docker@20.10']);
+    expect(JSON.parse(formatters.sarif(input)).runs[0].properties.engine).to.equal('docker@20.10');
+    expect(formatters.junit(input)).to.include('<property name="engine" value="docker@20.10"/>');
+    const mixed = fixtureInput({ findings: [], projects: [projects[0], { ...projects[1], engine: 'podman@5.2' }] });
+    expect(JSON.parse(formatters.sarif(mixed)).runs[0].properties).not.to.have.property('engine');
   });
 
   it('a file name in the mode reason cannot break a line or start a workflow command', () => {

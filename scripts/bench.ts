@@ -43,8 +43,9 @@ function generated(n: number): string {
       `    environment:`,
       `      UPSTREAM_URL: http://svc${(i + 1) % n}:8080/`,
       `      CACHE_HOST: alias${(i + 1) % n}`,
-      `    depends_on: [svc${(i + 1) % n}]`,
     );
+    // a chain, not a ring: Compose refuses a dependency cycle
+    if (i + 1 < n) lines.push(`    depends_on: [svc${i + 1}]`);
   }
   lines.push('networks:');
   for (let i = 0; i < 20; i++) lines.push(`  net${i}:`, '    ipam:', '      config:', `        - subnet: 10.${i}.0.0/16`);

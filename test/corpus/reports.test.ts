@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { defaultConfig } from '../../lib/engine/config';
 import { lintProject } from '../../lib/lint';
+import { parseEngine } from '../../lib/model/engine';
 import type { Mode } from '../../lib/source/project';
 import { FIXTURES } from '../helpers/corpus';
 
@@ -14,6 +15,7 @@ import { FIXTURES } from '../helpers/corpus';
  *
  *   source: <URL of the report>
  *   mode: stack                 # optional; default auto
+ *   engine: docker@20.10        # optional; the engine target linted for, default the one the reports were checked on
  *   findings:                   # every finding the product should give, with all rules on; [] for a valid look-alike
  *     - { rule: <rule id>, at: "<line>:<column>", file: <name> }   # file defaults to compose.yaml
  *   pending: <why the product does not give that yet, and who owns the fix>   # optional
@@ -22,9 +24,13 @@ import { FIXTURES } from '../helpers/corpus';
  */
 const REPORTS = path.join(FIXTURES, 'reports');
 
+/** The engine every report was checked on (test/fixtures/SOURCES.md), so the engine target the fixtures are linted for. */
+const CHECKED_ON = 'docker@20.10';
+
 interface Expected {
   source: string;
   mode?: Mode;
+  engine?: string;
   findings: { rule: string; at: string; file?: string }[];
   pending?: string;
 }
@@ -60,7 +66,7 @@ describe('corpus: public reports of broken networks, reduced (test/fixtures/repo
       continue;
     }
     it(title, () => {
-      const { findings } = lintProject({ cwd: dir, env: {}, config: defaultConfig(), mode: expected.mode ?? 'auto' });
+      const { findings } = lintProject({ cwd: dir, env: {}, config: defaultConfig(), mode: expected.mode ?? 'auto', engine: parseEngine(expected.engine ?? CHECKED_ON) });
       expect(findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`).sort()).to.deep.equal(want);
     });
   }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
-import { DEFAULT_ENGINE_NAME } from '../model/engine';
+import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
 
 export const COMMANDS = ['lint', 'rules', 'graph', 'probe', 'config', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];

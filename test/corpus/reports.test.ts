@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { defaultConfig } from '../../lib/engine/config';
 import { lintProject } from '../../lib/lint';
-import { parseEngine } from '../../lib/model/engine';
+import { parseEngine } from '../../lib/model';
 import type { Mode } from '../../lib/source/project';
 import { FIXTURES } from '../helpers/corpus';
 

@@ -1,7 +1,7 @@
 import type { NetworkGraph } from '../model/graph';
 import { foreignAnswer } from './collide';
 import { execIn, type Engine } from './engine';
-import { hostTcp, hostUdp, isLoopback } from './host';
+import { hostConnect, hostTcp, hostUdp, isLoopback } from './host';
 import { classifyDns, classifyTcp, classifyUdp, parseRunnerOutput } from './outcome';
 import { RUNNER, RUNNER_PARALLEL, shArgv, type Tool } from './scripts';
 import { firstContainer, type Twin, type TwinContainer } from './twin';
@@ -22,6 +22,8 @@ export interface ExecuteContext {
   progress: (text: string) => void;
   /** cases a failed control makes unprobeable: they are not probed, with this reason */
   broken?: Map<number, string>;
+  /** attach and real modes: the host probes reach applications, which send no twin banner (host.ts hostConnect) */
+  application?: boolean;
 }
 
 /** A case made concrete: the container that runs it and the argv tuple it gets. */
@@ -170,6 +172,7 @@ async function round(ctx: ExecuteContext, bound: Bound[]): Promise<Map<number, O
     }),
     mapLimit(fromHost, 16, async (b) => {
       checkAborted(ctx.signal);
+      if (ctx.application) return void out.set(b.case.id, b.kind === 'host-udp' ? await hostUdp(b.target, b.port, T, String(b.case.id)) : await hostConnect(b.target, b.port, T));
       let o = b.kind === 'host-udp' ? await hostUdp(b.target, b.port, T, String(b.case.id)) : await hostTcp(b.target, b.port, T);
       const owner = b.case.target.via === 'host' ? b.case.target.service : undefined;
       // an answer from another run, or on a port this twin never held, tells nothing about this twin

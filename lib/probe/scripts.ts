@@ -113,7 +113,8 @@ export const RUNNER_PARALLEL = 256;
  * Output: for each case "@@cnl ID EXIT" (255 when the probe left no status) followed by what the probe printed.
  * dns looks in /etc/hosts first (links, extra_hosts), as the C library would, then asks DNS: one awk
  * reads /etc/hosts for every name of the batch (the first line naming it, case-insensitively), so a probe
- * costs only its own tools; the results are put out by one cat.
+ * costs only its own tools; the results are put out by one cat. A TCP connection that stays silent for a
+ * second ends there (socat -T 1): an application, unlike the twin's listeners, need not send or close.
  */
 export const RUNNER = `t=$1; shift
 d=/tmp/cnl-probe.$$
@@ -134,7 +135,7 @@ probe() {
       case "$hits" in *" $1="*) a=\${hits#*" $1="}; echo "hosts-file \${a%% *}"; return 0 ;; esac
       timeout "$t" nslookup "$3" ;;
     tcp)
-      if have socat; then timeout "$((t + 1))" socat -u TCP:"$3":"$4",connect-timeout="$t" STDOUT
+      if have socat; then timeout "$((t + 1))" socat -T 1 -u TCP:"$3":"$4",connect-timeout="$t" STDOUT
       else timeout "$((t + 1))" nc -w "$t" "$3" "$4" </dev/null; fi ;;
     udp)
       echo "cnl-ping $1" | timeout "$((t + 1))" socat -t "$t" - UDP:"$3":"$4" ;;

@@ -32,6 +32,8 @@ export interface TwinContainer {
   joins?: string;
   /** host ports the engine bound, by container port (`80/tcp`), from the container's inspect after start */
   hostPorts?: HostPorts;
+  /** attach and real modes: the application container whose namespace this sidecar joins, by name */
+  probes?: string;
 }
 
 /** Host bindings by container port and protocol (`80/tcp`): each host address and port the engine bound for it. */
@@ -429,6 +431,28 @@ function lastEvent(twin: Twin, service: string): EngineEvent | undefined {
   return [...twin.events].reverse().find((e) => e.service === service && e.kind !== 'bind-failed');
 }
 
+/**
+ * The endpoint a container of `service` gets on network `key`, as Compose gives it: the service name,
+ * `container_name` and the network's aliases as DNS aliases, static addresses, link-local addresses and links.
+ */
+export function endpointConfig(graph: NetworkGraph, twin: Twin, service: Service, key: string, replica: number): Record<string, unknown> {
+  const name = service.name;
+  const attachment = graph.ownAttachments(name).find((a) => a.network === key)!;
+  const aliases = [name];
+  if (service.containerName && !service.containerName.unknown) aliases.push(service.containerName.value);
+  for (const a of attachment.spec.aliases) if (!a.unknown) aliases.push(a.value);
+  const config: Record<string, unknown> = { Aliases: [...new Set(aliases)] };
+  const ipam: Record<string, unknown> = {};
+  if (attachment.ipv4?.value.ip) ipam.IPv4Address = attachment.ipv4.value.text;
+  if (attachment.ipv6?.value.ip) ipam.IPv6Address = attachment.ipv6.value.text.replace(/^\[|\]$/g, '');
+  const linkLocal = attachment.spec.linkLocalIps.filter((l) => l.value.ip).map((l) => l.value.text);
+  if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
+  if (Object.keys(ipam).length) config.IPAMConfig = ipam;
+  const links = linksFor(twin, service, replica);
+  if (links.length) config.Links = links;
+  return config;
+}
+
 async function createAndStart(options: BuildOptions, twin: Twin, service: Service, container: TwinContainer): Promise<void> {
   const { engine, graph } = options;
   const name = service.name;
@@ -446,22 +470,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
   else networkMode = twin.networks.get(networks[0])?.dockerName ?? 'none';
   const containerMode = networkMode.startsWith('container:');
   const drop = new Set<string>();
-  const endpoint = (key: string): Record<string, unknown> => {
-    const attachment = graph.ownAttachments(name).find((a) => a.network === key)!;
-    const aliases = [name];
-    if (service.containerName && !service.containerName.unknown) aliases.push(service.containerName.value);
-    for (const a of attachment.spec.aliases) if (!a.unknown) aliases.push(a.value);
-    const config: Record<string, unknown> = { Aliases: [...new Set(aliases)] };
-    const ipam: Record<string, unknown> = {};
-    if (attachment.ipv4?.value.ip) ipam.IPv4Address = attachment.ipv4.value.text;
-    if (attachment.ipv6?.value.ip) ipam.IPv6Address = attachment.ipv6.value.text.replace(/^\[|\]$/g, '');
-    const linkLocal = attachment.spec.linkLocalIps.filter((l) => l.value.ip).map((l) => l.value.text);
-    if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
-    if (Object.keys(ipam).length) config.IPAMConfig = ipam;
-    const links = linksFor(twin, service, container.replica);
-    if (links.length) config.Links = links;
-    return config;
-  };
+  const endpoint = (key: string): Record<string, unknown> => endpointConfig(graph, twin, service, key, container.replica);
   // DNS stays on the machine: loopback first, where the twin's resolver answers NXDOMAIN at once
   // (scripts.ts, resolverSpec), and only those of the user's servers that are loopback addresses too
   const dns = ['127.0.0.1', ...service.dns.filter((d) => d.value.ip && d.value.text.startsWith('127.') && d.value.text !== '127.0.0.1').map((d) => d.value.text)];

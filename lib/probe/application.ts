@@ -2,6 +2,7 @@ import type { NetworkGraph } from '../model/graph';
 import type { LoadedProject } from '../source/project';
 import { attachSidecars, findProjectContainers, rereadSockets } from './attach';
 import type { Engine } from './engine';
+import { NO_BANNER } from './outcome';
 import { socketFindings, type NamespaceSockets } from './listening';
 import { listenPorts } from './plan';
 import type { Publishing } from './publish';
@@ -76,9 +77,13 @@ export async function settledSockets(ctx: Pick<ApplicationContext, 'engine' | 'g
   }
 }
 
-/** Sets each result's `from`: the host, or the container the case was probed from (the application container a sidecar joined). */
+/**
+ * Sets each result's `from`: the host, or the container the case was probed from (the application container a
+ * sidecar joined); and says of a connection accepted without the twin's banner what it is here: the application's.
+ */
 export function markSources(results: CaseResult[], twin: Twin): void {
   for (const r of results) {
+    for (const o of r.tries) if (r.case.kind === 'tcp' && o.detail === NO_BANNER) o.detail = 'connected: the application accepted';
     if (r.case.source === 'host') r.from = 'host';
     else {
       const c = firstContainer(twin, r.case.source);

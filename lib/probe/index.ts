@@ -25,7 +25,7 @@ import { formatJson, formatJunit, formatText } from './report';
 import { REQUIRED_TOOLS } from './scripts';
 import { buildStackTwin } from './stack';
 import { buildComposeTwin, newTwin, twinReplicas, type Twin } from './twin';
-import { SOCKET_FINDING_IDS } from './listening';
+import { isSocketError } from './listening';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeMode, ProbeReport, Summary } from './types';
 import { AbortedError, checkAborted, errorLine, newRunId } from './util';
 import { decide, linkFindings } from './verdicts';
@@ -236,7 +236,7 @@ async function probeOn(
     // the application's sockets are read once it listens (real: within --ready-timeout), before the probes connect
     const tables = mode === 'twin' ? undefined : await settledSockets({ engine, graph, signal }, twin, mode === 'real' ? options.readyTimeout : 0);
     results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say, application: mode !== 'twin' }, cases);
-    markSources(results, twin);
+    if (mode !== 'twin') markSources(results, twin);
     verdicts = decide(findings, links, results, twin.events, twin);
     if (tables) verdicts = applicationVerdicts(graph, tables, verdicts, results);
   } finally {
@@ -275,7 +275,7 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
   };
   const refuted = verdicts.some((v) => v.verdict === 'refuted');
   // what the application's sockets show (attach, real) fails the run at error level, as a disagreement does
-  const observedErrors = verdicts.some((v) => (SOCKET_FINDING_IDS as readonly string[]).includes(v.finding.ruleId) && v.finding.severity === 'error');
+  const observedErrors = verdicts.some((v) => isSocketError(v.finding));
   const notes = [...twin.notes];
   for (const [service, why] of twin.excluded) notes.push(`"${service}" has no twin: ${why}`);
   return {

@@ -1,4 +1,5 @@
 import { oneLine } from '../report/shared';
+import { isSocketError } from './listening';
 import { describe } from './verdicts';
 import { KIND_TITLES, PROBE_KINDS, type CaseResult, type ProbeKind, type ProbeMode, type ProbeReport } from './types';
 
@@ -96,7 +97,8 @@ export function formatText(report: ProbeReport): string {
   }
   for (const m of matrices(report)) {
     out.push('');
-    out.push(`${KIND_TITLES[m.kind]} (${LEGEND[m.kind]}  ! probe failed  - not probed  ~ flaky  * disagrees with the graph)`);
+    const legend = m.kind === 'host' && (report.probeMode ?? 'twin') !== 'twin' ? '. the application answers on the host  X it does not' : LEGEND[m.kind];
+    out.push(`${KIND_TITLES[m.kind]} (${legend}  ! probe failed  - not probed  ~ flaky  * disagrees with the graph)`);
     out.push(...table(m));
   }
   out.push(...probedFrom(report));
@@ -152,7 +154,13 @@ export function formatText(report: ProbeReport): string {
   }
   out.push('');
   const s = report.summary;
-  const why = [s.disagreeing ? `${s.disagreeing} disagreeing` : '', s.failed ? `${s.failed} probe${s.failed === 1 ? '' : 's'} failed` : '', refuted.length ? `${refuted.length} finding${refuted.length === 1 ? '' : 's'} refuted` : ''].filter(Boolean);
+  const observed = report.findings.filter((v) => isSocketError(v.finding)).length;
+  const why = [
+    s.disagreeing ? `${s.disagreeing} disagreeing` : '',
+    s.failed ? `${s.failed} probe${s.failed === 1 ? '' : 's'} failed` : '',
+    refuted.length ? `${refuted.length} finding${refuted.length === 1 ? '' : 's'} refuted` : '',
+    observed ? `${observed} error${observed === 1 ? '' : 's'} in the socket tables` : '',
+  ].filter(Boolean);
   out.push(
     `${s.probes} probes, ${s.agreeing} agreeing, ${s.disagreeing} disagreeing, ${s.failed} failed, ${s.flaky} flaky, ${s.notProbed} not probed; wall time ${s.seconds.toFixed(1)}s${report.exitCode && why.length ? `; exit ${report.exitCode}: ${why.join(', ')}` : ''}`,
   );

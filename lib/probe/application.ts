@@ -1,3 +1,4 @@
+import { compareFindings } from '../engine/finding';
 import type { NetworkGraph } from '../model/graph';
 import type { LoadedProject } from '../source/project';
 import { attachSidecars, findProjectContainers, rereadSockets } from './attach';
@@ -94,8 +95,8 @@ export function markSources(results: CaseResult[], twin: Twin): void {
 
 /**
  * The verdicts of an application run: the lint findings' verdicts, each naming the containers its
- * probes ran from and the socket finding on the same subject, if any; then the socket findings, confirmed
- * by the socket table they were read in.
+ * probes ran from and the socket finding on the same subject, if any, and the socket findings, confirmed by
+ * the socket table they were read in; sorted by file, line, column and rule id.
  */
 export function applicationVerdicts(graph: NetworkGraph, tables: ReadonlyMap<string, NamespaceSockets>, verdicts: FindingVerdict[], results: CaseResult[]): FindingVerdict[] {
   const sockets = socketFindings(graph, tables);
@@ -116,5 +117,5 @@ export function applicationVerdicts(graph: NetworkGraph, tables: ReadonlyMap<str
     reason: `read in the socket tables (/proc/net/tcp, tcp6, udp, udp6) of "${s.container}" through a sidecar in its namespace`,
     cases: [],
   }));
-  return [...lint, ...observed];
+  return [...lint, ...observed].sort((a, b) => compareFindings(a.finding, b.finding));
 }

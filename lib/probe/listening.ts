@@ -15,9 +15,14 @@ import { isEngineListener, type Listener } from './sockets';
 export const SOCKET_FINDING_IDS = ['probe-no-listener', 'probe-loopback-listener', 'probe-other-port'] as const;
 export type SocketFindingId = (typeof SOCKET_FINDING_IDS)[number];
 
+/** Whether a finding is one of the socket tables' (its message is the observation, so the reports print it). */
+export function isSocketFinding(finding: Finding): boolean {
+  return (SOCKET_FINDING_IDS as readonly string[]).includes(finding.ruleId);
+}
+
 /** Whether a finding is a socket finding at error level: what the application's sockets show fails the run, as a disagreement does. */
 export function isSocketError(finding: Finding): boolean {
-  return (SOCKET_FINDING_IDS as readonly string[]).includes(finding.ruleId) && finding.severity === 'error';
+  return isSocketFinding(finding) && finding.severity === 'error';
 }
 
 /** The page of a socket finding: `docs/probe/<id>.md` at this version's tag. */

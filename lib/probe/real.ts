@@ -8,7 +8,7 @@ import { parseDependsOn } from '../syntax/compose';
 import type { AppContainer } from './attach';
 import { REPLICA_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import type { Publishing } from './publish';
-import { bindFailure, buildablePart, createNetworks, createdNetworksLine, endpointConfig, orderedAttachments, portBindings, twinReplicas, type Twin } from './twin';
+import { bindFailure, buildablePart, exposeInto, createNetworks, createdNetworksLine, endpointConfig, orderedAttachments, portBindings, twinReplicas, type Twin } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
 /**
@@ -322,6 +322,7 @@ async function startContainer(options: RealOptions, twin: Twin, name: string, co
     .map(([k, v]) => `${k}=${String(v)}`);
   const labels = Object.fromEntries(Object.entries((conf.labels ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
   const ports = portBindings(name, options.publishing, new Set());
+  exposeInto(ports.exposed, service);
   const extraHosts = Array.isArray(conf.extra_hosts) ? conf.extra_hosts.map(String) : Object.entries((conf.extra_hosts ?? {}) as Record<string, unknown>).map(([h, a]) => `${h}:${String(a)}`);
   const hostConfig: Record<string, unknown> = {
     NetworkMode: networkMode,

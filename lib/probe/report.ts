@@ -1,5 +1,5 @@
 import { oneLine } from '../report/shared';
-import { isSocketError } from './listening';
+import { isSocketError, isSocketFinding } from './listening';
 import { describe } from './verdicts';
 import { KIND_TITLES, PROBE_KINDS, type CaseResult, type ProbeKind, type ProbeMode, type ProbeReport } from './types';
 
@@ -93,6 +93,7 @@ export function formatText(report: ProbeReport): string {
   for (const v of report.findings) {
     const f = v.finding;
     out.push(`  ${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.ruleId}${f.service ? `  ${f.service}` : ''}  ${v.verdict}`);
+    if (isSocketFinding(f)) out.push(`      ${f.message}`);
     out.push(`      ${v.reason}`);
   }
   for (const m of matrices(report)) {

@@ -280,6 +280,14 @@ export function portBindings(service: string, publishing: Publishing, drop: Set<
   return { exposed, bindings: out };
 }
 
+/** Adds a service's `expose` entries to a container's ExposedPorts (`80/tcp`), at most 64 ports of a range. */
+export function exposeInto(exposed: Record<string, object>, service: Service): void {
+  for (const e of service.expose) {
+    if (e.invalid || e.unknown) continue;
+    for (let p = e.ports.start; p <= Math.min(e.ports.end, e.ports.start + 63); p++) exposed[`${p}/${e.protocol}`] = {};
+  }
+}
+
 /** Parses "Bind for 0.0.0.0:8080 failed: port is already allocated" and "listen tcp4 127.0.0.1:8080: bind: <reason>". */
 export function bindFailure(message: string): { hostIp: string; port: number; protocol: 'tcp' | 'udp' } | undefined {
   let m = /Bind for \[?([^\]\s]*?)\]?:(\d+) failed: port is already allocated/.exec(message);
@@ -485,10 +493,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     // the options the engine judges are passed as the user wrote them (it rejects some under
     // network_mode container:/host, which is itself an observation); only their values are made safe
     const ports = portBindings(name, options.publishing, drop);
-    for (const e of service.expose) {
-      if (e.invalid || e.unknown) continue;
-      for (let p = e.ports.start; p <= Math.min(e.ports.end, e.ports.start + 63); p++) (ports.exposed as Record<string, object>)[`${p}/${e.protocol}`] = {};
-    }
+    exposeInto(ports.exposed, service);
     const hostConfig: Record<string, unknown> = {
       NetworkMode: networkMode,
       PortBindings: ports.bindings,

@@ -67,7 +67,7 @@ describe('probe reports in attach and real mode (no docker engine needed)', () =
       ].join('\n'),
     );
     expect(text).to.include("Probed from (a sidecar in each container's network namespace)\n  web  shop-web-1\n");
-    expect(text).to.include('; exit 1: 2 errors in the socket tables\n');
+    expect(text).to.include('; exit 1: 1 finding refuted, 2 errors in the socket tables\n');
   });
 
   it("json and junit: the mode and each cell's container", () => {

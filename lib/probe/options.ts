@@ -172,7 +172,8 @@ Cleanup (removes the objects earlier runs left behind, found by their labels, an
       --all                  remove every run in scope, runs still in progress too (they will break)
 The engine is found through DOCKER_HOST (unix:// or tcp://, with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH),
 else unix:///var/run/docker.sock.
-Exit codes: 0 every observation matches the prediction, 1 a disagreement, a failed probe or a refuted finding,
-2 usage error, engine unreachable or faulty, the twin cannot be built, or another run holds a fixed subnet or
-host port the twin needs, 130/143 interrupted (the twin is removed; a second Ctrl-C leaves it behind).
+Exit codes: 0 every observation matches the prediction, 1 a disagreement, a failed probe, a refuted finding or
+(--attach, --real) an error-level finding from the application's socket tables, 2 usage error, engine unreachable
+or faulty, the twin cannot be built, no running container of the project (--attach), or another run holds a
+fixed subnet or host port the twin needs, 130/143 interrupted (the twin is removed; a second Ctrl-C leaves it behind).
 `;

@@ -151,7 +151,7 @@ export async function attachSidecars(options: AttachOptions, twin: Twin, apps: r
   const byDocker = new Map([...graph.networks.values()].map((n) => [n.dockerName, n.name]));
   for (const key of graph.networks.keys()) byDocker.set(twin.networks.get(key)?.dockerName ?? '', key);
   const chosen = apps.filter((a) => apps.filter((b) => b.service === a.service && b.number < a.number).length < REPLICA_CAP);
-  for (const s of graph.services.keys()) if (!apps.some((a) => a.service === s)) twin.excluded.set(s, `no running container of "${s}" was found`);
+  for (const s of graph.services.keys()) if (!apps.some((a) => a.service === s) && !twin.excluded.has(s)) twin.excluded.set(s, `no running container of "${s}" was found`);
   const controls = new Map<string, Set<number>>();
   options.progress(`attaching ${chosen.length} sidecar${chosen.length === 1 ? '' : 's'} to the project's containers`);
   // one at a time: sidecars of one namespace choose their control ports from what the earlier ones hold

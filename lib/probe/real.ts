@@ -8,7 +8,7 @@ import { parseDependsOn } from '../syntax/compose';
 import type { AppContainer } from './attach';
 import { REPLICA_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import type { Publishing } from './publish';
-import { bindFailure, buildablePart, exposeInto, createNetworks, createdNetworksLine, endpointConfig, orderedAttachments, portBindings, twinReplicas, type Twin } from './twin';
+import { bindFailure, brokenNetwork, buildablePart, exposeInto, createNetworks, createdNetworksLine, endpointConfig, orderedAttachments, portBindings, twinReplicas, type Twin } from './twin';
 import { checkAborted, dockerSafe, errorLine, sleep } from './util';
 
 /**
@@ -239,11 +239,9 @@ export async function bringUp(options: RealOptions, twin: Twin): Promise<AppCont
     const service = graph.services.get(name)!;
     const conf = services[name] ?? {};
     const ns = graph.namespace(name);
-    const broken = orderedAttachments(graph, ns.owner)
-      .map((k) => twin.networks.get(k))
-      .find((n) => n?.failed);
-    if (broken && ns.kind === undefined) {
-      twin.excluded.set(name, broken.failed!);
+    const broken = brokenNetwork(graph, twin, name);
+    if (broken) {
+      twin.excluded.set(name, broken);
       continue;
     }
     const waited = await dependencies(options, conf, started, deadline);

@@ -280,6 +280,15 @@ export function portBindings(service: string, publishing: Publishing, drop: Set<
   return { exposed, bindings: out };
 }
 
+/** Why a service's containers cannot start: a network of its namespace that could not be built; undefined when none. */
+export function brokenNetwork(graph: NetworkGraph, twin: Twin, service: string): string | undefined {
+  const ns = graph.namespace(service);
+  if (ns.kind !== undefined) return undefined;
+  return orderedAttachments(graph, ns.owner)
+    .map((k) => twin.networks.get(k))
+    .find((n) => n?.failed)?.failed;
+}
+
 /** Adds a service's `expose` entries to a container's ExposedPorts (`80/tcp`), at most 64 ports of a range. */
 export function exposeInto(exposed: Record<string, object>, service: Service): void {
   for (const e of service.expose) {
@@ -394,11 +403,9 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
           twin.excluded.set(name, `it joins "${ns.owner}", which has no twin: ${twin.excluded.get(ns.owner)}`);
           return;
         }
-        const broken = orderedAttachments(graph, ns.owner)
-          .map((k) => twin.networks.get(k))
-          .find((n) => n?.failed);
-        if (broken && ns.kind === undefined) {
-          twin.excluded.set(name, broken.failed!);
+        const broken = brokenNetwork(graph, twin, name);
+        if (broken) {
+          twin.excluded.set(name, broken);
           return;
         }
         const { built: replicas } = twinReplicas(service);

@@ -120,6 +120,10 @@ function reproduce(ctx: ExecuteContext, b: Bound): string {
     case 'dns':
       return commandLine(['docker', 'exec', name, 'nslookup', b.target]);
     case 'tcp':
+      if (ctx.application)
+        return ctx.tools.has('socat')
+          ? commandLine(['docker', 'exec', name, 'socat', '-u', '/dev/null', `TCP:${b.target}:${b.port},connect-timeout=${T}`])
+          : `${commandLine(['docker', 'exec', name, 'nc', '-w', '1', b.target, String(b.port)])} </dev/null`;
       return ctx.tools.has('socat') ? commandLine(['docker', 'exec', name, 'socat', '-u', `TCP:${b.target}:${b.port},connect-timeout=${T}`, 'STDOUT']) : commandLine(['docker', 'exec', name, 'nc', '-w', T, b.target, String(b.port)]);
     case 'udp':
       return `echo ping | ${commandLine(['docker', 'exec', '-i', name, 'socat', '-t', T, '-', `UDP:${b.target}:${b.port}`])}`;
@@ -145,7 +149,7 @@ async function round(ctx: ExecuteContext, bound: Bound[]): Promise<Map<number, O
     mapLimit(batches, ctx.concurrency, async ([container, list]) => {
       checkAborted(ctx.signal);
       const args = [String(T), 'c', 'tcp', '127.0.0.1', String(container.controlPort)];
-      for (const b of list) args.push(String(b.case.id), b.kind, b.target, String(b.port));
+      for (const b of list) args.push(String(b.case.id), ctx.application && b.kind === 'tcp' ? 'connect' : b.kind, b.target, String(b.port));
       const waves = Math.ceil((list.length + 1) / RUNNER_PARALLEL);
       let raw: Map<string, { exit: number; text: string }>;
       try {

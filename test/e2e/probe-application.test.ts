@@ -94,6 +94,8 @@ describe('probe on docker: --real and --attach probe the application itself', fu
     expect(r.code, r.stderr + r.stdout).to.equal(0);
     expect(placed(r)).to.deep.equal([]);
     expect(grid(r.report!, 'host')).to.deep.equal({ host: { 'api:8080->8080/tcp': '.' } });
+    // connected from web's namespace: the application accepted (it sends nothing, and need not)
+    expect(r.report!.results.find((x) => x.case.kind === 'tcp')!.final!.detail).to.equal('connected: the application accepted');
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 

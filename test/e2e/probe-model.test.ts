@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { grid, labelled, probe, requireEngine, verdicts } from './helpers';
+
+/** Issue 13, the model's causes: each project below disagreed with the engine before its fix. */
+describe('probe on docker: what the model learned from random projects (issue 13)', function () {
+  this.timeout(120_000);
+  before(async function () {
+    await requireEngine(this);
+  });
+
+  it("a hostname is a DNS name on user networks, in its own /etc/hosts, and in a linker's /etc/hosts", async () => {
+    const r = await probe(['-f', 'hostname.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    // "b" resolves from "a" (its own /etc/hosts) and from "c" (the alias the daemon adds), to "a"; the service "b" has no network
+    expect(grid(report, 'dns')).to.deep.equal({
+      a: { a: '.', b: '.', c: '.', d: 'X', e: 'X', 'dee.example.test': 'X' },
+      b: { a: 'X', b: 'X', c: 'X', d: 'X', e: 'X', 'dee.example.test': 'X' },
+      c: { a: '.', b: '.', c: '.', d: 'X', e: 'X', 'dee.example.test': 'X' },
+      d: { a: 'X', b: 'X', c: 'X', d: 'X', e: 'X', 'dee.example.test': '.' },
+      e: { a: 'X', b: 'X', c: 'X', d: '.', e: 'X', 'dee.example.test': '.' },
+    });
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('extra_hosts shadows project names through /etc/hosts, with or without a network', async () => {
+    const r = await probe(['-f', 'extra-hosts.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(grid(report, 'dns')).to.deep.equal({
+      a: { a: '.', b: '.', far: '.', n: 'X' },
+      b: { a: '.', b: '.', far: 'X', n: 'X' },
+      far: { a: 'X', b: 'X', far: '.', n: 'X' },
+      n: { a: 'X', b: '.', far: 'X', n: 'X' },
+    });
+    const shadowed = report.results.find((x) => x.case.kind === 'dns' && x.case.source === 'a' && x.case.column === 'b')!;
+    expect(shadowed.final!.detail).to.equal('/etc/hosts: 10.40.250.9');
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('the gateway network decides publishing: a macvlan gateway publishes nothing, a bridge one does', async () => {
+    const r = await probe(['-f', 'gateway.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(grid(r.report!, 'host')).to.deep.equal({ host: { 'mac:18311->80/tcp': 'X', 'ok:18312->80/tcp': '.' } });
+    expect(r.report!.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+});

@@ -3,9 +3,9 @@ import { deepFreeze } from './freeze';
 import { creationOf, type Creation } from './creation';
 import { driverPublishes, gatewayOf } from './gateway';
 import { compareProjectSpans, startOrder } from './order';
-import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
+import { collectClaims, earliestConflicts, listening, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
-import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
+import type { Address, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
 
@@ -405,6 +405,19 @@ export class NetworkGraph {
     const driver = gateway && this.networks.get(gateway.network)!;
     if (driver && !driver.driverUnknown && !driverPublishes(driver.driver)) return { kind: 'unreachable', why: 'gateway-driver', network: gateway.network };
     return undefined;
+  }
+
+  /**
+   * Whether the host reaches a service at host port `port`/`protocol` because the service lives in the host's own
+   * network namespace (Compose `network_mode: host`) and listens there: its process listens on the ports it declares
+   * (`ports[].target`, `expose`, the listener claims of port-claims.ts), which are host ports under host networking.
+   * So `ports: ["8080:8080"]` on a host-network service is discarded, yet the host reaches it at 8080. False otherwise.
+   */
+  listensOnHost(service: string, port: number, protocol: Protocol): boolean {
+    const s = this.services.get(service);
+    const ns = this.namespace(service);
+    if (!s || this.model.mode !== 'compose' || ns.kind !== 'host' || ns.chain.length > 0) return false;
+    return listening(s.expose, s.ports).some((d) => d.protocol === protocol && d.start <= port && port <= d.end);
   }
 
   /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */

@@ -249,7 +249,9 @@ export function planProbes(context: PlanContext): ProbeCase[] {
           ...(ephemeralFor !== undefined ? { ephemeralFor } : {}),
           ...(replica ? { replica } : {}),
         };
-        add('host', 'host', label, target, expect, basis, skip ? { skip } : {});
+        // a host-network service's mapping is discarded, but it listens on its container ports on the host itself
+        const listener = !expect && typeof host === 'number' && graph.listensOnHost(dest.name, host, binding.protocol);
+        add('host', 'host', label, target, expect || listener, listener ? `${basis}; listensOnHost(${dest.name}, ${host}/${binding.protocol})` : basis, skip ? { skip } : {});
       }
     }
     if (ns.kind === 'host' && ns.owner === dest.name) {

@@ -47,4 +47,17 @@ describe('probe on docker: what the model learned from random projects (issue 13
     expect(r.report!.summary).to.include({ disagreeing: 0, failed: 0 });
     expect(await labelled(r.run)).to.deep.equal([]);
   });
+
+  it('host networking with "P:P": the mapping is discarded, the host reaches P anyway, and no-host-network-ports is confirmed', async () => {
+    const r = await probe(['-f', 'host-network-same-port.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(grid(report, 'host')).to.deep.equal({
+      host: { 'agent:18206->18206/tcp': '.', 'agent:18207->18208/tcp': 'X', 'agent:18206/tcp (host network)': '.', 'agent:18208/tcp (host network)': '.' },
+    });
+    expect(verdicts(report)).to.deep.equal(['no-host-network-ports agent: confirmed']);
+    expect(report.findings[0].reason).to.equal('host → agent:18207->18208/tcp: blocked; host → agent:18206/tcp (host network): reachable; host → agent:18208/tcp (host network): reachable');
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
 });

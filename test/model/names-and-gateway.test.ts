@@ -82,4 +82,15 @@ describe('graph: hostnames, /etc/hosts and the gateway network (issue 13)', () =
     expect(g.portConflicts()).to.deep.equal([]);
     expect(g.bindingOutcome('b', 0)).to.deep.equal({ kind: 'unreachable', why: 'only-internal' });
   });
+
+  it('a host-network service listens on its declared ports on the host: "P:P" is discarded, yet the host reaches P', () => {
+    const g = graphOf(lines('services:', '  agent: {image: x, network_mode: host, ports: ["18206:18206", "18207:18208"], expose: ["9000-9002/udp"]}', '  web: {image: x, ports: ["18209:18209"]}'));
+    expect(g.bindingOutcome('agent', 0)).to.deep.equal({ kind: 'discarded', why: 'host' });
+    expect(g.listensOnHost('agent', 18206, 'tcp')).to.equal(true);
+    expect(g.listensOnHost('agent', 18207, 'tcp')).to.equal(false);
+    expect(g.listensOnHost('agent', 18208, 'tcp')).to.equal(true);
+    expect(g.listensOnHost('agent', 9001, 'udp')).to.equal(true);
+    expect(g.listensOnHost('agent', 9001, 'tcp')).to.equal(false);
+    expect(g.listensOnHost('web', 18209, 'tcp')).to.equal(false);
+  });
 });

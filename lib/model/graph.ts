@@ -420,6 +420,17 @@ export class NetworkGraph {
     return listening(s.expose, s.ports).some((d) => d.protocol === protocol && d.start <= port && port <= d.end);
   }
 
+  /**
+   * Whether Compose (or docker stack deploy) creates a declared network: only when a service of the project
+   * attaches to it (`networks`, or `network_mode` naming it). compose-go `WithoutUnnecessaryResources` drops the
+   * networks no service uses before `docker compose up` creates any; docker/cli `cli/command/stack` creates only
+   * the networks its services use (`getServicesDeclaredNetworks`). An external network is never created.
+   */
+  networkCreated(network: string): boolean {
+    const n = this.networks.get(network);
+    return !!n && n.external?.value !== true && this.attachmentsOn(network).length > 0;
+  }
+
   /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */
   onlyInternal(service: string): boolean {
     const attachments = this.attachments(service);

@@ -60,4 +60,17 @@ describe('probe on docker: what the model learned from random projects (issue 13
     expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
     expect(await labelled(r.run)).to.deep.equal([]);
   });
+
+  it('rules stay quiet where nothing happens: replicas on an internal network all start, an unused network is never created', async () => {
+    const r = await probe(['-f', 'nothing-happens.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    // no no-scaled-fixed-host-port, no no-overlapping-subnets
+    expect(verdicts(report)).to.deep.equal(['no-ports-on-internal-network cache: confirmed', 'no-unused-network legacy: not-probed']);
+    expect(report.events).to.deep.equal([]);
+    expect(r.stderr).to.include('waiting for 3 containers to be ready');
+    expect(r.stderr).to.include('created 2 networks');
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
 });

@@ -116,7 +116,7 @@ export class NetworkGraph {
   private readonly owners = new Map<string, Set<string>>();
   private readonly referencesBySource = new Map<string, Reference[]>();
   private readonly order: readonly string[];
-  private readonly conflictsInFileOrder: readonly PortConflict[];
+  private readonly conflicts: readonly PortConflict[];
   private readonly outcomes = new Map<string, BindingAnswer[]>();
   private readonly creations = new Map<string, Creation>();
 
@@ -138,18 +138,16 @@ export class NetworkGraph {
     this.order = startOrder(model, (s) => this.joinedService(s));
     const claims = collectClaims({ model, published: (s) => this.publishedOnHost(s), onHostNetwork: (s) => model.mode === 'compose' && this.namespace(s).kind === 'host' });
     const inFile = [...claims].sort((a, b) => compareProjectSpans(model, a.at.span, b.at.span));
-    this.conflictsInFileOrder = earliestConflicts(inFile);
     // who loses a bind: the claim whose service starts later; within one service, the later entry
     const position = new Map(this.order.map((s, i) => [s, i]));
     const inStart = inFile
       .map((c, i) => ({ c, i }))
       .sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i)
       .map((x) => x.c);
-    const losers = new Map(
-      earliestConflicts(inStart)
-        .filter((x) => x.claim.kind === 'published')
-        .map((x) => [x.claim.entry, x]),
-    );
+    const inStartOrder = earliestConflicts(inStart);
+    // docker stack deploy ignores depends_on: there the later entry in the files is the one reported
+    this.conflicts = model.mode === 'compose' ? inStartOrder : earliestConflicts(inFile);
+    const losers = new Map(inStartOrder.filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
     for (const service of model.services.values())
       this.outcomes.set(
         service.name,
@@ -476,12 +474,14 @@ export class NetworkGraph {
   }
 
   /**
-   * The host port conflicts of the project, one per offending entry, each against the earliest entry (in
-   * file order, see compareSpans) it collides with: published ports on the same host address (a wildcard
-   * takes them all), port and protocol, and in Compose the ports a host-network service listens on.
+   * The host port conflicts of the project, one per offending entry, each against the earliest entry it collides
+   * with: published ports on the same host address (a wildcard takes them all), port and protocol, and in Compose
+   * the ports a host-network service listens on. Earliest in Compose is in start order (startOrder, then file
+   * order within a service): the offending entry is the one whose container starts later and fails to bind (or,
+   * for a host-network service, fails to listen); in a stack, which ignores depends_on, in file order (compareSpans).
    */
   portConflicts(): readonly PortConflict[] {
-    return this.conflictsInFileOrder;
+    return this.conflicts;
   }
 
   /**

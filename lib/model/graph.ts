@@ -203,7 +203,7 @@ export class NetworkGraph {
       for (const alias of spec.aliases) if (!alias.unknown) add(alias.value, 'alias', alias.span, alias.origin);
       // the daemon adds the hostname as an alias on every user-defined network (moby#39204; seen on Docker 20.10,
       // also on networks connected later); Compose sets it only from `hostname`. Not modelled for stacks.
-      const hostname = stack ? undefined : knownHostname(service);
+      const hostname = stack || !this.engineHas('hostname-resolves') ? undefined : knownHostname(service);
       if (hostname && !names.some((n) => n.name.toLowerCase() === hostname.value.toLowerCase())) add(hostname.value, 'hostname', hostname.span, hostname.origin);
       if (stack) add(`tasks.${service.name}`, 'tasks', service.span);
       const attachment: Attachment = { service: service.name, network, spec, names };
@@ -399,7 +399,7 @@ export class NetworkGraph {
       const network = this.networks.get(a.network);
       return network ? [{ spec: a.spec, network, ipv6: this.ipv6Enabled(a.network), attachment: a }] : [];
     });
-    return (gatewayOf(candidates) as (typeof candidates)[number] | undefined)?.attachment;
+    return (gatewayOf(candidates, this.engineHas('gw-priority')) as (typeof candidates)[number] | undefined)?.attachment;
   }
 
   /** Why a Compose container's gateway publishes none of its ports (see BindingOutcome `unreachable`), if it does not. */

@@ -1,6 +1,7 @@
 import type { NetworkGraph } from '../model/graph';
 import type { Severity } from '../source/diagnostic';
 import type { Subject } from './finding';
+import type { FixProposal, FixSafety } from './fix';
 import type { ProbeLink } from './probe-link';
 import type { Mode } from '../source/project';
 import type { Span } from '../source/span';
@@ -24,6 +25,8 @@ export interface Report<MessageId extends string = string> {
   network?: string;
   /** what the finding is about, when more precise than `service` or `network` (a binding, a reference) */
   subject?: Subject;
+  /** the edits that fix it, when the rule is sure of them (only in a rule that declares `fix`) */
+  fix?: FixProposal;
 }
 
 export interface RuleContext<Options, MessageId extends string = string> {
@@ -45,6 +48,8 @@ export interface RuleDefinition<Options extends object = Record<string, never>, 
   options?: { schema: Record<string, unknown>; defaults: Options };
   /** how the probe observes the rule's findings, or why it cannot (see probe-link.ts) */
   probe: ProbeLink;
+  /** the rule's reports may carry a fix, and what applying it does (its doc's Fix section says the same) */
+  fix?: FixSafety;
   check(graph: NetworkGraph, context: RuleContext<Options, MessageId>): void;
 }
 

@@ -104,7 +104,41 @@ export function readBounded(file: string, display: string, kind: string, limit =
  * as `readBounded` does, or EBINARY; `kind` names what the file should be, as there.
  */
 export function readText(file: string, display: string, kind: string): string {
-  const buffer = readBounded(file, display, kind);
+  return decodeText(readBounded(file, display, kind), display, kind);
+}
+
+/**
+ * Reads standard input (file descriptor `fd`, 0 by default) to its end as `readText` reads a file: at most
+ * 4 MiB, text only. `display` names it in messages (the `--stdin-filename`). Throws InputError: ETOOBIG,
+ * EBINARY, EREAD (an I/O error with its errno code).
+ */
+export function readStdinText(display: string, kind: string, fd = 0): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, MAX_FILE_BYTES + 1 - total));
+    let n: number;
+    try {
+      n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      // a non-blocking descriptor (a terminal some shells leave so) has no data yet: wait a little and read again
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      throw cannotRead(display, error);
+    }
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > MAX_FILE_BYTES) throw tooBig(display, kind, `over ${MAX_FILE_BYTES / 1048576}`, MAX_FILE_BYTES);
+  }
+  return decodeText(Buffer.concat(chunks, total), display, kind);
+}
+
+/** The text of `buffer`: refuses a NUL byte and invalid UTF-8 (EBINARY), drops a leading byte-order mark. */
+function decodeText(buffer: Buffer, display: string, kind: string): string {
   if (buffer.includes(0)) throw new InputError(`${display}: binary file, not ${article(kind)} ${kind}`, 'EBINARY');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
   if (text.includes('\uFFFD') && !buffer.includes(Buffer.from('\uFFFD'))) {

@@ -1,5 +1,6 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
+import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine';
 import { creationOf, type Creation } from './creation';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
@@ -94,6 +95,8 @@ export interface Resolution {
  */
 export class NetworkGraph {
   readonly model: Model;
+  /** the engine the project is linted for (see engine.ts); the graph's version-dependent answers follow it */
+  readonly engine: EngineTarget;
   readonly services: ReadonlyMap<string, Service>;
   readonly networks: ReadonlyMap<string, Network>;
   readonly references: readonly Reference[];
@@ -111,8 +114,9 @@ export class NetworkGraph {
   private readonly outcomes = new Map<string, BindingAnswer[]>();
   private readonly creations = new Map<string, Creation>();
 
-  constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span) {
+  constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span, engine: EngineTarget = DEFAULT_ENGINE) {
     this.model = model;
+    this.engine = engine;
     this.services = model.services;
     this.networks = model.networks;
     for (const s of model.services.values()) if (s.containerName && !s.containerName.unknown) this.containerNames.set(s.containerName.value, s.name);
@@ -148,6 +152,11 @@ export class NetworkGraph {
       );
     for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
     deepFreeze(this);
+  }
+
+  /** Whether a version-dependent fact of ENGINE_FACTS (engine.ts) holds on the engine the graph was built for. */
+  engineHas(id: EngineFactId): boolean {
+    return engineHas(this.engine, id);
   }
 
   private follow(name: string): Namespace {

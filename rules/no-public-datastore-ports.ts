@@ -36,6 +36,8 @@ export default defineRule<Options>({
   category: 'security',
   severity: 'warning',
   description: 'Disallow publishing a datastore, cache, broker or admin port on all host interfaces',
+  precision: 'high',
+  securitySeverity: 7.5,
   probe: { notProbed: 'exposure to other machines is not probed: probes stay on this machine' },
   // binding to 127.0.0.1 takes the port away from other machines (and from IPv6), which is the point
   fix: 'changes-behaviour',

@@ -5,6 +5,7 @@ export default defineRule({
   category: 'security',
   severity: 'warning',
   description: 'Require encryption on the overlay networks a stack creates',
+  securitySeverity: 5.9,
   modes: ['stack'],
   probe: { notProbed: 'encryption shows only on traffic between Swarm nodes; the twin runs on one' },
   // IPsec between nodes needs ESP (IP protocol 50) through their firewalls and lowers the usable MTU

@@ -135,9 +135,17 @@ function removeEntry(v: FileView, key: Span): Omit<TextEdit, 'file'> | undefined
   const pair = blockPair(v, key);
   if (!pair) return undefined;
   const value = pair.value as YamlNode | null;
-  const from = v.lineStarts[key.line - 1];
+  // comment lines right above the key, at its indentation, go with it
+  let line = key.line - 1;
+  while (line > 0 && isCommentAt(v, line - 1, key.column - 1)) line--;
   const end = value?.range ? value.range[1] : (pair.key as YamlNode).range![1];
-  return between(v, from, nextLineStart(v, end), '');
+  return between(v, v.lineStarts[line], nextLineStart(v, end), '');
+}
+
+/** Whether 0-based line `index` is a comment starting at column `indent` (0-based) after nothing but spaces. */
+function isCommentAt(v: FileView, index: number, indent: number): boolean {
+  const start = v.lineStarts[index];
+  return v.text.slice(start, start + indent) === ' '.repeat(indent) && v.text[start + indent] === '#';
 }
 
 /** The block mapping at `at`: the value of the key there, or a mapping starting there. Null marks a key with no value yet. */

@@ -49,7 +49,7 @@ describe('cli: --fix, --fix-dry-run and standard input', () => {
     const [summary, ...report] = r.stderr.trimEnd().split('\n');
     expect(summary).to.equal('compose-netlint: --fix-dry-run: 2 fixes in 1 file, nothing written');
     expect(report).to.have.length(1);
-    expect(report[0]).to.match(/^compose\.yaml:6:17: error: service "db" attaches to network "back", which is not declared .*\[no-undefined-network\]$/);
+    expect(report[0]).to.match(/^compose\.yaml:6:16: error: service "db" attaches to network "back", which is not declared .*\[no-undefined-network\]$/);
     expect(r.status).to.equal(1);
     expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).to.equal(COMPOSE);
   });

@@ -148,12 +148,16 @@ function isCommentAt(v: FileView, index: number, indent: number): boolean {
   return v.text.slice(start, start + indent) === ' '.repeat(indent) && v.text[start + indent] === '#';
 }
 
-/** The block mapping at `at`: the value of the key there, or a mapping starting there. Null marks a key with no value yet. */
-function mappingAt(v: FileView, at: Span): { map: YAMLMap | null; pair?: Pair } | undefined {
+/**
+ * The block mapping at `at`: the value of the key there, or a mapping starting there. `map` null marks a key
+ * with no value yet, or with an empty flow mapping `{}` (`empty`, which the new lines replace).
+ */
+function mappingAt(v: FileView, at: Span): { map: YAMLMap | null; pair?: Pair; empty?: YamlNode } | undefined {
   const pair = blockPair(v, at);
   if (pair) {
     const value = pair.value as YamlNode | null;
     if (value === null || (isScalar(value) && value.value === null && value.source === '')) return { map: null, pair };
+    if (isMap(value) && value.flow && value.items.length === 0 && value.range) return { map: null, pair, empty: value };
     return isMap(value) && !value.flow ? { map: value } : undefined;
   }
   const node = v.nodes.get(offsetOf(v, at.line, at.column));
@@ -167,8 +171,14 @@ function addEntries(v: FileView, at: Span, path: string[], value: string | strin
     // `key:` with nothing after it: the new lines go after the key's line, one step deeper
     const key = found.pair!.key as YamlNode;
     const indent = positionOf(v, key.range![0]).column - 1 + v.step;
+    const lines = v.eol + render(v, indent, path, value).join(v.eol);
+    if (found.empty) {
+      // `key: {}` becomes `key:` and the block; the `{}` goes, from just after the colon
+      const colon = v.text.lastIndexOf(':', found.empty.range![0]);
+      return between(v, colon + 1, found.empty.range![1], lines);
+    }
     const end = lineEnd(v, key.range![1]);
-    return between(v, end, end, v.eol + render(v, indent, path, value).join(v.eol));
+    return between(v, end, end, lines);
   }
   let map = found.map;
   let rest = path;

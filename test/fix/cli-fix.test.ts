@@ -90,6 +90,16 @@ describe('cli: --fix, --fix-dry-run and standard input', () => {
     expect(fs.readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).to.equal('services: {}\n');
   });
 
+  it('README shows the --fix-dry-run output of the example project as the command prints it', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /<!-- fix-dry-run:begin -->\n```console\n\$ compose-netlint (.*)\n([^]*?)```\n<!-- fix-dry-run:end -->/.exec(readme);
+    expect(block, 'the README block').not.to.equal(null);
+    const r = cli(root, block![1].split(' '));
+    expect(r.stdout).to.equal(block![2]);
+    expect(r.stderr.split('\n')[0]).to.equal('compose-netlint: --fix-dry-run: 2 fixes in 1 file, nothing written');
+  });
+
   it('refuses --fix on standard input, --stdin-filename without -f -, and --fix with --fix-dry-run, in one line each', () => {
     const dir = tempProject({ 'compose.yaml': COMPOSE });
     const cases: [string[], string][] = [

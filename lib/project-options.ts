@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { LintProjectOptions } from './lint';
 import { InputError } from './source/diagnostic';
 import type { Mode } from './source/project';
-import { parseEngine, type EngineTarget } from './model/engine';
+import { parseEngine, type EngineTarget } from './model/engine-target';
 
 /** The project options every command takes, as `docker compose` spells them (node:util parseArgs specs). */
 export const PROJECT_OPTIONS = {
@@ -31,7 +31,7 @@ export interface ProjectArgs {
   profiles: string[];
   mode: Mode | 'auto';
   config?: string;
-  /** `--engine`, parsed (lib/model/engine.ts); absent: the configuration's `engine:` or the default */
+  /** `--engine`, parsed (lib/model/engine-target.ts); absent: the configuration's `engine:` or the default */
   engine?: EngineTarget;
 }
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
-import { DEFAULT_ENGINE_NAME } from '../model/engine';
+import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
 
 export const COMMANDS = ['lint', 'rules', 'graph', 'probe', 'config', 'lsp', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -138,7 +138,7 @@ Usage:
   compose-netlint probe [options] [PATH]       check the findings on a network twin on a Docker engine; see probe --help
   compose-netlint config [options] [PATH]      print the project as Docker reads it (--format yaml|json, --provenance);
                                                see config --help
-  compose-netlint lsp [--stdio]                 run the language server over stdio (for editors; see README)
+  compose-netlint lsp [--stdio]                run the language server over stdio (for editors; see README)
   compose-netlint help [COMMAND]               print this help, or a command's (as COMMAND --help); lint a
                                                directory named like a command as ./NAME
 Project options (as docker compose):
@@ -148,15 +148,12 @@ Project options (as docker compose):
       --env-file FILE        variables for interpolation; repeatable; replaces .env
       --profile NAME         enable a profile; repeatable
       --mode MODE            compose, stack or auto (default: auto)
-<<<<<<< HEAD
       --stdin-filename NAME  with "-f -" (read the Compose file from standard input): the file's name
                              for positions and finding the project (default: "-" in the current directory)
-=======
       --engine ENGINE        the engine to lint for, FAMILY@VERSION[+rootless|+rootful|+desktop]:
                              ${DEFAULT_ENGINE_NAME} (default, the newest Docker release known), docker@20.10,
                              podman@5.2, …; messages and severities follow its version (also engine: in
                              the configuration file)
->>>>>>> wt-16
 Rules:
   -c, --config FILE          configuration file (default: .compose-netlint.yaml/.yml/.json or
                              package.json#compose-netlint, searched upward from the project)

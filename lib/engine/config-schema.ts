@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_NAME } from '../model/engine';
+import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
 import type { Rule } from './rule';
 
 const LEVEL = { enum: ['off', 'info', 'warning', 'error'] };

@@ -11,7 +11,7 @@ import { at, entry, isMap, mapNode, toPlain, type Node } from '../source/tree';
 import { parseYaml } from '../source/yaml';
 import { didYouMean } from '../util/suggest';
 import { buildConfigSchema } from './config-schema';
-import { parseEngine, type EngineTarget } from '../model/engine';
+import { parseEngine, type EngineTarget } from '../model/engine-target';
 import type { Rule } from './rule';
 import { ruleOptions, type Level, type RuleSetting } from './run';
 

@@ -30,6 +30,11 @@ export interface Report<MessageId extends string = string> {
   subject?: Subject;
   /** the edits that fix it, when the rule is sure of them (only in a rule that declares `fix`) */
   fix?: FixProposal;
+  /**
+   * this finding's severity when it differs from the rule's default, e.g. where the target engine accepts what older or
+   * newer ones refuse (see lib/model/engine-target.ts); a level configured for the rule (`rules:`, `--rule`) overrides it
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext<Options, MessageId extends string = string> {

@@ -3,7 +3,7 @@ import { SEVERITY_RANK } from '../engine/finding';
 import { lintProject } from '../lint';
 import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
-import { DEFAULT_ENGINE_NAME } from '../model/engine';
+import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
 import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
 import { rules } from '../../rules';

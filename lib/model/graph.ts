@@ -1,6 +1,6 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
-import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine';
+import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine-target';
 import { creationOf, type Creation } from './creation';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
@@ -95,7 +95,7 @@ export interface Resolution {
  */
 export class NetworkGraph {
   readonly model: Model;
-  /** the engine the project is linted for (see engine.ts); the graph's version-dependent answers follow it */
+  /** the engine the project is linted for (see engine-target.ts); the graph's version-dependent answers follow it */
   readonly engine: EngineTarget;
   readonly services: ReadonlyMap<string, Service>;
   readonly networks: ReadonlyMap<string, Network>;
@@ -154,7 +154,7 @@ export class NetworkGraph {
     deepFreeze(this);
   }
 
-  /** Whether a version-dependent fact of ENGINE_FACTS (engine.ts) holds on the engine the graph was built for. */
+  /** Whether a version-dependent fact of ENGINE_FACTS (engine-target.ts) holds on the engine the graph was built for. */
   engineHas(id: EngineFactId): boolean {
     return engineHas(this.engine, id);
   }
@@ -360,15 +360,22 @@ export class NetworkGraph {
 
   /**
    * Whether a network has IPv6: `enable_ipv6: true`, or the driver option `com.docker.network.enable_ipv6` the engine
-   * also reads; false when neither is set; undefined when an unset variable decides it or the network is external.
+   * also reads; with neither, whether an IPv6 subnet in its IPAM config enables it on the target engine (fact
+   * `ipv6-subnet-enables-ipv6`: Docker 25.0.0 to 25.0.2), else false; undefined when an unset variable decides it or
+   * the network is external.
    */
   ipv6Enabled(network: string): boolean | undefined {
     const n = this.networks.get(network);
     if (!n || n.external?.value === true) return undefined;
     const flag = n.enableIpv6 ?? n.driverOpts.get('com.docker.network.enable_ipv6');
     if (flag?.unknown) return undefined;
-    if (flag === undefined) return false;
+    if (flag === undefined) return this.engineHas('ipv6-subnet-enables-ipv6') && this.hasIpv6Subnet(network);
     return flag.value === true || String(flag.value).toLowerCase() === 'true';
+  }
+
+  /** Whether a network's IPAM config writes an IPv6 subnet (a known, well-formed one). */
+  hasIpv6Subnet(network: string): boolean {
+    return this.networks.get(network)?.ipam.some((c) => c.subnet && !c.subnet.unknown && c.subnet.value.family === 'ipv6' && c.subnet.value.range !== undefined) ?? false;
   }
 
   private outcomeOf(service: string, binding: PortBinding, lost: PortConflict | undefined): BindingOutcome {

@@ -13,10 +13,10 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * level, a `%SRCROOT%`-relative location and region (columns in UTF-16 code units, end exclusive as in
  * every format here), related locations, a fingerprint that ignores line shifts, and an `inSource`
  * suppression carrying the reason for inline-suppressed findings, and each finding's fix as `fixes` (the same
- * text edits --fix applies). Rule descriptors carry `precision`, `tags` (the category, "security" for security
- * rules, "compose-only"/"stack-only", "fixable") and, for security rules, GitHub's `security-severity`. The
- * invocation carries the exit code, and the run's property bag the projects linted (`projects[]`: name, mode,
- * modeReason, files, engine) and `engine`, the engine target, when every project was linted for the same one.
+ * text edits --fix applies). Rule descriptors carry `precision`, `tags` (the category, "compose-only" or
+ * "stack-only", "fixable") and, for security rules, GitHub's `security-severity`. The invocation carries the
+ * exit code, and the run's property bag the engine target (`engine`, when all projects share one) and the
+ * projects linted (`projects[]`: name, mode, modeReason, files, engine).
  */
 export const sarif: Formatter = ({ findings, sources, toolVersion, exitCode, projects }) => {
   const index = new Map(RULE_CATALOG.map((r, i) => [r.id, i]));
@@ -47,12 +47,19 @@ export const sarif: Formatter = ({ findings, sources, toolVersion, exitCode, pro
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the working directory compose-netlint ran in' } } },
         columnKind: 'utf16CodeUnits',
         results: findings.map((f, i) => result(f, index.get(f.ruleId), prints[i])),
-        properties: runProperties(projects),
+        // the engine target the findings hold for, when every project was linted for the same one (each project names its own)
+        properties: { ...engineOf(projects), projects },
       },
     ],
   };
   return JSON.stringify(log, null, 2) + '\n';
 };
+
+function engineOf(projects: ProjectSummary[]): { engine?: string } {
+  const engines = new Set(projects.map((p) => p.engine));
+  const [only] = engines;
+  return engines.size === 1 && only !== undefined ? { engine: only } : {};
+}
 
 function result(f: Finding, ruleIndex: number | undefined, fingerprint: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ruleId: f.ruleId };
@@ -79,12 +86,6 @@ function descriptorProperties(r: RuleInfo): Record<string, unknown> {
   const out: Record<string, unknown> = { precision: r.precision, tags };
   if (r.securitySeverity !== undefined) out['security-severity'] = r.securitySeverity.toFixed(1);
   return out;
-}
-
-function runProperties(projects: ProjectSummary[]): Record<string, unknown> {
-  const engines = new Set(projects.map((p) => p.engine));
-  const [engine] = engines;
-  return engines.size === 1 && engine !== undefined ? { projects, engine } : { projects };
 }
 
 /** A fix as SARIF 2.1.0 §3.55: one artifactChange per file, each edit a replacement of a region (empty for an insertion). */

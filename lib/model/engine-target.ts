@@ -108,29 +108,36 @@ export type EngineFactId = (typeof ENGINE_FACTS)[number]['id'];
 
 const MOBY = 'https://github.com/moby/moby/pull/';
 const NOTES = 'https://docs.docker.com/engine/release-notes/';
+/** the e2e test that checks the 20.10 side of several facts on the engine these tests run against */
+const E2E = 'test/e2e/engine-facts.test.ts';
 
 /**
  * The table. Each entry's range is where its `holds` sentence is true; sources are Docker's release notes and the
- * moby pull requests they cite, Podman's documentation and release notes.
+ * moby pull requests they cite (checked against the moby tags), Podman's documentation and release notes.
  */
 export const ENGINE_FACTS = [
   {
     id: 'static-ip-needs-user-subnet',
-    holds: 'a static ipv4_address/ipv6_address needs a subnet written in the network\'s IPAM config ("user specified IP address is supported only when connecting to networks with user configured subnets")',
+    holds:
+      'a static ipv4_address/ipv6_address needs a subnet written in the network\'s IPAM config ("user specified IP address is supported only when connecting to networks with user configured subnets"); from 29.0.4 an address inside the subnet the engine allocates is accepted',
     docker: { before: '29.0.4' },
     source: `${MOBY}51583`,
+    verified: E2E,
   },
   {
-    id: 'ip-range-checked',
-    holds: 'IPAM config is validated: an ip_range wider than (or outside) its subnet, and a subnet or ip_range with host bits set, are refused when the network is created',
+    id: 'ipam-validated',
+    holds:
+      'IPAM config is validated when the network is created: an ip_range wider than or outside its subnet, and a subnet or ip_range with host bits set, are refused ("invalid network config"); before, they are accepted and the ip_range is not honoured',
     docker: { since: '25.0' },
     source: `${MOBY}45759`,
+    verified: E2E,
   },
   {
     id: 'ipv6-subnet-enables-ipv6',
-    holds: 'an IPv6 subnet in the IPAM config enables IPv6 on the network without enable_ipv6',
-    docker: { since: '25.0' },
+    holds: 'an IPv6 subnet in the IPAM config enables IPv6 on the network without enable_ipv6 (25.0.0 to 25.0.2 only: reverted by moby/moby#47306); elsewhere such a subnet is ignored and the network has no IPv6',
+    docker: { since: '25.0', before: '25.0.3' },
     source: `${MOBY}46455`,
+    verified: E2E,
   },
   {
     id: 'ipv6-default-ula-pool',
@@ -140,98 +147,112 @@ export const ENGINE_FACTS = [
     source: `${MOBY}47853`,
   },
   {
-    id: 'ipv6-address-needs-ipv6',
-    holds: 'an ipv6_address on a network without IPv6 is refused when the container starts; where this does not hold the container starts without IPv6',
-    docker: { since: '26.0' },
-    source: `${NOTES}26.0/`,
+    id: 'static-ipv6-checked',
+    holds: 'an ipv6_address on a network without IPv6 is refused when the container is created; before, when the network has an IPv6 subnet written, the address is ignored and the container starts without IPv6',
+    docker: { since: '25.0' },
+    source: `${MOBY}46183`,
+    verified: E2E,
   },
   {
     id: 'endpoint-mac-address',
-    holds: 'mac_address can be set per network (endpoint), API 1.44',
+    holds: 'mac_address can be set per network endpoint (API 1.44)',
     docker: { since: '25.0' },
     podman: {},
     source: `${NOTES}25.0/`,
   },
   {
     id: 'gw-priority',
-    holds: 'gw_priority chooses the network that provides the default gateway (Compose 2.33.1+)',
+    holds: 'gw_priority chooses the network that provides the default gateway (API 1.48; Compose 2.33.1+)',
     docker: { since: '28.0' },
     source: `${MOBY}48936`,
   },
   {
     id: 'enable-ipv4',
-    holds: 'enable_ipv4: false creates an IPv6-only network (Compose 2.33.1+)',
+    holds: 'enable_ipv4: false creates a network without IPv4 addresses (API 1.48; Compose 2.33.1+)',
     docker: { since: '28.0' },
     source: `${MOBY}48271`,
   },
   {
     id: 'interface-name',
-    holds: 'interface_name sets the container-side interface name of an endpoint (names starting with "eth" may collide and stop the container)',
+    holds:
+      'interface_name names the endpoint\'s interface in the container (com.docker.network.endpoint.ifname from 28.0, moby/moby#49155; Compose sends it from API 1.49, 28.1); a name starting with "eth" may collide with a generated one and stop the container',
     docker: { since: '28.1' },
     source: `${MOBY}49155`,
   },
   {
     id: 'loopback-ports-host-only',
-    holds: 'ports published on 127.0.0.1 (or ::1) are not reachable from other hosts on the local network',
+    holds: 'ports published on 127.0.0.1 are not reachable from other hosts on the local network; before, a neighbour that routes 127.0.0.1 to the host reaches them',
     docker: { since: '28.0' },
     podman: {},
     source: `${MOBY}49325`,
   },
   {
     id: 'unpublished-ports-filtered',
-    holds: 'container ports that are not published are not reachable from other hosts through direct routing',
+    holds: 'container ports that are not published are not reachable from other hosts by direct routing to the container address; before, they are where the host forwards packets',
     docker: { since: '28.0' },
     source: `${MOBY}48724`,
   },
   {
     id: 'gateway-mode-routed',
-    holds: 'com.docker.network.bridge.gateway_mode_ipv4/ipv6: routed (no NAT, no host port mapping) is accepted',
+    holds: 'com.docker.network.bridge.gateway_mode_ipv4/ipv6 "routed" is known: no NAT and no host port mapping, the container address is reached directly',
     docker: { since: '27.0' },
-    source: `${MOBY}47897`,
+    source: `${MOBY}47871`,
+  },
+  {
+    id: 'gateway-mode-nat-unprotected',
+    holds: 'com.docker.network.bridge.gateway_mode_ipv4/ipv6 "nat-unprotected" is known: NAT without the per-port filtering, so every container port is reachable by direct routing',
+    docker: { since: '28.0' },
+    source: `${MOBY}48597`,
   },
   {
     id: 'gateway-mode-isolated',
-    holds: 'com.docker.network.bridge.gateway_mode_ipv4/ipv6: nat-unprotected and isolated (internal networks only) are accepted',
+    holds: 'com.docker.network.bridge.gateway_mode_ipv4/ipv6 "isolated" is known, on internal networks only: the bridge gets no address on the host',
     docker: { since: '28.0' },
     source: `${MOBY}49262`,
   },
   {
     id: 'macvlan-default-gateway',
-    holds: 'a macvlan or ipvlan network without a written gateway gets a default gateway (the first address of its subnet)',
+    holds: 'a macvlan or ipvlan (l2) network without a written gateway gives its containers a default route through one the engine picks',
     docker: { before: '29.0' },
     source: `${MOBY}50929`,
   },
   {
     id: 'subnet-size-request',
-    holds: 'a subnet written as a prefix size (0.0.0.0/24, ::/96) asks for a subnet of that size from the default address pools',
+    holds:
+      'a subnet written as the unspecified address with a prefix (0.0.0.0/24, ::/96) asks for a subnet of that size from the default address pools; before, it is taken literally, so two such networks overlap ("Pool overlaps with other one on this address space")',
     docker: { since: '29.0' },
     source: `${MOBY}50114`,
+    verified: E2E,
   },
   {
     id: 'legacy-link-env',
-    holds: 'links set the legacy environment variables of the linked container (DB_PORT_5432_TCP_ADDR, DB_ENV_…) ',
+    holds: 'links set the legacy environment variables of the linked container (DB_PORT=tcp://…, DB_PORT_5432_TCP_ADDR, DB_ENV_…); deprecated in 28.4, not set from 29.0 unless the daemon runs with DOCKER_KEEP_DEPRECATED_LEGACY_LINKS_ENV_VARS=1',
     docker: { before: '29.0' },
-    source: `${NOTES}29.0/`,
+    source: `${MOBY}50719`,
+    verified: E2E,
   },
   {
     id: 'internal-no-default-route',
-    holds: 'containers on internal networks have no default route',
+    holds: 'containers attached only to internal networks have no default route, so connections to outside addresses fail at once; before, they get a default route through a gateway that drops the packets',
     docker: { since: '25.0' },
     podman: {},
-    source: `${NOTES}25.0/`,
+    source: `${MOBY}46603`,
+    verified: E2E,
   },
   {
     id: 'internal-no-external-dns',
-    holds: 'the embedded DNS server does not forward queries for external names from containers only on internal networks',
+    holds:
+      "the embedded DNS server does not forward queries for outside names from containers attached only to internal networks (CVE-2024-29018; fixed in 26.0.0, also in 25.0.5 and 23.0.11); before, it does when the host's resolver is on a loopback address",
     docker: { since: '26.0' },
     podman: {},
-    source: `${NOTES}26.0/`,
+    source: `${MOBY}47589`,
   },
   {
     id: 'hostname-resolves',
-    holds: "a container's hostname resolves to its address on its networks through the embedded DNS",
+    holds: "a container's hostname is one of its DNS names on its user-defined networks (the daemon adds Config.Hostname to the endpoint's DNSNames)",
     docker: {},
-    source: 'https://docs.docker.com/engine/network/#dns-services',
+    source: 'https://github.com/moby/moby/blob/master/daemon/container_operations.go',
+    verified: E2E,
   },
   {
     id: 'host-internal-names',
@@ -242,7 +263,7 @@ export const ENGINE_FACTS = [
   },
   {
     id: 'rootless-low-ports',
-    holds: 'host ports below 1024 cannot be published without lowering net.ipv4.ip_unprivileged_port_start',
+    holds: 'host ports below 1024 cannot be published unless net.ipv4.ip_unprivileged_port_start is lowered on the host',
     docker: {},
     podman: {},
     rootless: true,
@@ -250,13 +271,13 @@ export const ENGINE_FACTS = [
   },
   {
     id: 'networks-isolated-by-name-only',
-    holds: 'networks are not strictly isolated from one another: containers reach addresses on other networks (isolation by name only, before Netavark 2)',
+    holds: "containers on different networks are not strictly isolated from each other: one can reach another network's container addresses through the host (before Netavark 2, Podman 5 and older)",
     podman: { before: '6.0' },
-    source: 'https://github.com/containers/netavark/releases/tag/v2.0.0',
+    source: 'https://github.com/containers/netavark/releases',
   },
   {
     id: 'podman-network-modes',
-    holds: 'network_mode pasta, slirp4netns, private and ns:PATH are valid (under Docker they fail: "network … not found")',
+    holds: 'network_mode pasta, slirp4netns, private and ns:PATH are valid; Docker takes them as network names and refuses the container ("network … not found")',
     podman: {},
     source: 'https://docs.podman.io/en/latest/markdown/podman-run.1.html#network-mode-net',
   },

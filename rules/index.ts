@@ -1,5 +1,6 @@
 import type { Rule } from '../lib/engine/rule';
 import noAmbiguousAlias from './no-ambiguous-alias';
+import noConflictingEndpointOptions from './no-conflicting-endpoint-options';
 import noContainerNameWithReplicas from './no-container-name-with-replicas';
 import noDefaultBridgeDns from './no-default-bridge-dns';
 import noDnsrrIngress from './no-dnsrr-ingress';
@@ -12,6 +13,7 @@ import noHostNetworkPorts from './no-host-network-ports';
 import noHostPortBetweenServices from './no-host-port-between-services';
 import noInvalidAddress from './no-invalid-address';
 import noInvalidIpam from './no-invalid-ipam';
+import noInvalidPort from './no-invalid-port';
 import noInvalidStaticIp from './no-invalid-static-ip';
 import noLegacyLinks from './no-legacy-links';
 import noLoopbackReference from './no-loopback-reference';
@@ -23,6 +25,7 @@ import noPortsOnInternalNetwork from './no-ports-on-internal-network';
 import noPortsOnNoneNetwork from './no-ports-on-none-network';
 import noPublicDatastorePorts from './no-public-datastore-ports';
 import noScaledFixedHostPort from './no-scaled-fixed-host-port';
+import noSubnetInDefaultPool from './no-subnet-in-default-pool';
 import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
@@ -34,6 +37,7 @@ import requireOverlayEncryption from './require-overlay-encryption';
 /** Every rule, sorted by id. Adding a rule: its module here, its doc beside it, its fixtures in test/rules/<id>/. */
 export const rules: readonly Rule[] = [
   noAmbiguousAlias,
+  noConflictingEndpointOptions,
   noContainerNameWithReplicas,
   noDefaultBridgeDns,
   noDnsrrIngress,
@@ -46,6 +50,7 @@ export const rules: readonly Rule[] = [
   noHostPortBetweenServices,
   noInvalidAddress,
   noInvalidIpam,
+  noInvalidPort,
   noInvalidStaticIp,
   noLegacyLinks,
   noLoopbackReference,
@@ -57,6 +62,7 @@ export const rules: readonly Rule[] = [
   noPortsOnNoneNetwork,
   noPublicDatastorePorts,
   noScaledFixedHostPort,
+  noSubnetInDefaultPool,
   noSwarmUnsupportedOptions,
   noUndefinedNetwork,
   noUnreachableReference,

@@ -14,18 +14,25 @@ export interface Options {
 
 export const DEFAULT_PORTS: KnownPort[] = [
   { port: 2181, name: 'ZooKeeper' },
+  { port: 2345, name: 'Delve debugger' },
   { port: 2375, name: 'Docker API' },
   { port: 2376, name: 'Docker API (TLS)' },
   { port: 2379, name: 'etcd client' },
   { port: 2380, name: 'etcd peer' },
   { port: 3306, name: 'MySQL/MariaDB' },
+  { port: 5005, name: 'Java debugger (JDWP)' },
   { port: 5432, name: 'PostgreSQL' },
   { port: 5672, name: 'RabbitMQ' },
+  { port: 5678, name: 'Python debugger (debugpy)' },
   { port: 6379, name: 'Redis' },
   { port: 8500, name: 'Consul' },
+  { port: 9000, name: 'Portainer, MinIO or PHP-FPM' },
   { port: 9092, name: 'Kafka' },
   { port: 9200, name: 'Elasticsearch/OpenSearch' },
+  { port: 9229, name: 'Node.js inspector' },
+  { port: 9230, name: 'Node.js inspector' },
   { port: 9300, name: 'Elasticsearch/OpenSearch transport' },
+  { port: 9443, name: 'Portainer HTTPS' },
   { port: 11211, name: 'Memcached' },
   { port: 15672, name: 'RabbitMQ management' },
   { port: 27017, name: 'MongoDB' },
@@ -79,9 +86,9 @@ export default defineRule<Options>({
     const watched = [...known.keys()].sort((a, b) => a - b);
     const stack = graph.model.mode === 'stack';
     for (const service of graph.services.values()) {
-      // published ports of a container only on internal networks are not reachable at all
-      if (graph.onlyInternal(service.name)) continue;
-      for (const binding of graph.hostBindings(service.name)) {
+      // published ports of a container only on internal networks are not reachable at all (graph.bindings says which)
+      const reachable = graph.bindings(service.name).filter((a) => a.outcome.kind === 'bound' || a.outcome.kind === 'conflict');
+      for (const { binding } of reachable) {
         const { start, end } = binding.target.value;
         // the container port says what listens there; the host port is only where it shows up
         const hits = watched.filter((p) => p >= start && p <= end);
@@ -98,7 +105,8 @@ export default defineRule<Options>({
           context.report({ messageId: 'stack', at: blame(binding), service: service.name, data: { service: service.name, what, where, ignored } });
           continue;
         }
-        const ip = binding.hostIp?.value;
+        // a network's host_binding_ipv4 moves an entry without host_ip off the wildcard
+        const ip = binding.hostIp?.value ?? graph.unaddressedBindIp(service.name)?.value;
         if (ip !== undefined && !isWildcard(ip)) continue;
         const where = hostPort === undefined ? 'on an ephemeral host port' : `as host port "${hostPort}"`;
         const fix = binding.text === undefined ? 'host_ip: "127.0.0.1"' : `"127.0.0.1:${hostPort ?? ''}:${containerPorts(binding)}"`;

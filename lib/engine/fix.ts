@@ -15,13 +15,16 @@ export type FixSafety = 'safe' | 'changes-behaviour';
  * - `set`: the scalar at `at` (its whole node, quotes included) becomes `value`, in the scalar's own quoting
  *   style where that can hold it; `expect` is the value the rule read, and the edit is refused when the
  *   text says otherwise (an interpolated `${VAR}` the rule saw expanded);
+ * - `replace`: the text `expect` that starts where `at` starts (a host name inside a value, with its port)
+ *   becomes `value`, refused unless the file says exactly `expect` there and `value` needs no quoting
+ *   (letters, digits, `.`, `_`, `-`, `:`), so that it fits any scalar style and env files alike;
  * - `remove`: the mapping entry whose key is at `key`, with its whole value, as whole lines;
  * - `add`: in the block mapping at `in` (a key's span: the mapping that is its value; or a mapping's own
  *   span), the keys of `path` (descending into those already there) and then `value`: a string is written
  *   double-quoted, a list as a block sequence of double-quoted strings (appended to the list when the last
  *   key is already a block sequence).
  */
-export type FixEdit = { op: 'set'; at: Span; value: string; expect: string } | { op: 'remove'; key: Span } | { op: 'add'; in: Span; path: string[]; value: string | string[] };
+export type FixEdit = { op: 'set'; at: Span; value: string; expect: string } | { op: 'replace'; at: Span; value: string; expect: string } | { op: 'remove'; key: Span } | { op: 'add'; in: Span; path: string[]; value: string | string[] };
 
 /** A fix as a rule proposes it in `context.report({ fix })`: a one-line title for editors and the edits. */
 export interface FixProposal {

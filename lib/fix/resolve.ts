@@ -34,7 +34,7 @@ export function fixResolver(sources: ReadonlyMap<string, string>): FixResolver {
   return (proposal: FixProposal) => {
     const out: TextEdit[] = [];
     for (const edit of proposal.edits) {
-      const file = edit.op === 'set' ? edit.at.file : edit.op === 'remove' ? edit.key.file : edit.in.file;
+      const file = edit.op === 'set' || edit.op === 'replace' ? edit.at.file : edit.op === 'remove' ? edit.key.file : edit.in.file;
       const v = view(file);
       const resolved = v && resolveEdit(v, edit);
       if (!resolved) return undefined;
@@ -101,6 +101,7 @@ function nextLineStart(v: FileView, offset: number): number {
 
 function resolveEdit(v: FileView, edit: FixEdit): Omit<TextEdit, 'file'> | undefined {
   if (edit.op === 'set') return setScalar(v, edit.at, edit.value, edit.expect);
+  if (edit.op === 'replace') return replaceText(v, edit.at, edit.value, edit.expect);
   if (edit.op === 'remove') return removeEntry(v, edit.key);
   return addEntries(v, edit.in, edit.path, edit.value);
 }
@@ -111,6 +112,12 @@ function setScalar(v: FileView, at: Span, value: string, expect: string): Omit<T
   if (!isScalar(node) || !node.range || String(node.value) !== expect) return undefined;
   const text = scalarText(node, value);
   return text === undefined ? undefined : between(v, start, node.range[1], text);
+}
+
+function replaceText(v: FileView, at: Span, value: string, expect: string): Omit<TextEdit, 'file'> | undefined {
+  const start = offsetOf(v, at.line, at.column);
+  if (!/^[A-Za-z0-9._:-]+$/.test(value) || v.text.slice(start, start + expect.length) !== expect) return undefined;
+  return between(v, start, start + expect.length, value);
 }
 
 /** `value` written in the style of `node` where that style holds it (plain, single or double quotes); block scalars are left alone. */

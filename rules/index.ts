@@ -29,6 +29,7 @@ import noSubnetInDefaultPool from './no-subnet-in-default-pool';
 import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
+import noUnsupportedEngineOption from './no-unsupported-engine-option';
 import noUnusedNetwork from './no-unused-network';
 import requireHostGateway from './require-host-gateway';
 import requireMacvlanParent from './require-macvlan-parent';
@@ -66,6 +67,7 @@ export const rules: readonly Rule[] = [
   noSwarmUnsupportedOptions,
   noUndefinedNetwork,
   noUnreachableReference,
+  noUnsupportedEngineOption,
   noUnusedNetwork,
   requireHostGateway,
   requireMacvlanParent,

@@ -190,9 +190,9 @@ function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode>
       if (v6) attachment.ipv6Address = { ...v6, value: parseAddress(v6.value) };
       attachment.linkLocalIps = texts(get(v, 'link_local_ips')).map((l) => ({ ...l, value: parseAddress(l.value) }));
       attachment.macAddress = text(get(v, 'mac_address'));
-      attachment.interfaceName = text(get(v, 'interface_name'));
       attachment.priority = num(get(v, 'priority'));
       attachment.gwPriority = num(get(v, 'gw_priority'));
+      attachment.interfaceName = text(get(v, 'interface_name'));
       return attachment;
     });
   }

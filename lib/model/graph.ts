@@ -6,8 +6,9 @@ import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
+import { addressValue } from './address';
 import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
-import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
+import type { Address, Cidr, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
 
@@ -387,6 +388,15 @@ export class NetworkGraph {
     if (flag?.unknown) return undefined;
     if (flag === undefined) return this.engineHas('ipv6-subnet-enables-ipv6') && this.hasIpv6Subnet(network);
     return flag.value === true || String(flag.value).toLowerCase() === 'true';
+  }
+
+  /**
+   * Whether a written subnet only asks for a size: on Docker 29.0 and later (fact `subnet-size-request`,
+   * moby/moby#50114) `0.0.0.0/24` or `::/96` requests a subnet of that prefix length from the default address pools,
+   * so it names no addresses and overlaps nothing; before, it is taken literally (checked on 20.10).
+   */
+  isSizeRequest(subnet: Cidr): boolean {
+    return subnet.range !== undefined && addressValue(subnet.range[0]) === 0n && this.engineHas('subnet-size-request');
   }
 
   /** Whether a network's IPAM config writes an IPv6 subnet (a known, well-formed one). */

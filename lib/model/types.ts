@@ -79,10 +79,10 @@ export interface ServiceNetwork {
   ipv6Address?: Located<Address>;
   linkLocalIps: Located<Address>[];
   macAddress?: Located<string>;
-  /** `interface_name`: the name of the container's interface on this network (engines that honour it) */
-  interfaceName?: Located<string>;
   priority?: Located<number>;
   gwPriority?: Located<number>;
+  /** `interface_name`: the endpoint's interface in the container (Docker 28.1+, fact `interface-name`) */
+  interfaceName?: Located<string>;
 }
 
 export interface Link {

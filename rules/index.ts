@@ -25,6 +25,7 @@ import noPortsOnInternalNetwork from './no-ports-on-internal-network';
 import noPortsOnNoneNetwork from './no-ports-on-none-network';
 import noPublicDatastorePorts from './no-public-datastore-ports';
 import noScaledFixedHostPort from './no-scaled-fixed-host-port';
+import noStaticIpInDynamicRange from './no-static-ip-in-dynamic-range';
 import noSubnetInDefaultPool from './no-subnet-in-default-pool';
 import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
@@ -63,6 +64,7 @@ export const rules: readonly Rule[] = [
   noPortsOnNoneNetwork,
   noPublicDatastorePorts,
   noScaledFixedHostPort,
+  noStaticIpInDynamicRange,
   noSubnetInDefaultPool,
   noSwarmUnsupportedOptions,
   noUndefinedNetwork,

@@ -12,7 +12,7 @@ export default defineRule({
   probe: { notProbed: 'extra_hosts writes /etc/hosts, which the probe’s nslookup does not read, and the twin asks no resolver outside it' },
   messages: {
     missing:
-      'service "{{source}}" references "{{name}}" ({{via}}), which {{engine}} resolves only through extra_hosts ({{addedBy}}); ' + 'on a Linux Docker engine the name will not resolve. add "{{name}}:host-gateway" to the extra_hosts of "{{owner}}"',
+      'service "{{source}}" references "{{name}}" ({{via}}), which {{engine}} resolves only through extra_hosts ({{addedBy}}); ' + 'without such an entry the name will not resolve. add "{{name}}:host-gateway" to the extra_hosts of "{{owner}}"',
   },
 
   check(graph, context) {
@@ -41,7 +41,7 @@ export default defineRule({
             via: ref.variable ?? ref.kind,
             engine: graph.engine.name,
             owner: graph.namespace(source).owner,
-            addedBy: name === 'host.docker.internal' ? 'Docker Desktop and Podman add it themselves' : 'Podman adds it itself',
+            addedBy: name === 'host.docker.internal' ? 'Docker Desktop and Podman 4.7+ add it themselves' : 'Podman adds it itself',
           },
         });
       }

@@ -499,12 +499,13 @@ export class NetworkGraph {
 
   /**
    * Whether a name for the host (`host.docker.internal`, `host.containers.internal`: see loopback.ts) resolves in a
-   * service: through its namespace's `extra_hosts`, or on an engine that adds it itself (the `host-internal-names`
-   * fact: Podman adds both names, Docker Desktop only `host.docker.internal`). Undefined for other names.
+   * service: through its namespace's `extra_hosts`, or on an engine that adds it itself (engine facts
+   * `host-internal-names` for host.docker.internal: Docker Desktop, Podman 4.7+; `host-containers-internal`: Podman).
+   * Undefined for other names.
    */
   hostInternalResolves(service: string, name: string): boolean | undefined {
     if (!isHostInternalName(name)) return undefined;
     if (this.extraHost(service, name)) return true;
-    return this.engineHas('host-internal-names') && (this.engine.family === 'podman' || name.toLowerCase() === 'host.docker.internal');
+    return this.engineHas(name.toLowerCase() === 'host.docker.internal' ? 'host-internal-names' : 'host-containers-internal');
   }
 }

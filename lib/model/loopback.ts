@@ -23,9 +23,12 @@ export function isLoopbackName(name: string): boolean {
  * - `other`: the port, or the name of the variable or URL scheme, points at services of other namespaces, which
  *   loopback never reaches: `by` says which (`port`: they declare it as a container port; `published`: they publish
  *   it as a host port, whose container port is `targetPort`; `name`: the variable or scheme is their name);
+ * - `browser`: the value is handed to a browser on the host (a variable named like `NEXT_PUBLIC_*`, `VITE_*`,
+ *   `REACT_APP_*`, `*_PUBLIC_*`, `*_BROWSER_*`, `*_EXTERNAL_*`), where loopback is the host and published ports answer;
  * - `unknown`: nothing says what was meant (a port nobody declares, no telling name); the reference is left alone.
+ * A healthcheck runs inside the container it checks, so its loopback is always `own`.
  */
-export type LoopbackMeaning = { kind: 'own' } | { kind: 'host' } | { kind: 'other'; by: 'port' | 'published' | 'name'; targets: string[]; targetPort?: number } | { kind: 'unknown' };
+export type LoopbackMeaning = { kind: 'own' } | { kind: 'browser' } | { kind: 'host' } | { kind: 'other'; by: 'port' | 'published' | 'name'; targets: string[]; targetPort?: number } | { kind: 'unknown' };
 
 /** The graph questions the loopback and port answers need, as NetworkGraph answers them. */
 export interface PortGraph {
@@ -34,6 +37,9 @@ export interface PortGraph {
   publishedOnHost(service: string): PortBinding[];
   ownersOf(name: string): string[];
 }
+
+/** Variables whose value a frontend build hands to the browser (framework prefixes, and public/browser/external in the name). */
+const BROWSER_VARIABLE = /^(NEXT_PUBLIC|NUXT_PUBLIC|VITE|REACT_APP|VUE_APP|PUBLIC)_|(^|_)(PUBLIC|BROWSER|EXTERNAL)(_|$)/i;
 
 const HOST_SUFFIX = /[_-]?(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|URL|URI|DSN|ENDPOINT|PORT)$/i;
 
@@ -118,6 +124,8 @@ export class PortIndex {
 export function loopbackMeaning(graph: PortGraph, ports: PortIndex, ref: Reference): LoopbackMeaning {
   const ns = graph.namespace(ref.source);
   if (ns.broken || (ns.kind !== undefined && ns.kind !== 'joined' && ns.kind !== 'bridge')) return ns.kind === 'host' ? { kind: 'host' } : { kind: 'unknown' };
+  if (ref.kind === 'healthcheck') return { kind: 'own' };
+  if (ref.variable !== undefined && BROWSER_VARIABLE.test(ref.variable)) return { kind: 'browser' };
   const own = (s: string): boolean => graph.namespace(s).owner === ns.owner;
   if (ref.port !== undefined) {
     const declaring = ports.declaring(ref.port);
@@ -135,8 +143,8 @@ export function loopbackMeaning(graph: PortGraph, ports: PortIndex, ref: Referen
 /**
  * The names by which a container may reach the machine it runs on: `host.docker.internal` (Docker Desktop adds
  * it to every container; a Linux Docker engine only through `extra_hosts: ["host.docker.internal:host-gateway"]`,
- * Docker docs "Networking: connect to a service on the host") and `host.containers.internal` (Podman adds both
- * names, podman-run(1) --add-host). Lower case.
+ * Docker docs "Networking: connect to a service on the host") and `host.containers.internal` (Podman adds it,
+ * podman-run(1) --add-host, and host.docker.internal from 4.7): the engine facts decide which the target adds.
  */
 export function isHostInternalName(name: string): boolean {
   const lower = name.toLowerCase();

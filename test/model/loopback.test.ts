@@ -50,11 +50,12 @@ describe('host.docker.internal and the engine target', () => {
   const yaml = 'services:\n  app:\n    image: a\n    environment: {A: "http://host.docker.internal:80", B: "http://host.containers.internal:80"}\n  gw:\n    image: a\n    extra_hosts: ["host.docker.internal:host-gateway"]\n';
   const graphFor = (engine: string) => buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': yaml }), env: {} }), parseEngine(engine));
 
-  it('resolves only through extra_hosts on a Linux Docker engine; Docker Desktop adds host.docker.internal, Podman both names', () => {
+  it('resolves only through extra_hosts on a Linux Docker engine; Docker Desktop adds host.docker.internal, Podman host.containers.internal and from 4.7 both', () => {
     const answers = (engine: string) => ['host.docker.internal', 'host.containers.internal'].map((n) => graphFor(engine).hostInternalResolves('app', n));
     expect(answers('docker@20.10')).to.deep.equal([false, false]);
     expect(answers('docker@29.1+desktop')).to.deep.equal([true, false]);
     expect(answers('podman@5.2')).to.deep.equal([true, true]);
+    expect(answers('podman@4.3')).to.deep.equal([false, true]);
     expect(graphFor('docker@29.1').hostInternalResolves('gw', 'HOST.docker.internal')).to.equal(true);
     expect(graphFor('docker@29.1').hostInternalResolves('app', 'db')).to.equal(undefined);
   });

@@ -38,9 +38,10 @@ export default defineRule({
         const data = { service: service.name, variable: use.variable, target: use.link.service, ...(messageId === 'variableGone' ? { engine: graph.engine.name } : {}) };
         context.report({ messageId, at: use.at, service: service.name, data, related: [{ message: `link to "${use.link.service}"`, at: use.link }], ...(messageId === 'variableDeprecated' ? {} : { severity: 'error' as const }) });
       }
-      // joiners may not carry links at all: no-network-mode-conflict reports them
+      // joiners may not carry links at all: no-network-mode-conflict reports them,
       const kind = service.networkMode?.value.kind;
-      if (kind === 'service' || kind === 'container') continue;
+      // so may host-network services: the engine refuses them ("host type networking can't be used with links")
+      if (kind === 'service' || kind === 'container' || kind === 'host') continue;
       for (const link of service.links) {
         // a link to a service that is not defined (or not active) is a compose-load error: Compose refuses the project
         if (!graph.services.has(link.service)) continue;

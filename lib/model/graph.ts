@@ -2,6 +2,7 @@ import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
 import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine-target';
 import { creationOf, type Creation } from './creation';
+import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
@@ -22,7 +23,8 @@ export type { Creation } from './creation';
  *   entry that is `invalid` or `unknown` (an unset variable) is not known to bind;
  * - conflict: another claim on the same host address, port and protocol starts first (start order, then file
  *   order), so this bind fails: the engine refuses the container ("port is already allocated");
- * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host.
+ * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host (in a
+ *   stack only `mode: host` ports: ingress ports are published through Swarm's ingress network, never internal).
  */
 export type BindingOutcome =
   { kind: 'bound'; ephemeral: boolean } | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string } | { kind: 'conflict'; lostTo: PortConflict } | { kind: 'unreachable'; why: 'only-internal' };
@@ -353,6 +355,16 @@ export class NetworkGraph {
     return s.ports.filter((p) => !p.invalid && !p.unknown);
   }
 
+  /**
+   * Where a `ports` entry of a service without a host IP binds, when a network's `host_binding_ipv4` option moves it
+   * off the wildcards: see binding-ip.ts (Compose only; undefined when it binds every interface, or cannot be told).
+   */
+  unaddressedBindIp(service: string): Located<Address> | undefined {
+    if (this.model.mode === 'stack') return undefined;
+    const networks = this.attachments(service).flatMap((a) => this.networks.get(a.network) ?? []);
+    return unaddressedBindIp(networks.filter((n) => n.internal?.value !== true));
+  }
+
   /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */
   onlyInternal(service: string): boolean {
     const attachments = this.attachments(service);
@@ -395,7 +407,8 @@ export class NetworkGraph {
     if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
     if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
     if (lost) return { kind: 'conflict', lostTo: lost };
-    if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };
+    // a stack's ingress-mode ports go through the routing mesh's ingress network, which is never internal
+    if (this.onlyInternal(service) && !(this.model.mode === 'stack' && binding.mode === 'ingress')) return { kind: 'unreachable', why: 'only-internal' };
     return { kind: 'bound', ephemeral: binding.published === undefined };
   }
 

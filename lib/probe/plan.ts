@@ -229,14 +229,15 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     }
   }
 
-  // references by name to a port the target does not listen on (a host port it publishes, say): a connection to
-  // that port of the target, which has a path when they are connected and is refused there (graph.listensOn)
+  // references by name to a host port the target publishes but does not listen on: a connection to that port of
+  // the target, which has a path when they are connected and is refused there (graph.listensOn)
   for (const source of buildable) {
     const seen = new Set<string>();
     for (const ref of graph.referencesFrom(source.name)) {
       if (ref.port === undefined) continue;
       const targets = [...new Set(graph.resolves(source.name, ref.name).map((r) => r.service))];
-      if (targets.length !== 1 || graph.listensOn(targets[0], ref.port) || seen.has(`${targets[0]}:${ref.port}`)) continue;
+      // only a host port the target publishes: what no-host-port-between-services claims
+      if (targets.length !== 1 || graph.listensOn(targets[0], ref.port) || graph.containerPortBehind(targets[0], ref.port) === undefined || seen.has(`${targets[0]}:${ref.port}`)) continue;
       const dest = targets[0];
       seen.add(`${dest}:${ref.port}`);
       if (!buildable.some((s) => s.name === dest) || graph.namespace(dest).owner === graph.namespace(source.name).owner) continue;

@@ -22,6 +22,8 @@ export default defineRule({
   description: 'Disallow network_mode settings that Compose or the engine refuses',
   // `docker stack deploy` ignores `network_mode` altogether (no-swarm-unsupported-options reports it there)
   modes: ['compose'],
+  // a prefix typo only: the container then joins the namespace meant, where before the engine refused to start it
+  fix: 'changes-behaviour',
   probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /conflicting options|joins/ },
   messages: {
     withNetworks:
@@ -93,7 +95,10 @@ export default defineRule({
 
       const typo = prefixTypo(mode.value);
       if (typo) {
-        context.report({ messageId: 'typo', at: mode, service: service.name, data: { service: service.name, mode: text, ...typo } });
+        // certain only where the corrected value names what exists: a service of the project after "service:"
+        const certain = typo.prefix !== 'service' || graph.services.has(typo.replacement.slice('service:'.length));
+        const fix = certain ? { title: `set network_mode to "${typo.replacement}"`, edits: [{ op: 'set' as const, at: mode.span, value: typo.replacement, expect: text }] } : undefined;
+        context.report({ messageId: 'typo', at: mode, service: service.name, data: { service: service.name, mode: text, ...typo }, fix });
         continue;
       }
       if (mode.value.kind === 'container' && ns.kind === 'external-container' && graph.services.has(mode.value.target!)) {

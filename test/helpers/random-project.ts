@@ -262,4 +262,3 @@ function portEntry(d: Draw, hostPort: () => number, features: string[], svc: str
     }
   }
 }
-

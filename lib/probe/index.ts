@@ -25,7 +25,7 @@ import { buildStackTwin } from './stack';
 import { buildComposeTwin, newTwin, twinReplicas, type Twin } from './twin';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
 import { AbortedError, checkAborted, errorLine, newRunId } from './util';
-import { decide, linkFindings } from './verdicts';
+import { decide, linkFindings, markPredicted } from './verdicts';
 import { refuseInputOverwrite, writeOutput } from '../util/output';
 
 export type { ProbeReport, ProbeCase, CaseResult, FindingVerdict } from './types';
@@ -193,7 +193,9 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
     } else if (stack) await buildStackTwin(build, twin);
     else await buildComposeTwin(build, twin);
     const running = twin.containers.filter((c) => c.running);
-    if (!running.length && graph.services.size && !(stack && !engine.swarmManager)) {
+    // a twin the engine refused a part of is still a twin: those refusals are observations, judged below;
+    // only a twin of which nothing could be built, without the engine saying no to anything, stops the run
+    if (!running.length && !twin.events.length && graph.services.size && !(stack && !engine.swarmManager)) {
       const why = twin.events.map((e) => e.message).concat([...twin.excluded.values()]);
       throw new TwinError(`the twin could not be built: ${why[0] ?? 'no container started'}${why.length > 1 ? ` (and ${why.length - 1} more)` : ''}`);
     }
@@ -204,6 +206,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
     }
     results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say }, cases);
     verdicts = decide(findings, links, results, twin.events, twin);
+    markPredicted(twin.events, verdicts, graph);
   } finally {
     if (!options.keep || signal.aborted) {
       say(engine.guard.fault ? 'removing the twin after the engine fault' : signal.aborted ? 'removing the twin after the interruption' : 'removing the twin');
@@ -236,6 +239,7 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
     failed: run.filter((r) => !r.flaky && r.final!.reach === 'failed').length,
     flaky: run.filter((r) => r.flaky).length,
     notProbed: results.length - run.length,
+    unpredicted: twin.events.filter((e) => e.predicted === false).length,
     seconds: (Date.now() - started) / 1000,
   };
   const refuted = verdicts.some((v) => v.verdict === 'refuted');
@@ -254,6 +258,7 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
     events: twin.events,
     summary,
     // a cell whose probe failed observed nothing: the run cannot say the network behaves as predicted
-    exitCode: summary.disagreeing > 0 || summary.failed > 0 || refuted ? 1 : 0,
+    // a refusal nothing predicted is the engine disagreeing with the graph
+    exitCode: summary.disagreeing > 0 || summary.unpredicted > 0 || summary.failed > 0 || refuted ? 1 : 0,
   };
 }

@@ -438,7 +438,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
   if (ns.chain.length) {
     const owner = twin.containers.find((c) => c.service === ns.owner && c.replica === 1 && c.running && c.id);
     if (!owner?.id) {
-      twin.events.push({ kind: 'create-failed', service: name, replica: container.replica, message: `"${name}" joins "${ns.owner}", whose container is not running` });
+      twin.events.push({ kind: 'create-failed', service: name, replica: container.replica, message: `"${name}" joins "${ns.owner}", whose container is not running`, consequence: true });
       return;
     }
     networkMode = `container:${owner.id}`;

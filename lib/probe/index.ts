@@ -16,7 +16,7 @@ import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
 import { cleanupCommand, cleanupRuns, dockerRemoval } from './leftovers';
 import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
 import { localProcesses, ownerLabels } from './owner';
-import { planProbes } from './plan';
+import { composeRefusal, planProbes } from './plan';
 import { planPublishing } from './publish';
 import { waitReady } from './ready';
 import { formatJson, formatJunit, formatText } from './report';
@@ -138,6 +138,8 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run:
     const first = result.findings.find((f) => f.severity === 'error');
     throw new TwinError(`cannot probe: the project does not load${first ? ` (${first.file}:${first.line}:${first.column}: ${first.message})` : ''}`);
   }
+  const refused = composeRefusal(graph, result.findings);
+  if (refused) throw new TwinError(`cannot probe: Compose refuses the project, so there is no twin to build (${refused})`);
   let findings = result.findings.filter((f) => !f.suppressed);
   if (hooks.findings) findings = hooks.findings(findings, graph);
 

@@ -75,7 +75,7 @@ async function probeOnce(project: RandomProject, dir: string, engine: Engine, im
   }
   if (!report) {
     const line = stderr.split('\n').find((l) => l.startsWith('compose-netlint: ')) ?? stderr.trim().split('\n').pop() ?? '';
-    if (/cannot probe: the project does not load/.test(line)) outcome.refused = line.replace(/^compose-netlint: /, '');
+    if (/cannot probe: (the project does not load|Compose refuses the project)/.test(line)) outcome.refused = line.replace(/^compose-netlint: /, '');
     else outcome.problems.push(`no report (exit ${code}): ${line}`);
     return outcome;
   }

@@ -114,6 +114,17 @@ export function randomProject(seed: number): RandomProject {
 
   const services: Record<string, Record<string, unknown>> = {};
   const modes = new Map<string, string>();
+  // services in an inactive profile; others depend on them only by a (rare) mistake, which Compose refuses
+  const profiled = new Set(names.filter(() => d.chance(6)));
+  // dependencies (links, depends_on) go to services earlier in the file, so they form no cycle, but for a rare mistake
+  const dependable = (index: number, svc: string): string[] => {
+    const anyone = names.filter((n) => n !== svc);
+    if (d.chance(3)) {
+      features.push(`${svc}: mistake: may depend on a later or inactive service`);
+      return anyone;
+    }
+    return names.slice(0, index).filter((n) => !profiled.has(n));
+  };
   for (const [index, svc] of names.entries()) {
     const s: Record<string, unknown> = { image: 'busybox' };
     const others = names.filter((n) => n !== svc);
@@ -134,7 +145,7 @@ export function randomProject(seed: number): RandomProject {
       if (mode) features.push(`${svc}: mistake: network_mode with networks`);
       const chosen = networks.length ? d.some(networks, 45) : [];
       const withDefault = chosen.length > 0 && d.chance(20);
-      const undeclared = d.chance(3);
+      const undeclared = d.chance(1);
       if (undeclared) features.push(`${svc}: mistake: undeclared network`);
       if (chosen.length || undeclared) {
         const long = d.chance(50) || chosen.some((n) => n.prefix);
@@ -163,15 +174,16 @@ export function randomProject(seed: number): RandomProject {
       }
     }
     if (d.chance(15) && !joins) {
-      s.container_name = d.chance(25) ? d.pick(others) : `${name}-${svc}-ct`;
+      s.container_name = d.chance(10) ? d.pick(others) : `${name}-${svc}-ct`;
       features.push(`${svc}: container_name ${String(s.container_name)}`);
     }
     if (d.chance(15) && !joins) {
       s.hostname = d.chance(50) ? d.pick(others) : `${svc}-host`;
       features.push(`${svc}: hostname ${String(s.hostname)}`);
     }
-    if (d.chance(20)) {
-      const target = d.pick(others);
+    const linkable = dependable(index, svc);
+    if (linkable.length && d.chance(20)) {
+      const target = d.pick(linkable);
       s.links = [d.chance(50) ? `${target}:${target}-link` : target];
       features.push(`${svc}: links ${JSON.stringify(s.links)}`);
     }
@@ -204,12 +216,13 @@ export function randomProject(seed: number): RandomProject {
       }
       s.environment = env;
     }
-    if (d.chance(25)) {
-      s.depends_on = d.some(others, 30);
-      if (!(s.depends_on as string[]).length) s.depends_on = [d.pick(others)];
+    const dependencies = dependable(index, svc);
+    if (dependencies.length && d.chance(25)) {
+      s.depends_on = d.some(dependencies, 40);
+      if (!(s.depends_on as string[]).length) s.depends_on = [d.pick(dependencies)];
       features.push(`${svc}: depends_on ${JSON.stringify(s.depends_on)}`);
     }
-    if (d.chance(8)) {
+    if (profiled.has(svc)) {
       s.profiles = ['debug'];
       features.push(`${svc}: profile debug (inactive)`);
     }

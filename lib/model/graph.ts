@@ -1,10 +1,11 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
 import { creationOf, type Creation } from './creation';
+import { driverPublishes, gatewayOf } from './gateway';
 import { compareProjectSpans, startOrder } from './order';
-import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
+import { collectClaims, earliestConflicts, listening, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
-import type { Address, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
+import type { Address, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
 
@@ -20,10 +21,17 @@ export type { Creation } from './creation';
  *   entry that is `invalid` or `unknown` (an unset variable) is not known to bind;
  * - conflict: another claim on the same host address, port and protocol starts first (start order, then file
  *   order), so this bind fails: the engine refuses the container ("port is already allocated");
- * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host.
+ * - unreachable: the engine binds nothing, though the container starts (so no conflict either): its gateway
+ *   network (graph.gateway) publishes its ports, and it has none when it is only on `internal` networks
+ *   (`only-internal`), or its gateway is a macvlan or ipvlan network (`gateway-driver`, `network` says which).
+ *   Seen on Docker 20.10: two containers on an internal network publishing one host port both start.
  */
 export type BindingOutcome =
-  { kind: 'bound'; ephemeral: boolean } | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string } | { kind: 'conflict'; lostTo: PortConflict } | { kind: 'unreachable'; why: 'only-internal' };
+  | { kind: 'bound'; ephemeral: boolean }
+  | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string }
+  | { kind: 'conflict'; lostTo: PortConflict }
+  | { kind: 'unreachable'; why: 'only-internal' }
+  | { kind: 'unreachable'; why: 'gateway-driver'; network: string };
 
 /** One `ports` entry of a service and its outcome. */
 export interface BindingAnswer {
@@ -41,7 +49,8 @@ export interface Connection {
   why: string;
 }
 
-export type NameKind = 'service' | 'container_name' | 'alias' | 'tasks' | 'link' | 'container';
+/** `hostname`: the daemon adds a container's hostname as an alias on each user-defined network it joins (moby#39204). */
+export type NameKind = 'service' | 'container_name' | 'alias' | 'tasks' | 'link' | 'container' | 'hostname';
 
 /** A name by which a service can be found on one network. */
 export interface NameEntry {
@@ -185,6 +194,10 @@ export class NetworkGraph {
       add(service.name, 'service', service.span);
       if (service.containerName && !service.containerName.unknown && !stack) add(service.containerName.value, 'container_name', service.containerName.span, service.containerName.origin);
       for (const alias of spec.aliases) if (!alias.unknown) add(alias.value, 'alias', alias.span, alias.origin);
+      // the daemon adds the hostname as an alias on every user-defined network (moby#39204; seen on Docker 20.10,
+      // also on networks connected later); Compose sets it only from `hostname`. Not modelled for stacks.
+      const hostname = stack ? undefined : knownHostname(service);
+      if (hostname && !names.some((n) => n.name.toLowerCase() === hostname.value.toLowerCase())) add(hostname.value, 'hostname', hostname.span, hostname.origin);
       if (stack) add(`tasks.${service.name}`, 'tasks', service.span);
       const attachment: Attachment = { service: service.name, network, spec, names };
       if (spec.ipv4Address) attachment.ipv4 = spec.ipv4Address;
@@ -224,8 +237,10 @@ export class NetworkGraph {
         if (this.namespace(service.name).kind === 'bridge') {
           if (this.namespace(link.service).kind !== 'bridge') continue;
           // /etc/hosts gets the link name and the container's name (Compose's getLinks, moby's legacy links), not the service name
-          const target = this.model.services.get(link.service)!.containerName;
-          const names = target && !target.unknown && target.value !== link.alias ? [link.alias, target.value] : [link.alias];
+          // and the target's hostname between them: "<ip> <alias> <hostname> <container name>" (seen on Docker 20.10)
+          const target = this.model.services.get(link.service)!;
+          const written = [link.alias, knownHostname(target)?.value, target.containerName && !target.containerName.unknown ? target.containerName.value : undefined];
+          const names = written.filter((n, i): n is string => n !== undefined && written.findIndex((m) => m?.toLowerCase() === n.toLowerCase()) === i);
           for (const name of names) this.index({ name, kind: 'link', service: link.service, network: 'bridge', span: link.span, onlyFor: service.name });
           continue;
         }
@@ -300,10 +315,18 @@ export class NetworkGraph {
       .filter((n) => theirs.has(n));
   }
 
-  /** Which services a name reaches from a source service, and on which network. Empty when it does not resolve. */
+  /**
+   * Which services a name reaches from a source service, and on which network. Empty when it does not resolve to
+   * a service of the project: not at all, or to the address an `extra_hosts` entry gives (see extraHost). The
+   * source's /etc/hosts comes first, in the order Docker writes it (seen on Docker 20.10): `extra_hosts`, then
+   * its own hostname (and the part before the first dot), then legacy links; then the embedded DNS of its networks.
+   */
   resolves(source: string, name: string): Resolution[] {
     const ns = this.namespace(source);
     if (ns.kind === 'host' || ns.kind === 'none' || ns.broken) return [];
+    if (this.extraHost(source, name)) return [];
+    const own = this.ownHostname(ns.owner, name);
+    if (own) return [own];
     const networks = ns.kind === 'bridge' ? ['bridge'] : this.attachments(source).map((a) => a.network);
     const key = name.toLowerCase();
     const out: Resolution[] = [];
@@ -314,6 +337,18 @@ export class NetworkGraph {
       }
     }
     return out.sort((x, y) => (x.service < y.service ? -1 : x.service > y.service ? 1 : x.network < y.network ? -1 : 1));
+  }
+
+  /** The source's own /etc/hosts line for its hostname, when `name` is that hostname or the part before its first dot. */
+  private ownHostname(owner: string, name: string): Resolution | undefined {
+    const service = this.services.get(owner);
+    const hostname = service && this.model.mode === 'compose' ? knownHostname(service) : undefined;
+    if (!hostname) return undefined;
+    const key = name.toLowerCase();
+    const full = hostname.value.toLowerCase();
+    if (key !== full && key !== full.split('.')[0]) return undefined;
+    const network = this.namespace(owner).kind === 'bridge' ? 'bridge' : (this.attachments(owner)[0]?.network ?? 'bridge');
+    return { service: owner, network, via: { name: hostname.value, kind: 'hostname', service: owner, network, span: hostname.span, ...(hostname.origin ? { origin: hostname.origin } : {}) } };
   }
 
   /** Whether two services can exchange packets: the same namespace, or a shared network (the default bridge counts). */
@@ -327,11 +362,14 @@ export class NetworkGraph {
     return this.sharedNetworks(a, b).length > 0;
   }
 
-  /** Port bindings that really open a port on the host: not under host networking, none, or a joined namespace. */
+  /**
+   * Port bindings that really open a port on the host: not under host networking, none, or a joined namespace,
+   * nor (Compose) for a container whose gateway network publishes nothing (see BindingOutcome `unreachable`).
+   */
   publishedOnHost(service: string): PortBinding[] {
     const s = this.services.get(service);
     const ns = this.namespace(service);
-    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0) return [];
+    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0 || (this.model.mode === 'compose' && this.unpublished(service))) return [];
     return s.ports.filter((p) => !p.invalid && !p.unknown && p.published !== undefined);
   }
 
@@ -341,6 +379,56 @@ export class NetworkGraph {
     const ns = this.namespace(service);
     if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0) return [];
     return s.ports.filter((p) => !p.invalid && !p.unknown);
+  }
+
+  /**
+   * The endpoint a Compose container's default route and published ports go through (see gateway.ts for Docker's
+   * order): one of its (namespace owner's) attachments to a declared network; undefined when all are `internal`,
+   * when it has none of its own (default bridge, host, none, joined namespace), and in a stack.
+   */
+  gateway(service: string): Attachment | undefined {
+    if (this.model.mode !== 'compose') return undefined;
+    const candidates = this.attachments(service).flatMap((a) => {
+      const network = this.networks.get(a.network);
+      return network ? [{ spec: a.spec, network, ipv6: this.ipv6Enabled(a.network), attachment: a }] : [];
+    });
+    return (gatewayOf(candidates) as (typeof candidates)[number] | undefined)?.attachment;
+  }
+
+  /** Why a Compose container's gateway publishes none of its ports (see BindingOutcome `unreachable`), if it does not. */
+  private unpublished(service: string): Extract<BindingOutcome, { kind: 'unreachable' }> | undefined {
+    if (this.model.mode !== 'compose') return this.onlyInternal(service) ? { kind: 'unreachable', why: 'only-internal' } : undefined;
+    const ns = this.namespace(service);
+    if (ns.kind !== undefined || ns.broken) return undefined;
+    if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };
+    const gateway = this.gateway(service);
+    const driver = gateway && this.networks.get(gateway.network)!;
+    if (driver && !driver.driverUnknown && !driverPublishes(driver.driver)) return { kind: 'unreachable', why: 'gateway-driver', network: gateway.network };
+    return undefined;
+  }
+
+  /**
+   * Whether the host reaches a service at host port `port`/`protocol` because the service lives in the host's own
+   * network namespace (Compose `network_mode: host`) and listens there: its process listens on the ports it declares
+   * (`ports[].target`, `expose`, the listener claims of port-claims.ts), which are host ports under host networking.
+   * So `ports: ["8080:8080"]` on a host-network service is discarded, yet the host reaches it at 8080. False otherwise.
+   */
+  listensOnHost(service: string, port: number, protocol: Protocol): boolean {
+    const s = this.services.get(service);
+    const ns = this.namespace(service);
+    if (!s || this.model.mode !== 'compose' || ns.kind !== 'host' || ns.chain.length > 0) return false;
+    return listening(s.expose, s.ports).some((d) => d.protocol === protocol && d.start <= port && port <= d.end);
+  }
+
+  /**
+   * Whether Compose (or docker stack deploy) creates a declared network: only when a service of the project
+   * attaches to it (`networks`, or `network_mode` naming it). compose-go `WithoutUnnecessaryResources` drops the
+   * networks no service uses before `docker compose up` creates any; docker/cli `cli/command/stack` creates only
+   * the networks its services use (`getServicesDeclaredNetworks`). An external network is never created.
+   */
+  networkCreated(network: string): boolean {
+    const n = this.networks.get(network);
+    return !!n && n.external?.value !== true && this.attachmentsOn(network).length > 0;
   }
 
   /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */
@@ -369,7 +457,8 @@ export class NetworkGraph {
     if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
     if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
     if (lost) return { kind: 'conflict', lostTo: lost };
-    if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };
+    const unpublished = this.unpublished(service);
+    if (unpublished) return unpublished;
     return { kind: 'bound', ephemeral: binding.published === undefined };
   }
 
@@ -434,4 +523,9 @@ export class NetworkGraph {
   referencesFrom(service: string): readonly Reference[] {
     return this.referencesBySource.get(service) ?? [];
   }
+}
+
+/** A service's `hostname` when known (no unset variable decides it). */
+function knownHostname(service: Service): Located<string> | undefined {
+  return service.hostname && !service.hostname.unknown && service.hostname.value !== '' ? service.hostname : undefined;
 }

@@ -142,7 +142,7 @@ function twinLimit(graph: NetworkGraph, service: string): string | undefined {
   return undefined;
 }
 
-/** The names a source might use for another service: service names, container names, aliases, link aliases, `tasks.<service>`. */
+/** The names a source might use for another service: service names, container names, aliases, link aliases, hostnames, `tasks.<service>`. */
 export function projectNames(graph: NetworkGraph): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
@@ -158,7 +158,7 @@ export function projectNames(graph: NetworkGraph): string[] {
   const entries = networks.flatMap((n) => [...graph.namesOn(n).values()].flat());
   const order = new Map([...graph.services.keys()].map((s, i) => [s, i]));
   entries.sort((a, b) => (order.get(a.service) ?? 0) - (order.get(b.service) ?? 0));
-  for (const e of entries) if (e.kind === 'alias' || e.kind === 'link') add(e.name);
+  for (const e of entries) if (e.kind === 'alias' || e.kind === 'link' || e.kind === 'hostname') add(e.name);
   for (const e of entries) if (e.kind === 'tasks') add(e.name);
   return out;
 }
@@ -193,12 +193,18 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     for (const name of names) {
       const found = graph.resolves(source.name, name);
       const targets = [...new Set(found.map((r) => r.service))];
-      const basis = found.length ? `resolves(${source.name}, "${name}") = ${found.map((r) => `${r.service} on ${r.network}`).join(', ')}` : `resolves(${source.name}, "${name}") = nothing`;
+      // an extra_hosts line comes first in /etc/hosts: the name resolves, to an address outside the project
+      const written = graph.extraHost(source.name, name);
+      const basis = written
+        ? `extraHost(${source.name}, "${name}") = ${written.address.value === 'host-gateway' ? 'host-gateway' : written.address.value.text}`
+        : found.length
+          ? `resolves(${source.name}, "${name}") = ${found.map((r) => `${r.service} on ${r.network}`).join(', ')}`
+          : `resolves(${source.name}, "${name}") = nothing`;
       let skip: string | undefined;
       if (fromHostStack) skip = "a host-network container uses the host's resolver; the probe sends no query off the twin";
       else if (!probeableName(name)) skip = `"${name}" is not a host name the probe passes to nslookup`;
       else if (!tools.has('nslookup') || !tools.has('timeout')) skip = 'the probe image has no nslookup or timeout';
-      add('dns', source.name, name, { via: 'name', name }, found.length > 0, basis, { expectServices: targets, ...(skip ? { skip } : {}) });
+      add('dns', source.name, name, { via: 'name', name }, found.length > 0 || written !== undefined, basis, { expectServices: targets, ...(skip ? { skip } : {}) });
     }
   }
 
@@ -266,7 +272,9 @@ export function planProbes(context: PlanContext): ProbeCase[] {
           ...(ephemeralFor !== undefined ? { ephemeralFor } : {}),
           ...(replica ? { replica } : {}),
         };
-        add('host', 'host', label, target, expect, basis, skip ? { skip } : {});
+        // a host-network service's mapping is discarded, but it listens on its container ports on the host itself
+        const listener = !expect && typeof host === 'number' && graph.listensOnHost(dest.name, host, binding.protocol);
+        add('host', 'host', label, target, expect || listener, listener ? `${basis}; listensOnHost(${dest.name}, ${host}/${binding.protocol})` : basis, skip ? { skip } : {});
       }
     }
     if (ns.kind === 'host' && ns.owner === dest.name) {

@@ -122,7 +122,10 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
   },
   'ports-discarded': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
-    const mapped = hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false }));
+    // the mapping is discarded; a host port the service itself listens on (graph.listensOnHost) answers anyway and shows nothing
+    const mapped = hostCasesOf(context, f.service)
+      .filter((c) => !c.expect)
+      .map((c) => ({ case: c.id, reachable: false }));
     const onHost = context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === f.service && c.target.binding === undefined).map((c) => ({ case: c.id, reachable: true }));
     return { claims: [...mapped, ...onHost] };
   },

@@ -458,7 +458,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     const linkLocal = attachment.spec.linkLocalIps.filter((l) => l.value.ip).map((l) => l.value.text);
     if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
     if (Object.keys(ipam).length) config.IPAMConfig = ipam;
-    const links = linksFor(twin, graph, service, container.replica);
+    const links = linksFor(twin, graph, service, container.replica, false);
     if (links.length) config.Links = links;
     return config;
   };
@@ -491,7 +491,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     else if (service.dns.length) hostConfig.Dns = ['127.0.0.1'];
     if (extraHosts.length) hostConfig.ExtraHosts = extraHosts;
     if (ns.kind !== undefined || containerMode) {
-      const links = linksFor(twin, graph, service, container.replica);
+      const links = linksFor(twin, graph, service, container.replica, ns.kind === 'bridge');
       if (links.length) hostConfig.Links = links;
     }
     const createOptions: Docker.ContainerCreateOptions = {
@@ -554,16 +554,18 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
 
 /**
  * Links as Compose writes them: for every container of the linked service, the link's name plus
- * "<service>-<n>" and "<project>-<service>-<n>", n being the linking container's number. The engine
- * also writes the linked container's own name into the linker's /etc/hosts (moby's legacy links), which
- * Compose sets to the target's `container_name` when it has one: the twin's containers carry run-scoped
- * names, so that name is passed as one more link name (issue 13, cause 10).
+ * "<service>-<n>" and "<project>-<service>-<n>", n being the linking container's number. On the default
+ * bridge (`hostsFile`) the engine also writes the linked container's own name into the linker's
+ * /etc/hosts (moby's legacy links), which Compose sets to the target's `container_name` when it has one:
+ * the twin's containers carry run-scoped names, so that name is passed as one more link name (issue 13,
+ * cause 10). On a user network a link is a DNS alias of the linker's endpoint and the container's name
+ * is no alias there, so it is not added (it would shadow that name on the network).
  */
-function linksFor(twin: Twin, graph: NetworkGraph, service: Service, replica: number): string[] {
+function linksFor(twin: Twin, graph: NetworkGraph, service: Service, replica: number, hostsFile: boolean): string[] {
   const out: string[] = [];
   for (const link of service.links) {
     const containerName = graph.services.get(link.service)?.containerName;
-    const own = containerName && !containerName.unknown ? [containerName.value] : [];
+    const own = hostsFile && containerName && !containerName.unknown ? [containerName.value] : [];
     for (const target of twin.containers.filter((c) => c.service === link.service && c.id)) {
       for (const name of [link.alias, `${link.service}-${replica}`, `${twin.project}-${link.service}-${replica}`, ...own]) out.push(`${target.name}:${name}`);
     }

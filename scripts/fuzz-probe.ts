@@ -33,7 +33,7 @@ async function main(): Promise<number> {
       const project = randomProject(seed);
       const o = await probeSeed(project, engine, image);
       outcomes.push(o);
-      const head = `seed ${seed}: ${o.refused ? `refused (${o.refused})` : `${o.cells} cells, ${o.disagreeing} disagreeing, ${o.refuted} refuted, ${o.failed} failed, ${o.flaky} flaky, ${o.leftovers} leftovers`} (${o.seconds.toFixed(1)} s)`;
+      const head = `seed ${seed}: ${o.refused ? `refused (${o.refused})` : `${o.cells} cells, ${o.disagreeing} disagreeing, ${o.refuted} refuted, ${o.failed} failed, ${o.unpredicted} unpredicted refusals, ${o.flaky} flaky, ${o.leftovers} leftovers`} (${o.seconds.toFixed(1)} s)`;
       console.log(head);
       if (failing(o)) {
         for (const p of o.problems) console.log(`  ${p}`);
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
   const failed = outcomes.filter(failing);
   console.log(
     `${outcomes.length} projects (${outcomes.filter((o) => o.refused).length} refused by Compose), ${sum((o) => o.cells)} cells: ` +
-      `${sum((o) => o.disagreeing)} disagreeing, ${sum((o) => o.refuted)} refuted findings, ${sum((o) => o.failed)} failed cells, ${sum((o) => o.flaky)} flaky, ${sum((o) => o.leftovers)} leftovers; ` +
+      `${sum((o) => o.disagreeing)} disagreeing, ${sum((o) => o.refuted)} refuted findings, ${sum((o) => o.failed)} failed cells, ${sum((o) => o.unpredicted)} unpredicted refusals, ${sum((o) => o.flaky)} flaky, ${sum((o) => o.leftovers)} leftovers; ` +
       `${failed.length} failing project${failed.length === 1 ? '' : 's'}${failed.length ? ` (seeds ${failed.map((o) => o.seed).join(', ')})` : ''}; ${((Date.now() - start) / 1000).toFixed(0)} s`,
   );
   return failed.length ? 1 : 0;

@@ -21,6 +21,8 @@ export interface SeedOutcome {
   disagreeing: number;
   refuted: number;
   failed: number;
+  /** engine refusals no finding predicted (each one a disagreement) */
+  unpredicted: number;
   flaky: number;
   /** cells probed (the report's `probes`) */
   cells: number;
@@ -65,7 +67,7 @@ async function probeOnce(project: RandomProject, dir: string, engine: Engine, im
   const env: Record<string, string | undefined> = { ...process.env, COMPOSE_PROFILES: undefined, COMPOSE_FILE: undefined, COMPOSE_PROJECT_NAME: undefined };
   const code = await runProbeCommand(['--probe-image', image, '--timeout', '2', '--format', 'json', '-f', 'compose.yaml'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd: dir }, { report: (r) => (report = r) });
   void stdout;
-  const outcome: SeedOutcome = { seed: project.seed, code, disagreeing: 0, refuted: 0, failed: 0, flaky: 0, cells: 0, leftovers: 0, problems: [], report, stderr, seconds: 0 };
+  const outcome: SeedOutcome = { seed: project.seed, code, disagreeing: 0, refuted: 0, failed: 0, unpredicted: 0, flaky: 0, cells: 0, leftovers: 0, problems: [], report, stderr, seconds: 0 };
   const runId = report?.run ?? /run ([0-9a-f]{8})/.exec(stderr)?.[1];
   if (runId) {
     const left = (await listRuns(engine, runId)).get(runId);
@@ -84,6 +86,8 @@ async function probeOnce(project: RandomProject, dir: string, engine: Engine, im
   outcome.disagreeing = s.disagreeing;
   outcome.failed = s.failed;
   outcome.flaky = s.flaky;
+  outcome.unpredicted = s.unpredicted;
+  for (const e of report.events) if (e.predicted === false) outcome.problems.push(`unpredicted refusal: ${e.message}`);
   for (const r of report.results) {
     if (!r.final) continue;
     if (r.agrees === false) outcome.problems.push(`disagrees: ${describeCase(r.case)}: graph ${r.case.expect ? 'reachable' : 'blocked'} (${r.case.basis}), engine ${r.final.reach} (${r.final.detail})`);

@@ -4,7 +4,7 @@ import { compareFindings, fromDiagnostic, type Finding } from './engine/finding'
 import type { Rule } from './engine/rule';
 import { runRules, type Level } from './engine/run';
 import { applySuppressions } from './engine/suppress';
-import { buildGraph, type NetworkGraph } from './model';
+import { buildGraph, DEFAULT_ENGINE, type EngineTarget, type NetworkGraph } from './model';
 import { validateProject } from './schema/validate';
 import { RESERVED_IDS } from './source/diagnostic';
 import { loadProject, type LoadedProject, type LoadOptions } from './source/project';
@@ -18,12 +18,16 @@ export interface LintProjectOptions extends LoadOptions {
   configFile?: string;
   /** `--rule id=level` overrides, applied over the configuration */
   ruleLevels?: ReadonlyMap<string, Level>;
+  /** `--engine`: the engine to lint for, over the configuration's `engine:` (default DEFAULT_ENGINE, docker@29.1) */
+  engine?: EngineTarget;
 }
 
 export interface ProjectResult {
   project: LoadedProject;
   graph?: NetworkGraph;
   config: Config;
+  /** the engine the project was linted for: --engine, else the configuration's `engine:`, else DEFAULT_ENGINE */
+  engine: EngineTarget;
   /** every finding, sorted, including suppressed ones (marked) */
   findings: Finding[];
 }
@@ -40,6 +44,7 @@ export function lintProject(options: LintProjectOptions): ProjectResult {
   const settings = new Map(config.rules);
   for (const [id, level] of options.ruleLevels ?? []) settings.set(id, { ...settings.get(id), level });
 
+  const engine = options.engine ?? config.engine?.target ?? DEFAULT_ENGINE;
   const diagnostics = [...project.diagnostics, ...config.diagnostics];
   const broken = project.diagnostics.some((d) => LOAD_ERRORS.has(d.ruleId) && d.severity === 'error' && d.ruleId === 'yaml-syntax');
   let findings = diagnostics.map(fromDiagnostic);
@@ -47,10 +52,10 @@ export function lintProject(options: LintProjectOptions): ProjectResult {
   if (!broken) {
     // concat, not push(...): spreading a long list as arguments overflows the stack
     findings = findings.concat(validateProject(project.root).map(fromDiagnostic));
-    graph = buildGraph(project);
+    graph = buildGraph(project, engine);
     findings = findings.concat(runRules(graph, rules, settings));
   }
   findings = applySuppressions(findings, project.sources, new Set([...RESERVED_IDS, ...allRules.map((r) => r.id)]));
   findings = findings.filter((f) => !config.ignored(f.file)).sort(compareFindings);
-  return { project, graph, config, findings };
+  return { project, graph, config, engine, findings };
 }

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { LintProjectOptions } from './lint';
 import { InputError } from './source/diagnostic';
 import type { Mode } from './source/project';
+import { parseEngine, type EngineTarget } from './model/engine-target';
 
 /** The project options every command takes, as `docker compose` spells them (node:util parseArgs specs). */
 export const PROJECT_OPTIONS = {
@@ -12,9 +13,10 @@ export const PROJECT_OPTIONS = {
   profile: { type: 'string', multiple: true },
   mode: { type: 'string' },
   config: { type: 'string', short: 'c' },
+  engine: { type: 'string' },
 } as const;
 
-/** Help lines of the project options that `graph` and `config` take as lint does (`PROJECT_OPTIONS` without mode and config). */
+/** Help lines of the project options that `graph` and `config` take as lint does (`PROJECT_OPTIONS` without mode, config and engine). */
 export const PROJECT_OPTIONS_HELP = `  -f, --file FILE            Compose file; repeat to merge files in order
   -p, --project-name NAME    project name
       --project-directory DIR
@@ -29,6 +31,8 @@ export interface ProjectArgs {
   profiles: string[];
   mode: Mode | 'auto';
   config?: string;
+  /** `--engine`, parsed (lib/model/engine-target.ts); absent: the configuration's `engine:` or the default */
+  engine?: EngineTarget;
 }
 
 interface ProjectValues {
@@ -39,9 +43,10 @@ interface ProjectValues {
   profile?: string[];
   mode?: string;
   config?: string;
+  engine?: string;
 }
 
-/** Reads the project options out of parsed values; `--profile a,b` counts as two profiles. */
+/** Reads the project options out of parsed values; `--profile a,b` counts as two profiles. Throws InputError for a bad --mode or --engine. */
 export function projectArgs(values: ProjectValues): ProjectArgs {
   const mode = values.mode ?? 'auto';
   if (!['compose', 'stack', 'auto'].includes(mode)) throw new InputError(`--mode must be compose, stack or auto, not "${mode}"`);
@@ -53,6 +58,7 @@ export function projectArgs(values: ProjectValues): ProjectArgs {
     profiles: (values.profile ?? []).flatMap((p) => p.split(',')).filter(Boolean),
     mode: mode as ProjectArgs['mode'],
     config: values.config,
+    ...(values.engine !== undefined ? { engine: parseEngine(values.engine) } : {}),
   };
 }
 
@@ -68,6 +74,7 @@ export function lintOptions(args: ProjectArgs, io: { cwd: string; env: Record<st
     profiles: args.profiles,
     mode: args.mode,
     configFile: args.config,
+    engine: args.engine,
   };
 }
 

@@ -13,6 +13,10 @@ export default defineRule({
   messages: {
     notCidr: '{{what}} of network "{{network}}" is not a CIDR; the engine refuses to create the network ("invalid CIDR block notation"). ' + 'write an address and a prefix length, e.g. "172.28.0.0/16"',
     hostBits: '{{what}} of network "{{network}}" has host bits set; the engine refuses to create the network ("it should be {{masked}}"). write "{{masked}}"',
+    hostBitsAccepted: '{{what}} of network "{{network}}" has host bits set; {{engine}} creates the network as written, but Docker 25.0 and later refuse it ("it should be {{masked}}"). ' + 'write "{{masked}}"',
+    rangeIgnored:
+      '{{what}} of network "{{network}}" is outside its subnet "{{subnet}}" ({{where}}); {{engine}} creates the network but does not honour the range: containers get addresses from the whole subnet, ' +
+      'and Docker 25.0 and later refuse the network ("invalid ip-range"). choose a range inside "{{subnet}}"',
     notAddress: '{{what}} of network "{{network}}" is not an IP address; the engine refuses to create the network. write an address inside subnet "{{subnet}}"',
     outside: '{{what}} of network "{{network}}" is outside its subnet "{{subnet}}" ({{where}}); the engine refuses to create the network. {{fix}} inside "{{subnet}}"',
     noSubnet: '{{what}} of network "{{network}}" has no "subnet" in its IPAM config entry; the engine refuses to create the network, since it must lie inside that subnet. ' + 'add the "subnet" it belongs to',
@@ -21,16 +25,31 @@ export default defineRule({
   check(graph, context) {
     for (const network of graph.networks.values()) {
       if (!network.declared || network.external?.value === true) continue;
-      for (const config of network.ipam) checkConfig(network, graph.ipv6Enabled(network.name) === false, config, context);
+      const validated = graph.engineHas('ipam-validated');
+      for (const config of network.ipam) checkConfig(network, graph.ipv6Enabled(network.name) === false, validated ? undefined : graph.engine.name, config, context);
     }
   },
 });
 
 type Context = RuleContext<Record<string, never>>;
 
-function checkConfig(network: Network, ipv6Off: boolean, config: IpamConfig, context: Context): void {
-  const report = (messageId: string, at: Located<unknown>, data: Record<string, string>, related?: { message: string; at: { span: Span } }): void =>
-    context.report({ messageId, at, network: network.name, data: { network: network.name, ...data }, ...(related ? { related: [related] } : {}) });
+/**
+ * Checks one IPAM config entry. `lenient` names the target engine when it predates IPAM validation (fact
+ * `ipam-validated`, Docker 25.0): such an engine accepts host bits and an ip_range outside its subnet (checked on
+ * 20.10), so those are warnings there.
+ */
+function checkConfig(network: Network, ipv6Off: boolean, lenient: string | undefined, config: IpamConfig, context: Context): void {
+  // where the target accepts it (lenient), a finding is a warning naming the engine
+  const report = (messageId: string, at: Located<unknown>, data: Record<string, string>, related?: { message: string; at: { span: Span } }, accepted = false): void =>
+    context.report({
+      messageId,
+      at,
+      network: network.name,
+      data: { network: network.name, ...data, ...(accepted && lenient ? { engine: lenient } : {}) },
+      ...(related ? { related: [related] } : {}),
+      ...(accepted ? { severity: 'warning' as const } : {}),
+    });
+  const hostBits = (at: Located<Cidr>, what: string): void => report(lenient ? 'hostBitsAccepted' : 'hostBits', at, { what, masked: maskedCidr(at.value)! }, undefined, !!lenient);
   const members = [
     ...(config.ipRange ? [{ kind: 'ip_range' as const, at: config.ipRange, what: `ip_range "${config.ipRange.value.text}"` }] : []),
     ...(config.gateway ? [{ kind: 'address' as const, at: config.gateway, what: `gateway "${config.gateway.value.text}"` }] : []),
@@ -49,7 +68,7 @@ function checkConfig(network: Network, ipv6Off: boolean, config: IpamConfig, con
     return;
   }
   if (cidr.family === 'ipv6' && ipv6Off) report('ipv6Disabled', subnet, { subnet: cidr.text });
-  if (hasHostBits(cidr)) report('hostBits', subnet, { what: `subnet "${cidr.text}"`, masked: maskedCidr(cidr)! });
+  if (hasHostBits(cidr)) hostBits(subnet, `subnet "${cidr.text}"`);
   // an aliased subnet is blamed at its use site; name the place its text is
   const subnetAt = { span: subnet.origin ?? subnet.span };
   const subnetPlace = { message: `subnet "${cidr.text}" declared here`, at: subnetAt };
@@ -58,8 +77,11 @@ function checkConfig(network: Network, ipv6Off: boolean, config: IpamConfig, con
     if (m.kind === 'ip_range') {
       const range = m.at.value as Cidr;
       if (!range.range) report('notCidr', m.at, { what: m.what });
-      else if (!containsCidr(cidr, range)) report('outside', m.at, { what: m.what, subnet: cidr.text, where: lineOf(subnetAt.span, m.at.span), fix: 'choose a range' }, subnetPlace);
-      else if (hasHostBits(range)) report('hostBits', m.at, { what: m.what, masked: maskedCidr(range)! });
+      else if (!containsCidr(cidr, range)) {
+        const where = lineOf(subnetAt.span, m.at.span);
+        if (lenient) report('rangeIgnored', m.at, { what: m.what, subnet: cidr.text, where }, subnetPlace, true);
+        else report('outside', m.at, { what: m.what, subnet: cidr.text, where, fix: 'choose a range' }, subnetPlace);
+      } else if (hasHostBits(range)) hostBits(m.at as Located<Cidr>, m.what);
       continue;
     }
     const address = m.at.value as Address;

@@ -2,6 +2,8 @@ import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import { addressInCidr, addressValue, broadcastAddress, canonical, cidrBounds, contains, isUnspecified, parseAddress } from '../lib/model/address';
 import type { Address, Cidr, Family, IpamConfig, Located, Network } from '../lib/model/types';
+import type { NetworkGraph } from '../lib/model/graph';
+import type { Severity } from '../lib/source/diagnostic';
 import type { Span } from '../lib/source/span';
 
 export default defineRule({
@@ -14,11 +16,16 @@ export default defineRule({
   messages: {
     networkMode: '{{field}} "{{address}}" of service "{{service}}" on network "{{network}}" cannot apply: the service sets "network_mode: {{mode}}" ({{where}}), ' + 'so it has no endpoint of its own there. remove the address or the "network_mode"',
     ipv6Disabled:
-      'ipv6_address "{{address}}" of service "{{service}}" is on network "{{network}}", which does not enable IPv6; the engine refuses the container ' +
-      '("user specified IP address is supported only when connecting to networks with user configured subnets"). set "enable_ipv6: true" and an IPv6 subnet on network "{{network}}"',
+      'ipv6_address "{{address}}" of service "{{service}}" is on network "{{network}}", which does not enable IPv6; {{engine}} refuses the container ' + '("{{refusal}}"). set "enable_ipv6: true" and an IPv6 subnet on network "{{network}}"',
+    ipv6Ignored:
+      'ipv6_address "{{address}}" of service "{{service}}" is on network "{{network}}", which has an IPv6 subnet but does not enable IPv6; {{engine}} ignores the subnet and the address, ' +
+      'so the container starts without IPv6 (Docker 25.0 and later refuse the container). set "enable_ipv6: true" on network "{{network}}"',
     noSubnet:
-      '{{field}} "{{address}}" of service "{{service}}" is on network "{{network}}", which has no user-configured {{family}} subnet; the engine refuses the container ' +
+      '{{field}} "{{address}}" of service "{{service}}" is on network "{{network}}", which has no user-configured {{family}} subnet; {{engine}} refuses the container ' +
       '("user specified IP address is supported only when connecting to networks with user configured subnets"). add an "ipam.config" subnet to network "{{network}}" that contains it',
+    noSubnetAllocated:
+      '{{field}} "{{address}}" of service "{{service}}" is on network "{{network}}", which has no user-configured {{family}} subnet; {{engine}} accepts it only inside the subnet ' +
+      'it picks from its address pools, which depends on what else the engine holds (Docker before 29.0.4 always refuses it). add an "ipam.config" subnet to network "{{network}}" that contains it',
     outside:
       '{{field}} "{{address}}" of service "{{service}}" is outside every {{family}} subnet of network "{{network}}" ({{subnets}}); the engine refuses the container ' +
       '("no configured subnet or ip-range contain the IP address"). choose an address inside {{inside}}',
@@ -35,8 +42,8 @@ export default defineRule({
           // unset variables are not guessed at; malformed addresses are no-invalid-address's
           if (!at || at.unknown || !at.value.ip || at.value.family !== family || isUnspecified(at.value)) continue;
           const base = { field, address: at.value.text, service: service.name, network: spec.name };
-          const report = (messageId: Parameters<typeof context.report>[0]['messageId'], data: Record<string, string> = {}, related?: { message: string; at: { span: Span } }): void =>
-            context.report({ messageId, at, service: service.name, network: spec.name, data: { ...base, ...data }, ...(related ? { related: [related] } : {}) });
+          const report: Report = (messageId, data = {}, related, severity) =>
+            context.report({ messageId, at, service: service.name, network: spec.name, data: { ...base, engine: graph.engine.name, ...data }, ...(related ? { related: [related] } : {}), ...(severity ? { severity } : {}) });
 
           const mode = service.networkMode;
           if (mode) {
@@ -49,7 +56,7 @@ export default defineRule({
           if (!network || network.external?.value === true) continue;
           const ipv6 = graph.ipv6Enabled(network.name);
           if (family === 'ipv6' && ipv6 !== true) {
-            if (ipv6 === false) report('ipv6Disabled');
+            if (ipv6 === false) reportIpv6Disabled(graph, network.name, report);
             continue;
           }
           const subnets = network.ipam.filter((c) => c.subnet !== undefined);
@@ -58,7 +65,8 @@ export default defineRule({
           const own = subnets.filter((c) => c.subnet!.value.family === family);
           const familyName = family === 'ipv4' ? 'IPv4' : 'IPv6';
           if (own.length === 0) {
-            report('noSubnet', { family: familyName });
+            if (graph.engineHas('static-ip-needs-user-subnet')) report('noSubnet', { family: familyName });
+            else report('noSubnetAllocated', { family: familyName }, undefined, 'warning');
             continue;
           }
           const home = own.find((c) => contains(c.subnet!.value, at.value));
@@ -74,6 +82,19 @@ export default defineRule({
     }
   },
 });
+
+type Report = (messageId: 'networkMode' | 'ipv6Disabled' | 'ipv6Ignored' | 'noSubnet' | 'noSubnetAllocated' | 'outside' | 'reserved', data?: Record<string, string>, related?: { message: string; at: { span: Span } }, severity?: Severity) => void;
+
+/**
+ * An ipv6_address on a network without IPv6, as the target engine takes it (facts `static-ipv6-checked`,
+ * `static-ip-needs-user-subnet`): Docker 25.0 and later refuse the container; before, an IPv6 subnet written on the
+ * network lets the container start without IPv6 (checked on 20.10), and without one the engine refuses it too.
+ */
+function reportIpv6Disabled(graph: NetworkGraph, network: string, report: Report): void {
+  const refusal = graph.engineHas('static-ip-needs-user-subnet') ? 'user specified IP address is supported only when connecting to networks with user configured subnets' : 'no configured subnet contains IP address';
+  if (graph.engineHas('static-ipv6-checked') || !graph.hasIpv6Subnet(network)) report('ipv6Disabled', { refusal });
+  else report('ipv6Ignored', {}, undefined, 'warning');
+}
 
 /**
  * Which address Docker's default IPAM takes before any container can, if `address` is one: the network address

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
+import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
 
 export const COMMANDS = ['lint', 'rules', 'graph', 'probe', 'config', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -127,6 +128,10 @@ Project options (as docker compose):
       --env-file FILE        variables for interpolation; repeatable; replaces .env
       --profile NAME         enable a profile; repeatable
       --mode MODE            compose, stack or auto (default: auto)
+      --engine ENGINE        the engine to lint for, FAMILY@VERSION[+rootless|+rootful|+desktop]:
+                             ${DEFAULT_ENGINE_NAME} (default, the newest Docker release known), docker@20.10,
+                             podman@5.2, …; messages and severities follow its version (also engine: in
+                             the configuration file)
 Rules:
   -c, --config FILE          configuration file (default: .compose-netlint.yaml/.yml/.json or
                              package.json#compose-netlint, searched upward from the project)

@@ -76,7 +76,7 @@ function lint(options: CliOptions, io: Io): number {
   const warnings = findings.filter((f) => !f.suppressed && f.severity === 'warning').length;
   const exitCode = failing > 0 || (options.maxWarnings >= 0 && warnings > options.maxWarnings) ? 1 : 0;
   const sources = new Map(results.flatMap((r) => [...r.project.sources]));
-  const projects = results.map((r) => ({ name: r.project.name, mode: r.project.mode, modeReason: r.project.modeReason, files: r.project.files }));
+  const projects = results.map((r) => ({ name: r.project.name, mode: r.project.mode, modeReason: r.project.modeReason, files: r.project.files, engine: r.engine.name }));
   for (const { formatter, output } of reports) {
     const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !output);
     const report = formatter({ findings, sources, projects, color, toolVersion: packageVersion(), exitCode });

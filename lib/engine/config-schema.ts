@@ -1,3 +1,4 @@
+import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
 import type { Rule } from './rule';
 
 const LEVEL = { enum: ['off', 'info', 'warning', 'error'] };
@@ -17,6 +18,10 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
     additionalProperties: false,
     properties: {
       rules: { type: 'object', additionalProperties: false, properties: ruleProperties },
+      engine: {
+        description: `the engine the project is linted for: FAMILY@MAJOR.MINOR[.PATCH][+rootless|+rootful|+desktop], such as docker@29.1 or podman@5.2 (default ${DEFAULT_ENGINE_NAME}); --engine overrides it`,
+        type: 'string',
+      },
       failOn: { description: 'the lowest severity that makes the run fail (exit 1)', enum: ['info', 'warning', 'error'] },
       ignore: { description: 'globs of Compose files whose findings are dropped, relative to the configuration file', type: 'array', items: { type: 'string', minLength: 1 } },
     },

@@ -11,6 +11,7 @@ import { at, entry, isMap, mapNode, toPlain, type Node } from '../source/tree';
 import { parseYaml } from '../source/yaml';
 import { didYouMean } from '../util/suggest';
 import { buildConfigSchema } from './config-schema';
+import { parseEngine, type EngineTarget } from '../model/engine-target';
 import type { Rule } from './rule';
 import { ruleOptions, type Level, type RuleSetting } from './run';
 
@@ -21,6 +22,8 @@ export interface Config {
   file?: string;
   rules: Map<string, RuleSetting>;
   failOn: Severity;
+  /** `engine:`: the engine the project is linted for, and where it is written (absent: --engine or the default) */
+  engine?: { target: EngineTarget; span: Span };
   /** whether a displayed file name is ignored */
   ignored: (file: string) => boolean;
   diagnostics: Diagnostic[];
@@ -76,7 +79,7 @@ function applyConfig(config: Config, root: Node, base: string, cwd: string, rule
   const errors = validateConfig(root, rules, fileStart);
   for (const e of errors) config.diagnostics.push(e);
   if (errors.length) return config;
-  const plain = toPlain(root) as { rules?: Record<string, Level | [Level, Record<string, unknown>?]>; failOn?: Severity; ignore?: string[] };
+  const plain = toPlain(root) as { rules?: Record<string, Level | [Level, Record<string, unknown>?]>; failOn?: Severity; ignore?: string[]; engine?: string };
   for (const [id, value] of Object.entries(plain.rules ?? {})) {
     const [level, options] = Array.isArray(value) ? value : [value];
     const rule = rules.find((r) => r.id === id)!;
@@ -88,6 +91,14 @@ function applyConfig(config: Config, root: Node, base: string, cwd: string, rule
     config.rules.set(id, { level, options });
   }
   if (plain.failOn) config.failOn = plain.failOn;
+  if (plain.engine !== undefined) {
+    const span = at(root, ['engine'])?.span ?? fileStart;
+    try {
+      config.engine = { target: parseEngine(plain.engine, '"engine"'), span };
+    } catch (error) {
+      config.diagnostics.push({ ruleId: 'config-error', severity: 'error', message: (error as Error).message, span });
+    }
+  }
   if (plain.ignore?.length) {
     // picomatch throws (a TypeError or SyntaxError) on a pattern it cannot compile, such as one over 65,536 characters
     const matchers = plain.ignore.flatMap((pattern, i) => {
@@ -163,7 +174,7 @@ function validateConfig(root: Node, rules: readonly Rule[], fallback: Span): Dia
     if (error.keyword === 'additionalProperties') {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
       span = entry(node, key)?.keySpan ?? span;
-      const known = segments[0] === 'rules' ? rules.map((r) => r.id) : ['rules', 'failOn', 'ignore'];
+      const known = segments[0] === 'rules' ? rules.map((r) => r.id) : ['engine', 'failOn', 'ignore', 'rules'];
       message = segments[0] === 'rules' ? `unknown rule "${key}"${didYouMean(key, known)}` : `unknown key "${key}" in the configuration${didYouMean(key, known)}`;
     } else if (segments[0] === 'rules' && segments.length >= 2) {
       message = `rule "${segments[1]}" must be off, info, warning or error, or [level, options]`;

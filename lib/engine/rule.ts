@@ -24,6 +24,11 @@ export interface Report<MessageId extends string = string> {
   network?: string;
   /** what the finding is about, when more precise than `service` or `network` (a binding, a reference) */
   subject?: Subject;
+  /**
+   * this finding's severity when it differs from the rule's default, e.g. where the target engine accepts what older or
+   * newer ones refuse (see lib/model/engine-target.ts); a level configured for the rule (`rules:`, `--rule`) overrides it
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext<Options, MessageId extends string = string> {

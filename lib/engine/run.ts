@@ -45,6 +45,8 @@ export function runRules(graph: NetworkGraph, rules: readonly Rule[], settings: 
     const setting = settings.get(rule.id);
     const level = setting?.level ?? rule.severity;
     if (level === 'off') continue;
+    // a configured level decides every finding; otherwise a report may say its own (the engine target's) severity
+    const configured = setting?.level !== undefined;
     if (rule.modes && !rule.modes.includes(graph.model.mode)) continue;
     const { options, error } = ruleOptions(rule, setting?.options);
     if (error) throw new RuleError(rule.id, error);
@@ -52,7 +54,7 @@ export function runRules(graph: NetworkGraph, rules: readonly Rule[], settings: 
     rule.check(graph, {
       options,
       report: (report) => {
-        const finding = toFinding(rule, level, report);
+        const finding = toFinding(rule, configured || !report.severity ? level : report.severity, report);
         const key = `${finding.file}:${finding.line}:${finding.column}:${finding.message}`;
         if (seen.has(key)) return;
         seen.add(key);

@@ -3,6 +3,7 @@ import { SEVERITY_RANK } from '../engine/finding';
 import { lintProject } from '../lint';
 import { lintOptions, parseOneProjectArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, projectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
+import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
 import { failureExit } from '../util/exit';
 import { packageVersion } from '../util/package';
 import { rules } from '../../rules';
@@ -37,6 +38,7 @@ Usage:
 Project options (as lint):
 ${PROJECT_OPTIONS_HELP}
       --mode MODE            compose, stack or auto (default: auto)
+      --engine ENGINE        the engine to draw for (default ${DEFAULT_ENGINE_NAME}); see lint --help
   -c, --config FILE          configuration file
       --rule ID=LEVEL        set a rule to off, info, warning or error; repeatable
 Output:

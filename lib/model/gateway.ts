@@ -18,7 +18,8 @@ export interface GatewayCandidate {
  * - a network with both an IPv4 and an IPv6 gateway (`enable_ipv6`) before one with only IPv4;
  * - then by the network's Docker name, as Go compares strings (bytes).
  * Seen on Docker 20.10: a container on "x_aa" and "x_zz" leaves through "x_aa" whichever it was created on, and
- * with a macvlan network named before a bridge one, `docker port` lists nothing and the host port is refused.
+ * with a macvlan network named before a bridge one, `docker port` lists nothing and the host port is refused; an
+ * `--ipv6` network named after an IPv4-only one is the gateway (both the IPv4 and the IPv6 default route).
  * Returns undefined when every candidate is internal (or there is none): the container has no gateway.
  */
 export function gatewayOf(candidates: readonly GatewayCandidate[]): GatewayCandidate | undefined {

@@ -1,5 +1,6 @@
 import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
+import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine-target';
 import { creationOf, type Creation } from './creation';
 import { driverPublishes, gatewayOf } from './gateway';
 import { compareProjectSpans, startOrder } from './order';
@@ -103,6 +104,8 @@ export interface Resolution {
  */
 export class NetworkGraph {
   readonly model: Model;
+  /** the engine the project is linted for (see engine-target.ts); the graph's version-dependent answers follow it */
+  readonly engine: EngineTarget;
   readonly services: ReadonlyMap<string, Service>;
   readonly networks: ReadonlyMap<string, Network>;
   readonly references: readonly Reference[];
@@ -116,12 +119,13 @@ export class NetworkGraph {
   private readonly owners = new Map<string, Set<string>>();
   private readonly referencesBySource = new Map<string, Reference[]>();
   private readonly order: readonly string[];
-  private readonly conflictsInFileOrder: readonly PortConflict[];
+  private readonly conflicts: readonly PortConflict[];
   private readonly outcomes = new Map<string, BindingAnswer[]>();
   private readonly creations = new Map<string, Creation>();
 
-  constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span) {
+  constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span, engine: EngineTarget = DEFAULT_ENGINE) {
     this.model = model;
+    this.engine = engine;
     this.services = model.services;
     this.networks = model.networks;
     for (const s of model.services.values()) if (s.containerName && !s.containerName.unknown) this.containerNames.set(s.containerName.value, s.name);
@@ -138,18 +142,16 @@ export class NetworkGraph {
     this.order = startOrder(model, (s) => this.joinedService(s));
     const claims = collectClaims({ model, published: (s) => this.publishedOnHost(s), onHostNetwork: (s) => model.mode === 'compose' && this.namespace(s).kind === 'host' });
     const inFile = [...claims].sort((a, b) => compareProjectSpans(model, a.at.span, b.at.span));
-    this.conflictsInFileOrder = earliestConflicts(inFile);
     // who loses a bind: the claim whose service starts later; within one service, the later entry
     const position = new Map(this.order.map((s, i) => [s, i]));
     const inStart = inFile
       .map((c, i) => ({ c, i }))
       .sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i)
       .map((x) => x.c);
-    const losers = new Map(
-      earliestConflicts(inStart)
-        .filter((x) => x.claim.kind === 'published')
-        .map((x) => [x.claim.entry, x]),
-    );
+    const inStartOrder = earliestConflicts(inStart);
+    // docker stack deploy ignores depends_on: there the later entry in the files is the one reported
+    this.conflicts = model.mode === 'compose' ? inStartOrder : earliestConflicts(inFile);
+    const losers = new Map(inStartOrder.filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
     for (const service of model.services.values())
       this.outcomes.set(
         service.name,
@@ -157,6 +159,11 @@ export class NetworkGraph {
       );
     for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
     deepFreeze(this);
+  }
+
+  /** Whether a version-dependent fact of ENGINE_FACTS (engine-target.ts) holds on the engine the graph was built for. */
+  engineHas(id: EngineFactId): boolean {
+    return engineHas(this.engine, id);
   }
 
   private follow(name: string): Namespace {
@@ -439,15 +446,22 @@ export class NetworkGraph {
 
   /**
    * Whether a network has IPv6: `enable_ipv6: true`, or the driver option `com.docker.network.enable_ipv6` the engine
-   * also reads; false when neither is set; undefined when an unset variable decides it or the network is external.
+   * also reads; with neither, whether an IPv6 subnet in its IPAM config enables it on the target engine (fact
+   * `ipv6-subnet-enables-ipv6`: Docker 25.0.0 to 25.0.2), else false; undefined when an unset variable decides it or
+   * the network is external.
    */
   ipv6Enabled(network: string): boolean | undefined {
     const n = this.networks.get(network);
     if (!n || n.external?.value === true) return undefined;
     const flag = n.enableIpv6 ?? n.driverOpts.get('com.docker.network.enable_ipv6');
     if (flag?.unknown) return undefined;
-    if (flag === undefined) return false;
+    if (flag === undefined) return this.engineHas('ipv6-subnet-enables-ipv6') && this.hasIpv6Subnet(network);
     return flag.value === true || String(flag.value).toLowerCase() === 'true';
+  }
+
+  /** Whether a network's IPAM config writes an IPv6 subnet (a known, well-formed one). */
+  hasIpv6Subnet(network: string): boolean {
+    return this.networks.get(network)?.ipam.some((c) => c.subnet && !c.subnet.unknown && c.subnet.value.family === 'ipv6' && c.subnet.value.range !== undefined) ?? false;
   }
 
   private outcomeOf(service: string, binding: PortBinding, lost: PortConflict | undefined): BindingOutcome {
@@ -476,12 +490,14 @@ export class NetworkGraph {
   }
 
   /**
-   * The host port conflicts of the project, one per offending entry, each against the earliest entry (in
-   * file order, see compareSpans) it collides with: published ports on the same host address (a wildcard
-   * takes them all), port and protocol, and in Compose the ports a host-network service listens on.
+   * The host port conflicts of the project, one per offending entry, each against the earliest entry it collides
+   * with: published ports on the same host address (a wildcard takes them all), port and protocol, and in Compose
+   * the ports a host-network service listens on. Earliest in Compose is in start order (startOrder, then file
+   * order within a service): the offending entry is the one whose container starts later and fails to bind (or,
+   * for a host-network service, fails to listen); in a stack, which ignores depends_on, in file order (compareSpans).
    */
   portConflicts(): readonly PortConflict[] {
-    return this.conflictsInFileOrder;
+    return this.conflicts;
   }
 
   /**

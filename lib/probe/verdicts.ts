@@ -80,8 +80,13 @@ function hostCasesOf(context: LinkContext, service: string, indexes?: number[]):
 const dnsClaims = (context: LinkContext, source: string, names: string[], reachable: boolean): Claim[] =>
   context.cases.filter((c) => c.kind === 'dns' && c.source === source && names.some((n) => n.toLowerCase() === c.column.toLowerCase())).map((c) => ({ case: c.id, reachable }));
 
-const connectionClaims = (context: LinkContext, source: string, targets: string[], reachable: boolean): Claim[] =>
-  context.cases.filter((c) => (c.kind === 'tcp' || c.kind === 'udp') && c.source === source && c.target.via !== 'name' && targets.includes(c.target.service)).map((c) => ({ case: c.id, reachable }));
+/**
+ * The connections by address from `source` to each target, each expected as the model says (graph.connected): a name
+ * that does not resolve says nothing of the path, which exists where the two share a network (an alias missing only
+ * there) and not where they share none (a target off the default bridge for a source on it).
+ */
+const connectionClaims = (context: LinkContext, source: string, targets: string[]): Claim[] =>
+  context.cases.flatMap((c) => ((c.kind === 'tcp' || c.kind === 'udp') && c.source === source && c.target.via !== 'name' && targets.includes(c.target.service) ? [{ case: c.id, reachable: context.graph.connected(source, c.target.service) }] : []));
 
 const confirmedBy = (event: EngineEvent): EventVerdict => ({ verdict: 'confirmed', reason: `the engine: ${event.message}`, event });
 
@@ -111,14 +116,14 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const names = referencedNames(f, context.graph);
     const targets = names.flatMap((n) => servicesNamed(context.graph, n));
-    // the name does not resolve, while the address works: on the default bridge only IPs do
-    return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets, true)] };
+    // the name does not resolve; the address works where the model connects them (both on the default bridge: only IPs do)
+    return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets)] };
   },
   'reference-unreachable': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const names = referencedNames(f, context.graph);
     const targets = names.flatMap((n) => servicesNamed(context.graph, n));
-    return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets, false)] };
+    return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets)] };
   },
   'ports-discarded': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };

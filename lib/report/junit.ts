@@ -8,7 +8,7 @@ import type { Formatter, ProjectSummary } from './types';
  * testcase per rule and file; a rule's error and warning findings in that file make one failure whose
  * message is the first finding and whose body lists them all with related locations. Info findings
  * leave the testcase passing and go to its system-out. A testsuite of a project's file opens with properties
- * naming the project, its mode and why (`project`, `mode`, `modeReason`; once per project that reads the file).
+ * naming the project, its mode and why (`project`, `mode`, `modeReason`, `engine`; once per project that reads the file).
  * No timestamps, so the same findings give the same bytes.
  */
 export const junit: Formatter = ({ findings, projects }) => {
@@ -57,7 +57,7 @@ export const junit: Formatter = ({ findings, projects }) => {
 function properties(projects: ProjectSummary[]): string[] {
   if (!projects.length) return [];
   const property = (name: string, value: string): string => `      <property name="${name}" value="${attr(value)}"/>`;
-  const list = projects.flatMap((p) => [property('project', p.name), property('mode', p.mode), ...(p.modeReason ? [property('modeReason', p.modeReason)] : [])]);
+  const list = projects.flatMap((p) => [property('project', p.name), property('mode', p.mode), ...(p.modeReason ? [property('modeReason', p.modeReason)] : []), ...(p.engine ? [property('engine', p.engine)] : [])]);
   return ['    <properties>', ...list, '    </properties>'];
 }
 

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Finding, RelatedFinding, Severity } from '../engine/finding';
 import { HOMEPAGE, RULE_CATALOG } from './catalog';
 import { fingerprints, slashPath } from './shared';
-import type { Formatter } from './types';
+import type { Formatter, ProjectSummary } from './types';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -12,7 +12,8 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * level, a `%SRCROOT%`-relative location and region (columns in UTF-16 code units, end exclusive as in
  * every format here), related locations, a fingerprint that ignores line shifts, and an `inSource`
  * suppression carrying the reason for inline-suppressed findings; the invocation carries the exit code, and
- * the run's property bag the projects linted (`projects[]`: name, mode, modeReason, files).
+ * the run's property bag the engine target (`engine`, when all projects share one) and the projects linted
+ * (`projects[]`: name, mode, modeReason, files, engine).
  */
 export const sarif: Formatter = ({ findings, sources, toolVersion, exitCode, projects }) => {
   const index = new Map(RULE_CATALOG.map((r, i) => [r.id, i]));
@@ -43,12 +44,19 @@ export const sarif: Formatter = ({ findings, sources, toolVersion, exitCode, pro
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the working directory compose-netlint ran in' } } },
         columnKind: 'utf16CodeUnits',
         results: findings.map((f, i) => result(f, index.get(f.ruleId), prints[i])),
-        properties: { projects },
+        // the engine target the findings hold for, when every project was linted for the same one (each project names its own)
+        properties: { ...engineOf(projects), projects },
       },
     ],
   };
   return JSON.stringify(log, null, 2) + '\n';
 };
+
+function engineOf(projects: ProjectSummary[]): { engine?: string } {
+  const engines = new Set(projects.map((p) => p.engine));
+  const [only] = engines;
+  return engines.size === 1 && only !== undefined ? { engine: only } : {};
+}
 
 function result(f: Finding, ruleIndex: number | undefined, fingerprint: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ruleId: f.ruleId };

@@ -92,5 +92,5 @@ export function oneLineMessages(input: ReportInput): ReportInput {
 
 /** `project "shop" linted in compose mode because …`, on one line (file names in the reason are the user's). */
 export function modeLine(project: ProjectSummary): string {
-  return oneLine(`project "${project.name}" linted in ${project.mode} mode${project.modeReason ? ` because ${project.modeReason}` : ''}`);
+  return oneLine(`project "${project.name}" linted in ${project.mode} mode${project.modeReason ? ` because ${project.modeReason}` : ''}${project.engine ? `; engine target ${project.engine}` : ''}`);
 }

@@ -20,6 +20,8 @@ export interface ProjectSummary {
   /** completes "linted in <mode> mode because …"; absent when the caller of formatFindings does not know it */
   modeReason?: string;
   files: string[];
+  /** the engine target it was linted for (`docker@29.1`; see lib/model/engine-target.ts); absent when the caller does not say */
+  engine?: string;
 }
 
 export function summarise(findings: Finding[]): { errors: number; warnings: number; infos: number } {

@@ -20,7 +20,7 @@ const BAD_SCHEMA = 'services:\n  web:\n    image: nginx\n    netwroks: [front]\n
 describe('cli', () => {
   it('exits 0 for a clean project, printing only the mode it was linted in and why', () => {
     const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n' });
-    expect(run([], dir)).to.deep.equal({ code: 0, stdout: 'project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\n', stderr: '' });
+    expect(run([], dir)).to.deep.equal({ code: 0, stdout: 'project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself; engine target docker@29.1\n', stderr: '' });
   });
 
   it('prints the stylish golden with source line and underline, and exits 1', () => {
@@ -34,7 +34,7 @@ describe('cli', () => {
         '        ^^^^^^^^',
         '',
         '1 problem (1 error, 0 warnings)',
-        'project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself',
+        'project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself; engine target docker@29.1',
         '',
       ].join('\n'),
     );
@@ -57,7 +57,7 @@ describe('cli', () => {
       },
     ]);
     expect(report.summary).to.deep.equal({ errors: 1, warnings: 0, infos: 0 });
-    expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"compose.yaml" is a file name docker compose finds by itself', files: ['compose.yaml'] }]);
+    expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"compose.yaml" is a file name docker compose finds by itself', files: ['compose.yaml'], engine: 'docker@29.1' }]);
   });
 
   describe('--mode auto on a file docker compose up runs', () => {
@@ -66,7 +66,7 @@ describe('cli', () => {
     it('lints a docker-compose.yml with an overlay network as Compose, says so, and notes the stack signal', () => {
       const r = run(['--format', 'json'], tempProject({ 'docker-compose.yml': OVERLAY }));
       const report = JSON.parse(r.stdout);
-      expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"docker-compose.yml" is a file name docker compose finds by itself', files: ['docker-compose.yml'] }]);
+      expect(report.projects).to.deep.equal([{ name: 'proj', mode: 'compose', modeReason: '"docker-compose.yml" is a file name docker compose finds by itself', files: ['docker-compose.yml'], engine: 'docker@29.1' }]);
       // what docker compose up meets: a non-attachable overlay its containers cannot join
       expect(report.findings.map((f: { line: number; column: number; ruleId: string; severity: string }) => `${f.line}:${f.column} ${f.severity} ${f.ruleId}`)).to.deep.equal(['7:13 info ambiguous-mode', '7:13 error no-overlay-outside-swarm']);
       expect(report.findings[0].message).to.include('overlay network "mesh" (line 7)').and.include('--mode stack');
@@ -78,6 +78,44 @@ describe('cli', () => {
       const report = JSON.parse(r.stdout);
       expect(report.projects[0]).to.include({ mode: 'stack', modeReason: '--mode stack was given' });
       expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).to.deep.equal(['require-overlay-encryption']);
+    });
+  });
+
+  describe('the engine target (issue 16)', () => {
+    // a static address on a network whose subnet the engine picks: refused through Docker 29.0.3, accepted from 29.0.4
+    const STATIC = 'services:\n  web:\n    image: nginx\n    networks:\n      plain:\n        ipv4_address: 172.20.0.10\nnetworks:\n  plain: {}\n';
+    const severities = (stdout: string) => (JSON.parse(stdout) as { findings: { ruleId: string; severity: string }[] }).findings.filter((f) => f.ruleId === 'no-invalid-static-ip').map((f) => f.severity);
+    const engines = (stdout: string) => (JSON.parse(stdout) as { projects: { engine: string }[] }).projects.map((p) => p.engine);
+
+    it('defaults to the newest Docker release known, and --engine docker@29.0 changes what a rule says', () => {
+      const dir = tempProject({ 'compose.yaml': STATIC });
+      const latest = run(['--format', 'json'], dir);
+      expect([latest.code, engines(latest.stdout), severities(latest.stdout)]).to.deep.equal([0, ['docker@29.1'], ['warning']]);
+      const older = run(['--format', 'json', '--engine', 'docker@29.0'], dir);
+      expect([older.code, engines(older.stdout), severities(older.stdout)]).to.deep.equal([1, ['docker@29.0'], ['error']]);
+    });
+
+    it('reads engine: from the configuration file, and --engine wins over it', () => {
+      const dir = tempProject({ 'compose.yaml': STATIC, '.compose-netlint.yaml': 'engine: docker@20.10\n' });
+      expect(engines(run(['--format', 'json'], dir).stdout)).to.deep.equal(['docker@20.10']);
+      expect(engines(run(['--format', 'json', '--engine', 'podman@5.2'], dir).stdout)).to.deep.equal(['podman@5.2']);
+    });
+
+    it('a bad --engine is a usage error on one line; a bad engine: is a config-error at its position', () => {
+      const dir = tempProject({ 'compose.yaml': STATIC });
+      expect(run(['--engine', 'docker29'], dir)).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: 'compose-netlint: --engine "docker29" names no version; write FAMILY@VERSION such as docker@29.1, docker@20.10 or podman@5.2\n',
+      });
+      const configured = tempProject({ 'compose.yaml': STATIC, '.compose-netlint.yaml': 'failOn: error\nengine: moby@1.0\n' });
+      const r = run(['--format', 'compact'], configured);
+      expect(r.stdout).to.include('.compose-netlint.yaml:2:9: error: "engine" "moby@1.0" has an unknown engine family "moby" (docker or podman); write FAMILY@VERSION such as docker@29.1, docker@20.10 or podman@5.2 [config-error]');
+    });
+
+    it('lint --help names the option, the default and the configuration key', () => {
+      expect(HELP).to.match(/--engine ENGINE {8}the engine to lint for, FAMILY@VERSION\[\+rootless\|\+rootful\|\+desktop\]:\n\s+docker@29\.1 \(default, the newest Docker release known\)/);
+      expect(HELP).to.include('engine: in\n');
     });
   });
 

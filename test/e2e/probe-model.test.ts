@@ -73,4 +73,26 @@ describe('probe on docker: what the model learned from random projects (issue 13
     expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
     expect(await labelled(r.run)).to.deep.equal([]);
   });
+
+  it('a duplicate host port is lost by the service that starts later: depends_on targets start first', async () => {
+    const r = await probe(['-f', 'duplicate-ports-dependency.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(grid(report, 'host')).to.deep.equal({ host: { 'web:18331->80/tcp': 'X', 'admin:18331->8080/tcp': '.' } });
+    expect(report.events.map((e) => `${e.kind} ${e.service} ${e.port}/${e.protocol}`)).to.deep.equal(['bind-failed web 18331/tcp']);
+    // the finding is web's, the entry that loses
+    expect(verdicts(report)).to.deep.equal(['no-duplicate-published-ports web: confirmed']);
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('verdict links claim the paths the model predicts: off the default bridge no path, a missing alias on a shared network a path', async () => {
+    const r = await probe(['-f', 'wrong-paths.yaml']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = r.report!;
+    expect(verdicts(report)).to.deep.equal(['no-default-bridge-dns a: confirmed', 'no-unreachable-reference c: confirmed']);
+    expect(report.findings.map((v) => v.reason)).to.deep.equal(['dns a resolves "b": blocked; tcp a → b:80/tcp: blocked', 'dns c resolves "store": blocked; tcp c → d:81/tcp: reachable']);
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
 });

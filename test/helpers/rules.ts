@@ -5,6 +5,7 @@ import { defaultConfig } from '../../lib/engine/config';
 import type { Finding } from '../../lib/engine/finding';
 import type { Rule } from '../../lib/engine/rule';
 import { lintProject } from '../../lib/lint';
+import { parseEngine, type EngineTarget } from '../../lib/model/engine-target';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -19,10 +20,20 @@ export function goldenLines(findings: Finding[]): string {
     .join('\n');
 }
 
-/** Lints a fixture (a Compose file, or a directory holding a project) with only `rule` on; `compose-mode` in its name forces compose mode. */
+/**
+ * Lints a fixture (a Compose file, or a directory holding a project) with only `rule` on; `compose-mode` in its name
+ * forces compose mode, and an engine target in its name (`…docker@20.10…`, `…podman@5.2…`) lints for that engine
+ * (default: DEFAULT_ENGINE, the newest Docker release known).
+ */
 export function lintFixture(fixture: string, rule: Rule, mode: 'compose' | 'stack' | 'auto' = fixtureMode(fixture)): Finding[] {
-  const { findings } = lintProject({ target: fixture, cwd: path.dirname(fixture), env: {}, rules: [rule], config: defaultConfig(), mode });
+  const { findings } = lintProject({ target: fixture, cwd: path.dirname(fixture), env: {}, rules: [rule], config: defaultConfig(), mode, engine: fixtureEngine(fixture) });
   return findings;
+}
+
+/** The engine target a fixture's name carries (`no-subnet.docker@29.0.yaml`), if any. */
+export function fixtureEngine(fixture: string): EngineTarget | undefined {
+  const match = /(?:docker|podman)@\d+\.\d+(?:\.\d+)?(?:\+[a-z]+)*/.exec(path.basename(fixture).replace(/\.ya?ml$/, ''));
+  return match ? parseEngine(match[0]) : undefined;
 }
 
 /** A fixture named `…compose-mode…` or `…stack-mode…` is linted in that mode (as --mode would), any other in auto mode. */

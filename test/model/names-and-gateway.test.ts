@@ -77,6 +77,11 @@ describe('graph: hostnames, /etc/hosts and the gateway network (issue 13)', () =
     expect(g.bindingOutcome('named', 0)?.kind).to.equal('unreachable');
   });
 
+  it('a network with IPv6 comes before an IPv4-only one named earlier', () => {
+    const g = graphOf(lines('services:', '  a: {image: x, networks: [aa, zz]}', 'networks:', '  aa: {}', '  zz: {enable_ipv6: true, ipam: {config: [{subnet: "fd13:b::/64"}]}}'));
+    expect(g.gateway('a')?.network).to.equal('zz');
+  });
+
   it('a container that publishes nothing claims no host port: two of them on one port both start', () => {
     const g = graphOf(lines('services:', '  a: {image: x, ports: ["18301:80"], networks: [priv]}', '  b: {image: x, ports: ["18301:80"], networks: [priv]}', 'networks: {priv: {internal: true}}'));
     expect(g.portConflicts()).to.deep.equal([]);

@@ -53,7 +53,7 @@ describe('report: cli with several --format', () => {
     expect(XMLValidator.validate(fs.readFileSync(path.join(dir, 'reports/junit.xml'), 'utf8'))).to.equal(true);
     expect(fs.readFileSync(path.join(dir, 'reports/gh.txt'), 'utf8')).to.equal(
       '::error file=compose.yaml,line=4,col=5,endLine=4,endColumn=12,title=compose-schema::unknown key "netwroks" in service "web". did you mean "networks"?\n' +
-        'compose-netlint: project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\n',
+        'compose-netlint: project "proj" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself; engine target docker@29.1\n',
     );
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'reports/cq.json'), 'utf8')).map((i: { check_name: string }) => i.check_name)).to.deep.equal(['compose-schema']);
   });

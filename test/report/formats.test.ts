@@ -106,6 +106,21 @@ describe('report: formats', () => {
     for (const name of ['compact', 'codeclimate']) expect(formatters[name](input), name).not.to.match(/linted in|modeReason/);
   });
 
+  it('each format with room names the engine target of each project: stylish, github, json, junit and SARIF (run property when shared)', () => {
+    const projects = [
+      { name: 'shop', mode: 'compose', files: ['compose.yaml'], engine: 'docker@20.10' },
+      { name: 'stacks', mode: 'stack', files: ['stacks/web,app:v1%.yml'], engine: 'docker@20.10' },
+    ];
+    const input = fixtureInput({ findings: [], projects });
+    expect(formatters.stylish(input)).to.equal('project "shop" linted in compose mode; engine target docker@20.10\nproject "stacks" linted in stack mode; engine target docker@20.10\n');
+    expect(formatters.github(input)).to.equal('compose-netlint: project "shop" linted in compose mode; engine target docker@20.10\ncompose-netlint: project "stacks" linted in stack mode; engine target docker@20.10\n');
+    expect(JSON.parse(formatters.json(input)).projects.map((p: { engine: string }) => p.engine)).to.deep.equal(['docker@20.10', 'docker@20.10']);
+    expect(JSON.parse(formatters.sarif(input)).runs[0].properties.engine).to.equal('docker@20.10');
+    expect(formatters.junit(input)).to.include('<property name="engine" value="docker@20.10"/>');
+    const mixed = fixtureInput({ findings: [], projects: [projects[0], { ...projects[1], engine: 'podman@5.2' }] });
+    expect(JSON.parse(formatters.sarif(mixed)).runs[0].properties).not.to.have.property('engine');
+  });
+
   it('a file name in the mode reason cannot break a line or start a workflow command', () => {
     const input = fixtureInput({ findings: [], projects: [{ name: 'x', mode: 'compose', modeReason: '"a\n::error::b.yml" is a file name', files: [] }] });
     expect(formatters.github(input)).to.equal('compose-netlint: project "x" linted in compose mode because "a\\n::error::b.yml" is a file name\n');

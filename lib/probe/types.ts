@@ -87,8 +87,8 @@ export interface FindingVerdict {
   reason: string;
   /** case ids the verdict rests on */
   cases: number[];
-  /** the engine event that confirmed it, when one did (the finding predicted that refusal) */
-  event?: EngineEvent;
+  /** the engine's refusals that confirmed it, when it was confirmed by them (the finding predicted them) */
+  events?: EngineEvent[];
 }
 
 /** The kinds of EngineEvent, each one the twin records (twin.ts, stack.ts). */

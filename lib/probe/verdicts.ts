@@ -6,11 +6,11 @@ import type { Publishing } from './publish';
 import type { Twin } from './twin';
 import type { CaseResult, EngineEvent, FindingVerdict, ProbeCase } from './types';
 
-/** A verdict from what the engine did; `event` is the event that confirmed it. */
+/** A verdict from what the engine did; `events` are the refusals the finding predicted (the first one is the reason). */
 export interface EventVerdict {
   verdict: FindingVerdict['verdict'];
   reason: string;
-  event?: EngineEvent;
+  events?: EngineEvent[];
 }
 
 /** What a finding says the network will do: a case it expects reachable or blocked. */
@@ -88,7 +88,7 @@ const dnsClaims = (context: LinkContext, source: string, names: string[], reacha
 const connectionClaims = (context: LinkContext, source: string, targets: string[]): Claim[] =>
   context.cases.flatMap((c) => ((c.kind === 'tcp' || c.kind === 'udp') && c.source === source && c.target.via !== 'name' && targets.includes(c.target.service) ? [{ case: c.id, reachable: context.graph.connected(source, c.target.service) }] : []));
 
-const confirmedBy = (event: EngineEvent): EventVerdict => ({ verdict: 'confirmed', reason: `the engine: ${event.message}`, event });
+const confirmedBy = (event: EngineEvent, all: EngineEvent[] = [event]): EventVerdict => ({ verdict: 'confirmed', reason: `the engine: ${event.message}`, events: all });
 
 function eventVerdict(kinds: EngineEvent['kind'][], service: string | undefined, text?: RegExp) {
   return (events: EngineEvent[], twin: Twin): EventVerdict | undefined => {
@@ -148,8 +148,8 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     return {
       claims: cases.map((c) => ({ case: c.id, reachable: false })),
       fromEvents: (events) => {
-        const hit = events.find((e) => e.kind === 'bind-failed' && e.service !== undefined && services.has(e.service) && e.port !== undefined && ports.has(e.port));
-        return hit ? confirmedBy(hit) : undefined;
+        const hits = events.filter((e) => e.kind === 'bind-failed' && e.service !== undefined && services.has(e.service) && e.port !== undefined && ports.has(e.port));
+        return hits.length ? confirmedBy(hits[0], hits) : undefined;
       },
     };
   },
@@ -161,8 +161,9 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     return {
       claims: [],
       fromEvents: (events, twin) => {
-        const hit = events.find((e) => e.kind === 'bind-failed' && e.service === service && (e.replica ?? 1) > 1 && e.port !== undefined && fixed.hostRanges.some(([a, b]) => e.port! >= a && e.port! <= b));
-        if (hit) return confirmedBy(hit);
+        // every later replica's failed bind of one of those ports is what the finding predicts
+        const hits = events.filter((e) => e.kind === 'bind-failed' && e.service === service && (e.replica ?? 1) > 1 && e.port !== undefined && fixed.hostRanges.some(([a, b]) => e.port! >= a && e.port! <= b));
+        if (hits.length) return confirmedBy(hits[0], hits);
         // only replicas the engine really bound a fixed host port for observe the premise
         const bound = twin.containers.filter((c) => c.service === service && c.running && fixed.keys.some((k) => (c.hostPorts?.get(k)?.length ?? 0) > 0)).length;
         if (bound > 1) return { verdict: 'refuted', reason: `${bound} replicas of "${service}" started, each bound to its fixed host port` };
@@ -230,7 +231,7 @@ export function decide(findings: Finding[], links: (Linked | { notProbed: string
       ((r.final.reach === 'reachable') === claim.reachable ? supports : contradicts).push(claim.case);
     }
     const cases = link.claims.map((c) => c.case);
-    if (fromEvents?.verdict === 'confirmed' && !contradicts.length) return { finding, verdict: 'confirmed', reason: fromEvents.reason, cases, ...(fromEvents.event ? { event: fromEvents.event } : {}) };
+    if (fromEvents?.verdict === 'confirmed' && !contradicts.length) return { finding, verdict: 'confirmed', reason: fromEvents.reason, cases, ...(fromEvents.events ? { events: fromEvents.events } : {}) };
     if (contradicts.length) {
       const r = byId.get(contradicts[0])!;
       return { finding, verdict: 'refuted', reason: `${describe(r.case)}: ${r.final!.reach} (${r.final!.detail})`, cases: contradicts };
@@ -256,7 +257,7 @@ export function describe(c: ProbeCase): string {
  * nothing predicted: a disagreement. Returns how many those are.
  */
 export function markPredicted(events: EngineEvent[], verdicts: readonly FindingVerdict[], graph: NetworkGraph): number {
-  const cited = verdicts.filter((v) => v.verdict === 'confirmed' && v.event).map((v) => v.event!);
+  const cited = verdicts.filter((v) => v.verdict === 'confirmed').flatMap((v) => v.events ?? []);
   const sameBind = (a: EngineEvent, b: EngineEvent): boolean => a.kind === 'bind-failed' && b.kind === 'bind-failed' && a.service === b.service && a.port === b.port && a.protocol === b.protocol;
   const modelLoses = (e: EngineEvent): boolean =>
     e.kind === 'bind-failed' &&

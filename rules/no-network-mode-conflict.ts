@@ -22,7 +22,7 @@ export default defineRule({
   description: 'Disallow network_mode settings that Compose or the engine refuses',
   // `docker stack deploy` ignores `network_mode` altogether (no-swarm-unsupported-options reports it there)
   modes: ['compose'],
-  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /conflicting options|joins/ },
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /conflicting options|joins|does not belong to the default network/ },
   messages: {
     withNetworks:
       'service "{{service}}" sets network_mode "{{mode}}" and also lists networks ({{where}}); Compose refuses the project ' +
@@ -34,6 +34,12 @@ export default defineRule({
       'network_mode "{{mode}}" closes a cycle of services joining each other\'s network namespace ({{cycle}}); no service in it owns a network, ' +
       'so Compose refuses the project ("cycle found"). let one of {{members}} keep its own network and join the others to it',
     selfJoin: 'service "{{service}}" joins its own network namespace (network_mode "{{mode}}"); ' + 'Compose refuses the project ("cycle found"). remove "network_mode", or name the service whose namespace it should share',
+    hostLinks:
+      'service "{{service}}" uses network_mode "host" and sets "links" ({{where}}); the engine refuses to create the container ' +
+      '("conflicting options: host type networking can\'t be used with links"). remove "links"; on the host network the service reaches the others through their published ports',
+    linkOffBridge:
+      'service "{{service}}" is on the default bridge (network_mode "bridge", {{where}}) and links to "{{target}}", which is not ({{targetMode}}); ' +
+      'the engine refuses to start the container ("Cannot link to …, as it does not belong to the default network"). give "{{target}}" network_mode "bridge" too, or put both on a user-defined network and drop the link',
     joinerOption: 'service "{{service}}" sets "{{option}}" but joins the network namespace of "{{owner}}" (network_mode "{{mode}}", {{where}}); ' + 'the engine refuses to create the container ("conflicting options: {{refusal}}"). {{fix}}',
   },
   check(graph, context) {
@@ -78,6 +84,30 @@ export default defineRule({
       if (reason === 'network-mode-cycle') {
         const members = cycleOf(graph.joinedService.bind(graph), service.name, ns.chain);
         if (members) cycles.set([...members].sort().join('\0'), members);
+      }
+
+      // moby validateNetMode (runconfig/hostconfig_unix.go): host networking with links is refused at create
+      const links = graph.serviceKey(service.name, 'links');
+      if (mode.value.kind === 'host' && links && !links.empty && !links.unknown && service.links.length > 0) {
+        context.report({ messageId: 'hostLinks', at: links, service: service.name, data: { service: service.name, where: lineOf(mode.span, links.span) }, related: [{ message: 'network_mode "host" is set here', at: mode }] });
+      }
+      // moby's legacy links (daemon, setupLinkedContainers): on the default bridge the linked container must be there too,
+      // itself or the container whose namespace it joins (measured on 20.10: a link to a none, host or user-network container is refused at start)
+      if (mode.value.kind === 'bridge') {
+        for (const link of service.links) {
+          if (!graph.services.has(link.service)) continue;
+          const target = graph.namespace(link.service);
+          if (target.kind === 'bridge' || target.broken) continue;
+          const targetMode = graph.services.get(target.owner)!.networkMode;
+          const described = targetMode && !targetMode.unknown ? `network_mode "${modeText(targetMode.value)}"` : 'it is on user-defined networks';
+          context.report({
+            messageId: 'linkOffBridge',
+            at: link,
+            service: service.name,
+            data: { service: service.name, target: link.service, targetMode: described, where: lineOf(mode.span, link.span) },
+            related: [{ message: 'network_mode "bridge" is set here', at: mode }],
+          });
+        }
       }
 
       if (mode.value.kind !== 'service' && mode.value.kind !== 'container') continue;

@@ -28,8 +28,14 @@ async function main(): Promise<number> {
   }
   const start = Date.now();
   const outcomes: SeedOutcome[] = [];
+  // Ctrl-C or SIGTERM: the probe of the current seed removes its twin (it handles the signal), and no seed follows
+  let stopping = false;
+  const stop = (): void => void (stopping = true);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     for (const seed of seeds) {
+      if (stopping) break;
       const project = randomProject(seed);
       const o = await probeSeed(project, engine, image);
       outcomes.push(o);
@@ -42,6 +48,8 @@ async function main(): Promise<number> {
     }
   } finally {
     engine.guard.close();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
   const sum = (f: (o: SeedOutcome) => number): number => outcomes.reduce((n, o) => n + f(o), 0);
   const failed = outcomes.filter(failing);
@@ -50,6 +58,7 @@ async function main(): Promise<number> {
       `${sum((o) => o.disagreeing)} disagreeing, ${sum((o) => o.refuted)} refuted findings, ${sum((o) => o.failed)} failed cells, ${sum((o) => o.unpredicted)} unpredicted refusals, ${sum((o) => o.flaky)} flaky, ${sum((o) => o.leftovers)} leftovers; ` +
       `${failed.length} failing project${failed.length === 1 ? '' : 's'}${failed.length ? ` (seeds ${failed.map((o) => o.seed).join(', ')})` : ''}; ${((Date.now() - start) / 1000).toFixed(0)} s`,
   );
+  if (stopping) return 130;
   return failed.length ? 1 : 0;
 }
 

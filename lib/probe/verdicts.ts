@@ -92,8 +92,9 @@ const confirmedBy = (event: EngineEvent, all: EngineEvent[] = [event]): EventVer
 
 function eventVerdict(kinds: EngineEvent['kind'][], service: string | undefined, text?: RegExp) {
   return (events: EngineEvent[], twin: Twin): EventVerdict | undefined => {
-    const hit = events.find((e) => kinds.includes(e.kind) && !e.consequence && (!service || e.service === service) && (!text || text.test(e.message)));
-    if (hit) return confirmedBy(hit);
+    // each matching refusal (one per replica) is one the finding predicted
+    const hits = events.filter((e) => kinds.includes(e.kind) && !e.consequence && (!service || e.service === service) && (!text || text.test(e.message)));
+    if (hits.length) return confirmedBy(hits[0], hits);
     if (service && twin.containers.some((c) => c.service === service && c.running)) return { verdict: 'refuted', reason: `"${service}" started without the engine objecting` };
     return undefined;
   };

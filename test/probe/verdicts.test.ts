@@ -98,3 +98,19 @@ describe('probe verdicts: which engine refusals a finding predicted (issue 13, c
     expect(marked(compose, [bind('web', 2, 18080), consequence], () => false)).to.deep.equal([false, true]);
   });
 });
+
+describe('probe verdicts: a refusal of every replica (issue 13, cause 14)', () => {
+  it('no-network-mode-conflict predicts the refusal of each replica of a host-network service with links', () => {
+    const compose = ['services:', '  api:', '    image: busybox', '  admin:', '    image: busybox', '    network_mode: host', '    links: [api]', '    scale: 2', ''].join('\n');
+    const { graph, findings } = lintProject({ cwd: tempProject({ 'compose.yaml': compose }), env: {}, mode: 'compose' });
+    const publishing = planPublishing(graph!, (s) => twinReplicas(s).built);
+    const cases = planProbes({ graph: graph!, tools: new Set(TOOLS), hostProbes: true, publishing });
+    const links = linkFindings(findings, { graph: graph!, cases, stack: false, swarm: false, publishing }, rules);
+    const twin = newTwin('r1', 'p');
+    const refusal = (replica: number): EngineEvent => ({ kind: 'create-failed', service: 'admin', replica, message: `the engine refused the container of "admin": conflicting options: host type networking can't be used with links` });
+    twin.events.push(refusal(1), refusal(2));
+    const verdicts = decide(findings, links, [], twin.events, twin);
+    expect(verdicts.find((v) => v.finding.ruleId === 'no-network-mode-conflict')?.verdict).to.equal('confirmed');
+    expect(markPredicted(twin.events, verdicts, graph!)).to.equal(0);
+  });
+});

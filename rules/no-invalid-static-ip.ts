@@ -61,7 +61,8 @@ export default defineRule({
           }
           const subnets = network.ipam.filter((c) => c.subnet !== undefined);
           // an unknown or malformed subnet decides nothing (no-invalid-ipam reports the latter)
-          if (subnets.some((c) => c.subnet!.unknown || !c.subnet!.value.range)) continue;
+          // nor does a size request (0.0.0.0/24 on Docker 29.0 and later): the engine picks the subnet
+          if (subnets.some((c) => c.subnet!.unknown || !c.subnet!.value.range || graph.isSizeRequest(c.subnet!.value))) continue;
           const own = subnets.filter((c) => c.subnet!.value.family === family);
           const familyName = family === 'ipv4' ? 'IPv4' : 'IPv6';
           if (own.length === 0) {

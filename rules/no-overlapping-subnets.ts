@@ -58,7 +58,8 @@ export default defineRule<Options>({
       if (!network.declared || !graph.networkCreated(network.name)) continue;
       for (const config of network.ipam) {
         const subnet = config.subnet;
-        const bounds = subnet && !subnet.unknown ? cidrBounds(subnet.value) : undefined;
+        // a size request (0.0.0.0/24 on Docker 29.0 and later) names no addresses: the engine picks them
+        const bounds = subnet && !subnet.unknown && !graph.isSizeRequest(subnet.value) ? cidrBounds(subnet.value) : undefined;
         if (bounds) ranges.push({ family: subnet!.value.family!, ...bounds, network: network.name, dockerName: network.dockerName, driver: network.driver, subnet: subnet! });
       }
     }

@@ -13,7 +13,8 @@ export interface GatewayCandidate {
  * whose driver publishes the container's `ports` (libnetwork `sandbox.go`: `updateGateway` programs external
  * connectivity, port mappings included, on `getGatewayEndpoint()`, the first endpoint in `epHeap` order).
  * The order (libnetwork `sandbox.go` `epHeap.Less`), best first:
- * - a higher `gw_priority` (engines from 28.0, API 1.48; older engines ignore it, and all are 0 there);
+ * - a higher `gw_priority`, when `gwPriority` says the engine reads it (fact `gw-priority`: from 28.0, API 1.48;
+ *   older engines ignore it);
  * - a network that is not `internal` (an internal network has no gateway at all);
  * - a network with both an IPv4 and an IPv6 gateway (`enable_ipv6`) before one with only IPv4;
  * - then by the network's Docker name, as Go compares strings (bytes).
@@ -22,9 +23,9 @@ export interface GatewayCandidate {
  * `--ipv6` network named after an IPv4-only one is the gateway (both the IPv4 and the IPv6 default route).
  * Returns undefined when every candidate is internal (or there is none): the container has no gateway.
  */
-export function gatewayOf(candidates: readonly GatewayCandidate[]): GatewayCandidate | undefined {
+export function gatewayOf(candidates: readonly GatewayCandidate[], gwPriority: boolean): GatewayCandidate | undefined {
   const usable = candidates.filter((c) => c.network.internal?.value !== true);
-  const priority = (c: GatewayCandidate): number => c.spec.gwPriority?.value ?? 0;
+  const priority = (c: GatewayCandidate): number => (gwPriority ? (c.spec.gwPriority?.value ?? 0) : 0);
   const dual = (c: GatewayCandidate): number => (c.ipv6 === true ? 1 : 0);
   const sorted = [...usable].sort((a, b) => priority(b) - priority(a) || dual(b) - dual(a) || compareBytes(a.network.dockerName, b.network.dockerName));
   return sorted[0];

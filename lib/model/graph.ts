@@ -6,7 +6,8 @@ import { driverPublishes, gatewayOf } from './gateway';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, listening, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
-import type { Address, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
+import { addressValue } from './address';
+import type { Address, Cidr, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
 
@@ -203,7 +204,7 @@ export class NetworkGraph {
       for (const alias of spec.aliases) if (!alias.unknown) add(alias.value, 'alias', alias.span, alias.origin);
       // the daemon adds the hostname as an alias on every user-defined network (moby#39204; seen on Docker 20.10,
       // also on networks connected later); Compose sets it only from `hostname`. Not modelled for stacks.
-      const hostname = stack ? undefined : knownHostname(service);
+      const hostname = stack || !this.engineHas('hostname-resolves') ? undefined : knownHostname(service);
       if (hostname && !names.some((n) => n.name.toLowerCase() === hostname.value.toLowerCase())) add(hostname.value, 'hostname', hostname.span, hostname.origin);
       if (stack) add(`tasks.${service.name}`, 'tasks', service.span);
       const attachment: Attachment = { service: service.name, network, spec, names };
@@ -399,7 +400,7 @@ export class NetworkGraph {
       const network = this.networks.get(a.network);
       return network ? [{ spec: a.spec, network, ipv6: this.ipv6Enabled(a.network), attachment: a }] : [];
     });
-    return (gatewayOf(candidates) as (typeof candidates)[number] | undefined)?.attachment;
+    return (gatewayOf(candidates, this.engineHas('gw-priority')) as (typeof candidates)[number] | undefined)?.attachment;
   }
 
   /** Why a Compose container's gateway publishes none of its ports (see BindingOutcome `unreachable`), if it does not. */
@@ -457,6 +458,15 @@ export class NetworkGraph {
     if (flag?.unknown) return undefined;
     if (flag === undefined) return this.engineHas('ipv6-subnet-enables-ipv6') && this.hasIpv6Subnet(network);
     return flag.value === true || String(flag.value).toLowerCase() === 'true';
+  }
+
+  /**
+   * Whether a written subnet only asks for a size: on Docker 29.0 and later (fact `subnet-size-request`,
+   * moby/moby#50114) `0.0.0.0/24` or `::/96` requests a subnet of that prefix length from the default address pools,
+   * so it names no addresses and overlaps nothing; before, it is taken literally (checked on 20.10).
+   */
+  isSizeRequest(subnet: Cidr): boolean {
+    return subnet.range !== undefined && addressValue(subnet.range[0]) === 0n && this.engineHas('subnet-size-request');
   }
 
   /** Whether a network's IPAM config writes an IPv6 subnet (a known, well-formed one). */

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type Docker from 'dockerode';
+import { engineFromVersion, type EngineTarget } from '../model/engine-target';
 import { readBounded } from '../source/read';
 import { DEFAULT_LIMITS, EngineFault, guardedDocker, type EngineLimits, type Guard } from './guard';
 import { errorLine, withTimeout } from './util';
@@ -18,9 +19,26 @@ export interface Engine {
   local: boolean;
   version: string;
   apiVersion: string;
+  /** the engine as a lint target (`docker@20.10`, `podman@5.2`), read from /version and /info; undefined when its version cannot be read */
+  target?: EngineTarget;
   swarmManager: boolean;
   /** deadlines and size bounds of every call; `guard.close()` drops the connections when the run is over */
   guard: Guard;
+}
+
+/**
+ * The lint target of an engine from its /version answer (Podman's compatible API names a "Podman Engine" component)
+ * and its /info answer (`SecurityOptions` holds "name=rootless" on a rootless engine).
+ */
+function targetOf(version: Partial<Docker.DockerVersion>, info: { SecurityOptions?: unknown }): EngineTarget | undefined {
+  const components = Array.isArray(version.Components) ? version.Components.filter((c) => typeof c?.Name === 'string' && typeof c?.Version === 'string').map((c) => ({ name: c.Name, version: c.Version })) : [];
+  const rootless = Array.isArray(info.SecurityOptions) && info.SecurityOptions.some((o) => typeof o === 'string' && /(^|,)name=rootless(,|$)/.test(o));
+  return engineFromVersion({ version: version.Version ?? '', components, rootless });
+}
+
+/** The engine as probe output names it: its target and the version it reports (`docker@20.10 (20.10.24+dfsg1)`). */
+export function engineName(engine: Pick<Engine, 'target' | 'version'>): string {
+  return engine.target ? `${engine.target.name} (${engine.version})` : engine.version;
 }
 
 /** Raised when the engine cannot be reached: the CLI prints it on one line and exits 2. */
@@ -102,7 +120,7 @@ export async function connect(env: Record<string, string | undefined>, limits: E
     throw new EngineError(`cannot reach the Docker engine at ${address.host} (${why}); ${hint}`);
   };
   let version: Partial<Docker.DockerVersion> | undefined;
-  let info: { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } } | undefined;
+  let info: { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean }; SecurityOptions?: unknown } | undefined;
   try {
     await guard.deadline(Math.min(PING_MS, limits.callMs), () => docker.ping());
     version = (await guard.deadline(Math.min(HELLO_MS, limits.callMs), () => docker.version())) as typeof version;
@@ -120,6 +138,7 @@ export async function connect(env: Record<string, string | undefined>, limits: E
     local: address.local,
     version: version.Version,
     apiVersion: version.ApiVersion,
+    target: targetOf(version, info),
     swarmManager: info.Swarm?.LocalNodeState === 'active' && info.Swarm?.ControlAvailable === true,
     guard,
   };

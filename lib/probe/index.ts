@@ -3,13 +3,14 @@ import type { Finding } from '../engine/finding';
 import { lintProject } from '../lint';
 import { lintOptions } from '../project-options';
 import type { NetworkGraph } from '../model/graph';
+import type { EngineTarget } from '../model/engine-target';
 import { oneLine } from '../report/shared';
 import { InputError } from '../source/diagnostic';
 import { parseRuleOverrides } from '../engine/config';
 import { rules } from '../../rules';
 import { describeRemoved, removeLabelled } from './cleanup';
 import { CollisionError, takeLease, twinClaims } from './collide';
-import { connect, EngineError, type Engine } from './engine';
+import { connect, engineName, EngineError, type Engine } from './engine';
 import { DEFAULT_LIMITS, EngineFault, type EngineLimits } from './guard';
 import { executeCases } from './execute';
 import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
@@ -131,19 +132,28 @@ const TEARDOWN_MS = 120_000;
 
 async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run: { controller: AbortController; limits: EngineLimits }, say: (t: string) => void, started: number, state: { run?: string }): Promise<number> {
   const signal = run.controller.signal;
-  const result = lintProject({ ...lintOptions(options, io, options.paths[0]), ruleLevels: parseRuleOverrides(options.rules, rules) });
+  const lintFor = (engine?: EngineTarget) => lintProject({ ...lintOptions(options, io, options.paths[0]), ruleLevels: parseRuleOverrides(options.rules, rules), ...(engine ? { engine } : {}) });
+  let result = lintFor();
   if (options.output) refuseInputOverwrite(io.cwd, options.output, result.project.sources.keys());
-  const graph = result.graph;
-  if (!graph) {
+  if (!result.graph) {
     const first = result.findings.find((f) => f.severity === 'error');
     throw new TwinError(`cannot probe: the project does not load${first ? ` (${first.file}:${first.line}:${first.column}: ${first.message})` : ''}`);
   }
-  const refused = composeRefusal(graph, result.findings);
+  // a project Compose refuses never reaches an engine: there is nothing to build, whatever the engine
+  const refused = composeRefusal(result.graph, result.findings);
   if (refused) throw new TwinError(`cannot probe: Compose refuses the project, so there is no twin to build (${refused})`);
+
+  const engine = await connect(io.env, run.limits);
+  // the findings and the expectations are those of the engine probed, whatever --engine or engine: says
+  if (engine.target && engine.target.name !== result.engine.name) {
+    const asked = options.engine?.name ?? result.config.engine?.target.name;
+    if (asked) say(`the engine probed is ${engine.target.name} (${engine.version}), not ${asked} as ${options.engine ? '--engine' : '"engine:" in the configuration'} says: findings and expectations follow ${engine.target.name}`);
+    result = lintFor(engine.target);
+  }
+  const graph = result.graph!;
   let findings = result.findings.filter((f) => !f.suppressed);
   if (hooks.findings) findings = hooks.findings(findings, graph);
 
-  const engine = await connect(io.env, run.limits);
   // a faulty engine stops the run as an interruption would, and the fault is what the run reports
   engine.guard.onFault = () => run.controller.abort('engine fault');
   try {
@@ -162,7 +172,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
   checkAborted(signal);
   const run = newRunId();
   state.run = run;
-  say(`run ${run}: project "${graph.model.name}" (${graph.model.mode}) on ${engine.host}, engine ${engine.version}${engine.swarmManager ? ', Swarm manager' : ''}`);
+  say(`run ${run}: project "${graph.model.name}" (${graph.model.mode}) on ${engine.host}, engine ${engineName(engine)}${engine.swarmManager ? ', Swarm manager' : ''}`);
   const twin = newTwin(run, graph.model.name, ownerLabels(localProcesses.self(), new Date(started)));
   // the lease comes first: it names this run's owner and claims its fixed subnets and host ports, or stops the run when another holds them
   const builds = !stack || engine.swarmManager;
@@ -251,7 +261,7 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
     run: twin.run,
     project: twin.project,
     mode: stack ? 'stack' : 'compose',
-    engine: { host: engine.host, version: engine.version, swarm: engine.swarmManager },
+    engine: { host: engine.host, version: engine.version, ...(engine.target ? { target: engine.target.name } : {}), swarm: engine.swarmManager },
     image: options.image,
     kept: options.keep,
     notes,

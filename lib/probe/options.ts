@@ -127,6 +127,8 @@ Project options (as lint):
   -f, --file FILE, -p, --project-name NAME, --project-directory DIR, --env-file FILE,
   --profile NAME, --mode compose|stack|auto, -c, --config FILE
       --rule ID=LEVEL        set a rule to off, info, warning or error; repeatable
+      --engine ENGINE        the engine target (as lint); the probe lints for the engine it talks to
+                             (its /version) and says so once when that differs
 Probe options:
       --probe-image IMG      image for the twin's containers (default: ${DEFAULT_PROBE_IMAGE}); needs sh, timeout,
                              nslookup, and socat (TCP and UDP) or nc (TCP only)

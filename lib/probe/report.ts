@@ -70,7 +70,9 @@ const LEGEND: Record<ProbeKind, string> = {
  */
 export function formatText(report: ProbeReport): string {
   const out: string[] = [];
-  out.push(`compose-netlint probe: project "${report.project}" (${report.mode}), run ${report.run}, engine ${report.engine.version} at ${report.engine.host}${report.engine.swarm ? ' (Swarm manager)' : ''}, image ${report.image}`);
+  out.push(
+    `compose-netlint probe: project "${report.project}" (${report.mode}), run ${report.run}, engine ${report.engine.target ? `${report.engine.target} (${report.engine.version})` : report.engine.version} at ${report.engine.host}${report.engine.swarm ? ' (Swarm manager)' : ''}, image ${report.image}`,
+  );
   for (const note of report.notes) out.push(`note: ${note}`);
   out.push('');
   out.push('Findings');

@@ -127,7 +127,8 @@ export interface ProbeReport {
   run: string;
   project: string;
   mode: 'compose' | 'stack';
-  engine: { host: string; version: string; swarm: boolean };
+  /** the engine probed: its address, its version as it says it, and that version as an engine target (`docker@20.10`) */
+  engine: { host: string; version: string; target?: string; swarm: boolean };
   image: string;
   kept: boolean;
   notes: string[];

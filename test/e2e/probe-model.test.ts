@@ -43,7 +43,7 @@ describe('probe on docker: what the model learned from random projects (issue 13
   it('the gateway network decides publishing: a macvlan gateway publishes nothing, a bridge one does', async () => {
     const r = await probe(['-f', 'gateway.yaml']);
     expect(r.code, r.stderr).to.equal(0);
-    expect(grid(r.report!, 'host')).to.deep.equal({ host: { 'mac:18311->80/tcp': 'X', 'ok:18312->80/tcp': '.' } });
+    expect(grid(r.report!, 'host')).to.deep.equal({ host: { 'mac:18311->80/tcp': 'X', 'ok:18312->80/tcp': '.', 'prio:18313->80/tcp': 'X' } });
     expect(r.report!.summary).to.include({ disagreeing: 0, failed: 0 });
     expect(await labelled(r.run)).to.deep.equal([]);
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildGraph, type NetworkGraph } from '../../lib/model';
+import { buildGraph, parseEngine, type NetworkGraph } from '../../lib/model';
 import { loadProject } from '../../lib/source/project';
 import { tempProject } from '../helpers/project';
 
@@ -75,6 +75,15 @@ describe('graph: hostnames, /etc/hosts and the gateway network (issue 13)', () =
     // "zz_last" sorts after "p_z_mac"
     expect(g.gateway('named')?.network).to.equal('z_mac');
     expect(g.bindingOutcome('named', 0)?.kind).to.equal('unreachable');
+  });
+
+  it('gw_priority decides only on engines that read it (28.0 on)', () => {
+    const text = lines('services:', '  prio: {image: x, ports: ["8082:80"], networks: {a_mac: {}, z_bridge: {gw_priority: 1}}}', 'networks:', '  a_mac: {driver: macvlan, driver_opts: {parent: eth9}}', '  z_bridge: {}');
+    const project = loadProject({ cwd: tempProject({ 'compose.yaml': text }), env: {}, mode: 'compose' });
+    expect(buildGraph(project, parseEngine('docker@28.0')).gateway('prio')?.network).to.equal('z_bridge');
+    const old = buildGraph(project, parseEngine('docker@20.10'));
+    expect(old.gateway('prio')?.network).to.equal('a_mac');
+    expect(old.bindingOutcome('prio', 0)).to.deep.equal({ kind: 'unreachable', why: 'gateway-driver', network: 'a_mac' });
   });
 
   it('a network with IPv6 comes before an IPv4-only one named earlier', () => {

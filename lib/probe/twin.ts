@@ -553,7 +553,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
 }
 
 /**
- * Links as Compose writes them: for every container of the linked service, the link's name plus
+ * Links as Compose writes them: for every running container of the linked service (a replica the engine refused to start would take the link name, and with it the name, from the running ones), the link's name plus
  * "<service>-<n>" and "<project>-<service>-<n>", n being the linking container's number. On the default
  * bridge (`hostsFile`) the engine also writes the linked container's own name into the linker's
  * /etc/hosts (moby's legacy links), which Compose sets to the target's `container_name` when it has one:
@@ -566,7 +566,7 @@ function linksFor(twin: Twin, graph: NetworkGraph, service: Service, replica: nu
   for (const link of service.links) {
     const containerName = graph.services.get(link.service)?.containerName;
     const own = hostsFile && containerName && !containerName.unknown ? [containerName.value] : [];
-    for (const target of twin.containers.filter((c) => c.service === link.service && c.id)) {
+    for (const target of twin.containers.filter((c) => c.service === link.service && c.id && c.running)) {
       for (const name of [link.alias, `${link.service}-${replica}`, `${twin.project}-${link.service}-${replica}`, ...own]) out.push(`${target.name}:${name}`);
     }
   }

@@ -39,4 +39,14 @@ describe('probe on docker: engine refusals', function () {
     expect(r.code, r.stderr).to.equal(1);
     expect(await labelled(r.run)).to.deep.equal([]);
   });
+
+  it('a link to a service one of whose replicas the engine refused resolves to the running one', async () => {
+    const r = await probe(['-f', 'link-to-refused-replica.yaml']);
+    const report = r.report!;
+    expect(report.events.map((e) => [e.service, e.replica, e.predicted])).to.deep.equal([['worker', 2, true]]);
+    expect(grid(report, 'dns').web).to.include({ worker: '.' });
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0, unpredicted: 0 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
 });

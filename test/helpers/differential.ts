@@ -65,7 +65,7 @@ async function probeOnce(project: RandomProject, dir: string, engine: Engine, im
   let stderr = '';
   let report: ProbeReport | undefined;
   const env: Record<string, string | undefined> = { ...process.env, COMPOSE_PROFILES: undefined, COMPOSE_FILE: undefined, COMPOSE_PROJECT_NAME: undefined };
-  const code = await runProbeCommand(['--probe-image', image, '--timeout', '2', '--format', 'json', '-f', 'compose.yaml'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd: dir }, { report: (r) => (report = r) });
+  const code = await runProbeCommand(['--probe-image', image, '--format', 'json', '-f', 'compose.yaml'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd: dir }, { report: (r) => (report = r) });
   void stdout;
   const outcome: SeedOutcome = { seed: project.seed, code, disagreeing: 0, refuted: 0, failed: 0, unpredicted: 0, flaky: 0, cells: 0, leftovers: 0, problems: [], report, stderr, seconds: 0 };
   const runId = report?.run ?? /run ([0-9a-f]{8})/.exec(stderr)?.[1];

@@ -37,6 +37,9 @@ export default defineRule({
     hostLinks:
       'service "{{service}}" uses network_mode "host" and sets "links" ({{where}}); the engine refuses to create the container ' +
       '("conflicting options: host type networking can\'t be used with links"). remove "links"; on the host network the service reaches the others through their published ports',
+    linkToHost:
+      'service "{{service}}" links to "{{target}}", which uses network_mode "host"; the engine refuses to create the container ' +
+      '("conflicting options: host type networking can\'t be used with links"). remove the link; "{{target}}" listens on the host',
     linkOffBridge:
       'service "{{service}}" is on the default bridge (network_mode "bridge", {{where}}) and links to "{{target}}", which is not ({{targetMode}}); ' +
       'the engine refuses to start the container ("Cannot link to …, as it does not belong to the default network"). give "{{target}}" network_mode "bridge" too, or put both on a user-defined network and drop the link',
@@ -46,6 +49,15 @@ export default defineRule({
     const services = [...graph.services.keys()].sort();
     const cycles = new Map<string, string[]>();
     for (const service of graph.services.values()) {
+      // moby registerLinks: a link to a container on the host network is refused at create, whatever the linker's
+      // network (measured on 20.10); a host-network or joining linker is already refused for its links (below)
+      const own = service.networkMode?.value.kind;
+      if (own !== 'host' && own !== 'service' && own !== 'container') {
+        for (const link of service.links) {
+          if (!graph.services.has(link.service) || graph.namespace(link.service).kind !== 'host') continue;
+          context.report({ messageId: 'linkToHost', at: link, service: service.name, data: { service: service.name, target: link.service } });
+        }
+      }
       const mode = service.networkMode;
       if (!mode || mode.unknown) continue;
       const text = modeText(mode.value);
@@ -97,7 +109,7 @@ export default defineRule({
         for (const link of service.links) {
           if (!graph.services.has(link.service)) continue;
           const target = graph.namespace(link.service);
-          if (target.kind === 'bridge' || target.broken) continue;
+          if (target.kind === 'bridge' || target.kind === 'host' || target.broken) continue;
           const targetMode = graph.services.get(target.owner)!.networkMode;
           const described = targetMode && !targetMode.unknown ? `network_mode "${modeText(targetMode.value)}"` : 'it is on user-defined networks';
           context.report({

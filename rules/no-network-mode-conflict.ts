@@ -49,10 +49,10 @@ export default defineRule({
     const services = [...graph.services.keys()].sort();
     const cycles = new Map<string, string[]>();
     for (const service of graph.services.values()) {
-      // moby registerLinks: a link to a container on the host network is refused at create, whatever the linker's
-      // network (measured on 20.10); a host-network or joining linker is already refused for its links (below)
+      // moby registerLinks (legacy links: a linker on the default bridge or without networking) refuses a link to a
+      // container on the host network at create (measured on 20.10); on a user network a link is only a DNS alias
       const own = service.networkMode?.value.kind;
-      if (own !== 'host' && own !== 'service' && own !== 'container') {
+      if (own === 'bridge' || own === 'none') {
         for (const link of service.links) {
           if (!graph.services.has(link.service) || graph.namespace(link.service).kind !== 'host') continue;
           context.report({ messageId: 'linkToHost', at: link, service: service.name, data: { service: service.name, target: link.service } });

@@ -1,5 +1,6 @@
 import type { Rule } from '../lib/engine/rule';
 import noAmbiguousAlias from './no-ambiguous-alias';
+import noConflictingEndpointOptions from './no-conflicting-endpoint-options';
 import noContainerNameWithReplicas from './no-container-name-with-replicas';
 import noDefaultBridgeDns from './no-default-bridge-dns';
 import noDnsrrIngress from './no-dnsrr-ingress';
@@ -11,6 +12,7 @@ import noExternalNetworkConfig from './no-external-network-config';
 import noHostNetworkPorts from './no-host-network-ports';
 import noInvalidAddress from './no-invalid-address';
 import noInvalidIpam from './no-invalid-ipam';
+import noInvalidPort from './no-invalid-port';
 import noInvalidStaticIp from './no-invalid-static-ip';
 import noLegacyLinks from './no-legacy-links';
 import noNetworkModeConflict from './no-network-mode-conflict';
@@ -20,9 +22,12 @@ import noPortsOnInternalNetwork from './no-ports-on-internal-network';
 import noPortsOnNoneNetwork from './no-ports-on-none-network';
 import noPublicDatastorePorts from './no-public-datastore-ports';
 import noScaledFixedHostPort from './no-scaled-fixed-host-port';
+import noStaticIpInDynamicRange from './no-static-ip-in-dynamic-range';
+import noSubnetInDefaultPool from './no-subnet-in-default-pool';
 import noSwarmUnsupportedOptions from './no-swarm-unsupported-options';
 import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
+import noUnsupportedEngineOption from './no-unsupported-engine-option';
 import noUnusedNetwork from './no-unused-network';
 import requireMacvlanParent from './require-macvlan-parent';
 import requireOverlayEncryption from './require-overlay-encryption';
@@ -30,6 +35,7 @@ import requireOverlayEncryption from './require-overlay-encryption';
 /** Every rule, sorted by id. Adding a rule: its module here, its doc beside it, its fixtures in test/rules/<id>/. */
 export const rules: readonly Rule[] = [
   noAmbiguousAlias,
+  noConflictingEndpointOptions,
   noContainerNameWithReplicas,
   noDefaultBridgeDns,
   noDnsrrIngress,
@@ -41,6 +47,7 @@ export const rules: readonly Rule[] = [
   noHostNetworkPorts,
   noInvalidAddress,
   noInvalidIpam,
+  noInvalidPort,
   noInvalidStaticIp,
   noLegacyLinks,
   noNetworkModeConflict,
@@ -50,9 +57,12 @@ export const rules: readonly Rule[] = [
   noPortsOnNoneNetwork,
   noPublicDatastorePorts,
   noScaledFixedHostPort,
+  noStaticIpInDynamicRange,
+  noSubnetInDefaultPool,
   noSwarmUnsupportedOptions,
   noUndefinedNetwork,
   noUnreachableReference,
+  noUnsupportedEngineOption,
   noUnusedNetwork,
   requireMacvlanParent,
   requireOverlayEncryption,

@@ -20,9 +20,10 @@ export default defineRule({
   check(graph, context) {
     for (const service of graph.services.values()) {
       const ns = graph.namespace(service.name);
-      // joiners may not carry links at all: no-network-mode-conflict reports them
+      // joiners may not carry links at all: no-network-mode-conflict reports them,
       const kind = service.networkMode?.value.kind;
-      if (kind === 'service' || kind === 'container') continue;
+      // so may host-network services: the engine refuses them ("host type networking can't be used with links")
+      if (kind === 'service' || kind === 'container' || kind === 'host') continue;
       for (const link of service.links) {
         // a link to a service that is not defined (or not active) is a compose-load error: Compose refuses the project
         if (!graph.services.has(link.service)) continue;

@@ -34,9 +34,17 @@ export default defineRule({
       'network_mode "{{mode}}" closes a cycle of services joining each other\'s network namespace ({{cycle}}); no service in it owns a network, ' +
       'so Compose refuses the project ("cycle found"). let one of {{members}} keep its own network and join the others to it',
     selfJoin: 'service "{{service}}" joins its own network namespace (network_mode "{{mode}}"); ' + 'Compose refuses the project ("cycle found"). remove "network_mode", or name the service whose namespace it should share',
+    typo:
+      'service "{{service}}" sets network_mode "{{mode}}"; "{{written}}:" is no prefix Docker knows, so the engine takes the whole value for the name of a network ' +
+      'and refuses to start the container ("network {{mode}} not found"). did you mean "{{replacement}}"?',
+    containerIsService:
+      'service "{{service}}" sets network_mode "{{mode}}", but "{{target}}" is a service of this project and no container is named "{{target}}": ' +
+      'Compose names its containers "{{project}}-{{target}}-1", so the engine refuses to start the container ("No such container: {{target}}"). ' +
+      'write "{{replacement}}" to join the network namespace of service "{{target}}"',
     hostLinks:
-      'service "{{service}}" uses network_mode "host" and sets "links" ({{where}}); the engine refuses to create the container ' +
-      '("conflicting options: host type networking can\'t be used with links"). remove "links"; on the host network the service reaches the others through their published ports',
+      'service "{{service}}" sets "links" but uses network_mode "host" ({{where}}); the engine refuses to create the container ' +
+      '("conflicting options: host type networking can\'t be used with links"). remove "links": a host-network container resolves no service names, ' +
+      'so reach the linked services through ports they publish on "localhost", or drop network_mode "host"',
     linkToHost:
       'service "{{service}}" links to "{{target}}", which uses network_mode "host"; the engine refuses to create the container ' +
       '("conflicting options: host type networking can\'t be used with links"). remove the link; "{{target}}" listens on the host',
@@ -98,13 +106,35 @@ export default defineRule({
         if (members) cycles.set([...members].sort().join('\0'), members);
       }
 
-      // moby validateNetMode (runconfig/hostconfig_unix.go): host networking with links is refused at create
-      const links = graph.serviceKey(service.name, 'links');
-      if (mode.value.kind === 'host' && links && !links.empty && !links.unknown && service.links.length > 0) {
-        context.report({ messageId: 'hostLinks', at: links, service: service.name, data: { service: service.name, where: lineOf(mode.span, links.span) }, related: [{ message: 'network_mode "host" is set here', at: mode }] });
+      const typo = prefixTypo(mode.value);
+      if (typo) {
+        context.report({ messageId: 'typo', at: mode, service: service.name, data: { service: service.name, mode: text, ...typo } });
+        continue;
       }
+      if (mode.value.kind === 'container' && ns.kind === 'external-container' && graph.services.has(mode.value.target!)) {
+        const target = mode.value.target!;
+        context.report({
+          messageId: 'containerIsService',
+          at: mode,
+          service: service.name,
+          data: { service: service.name, mode: text, target, project: graph.model.name, replacement: `service:${target}` },
+        });
+      }
+      if (mode.value.kind === 'host' && service.links.length > 0) {
+        const links = graph.serviceKey(service.name, 'links');
+        if (links && !links.unknown) {
+          context.report({
+            messageId: 'hostLinks',
+            at: links,
+            service: service.name,
+            data: { service: service.name, where: lineOf(mode.span, links.span) },
+            related: [{ message: 'network_mode "host" is set here', at: mode }],
+          });
+        }
+      }
+
       // moby's legacy links (daemon, setupLinkedContainers): on the default bridge the linked container must be there too,
-      // itself or the container whose namespace it joins (measured on 20.10: a link to a none, host or user-network container is refused at start)
+      // itself or the container whose namespace it joins (measured on 20.10: a link to a none or user-network container is refused at start)
       if (mode.value.kind === 'bridge') {
         for (const link of service.links) {
           if (!graph.services.has(link.service)) continue;
@@ -174,6 +204,24 @@ export default defineRule({
     }
   },
 });
+
+/** The prefixes `network_mode` knows besides the plain modes: Compose's `service:` (compose-go types.ServicePrefix) and the engine's `container:` (moby NetworkMode.IsContainer); both are case-sensitive. */
+const PREFIXES = ['service', 'container'] as const;
+
+/**
+ * A `network_mode` that the parser took for a network name because its prefix is a near miss of `service:` or
+ * `container:` (`services:vpn`, `Service:vpn`, `conatiner:vpn`): the prefix as written, the one meant, and the
+ * value with it (the certain replacement, for --fix). Undefined for anything else.
+ */
+function prefixTypo(mode: NetworkMode): { written: string; prefix: string; replacement: string } | undefined {
+  if (mode.kind !== 'network') return undefined;
+  const colon = mode.target!.indexOf(':');
+  if (colon <= 0 || colon === mode.target!.length - 1) return undefined;
+  const written = mode.target!.slice(0, colon);
+  const prefix = closest(written, PREFIXES);
+  if (prefix === undefined) return undefined;
+  return { written, prefix, replacement: `${prefix}:${mode.target!.slice(colon + 1)}` };
+}
 
 /** The members of the cycle a `service:` chain ends in, in joining order, or undefined when `service` only leads into it. */
 function cycleOf(joined: (service: string) => string | undefined, service: string, chain: readonly string[]): string[] | undefined {

@@ -27,12 +27,15 @@ export default defineRule<Options>({
   id: 'no-overlapping-subnets',
   category: 'correctness',
   severity: 'error',
-  description: 'Disallow IPAM subnets that overlap across networks or overlap ranges to avoid',
+  description: 'Disallow IPAM subnets that overlap across networks, within one network, or overlap ranges to avoid',
   probe: { claim: 'subnets-overlap', cells: [], events: ['network-failed'], message: /overlap/i },
   messages: {
     overlap:
       'subnet "{{subnet}}" of network "{{network}}" overlaps "{{other}}" of network "{{otherNetwork}}" ({{where}}); ' +
       'the engine refuses the second pool ("Pool overlaps with other one on this address space") and containers attached to both get ambiguous routes. choose disjoint ranges',
+    withinNetwork:
+      'subnet "{{subnet}}" of network "{{network}}" overlaps its other subnet "{{other}}" ({{where}}); the engine refuses to create the network ' +
+      '("multiple overlapping subnet configuration is not supported"). remove one of them, or choose disjoint ranges',
     avoid:
       'subnet "{{subnet}}" of network "{{network}}" overlaps "{{avoid}}", {{reason}}; the engine refuses a pool that overlaps one it already uses, ' + 'and containers on this network cannot reach addresses in "{{avoid}}". choose a range outside it',
   },
@@ -95,6 +98,8 @@ export default defineRule<Options>({
       // a subnet: once against the innermost subnet of another network that contains it (one finding per
       // subnet, not one per pair: n networks on one subnet are n - 1 mistakes), and against each range to avoid
       let i = nets.length - 1;
+      // two subnets of one network's IPAM: the engine refuses that network by itself
+      if (i >= 0 && nets[i].range.network === range.network) overlap(nets[i].range, range, true);
       if (i >= 0 && nets[i].range.dockerName === range.dockerName) i = nets[i].other;
       if (i >= 0) pair(nets[i].range, range);
       const seen = new Set<string>();
@@ -123,14 +128,18 @@ export default defineRule<Options>({
         });
         return;
       }
-      // the later of the two is the offending one; the earlier goes in related
+      overlap(a, b, false);
+    }
+
+    /** Two overlapping subnets of networks, `same` when both are one network's: reported at the later one, the earlier in related. */
+    function overlap(a: Range, b: Range, same: boolean): void {
       const [first, later] = graph.compareSpans(a.subnet.span!, b.subnet.span!) <= 0 ? [a, b] : [b, a];
       const firstAt = { span: first.subnet.span! };
       context.report({
-        messageId: 'overlap',
+        messageId: same ? 'withinNetwork' : 'overlap',
         at: later.subnet as Located<Cidr>,
         network: later.network,
-        related: [{ message: `subnet "${first.subnet.value.text}" of network "${first.network}"`, at: firstAt }],
+        related: [{ message: `subnet "${first.subnet.value.text}" of ${same ? 'the same network' : `network "${first.network}"`}`, at: firstAt }],
         data: {
           subnet: later.subnet.value.text,
           network: later.network!,

@@ -7,8 +7,6 @@ export default defineRule({
   category: 'correctness',
   severity: 'warning',
   description: 'Disallow publishing ports from a service attached only to internal networks',
-  // Swarm publishes through its ingress network, which is never internal, so there the ports do work
-  modes: ['compose'],
   probe: { claim: 'published-blocked', cells: ['host'] },
   messages: {
     unreachable:
@@ -17,8 +15,12 @@ export default defineRule({
   },
   check(graph, context) {
     for (const service of graph.services.values()) {
-      if (!graph.onlyInternal(service.name)) continue;
-      const bindings = graph.hostBindings(service.name);
+      // which ports the internal networks strand is the model's answer (in a stack, only mode "host" ones: Swarm
+      // publishes ingress ports through its ingress network, which is never internal)
+      const bindings = graph
+        .bindings(service.name)
+        .filter((a) => a.outcome.kind === 'unreachable' && a.outcome.why === 'only-internal')
+        .map((a) => a.binding);
       const key = service.keys.get('ports');
       if (bindings.length === 0 || !key) continue;
       const internal = [...new Set(graph.attachments(service.name).map((a) => a.network))].sort().map((name) => ({ name, flag: graph.networks.get(name)!.internal! }));

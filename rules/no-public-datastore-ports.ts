@@ -13,22 +13,38 @@ export interface Options {
 
 export const DEFAULT_PORTS: KnownPort[] = [
   { port: 2181, name: 'ZooKeeper' },
+  { port: 2345, name: 'Delve debugger' },
   { port: 2375, name: 'Docker API' },
   { port: 2376, name: 'Docker API (TLS)' },
   { port: 2379, name: 'etcd client' },
   { port: 2380, name: 'etcd peer' },
   { port: 3306, name: 'MySQL/MariaDB' },
+  { port: 5005, name: 'Java debugger (JDWP)' },
   { port: 5432, name: 'PostgreSQL' },
   { port: 5672, name: 'RabbitMQ' },
+  { port: 5678, name: 'Python debugger (debugpy)' },
   { port: 6379, name: 'Redis' },
   { port: 8500, name: 'Consul' },
+  { port: 9000, name: 'Portainer' },
   { port: 9092, name: 'Kafka' },
   { port: 9200, name: 'Elasticsearch/OpenSearch' },
+  { port: 9229, name: 'Node.js inspector' },
+  { port: 9230, name: 'Node.js inspector' },
   { port: 9300, name: 'Elasticsearch/OpenSearch transport' },
+  { port: 9443, name: 'Portainer HTTPS' },
   { port: 11211, name: 'Memcached' },
   { port: 15672, name: 'RabbitMQ management' },
   { port: 27017, name: 'MongoDB' },
 ];
+
+/**
+ * Default ports that many applications use, watched only on a service whose image names what listens there; a
+ * port listed in the options (as a number or an entry of its own) is watched on every service.
+ */
+const IMAGE_BOUND: ReadonlyMap<number, RegExp> = new Map([
+  [9000, /(^|\/)portainer[^/:@]*(:|@|$)/],
+  [9443, /(^|\/)portainer[^/:@]*(:|@|$)/],
+]);
 
 export default defineRule<Options>({
   id: 'no-public-datastore-ports',
@@ -38,6 +54,10 @@ export default defineRule<Options>({
   probe: { notProbed: 'exposure to other machines is not probed: probes stay on this machine' },
   messages: {
     compose: 'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' + 'bind it to 127.0.0.1 ({{fix}}) or remove the mapping if only other containers use it',
+    composeOldEngine:
+      'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' +
+      'bind it to 127.0.0.1 ({{fix}}) or remove the mapping if only other containers use it; on {{engine}} hosts on the same network segment can still reach ports published on 127.0.0.1, ' +
+      'and unpublished container ports by routing to the container address (Docker 28.0 blocks both), so filter them in the DOCKER-USER chain too',
     stack: 'service "{{service}}" publishes {{what}} {{where}}{{ignored}}; anyone who can reach a node can connect to it. ' + 'remove the mapping and reach it over an overlay network',
   },
   options: {
@@ -67,19 +87,25 @@ export default defineRule<Options>({
   check(graph, context) {
     const defaults = new Map(DEFAULT_PORTS.map((p) => [p.port, p.name]));
     const known = new Map<number, string | undefined>();
+    /** ports watched only on images that match */
+    const bound = new Map<number, RegExp>();
     for (const entry of context.options.ports) {
       const { port, name } = typeof entry === 'number' ? { port: entry, name: defaults.get(entry) } : entry;
       if (!known.has(port) || known.get(port) === undefined) known.set(port, name);
+      // the default list's own entry (not a number or entry the user wrote) keeps its image condition
+      if (typeof entry !== 'number' && IMAGE_BOUND.has(port) && name === defaults.get(port)) bound.set(port, IMAGE_BOUND.get(port)!);
+      else bound.delete(port);
     }
     const watched = [...known.keys()].sort((a, b) => a - b);
     const stack = graph.model.mode === 'stack';
     for (const service of graph.services.values()) {
-      // published ports of a container only on internal networks are not reachable at all
-      if (graph.onlyInternal(service.name)) continue;
-      for (const binding of graph.hostBindings(service.name)) {
+      // published ports of a container only on internal networks are not reachable at all (graph.bindings says which)
+      const reachable = graph.bindings(service.name).filter((a) => a.outcome.kind === 'bound' || a.outcome.kind === 'conflict');
+      for (const { binding } of reachable) {
         const { start, end } = binding.target.value;
         // the container port says what listens there; the host port is only where it shows up
-        const hits = watched.filter((p) => p >= start && p <= end);
+        const image = service.image && !service.image.unknown ? service.image.value : undefined;
+        const hits = watched.filter((p) => p >= start && p <= end && (!bound.has(p) || (image !== undefined && bound.get(p)!.test(image))));
         if (!hits.length) continue;
         const suffix = binding.protocol === 'tcp' ? '' : `/${binding.protocol}`;
         const what = list(hits.map((p) => (known.get(p) === undefined ? `port "${p}${suffix}"` : `the ${known.get(p)} port "${p}${suffix}"`)));
@@ -93,11 +119,15 @@ export default defineRule<Options>({
           context.report({ messageId: 'stack', at: blame(binding), service: service.name, data: { service: service.name, what, where, ignored } });
           continue;
         }
-        const ip = binding.hostIp?.value;
+        // a network's host_binding_ipv4 moves an entry without host_ip off the wildcard
+        const ip = binding.hostIp?.value ?? graph.unaddressedBindIp(service.name)?.value;
         if (ip !== undefined && !isWildcard(ip)) continue;
         const where = hostPort === undefined ? 'on an ephemeral host port' : `as host port "${hostPort}"`;
         const fix = binding.text === undefined ? 'host_ip: "127.0.0.1"' : `"127.0.0.1:${hostPort ?? ''}:${containerPorts(binding)}"`;
-        context.report({ messageId: 'compose', at: blame(binding), service: service.name, data: { service: service.name, what, where, fix } });
+        // before Docker 28.0 a loopback binding is not private to the host (fact loopback-ports-host-only, moby/moby#49325)
+        const loopbackPrivate = graph.engineHas('loopback-ports-host-only');
+        const data = { service: service.name, what, where, fix, ...(loopbackPrivate ? {} : { engine: graph.engine.name }) };
+        context.report({ messageId: loopbackPrivate ? 'compose' : 'composeOldEngine', at: blame(binding), service: service.name, data });
       }
     }
   },

@@ -1,5 +1,6 @@
 import { defineRule, type Place } from '../lib/engine/rule';
 import type { NetworkGraph, Reference } from '../lib/model/graph';
+import type { Link } from '../lib/model/types';
 
 const PREFIX = 'service "{{source}}" references "{{name}}" ({{via}}){{named}}, but ';
 
@@ -20,6 +21,13 @@ const messages = {
   linkAlias:
     'service "{{source}}" references "{{name}}" ({{via}}), a link alias of "{{target}}" that only "{{linker}}" sees (line {{line}}); the name will not resolve from "{{source}}". ' +
     'use "{{target}}", or make "{{name}}" a network alias of "{{target}}"',
+  targetProvider:
+    PREFIX +
+    '"{{target}}" is a provider service (provider type "{{provider}}", line {{line}}): Compose runs no container for it, so it has no address and no name on any network, ' +
+    'and no network can change that; the name will not resolve. read the connection details the provider hands to services that depend on "{{target}}" (Compose sets them as environment variables)',
+  linkIgnored:
+    'service "{{source}}" references "{{name}}" ({{via}}), the name "{{linker}}" gives "{{target}}" with links (line {{line}}), but docker stack deploy ignores links; ' +
+    'the name will not resolve. use "{{target}}", or give "{{target}}" "aliases: [{{name}}]" on a network "{{source}}" is on',
   containerNameIgnored: 'service "{{source}}" references "{{name}}" ({{via}}), the container_name of "{{target}}", but docker stack deploy ignores container_name; the name will not resolve. use "{{target}}"',
 };
 
@@ -36,16 +44,35 @@ export default defineRule({
 
   check(graph, context) {
     const stack = graph.model.mode === 'stack';
+    // in a stack: each link alias (lower-cased, DNS ignores case) with the first link that declares it
+    const linkAliases = new Map<string, { link: Link; linker: string }>();
+    if (stack) for (const s of graph.services.values()) for (const link of s.links) if (graph.services.has(link.service) && !linkAliases.has(link.alias.toLowerCase())) linkAliases.set(link.alias.toLowerCase(), { link, linker: s.name });
     for (const source of graph.services.keys()) {
       const ns = graph.namespace(source);
       // the default bridge is no-default-bridge-dns's; an unknown namespace is a guess
       if (ns.kind === 'bridge' || ns.broken || ns.kind === 'external-container' || ns.kind === 'unknown-network') continue;
       // docker stack deploy ignores network_mode: where such a service ends up is not what the graph models
       if (stack && usesNetworkMode(graph, source)) continue;
+      // a provider service runs no container that could look anything up
+      if (graph.services.get(source)?.provider) continue;
       const groups = new Map<string, { cause: Cause; refs: Reference[] }>();
       for (const ref of graph.referencesFrom(source)) {
         // depends_on only orders startup; external_links name containers outside the project
         if (ref.kind === 'depends_on' || ref.kind === 'external_links') continue;
+        // docker stack deploy ignores links (the graph gives their aliases no name), so a link alias is no name at all there
+        const link = stack && ref.kind !== 'links' && !graph.isProjectName(ref.name) ? linkAliases.get(ref.name.toLowerCase()) : undefined;
+        if (link) {
+          const key = `link\0${link.link.service}\0${ref.name.toLowerCase()}`;
+          if (!groups.has(key))
+            groups.set(key, {
+              cause: { key, messageId: 'linkIgnored', data: { target: link.link.service, linker: link.linker, line: String(link.link.span.line) }, related: [{ message: `the link of "${link.linker}"`, at: link.link }] },
+              refs: [],
+            });
+          groups.get(key)!.refs.push(ref);
+          continue;
+        }
+        // the engine refuses a host-network container with links at all: no-network-mode-conflict reports it
+        if (ref.kind === 'links' && ns.kind === 'host') continue;
         if (!graph.isProjectName(ref.name) || graph.resolves(source, ref.name).length > 0 || graph.extraHost(source, ref.name)) continue;
         // a service's own names, or those of services sharing its namespace, are not references to another service
         const owners = graph.ownersOf(ref.name).filter((o) => graph.namespace(o).owner !== ns.owner);
@@ -83,6 +110,8 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
   const sns = graph.namespace(source);
   const tns = graph.namespace(target);
   if (tns.broken || tns.kind === 'external-container' || tns.kind === 'unknown-network') return undefined;
+  const provider = graph.services.get(target)?.provider;
+  if (provider && !provider.unknown) return { key: target, messageId: 'targetProvider', data: { target, provider: provider.value, line: String(provider.span.line) }, related: [] };
   // an undeclared network stops the project (no-undefined-network); where it would have led is a guess
   if (onUndeclaredNetwork(graph, source) || onUndeclaredNetwork(graph, target)) return undefined;
   const stack = graph.model.mode === 'stack';

@@ -27,6 +27,9 @@ const service = (body: string): string => `services:\n  app:\n    image: x\n${bo
 /** `n` services, each attached to a network nobody declares: n findings */
 const findings = (n: number): string => 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    networks: [missing${i}]\n`).join('');
 
+/** `n` services s0…s(n-1), each but the last pointing at the next with `key(next)` */
+const chain = (n: number, key: (next: string) => string): string => 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n${i + 1 < n ? `    ${key(`s${i + 1}`)}\n` : ''}`).join('');
+
 const SHAPES: Shape[] = [
   { name: 'url-scheme-run', about: 'a value of "a." repeated, then ":" (URL regex)', size: 32_000, files: (n) => ({ 'compose.yaml': service(`    environment:\n      A: "${'a.'.repeat(n)}:"\n`) }) },
   { name: 'host-port-pairs', about: 'a command of n "h:1" pairs (reference scan)', size: 20_000, files: (n) => ({ 'compose.yaml': service(`    command: "${Array.from({ length: n }, (_, i) => `h${i}:1`).join(' ')}"\n`) }) },
@@ -88,6 +91,9 @@ const SHAPES: Shape[] = [
   },
   { name: 'port-ranges', about: 'n services publishing "1-65535:1-65535"', size: 50, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    ports: ["1-65535:1-65535"]\n`).join('') }) },
   { name: 'same-host-port', about: 'n services publishing host port 8080', size: 2_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    ports: ["8080:80"]\n`).join('') }) },
+  { name: 'depends-on-chain', about: 'n services, each depending on the next (start order)', size: 5_000, files: (n) => ({ 'compose.yaml': chain(n, (next) => `depends_on: [${next}]`) }) },
+  { name: 'links-chain', about: 'n services, each linking to the next', size: 5_000, files: (n) => ({ 'compose.yaml': chain(n, (next) => `links: [${next}]`) }) },
+  { name: 'network-mode-chain', about: 'n services, each joining the namespace of the next', size: 2_000, files: (n) => ({ 'compose.yaml': chain(n, (next) => `network_mode: "service:${next}"`) }) },
   {
     name: 'same-subnet',
     about: 'n networks with one subnet',

@@ -43,8 +43,9 @@ function generated(n: number): string {
       `    environment:`,
       `      UPSTREAM_URL: http://svc${(i + 1) % n}:8080/`,
       `      CACHE_HOST: alias${(i + 1) % n}`,
-      `    depends_on: [svc${(i + 1) % n}]`,
     );
+    // a chain, not a ring: Compose refuses a dependency cycle
+    if (i + 1 < n) lines.push(`    depends_on: [svc${i + 1}]`);
   }
   lines.push('networks:');
   for (let i = 0; i < 20; i++) lines.push(`  net${i}:`, '    ipam:', '      config:', `        - subnet: 10.${i}.0.0/16`);
@@ -109,15 +110,22 @@ function benchStartup(): void {
  * Memory of a lint of `n` generated services, in fresh processes: the heap the `yaml` library's parsed
  * documents of the file keep (parseAllDocuments with merge keys, after a full GC), against the lint's
  * peak resident memory (`maxRSS`, the whole process), and the share of the lint's wall time spent in
- * garbage collection (perf_hooks 'gc' entries).
+ * garbage collection (perf_hooks 'gc' entries), next to the same share for the parse alone: the floor.
  */
 function benchMemory(n: number): void {
   const dir = generatedProject(n);
   const file = path.join(dir, 'compose.yaml');
   const dist = path.join(__dirname, '..', 'dist', 'lib');
-  const documents = `const yaml = require(${JSON.stringify(require.resolve('yaml'))}); const text = require('fs').readFileSync(${JSON.stringify(file)}, 'utf8');
-    gc(); const before = process.memoryUsage().heapUsed; const docs = yaml.parseAllDocuments(text, { merge: true }); gc();
-    console.log(JSON.stringify({ bytes: process.memoryUsage().heapUsed - before, peakRss: process.resourceUsage().maxRSS * 1024, count: docs.length }));`;
+  const documents = `const { PerformanceObserver, performance } = require('perf_hooks');
+    const yaml = require(${JSON.stringify(require.resolve('yaml'))}); const text = require('fs').readFileSync(${JSON.stringify(file)}, 'utf8');
+    let gcMs = 0;
+    const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
+    gc(); const before = process.memoryUsage().heapUsed;
+    observer.observe({ entryTypes: ['gc'] });
+    const started = performance.now(); const docs = yaml.parseAllDocuments(text, { merge: true }); const wall = performance.now() - started;
+    // 'gc' entries arrive asynchronously: collect them before the forced GC that measures the documents
+    setTimeout(() => { for (const e of observer.takeRecords()) gcMs += e.duration; observer.disconnect(); gc();
+      console.log(JSON.stringify({ bytes: process.memoryUsage().heapUsed - before, peakRss: process.resourceUsage().maxRSS * 1024, count: docs.length, wall, gcMs })); }, 200);`;
   const lint = `const { PerformanceObserver, performance } = require('perf_hooks');
     const { lintProject } = require(${JSON.stringify(path.join(dist, 'lint.js'))});
     let gcMs = 0;
@@ -144,7 +152,8 @@ function benchMemory(n: number): void {
   const gcShare = run.gcMs / run.wall;
   console.log(
     `${String(n).padStart(5)} services (${fs.statSync(file).size >> 10} KiB of YAML), memory: parsing alone peaks at ${mib(docs.peakRss)} RSS (the documents keep ${mib(docs.bytes)} of heap); lint peaks at ${mib(run.peakRss)} RSS (${mib(run.baseRss)} at start), ${ratio.toFixed(2)}× parsing alone, goal ≤ ${GOALS.peakOverDocuments}×: ${ratio <= GOALS.peakOverDocuments ? 'met' : 'MISSED'}; ` +
-      `GC ${ms(run.gcMs)} of ${ms(run.wall)} (${(gcShare * 100).toFixed(0)} %), goal < ${GOALS.gcShare * 100} %: ${gcShare < GOALS.gcShare ? 'met' : 'MISSED'}`,
+      `GC ${ms(run.gcMs)} of ${ms(run.wall)} (${(gcShare * 100).toFixed(0)} %), goal < ${GOALS.gcShare * 100} %: ${gcShare < GOALS.gcShare ? 'met' : 'MISSED'} ` +
+      `(parsing alone: GC ${ms(docs.gcMs)} of ${ms(docs.wall)}, ${((docs.gcMs / docs.wall) * 100).toFixed(0)} %)`,
   );
 }
 

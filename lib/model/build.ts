@@ -4,7 +4,7 @@ import { get, isMap, isScalar, isSeq, toPlain, type Entry, type MapNode, type No
 import { parseAddress, parseCidr } from './address';
 import { blockExtents, serviceKeys } from './blocks';
 import { narrow } from './narrow';
-import { parseDependency, parseDependsOn, parseDns, parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume } from '../syntax/compose';
+import { parseDependency, parseDependsOn, parseDns, parseExpose, parseExtraHost, parseLink, parseNetworkMode, parsePortRange, parseShortPort, parseVolume, natRejects, PortSpecError } from '../syntax/compose';
 import type { EnvVar, ExposedPort, ExtraHost, IpamConfig, Link, Located, Model, Network, NetworkMode, PortBinding, Protocol, Replicas, Service, ServiceNetwork, Volume } from './types';
 
 /** Entries of an env file the loader read, keyed by absolute path. */
@@ -117,6 +117,7 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
   const name = entry.key;
   const mode = networkMode(get(node, 'network_mode'));
   const deploy = get(node, 'deploy');
+  const provider = text(get(get(node, 'provider'), 'type'));
   const healthTest = get(get(node, 'healthcheck'), 'test');
   const envFilesOf = texts(get(node, 'env_file')).concat(envFilePaths(get(node, 'env_file')));
   const service: Service = {
@@ -126,7 +127,8 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     block: blockExtents(entry.keySpan, node),
     replicas: replicas(node),
     networkMode: mode,
-    networks: serviceNetworks(entry, node, mode, stack),
+    // a provider service runs no container, so it has no endpoint on any network (Compose's provider services)
+    networks: provider ? [] : serviceNetworks(entry, node, mode, stack),
     ports: isSeq(get(node, 'ports')) ? (get(node, 'ports') as { items: Node[] }).items.map(portBinding) : [],
     expose: isSeq(get(node, 'expose')) ? (get(node, 'expose') as { items: Node[] }).items.map(exposed) : [],
     links: links(get(node, 'links')),
@@ -145,6 +147,9 @@ function buildService(entry: Entry, node: MapNode, envFiles: EnvFileEntries, sta
     volumes: isSeq(get(node, 'volumes')) ? (get(node, 'volumes') as { items: Node[] }).items.map(volume) : [],
     capAdd: texts(get(node, 'cap_add')),
     privileged: bool(get(node, 'privileged')),
+    useApiSocket: bool(get(node, 'use_api_socket')),
+    ...(provider ? { provider } : {}),
+    macAddress: text(get(node, 'mac_address')),
     endpointMode: text(get(deploy, 'endpoint_mode')),
     maxReplicasPerNode: num(get(get(deploy, 'placement'), 'max_replicas_per_node')),
     build: get(node, 'build') ? entryOf(node, 'build')?.keySpan : undefined,
@@ -187,6 +192,7 @@ function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode>
       attachment.macAddress = text(get(v, 'mac_address'));
       attachment.priority = num(get(v, 'priority'));
       attachment.gwPriority = num(get(v, 'gw_priority'));
+      attachment.interfaceName = text(get(v, 'interface_name'));
       return attachment;
     });
   }
@@ -209,7 +215,8 @@ function portBinding(item: Node): PortBinding {
       if (colon >= 0) binding.target.span = subSpan(item, colon + 1, raw.length);
       return binding;
     } catch (error) {
-      return { ...fallback, invalid: (error as Error).message };
+      const refusal = error instanceof PortSpecError ? error.refusal : undefined;
+      return { ...fallback, invalid: (error as Error).message, ...(refusal !== undefined ? { refusal } : {}) };
     }
   }
   const target = get(item, 'target');
@@ -230,7 +237,10 @@ function portBinding(item: Node): PortBinding {
   if (isScalar(published) && published.value !== null && published.value !== '') {
     const range = parsePortRange(String(published.value));
     if (range) binding.published = located(published, range);
-    else if (!published.unknown) binding.invalid = `"${String(published.value)}" is not a host port or range`;
+    else if (!published.unknown) {
+      binding.invalid = `"${String(published.value)}" is not a host port or range`;
+      if (natRejects(String(published.value))) binding.refusal = `invalid port specification: "${String(published.value)}"`;
+    }
   }
   return binding;
 }

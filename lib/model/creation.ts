@@ -15,11 +15,14 @@ import type { Model } from './types';
  *   `cli/compose/convert/service.go`), the engine never creating a service.
  * - `reason: 'no-replicas'` (no `refusedBy`): nothing refuses it; it is scaled to 0 (`scale: 0`,
  *   `deploy.replicas: 0`), so there is no container.
+ * - `reason: 'provider'` (no `refusedBy`): a `provider:` service, which Compose hands to that provider
+ *   (a plugin or binary named by `provider.type`) instead of creating a container (Compose file reference,
+ *   "provider"; docker/compose pkg/compose/plugins.go).
  */
 export type Creation =
   | { created: true }
   | { created: false; refusedBy: 'compose' | 'engine'; reason: 'network-mode-cycle' | 'network-mode-missing' | 'network-mode-with-networks' | 'undefined-network'; message: string }
-  | { created: false; reason: 'no-replicas'; message: string };
+  | { created: false; reason: 'no-replicas' | 'provider'; message: string };
 
 /** What creationOf reads of the graph. */
 export interface CreationContext {
@@ -63,6 +66,7 @@ export function creationOf(graph: CreationContext, service: string): Creation {
     const message = stack ? `service ${ns.owner}: undefined network "${network}"` : `service "${ns.owner}" refers to undefined network ${network}: invalid compose project`;
     return { created: false, refusedBy: stack ? 'engine' : 'compose', reason: 'undefined-network', message };
   }
+  if (s.provider && !s.provider.unknown) return { created: false, reason: 'provider', message: `"${service}" is run by provider "${s.provider.value}", not as a container` };
   if (s.replicas.count === 0) return { created: false, reason: 'no-replicas', message: `"${service}" has 0 replicas` };
   return { created: true };
 }

@@ -3,6 +3,7 @@ import { deepFreeze } from './freeze';
 import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine-target';
 import { creationOf, type Creation } from './creation';
 import { driverPublishes, gatewayOf } from './gateway';
+import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, listening, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
@@ -26,7 +27,8 @@ export type { Creation } from './creation';
  * - unreachable: the engine binds nothing, though the container starts (so no conflict either): its gateway
  *   network (graph.gateway) publishes its ports, and it has none when it is only on `internal` networks
  *   (`only-internal`), or its gateway is a macvlan or ipvlan network (`gateway-driver`, `network` says which).
- *   Seen on Docker 20.10: two containers on an internal network publishing one host port both start.
+ *   Seen on Docker 20.10: two containers on an internal network publishing one host port both start. In a stack,
+ *   only `mode: host` ports of a service only on internal networks (ingress ports go through Swarm's ingress network).
  */
 export type BindingOutcome =
   | { kind: 'bound'; ephemeral: boolean }
@@ -405,9 +407,8 @@ export class NetworkGraph {
 
   /** Why a Compose container's gateway publishes none of its ports (see BindingOutcome `unreachable`), if it does not. */
   private unpublished(service: string): Extract<BindingOutcome, { kind: 'unreachable' }> | undefined {
-    if (this.model.mode !== 'compose') return this.onlyInternal(service) ? { kind: 'unreachable', why: 'only-internal' } : undefined;
     const ns = this.namespace(service);
-    if (ns.kind !== undefined || ns.broken) return undefined;
+    if (this.model.mode !== 'compose' || ns.kind !== undefined || ns.broken) return undefined;
     if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };
     const gateway = this.gateway(service);
     const driver = gateway && this.networks.get(gateway.network)!;
@@ -437,6 +438,18 @@ export class NetworkGraph {
   networkCreated(network: string): boolean {
     const n = this.networks.get(network);
     return !!n && n.external?.value !== true && this.attachmentsOn(network).length > 0;
+  }
+
+  /**
+   * Where a `ports` entry of a service without a host IP binds, when a network's `host_binding_ipv4` option moves it
+   * off the wildcards: see binding-ip.ts (Compose only; undefined when it binds every interface, or cannot be told).
+   */
+  unaddressedBindIp(service: string): Located<Address> | undefined {
+    if (this.model.mode === 'stack') return undefined;
+    // the gateway network publishes the ports (gateway.ts): its option decides, when the model knows which it is
+    const gateway = this.gateway(service);
+    const networks = gateway ? [this.networks.get(gateway.network)!] : this.attachments(service).flatMap((a) => this.networks.get(a.network) ?? []);
+    return unaddressedBindIp(networks.filter((n) => n.internal?.value !== true));
   }
 
   /** Whether every network a service (by namespace) is on is `internal`, so nothing it publishes is reachable. */
@@ -481,8 +494,13 @@ export class NetworkGraph {
     if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
     if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
     if (lost) return { kind: 'conflict', lostTo: lost };
-    const unpublished = this.unpublished(service);
-    if (unpublished) return unpublished;
+    if (this.model.mode === 'stack') {
+      // a stack's ingress-mode ports go through the routing mesh's ingress network, which is never internal
+      if (this.onlyInternal(service) && binding.mode !== 'ingress') return { kind: 'unreachable', why: 'only-internal' };
+    } else {
+      const unpublished = this.unpublished(service);
+      if (unpublished) return unpublished;
+    }
     return { kind: 'bound', ephemeral: binding.published === undefined };
   }
 

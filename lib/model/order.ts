@@ -26,18 +26,29 @@ export function compareProjectSpans(model: Pick<Model, 'files'>, a: Span, b: Spa
  */
 export function startOrder(model: Model, joined: (service: string) => string | undefined): string[] {
   const out: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (name: string): void => {
-    if (!model.services.has(name) || state.has(name)) return;
-    state.set(name, 'visiting');
+  const seen = new Set<string>();
+  const dependencies = (name: string): string[] => {
     const s = model.services.get(name)!;
     const owner = joined(name);
-    if (owner !== undefined) visit(owner);
-    for (const l of s.links) visit(l.service);
-    for (const d of s.dependsOn) visit(d.value);
-    state.set(name, 'done');
-    out.push(name);
+    return [...(owner === undefined ? [] : [owner]), ...s.links.map((l) => l.service), ...s.dependsOn.map((d) => d.value)];
   };
-  for (const name of model.services.keys()) visit(name);
+  // an explicit stack, not recursion: a chain of thousands of dependencies must not exhaust the call stack
+  for (const root of model.services.keys()) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    const stack: { name: string; next: string[]; at: number }[] = [{ name: root, next: dependencies(root), at: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.at < top.next.length) {
+        const dep = top.next[top.at++];
+        if (!model.services.has(dep) || seen.has(dep)) continue;
+        seen.add(dep);
+        stack.push({ name: dep, next: dependencies(dep), at: 0 });
+      } else {
+        stack.pop();
+        out.push(top.name);
+      }
+    }
+  }
   return out;
 }

@@ -49,6 +49,13 @@ export interface PortBinding {
   unknown: boolean;
   /** why the entry could not be read, when it could not */
   invalid?: string;
+  /**
+   * the error Docker refuses an invalid entry with, when it does: compose-go (and docker stack deploy) parse the short
+   * syntax with go-connections' nat.ParsePortSpec (PortSpecError in lib/syntax/compose.ts); a long-syntax `published`
+   * that is not a port or range reaches the engine, which refuses the container ("invalid port specification: ...",
+   * checked on Docker 20.10)
+   */
+  refusal?: string;
 }
 
 export interface ExposedPort {
@@ -74,6 +81,8 @@ export interface ServiceNetwork {
   macAddress?: Located<string>;
   priority?: Located<number>;
   gwPriority?: Located<number>;
+  /** `interface_name`: the endpoint's interface in the container (Docker 28.1+, fact `interface-name`) */
+  interfaceName?: Located<string>;
 }
 
 export interface Link {
@@ -144,6 +153,12 @@ export interface Service {
   volumes: Volume[];
   capAdd: Located<string>[];
   privileged?: Located<boolean>;
+  /** the service-level `mac_address` (Compose moves it to the highest-priority network's endpoint) */
+  macAddress?: Located<string>;
+  /** `provider.type`: Compose delegates the service to that provider and runs no container for it (no endpoint, no name) */
+  provider?: Located<string>;
+  /** `use_api_socket`: Compose mounts the engine's socket (and the user's registry credentials) into the container */
+  useApiSocket?: Located<boolean>;
   endpointMode?: Located<string>;
   maxReplicasPerNode?: Located<number>;
   build?: Span;

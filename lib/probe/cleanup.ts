@@ -14,6 +14,8 @@ export interface Removed {
   veths: string[];
   /** lease containers (see runs.ts), kept apart from the twin's containers */
   leases: string[];
+  /** images the run built (--real, from `build:` contexts) */
+  images?: string[];
   errors: string[];
 }
 
@@ -105,6 +107,20 @@ export async function removeLabelled(engine: Engine, run?: string): Promise<Remo
     }
     await sleep(250);
   }
+  // images --real built for the run: after the containers that ran them
+  try {
+    const images = await withTimeout(docker.listImages({ filters }), 15_000, 'listing images timed out');
+    for (const image of images) {
+      try {
+        await docker.getImage(image.Id).remove({ force: true });
+        (removed.images ??= []).push(image.RepoTags?.[0] ?? image.Id);
+      } catch (error) {
+        if (!/No such image/.test(errorLine(error))) removed.errors.push(`image ${image.RepoTags?.[0] ?? image.Id}: ${errorLine(error)}`);
+      }
+    }
+  } catch (error) {
+    removed.errors.push(`images: ${errorLine(error)}`);
+  }
   if (engine.local) removed.veths = await removeVeths(await labelledVeths(run));
   try {
     const leases = (await withTimeout(docker.listContainers({ all: true, filters: JSON.stringify({ label: [label, LEASE_LABEL] }) }), 15_000, 'listing containers timed out')) as Docker.ContainerInfo[];
@@ -131,5 +147,6 @@ export function describeRemoved(r: Removed): string {
   if (r.containers.length) parts.push(`${r.containers.length} container${r.containers.length === 1 ? '' : 's'}`);
   if (r.networks.length) parts.push(`${r.networks.length} network${r.networks.length === 1 ? '' : 's'}`);
   if (r.veths.length) parts.push(`${r.veths.length} veth${r.veths.length === 1 ? '' : 's'}`);
+  if (r.images?.length) parts.push(`${r.images.length} image${r.images.length === 1 ? '' : 's'}`);
   return parts.length ? parts.join(', ') : r.leases.length ? 'only the lease' : 'nothing';
 }

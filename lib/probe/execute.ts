@@ -1,7 +1,7 @@
 import type { NetworkGraph } from '../model/graph';
 import { foreignAnswer } from './collide';
 import { execIn, type Engine } from './engine';
-import { hostTcp, hostUdp, isLoopback } from './host';
+import { hostConnect, hostTcp, hostUdp, isLoopback } from './host';
 import { classifyDns, classifyTcp, classifyUdp, parseRunnerOutput } from './outcome';
 import { RUNNER, RUNNER_PARALLEL, shArgv, type Tool } from './scripts';
 import { firstContainer, type Twin, type TwinContainer } from './twin';
@@ -22,6 +22,8 @@ export interface ExecuteContext {
   progress: (text: string) => void;
   /** cases a failed control makes unprobeable: they are not probed, with this reason */
   broken?: Map<number, string>;
+  /** attach and real modes: the host probes reach applications, which send no twin banner (host.ts hostConnect) */
+  application?: boolean;
 }
 
 /** A case made concrete: the container that runs it and the argv tuple it gets. */
@@ -118,6 +120,10 @@ function reproduce(ctx: ExecuteContext, b: Bound): string {
     case 'dns':
       return commandLine(['docker', 'exec', name, 'nslookup', b.target]);
     case 'tcp':
+      if (ctx.application)
+        return ctx.tools.has('socat')
+          ? commandLine(['docker', 'exec', name, 'socat', '-u', '/dev/null', `TCP:${b.target}:${b.port},connect-timeout=${T}`])
+          : `${commandLine(['docker', 'exec', name, 'nc', '-w', '1', b.target, String(b.port)])} </dev/null`;
       return ctx.tools.has('socat') ? commandLine(['docker', 'exec', name, 'socat', '-u', `TCP:${b.target}:${b.port},connect-timeout=${T}`, 'STDOUT']) : commandLine(['docker', 'exec', name, 'nc', '-w', T, b.target, String(b.port)]);
     case 'udp':
       return `echo ping | ${commandLine(['docker', 'exec', '-i', name, 'socat', '-t', T, '-', `UDP:${b.target}:${b.port}`])}`;
@@ -143,7 +149,7 @@ async function round(ctx: ExecuteContext, bound: Bound[]): Promise<Map<number, O
     mapLimit(batches, ctx.concurrency, async ([container, list]) => {
       checkAborted(ctx.signal);
       const args = [String(T), 'c', 'tcp', '127.0.0.1', String(container.controlPort)];
-      for (const b of list) args.push(String(b.case.id), b.kind, b.target, String(b.port));
+      for (const b of list) args.push(String(b.case.id), ctx.application && b.kind === 'tcp' ? 'connect' : b.kind, b.target, String(b.port));
       const waves = Math.ceil((list.length + 1) / RUNNER_PARALLEL);
       let raw: Map<string, { exit: number; text: string }>;
       try {
@@ -170,6 +176,7 @@ async function round(ctx: ExecuteContext, bound: Bound[]): Promise<Map<number, O
     }),
     mapLimit(fromHost, 16, async (b) => {
       checkAborted(ctx.signal);
+      if (ctx.application) return void out.set(b.case.id, b.kind === 'host-udp' ? await hostUdp(b.target, b.port, T, String(b.case.id)) : await hostConnect(b.target, b.port, T));
       let o = b.kind === 'host-udp' ? await hostUdp(b.target, b.port, T, String(b.case.id)) : await hostTcp(b.target, b.port, T);
       const owner = b.case.target.via === 'host' ? b.case.target.service : undefined;
       // an answer from another run, or on a port this twin never held, tells nothing about this twin

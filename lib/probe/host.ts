@@ -78,3 +78,43 @@ export function hostUdp(address: string, port: number, seconds: number, token: s
     socket.connect(port, address, () => socket.send(message));
   });
 }
+
+/** How long a connection to an application may stay silent before it counts as answered: it accepted and kept it open. */
+const QUIET_MS = 1000;
+
+/**
+ * Connects from this process to a port an application publishes (attach and real modes, where no twin
+ * banner is sent) within `seconds`: reachable when the application sends something or keeps the
+ * connection open for a second; blocked when the connection is refused, or accepted and closed at once
+ * without a byte, which is what the engine's port proxy (docker-proxy) does when nothing answers behind
+ * it (moby/libnetwork/cmd/proxy/tcp_proxy.go: the client is closed when the dial to the container fails).
+ */
+export function hostConnect(address: string, port: number, seconds: number): Promise<Observation> {
+  if (!isLoopback(address)) return Promise.resolve({ outcome: 'failed', reach: 'failed', detail: `refusing to probe non-loopback ${address}` });
+  return new Promise((resolve) => {
+    let settled = false;
+    let quiet: NodeJS.Timeout | undefined;
+    const socket = net.connect({ host: address, port });
+    const finish = (o: Observation): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(quiet);
+      socket.destroy();
+      resolve(o);
+    };
+    const timer = setTimeout(() => finish({ outcome: 'timeout', reach: 'blocked', detail: 'no answer (timed out)' }), seconds * 1000);
+    socket.on('connect', () => {
+      quiet = setTimeout(() => finish({ outcome: 'ok', reach: 'reachable', detail: 'connected; the application keeps the connection open' }), Math.min(QUIET_MS, seconds * 1000));
+    });
+    socket.on('data', () => finish({ outcome: 'ok', reach: 'reachable', detail: 'connected; the application answered' }));
+    const closed = (): void => finish({ outcome: 'refused', reach: 'blocked', detail: 'accepted, then closed at once without a byte: nothing answers behind the published port' });
+    socket.on('end', closed);
+    socket.on('close', closed);
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') finish({ outcome: 'refused', reach: 'blocked', detail: 'connection refused: nothing listens there' });
+      else if (error.code === 'ECONNRESET') closed();
+      else finish({ outcome: 'failed', reach: 'failed', detail: `${error.code ?? 'error'}: ${error.message}` });
+    });
+  });
+}

@@ -8,6 +8,8 @@ import { oneLine } from '../report/shared';
 import { InputError } from '../source/diagnostic';
 import { parseRuleOverrides } from '../engine/config';
 import { rules } from '../../rules';
+import { applicationCases, applicationVerdicts, markSources, NothingToProbeError, settledSockets, startApplication } from './application';
+import { publishedAsWritten } from './attach';
 import { describeRemoved, removeLabelled } from './cleanup';
 import { CollisionError, takeLease, twinClaims } from './collide';
 import { connect, engineName, EngineError, type Engine } from './engine';
@@ -24,10 +26,12 @@ import { formatJson, formatJunit, formatText } from './report';
 import { REQUIRED_TOOLS } from './scripts';
 import { buildStackTwin } from './stack';
 import { buildComposeTwin, newTwin, twinReplicas, type Twin } from './twin';
-import type { CaseResult, FindingVerdict, ProbeCase, ProbeReport, Summary } from './types';
+import { isSocketError } from './listening';
+import type { CaseResult, FindingVerdict, ProbeCase, ProbeMode, ProbeReport, Summary } from './types';
 import { AbortedError, checkAborted, errorLine, newRunId } from './util';
 import { decide, linkFindings, markPredicted } from './verdicts';
 import { refuseInputOverwrite, writeOutput } from '../util/output';
+import type { LoadedProject } from '../source/project';
 
 export type { ProbeReport, ProbeCase, CaseResult, FindingVerdict } from './types';
 export { cellOf, matrices } from './report';
@@ -115,7 +119,16 @@ export async function runProbeCommand(argv: string[], io: ProbeIo, hooks: ProbeH
     return await probe(options, io, hooks, { controller, limits }, say, started, state);
   } catch (error) {
     if (error instanceof AbortedError) return error.signal === 'SIGTERM' ? 143 : 130;
-    if (error instanceof EngineError || error instanceof EngineFault || error instanceof ImageError || error instanceof TwinError || error instanceof InputError || error instanceof UsageError || error instanceof CollisionError) {
+    if (
+      error instanceof EngineError ||
+      error instanceof EngineFault ||
+      error instanceof ImageError ||
+      error instanceof TwinError ||
+      error instanceof NothingToProbeError ||
+      error instanceof InputError ||
+      error instanceof UsageError ||
+      error instanceof CollisionError
+    ) {
       io.stderr(`compose-netlint: ${oneLine(error.message)}\n`);
       return 2;
     }
@@ -158,7 +171,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run:
   engine.guard.onFault = () => run.controller.abort('engine fault');
   try {
     checkAborted(signal);
-    return await probeOn(engine, graph, findings, options, io, hooks, signal, say, started, state);
+    return await probeOn(engine, { graph, project: result.project }, findings, options, io, hooks, signal, say, started, state);
   } catch (error) {
     throw engine.guard.fault ?? error;
   } finally {
@@ -166,8 +179,22 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run:
   }
 }
 
-async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[], options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, signal: AbortSignal, say: (t: string) => void, started: number, state: { run?: string }): Promise<number> {
+async function probeOn(
+  engine: Engine,
+  loaded: { graph: NetworkGraph; project: LoadedProject },
+  findings: Finding[],
+  options: ProbeOptions,
+  io: ProbeIo,
+  hooks: ProbeHooks,
+  signal: AbortSignal,
+  say: (t: string) => void,
+  started: number,
+  state: { run?: string },
+): Promise<number> {
+  const graph = loaded.graph;
   const stack = graph.model.mode === 'stack';
+  const mode: ProbeMode = options.attach ? 'attach' : options.real ? 'real' : 'twin';
+  if (stack && mode !== 'twin') throw new TwinError(`--${mode} probes Compose projects, and this project is read in stack mode; give --mode compose to probe it as Compose runs it`);
   const imageId = await ensureImage(engine, options.image, say, signal);
   checkAborted(signal);
   const run = newRunId();
@@ -177,8 +204,9 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
   // the lease comes first: it names this run's owner and claims its fixed subnets and host ports, or stops the run when another holds them
   const builds = !stack || engine.swarmManager;
   // what the twin publishes, and where: loopback only (publish.ts); the lease claims exactly that
-  const publishing = planPublishing(graph, (s) => twinReplicas(s).built);
-  await takeLease({ engine, twin, image: options.image, claims: builds ? twinClaims(graph, stack, publishing) : { subnets: [], ports: [] } });
+  // attach: the running project publishes what its file says, and the run creates nothing that claims a subnet or port
+  const publishing = mode === 'attach' ? publishedAsWritten(graph) : planPublishing(graph, (s) => twinReplicas(s).built);
+  await takeLease({ engine, twin, image: options.image, claims: builds && mode !== 'attach' ? twinClaims(graph, stack, publishing) : { subnets: [], ports: [] } });
   let results: CaseResult[];
   let verdicts: FindingVerdict[];
   try {
@@ -189,6 +217,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
 
     twin.notes.push(...publishing.notes);
     const cases = planProbes({ graph, tools, hostProbes: engine.local, publishing });
+    if (mode !== 'twin') applicationCases(cases);
     const links = linkFindings(findings, { graph, cases, stack, swarm: engine.swarmManager, publishing }, rules);
     if (hooks.expect) {
       for (const c of cases) {
@@ -199,7 +228,8 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
       }
     }
     const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, publishing, signal, progress: say };
-    if (stack && !engine.swarmManager) {
+    if (mode !== 'twin') await startApplication({ engine, graph, project: loaded.project, image: options.image, publishing, readyTimeout: options.readyTimeout, useExternal: options.useExternal, signal, progress: say }, mode, twin);
+    else if (stack && !engine.swarmManager) {
       twin.notes.push('the engine is not a Swarm manager (`docker swarm init`): the stack cannot be built, nothing is probed');
       for (const s of graph.services.keys()) twin.excluded.set(s, 'stack mode needs a Swarm manager');
     } else if (stack) await buildStackTwin(build, twin);
@@ -216,9 +246,13 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
       say(`waiting for ${running.length} container${running.length === 1 ? '' : 's'} to be ready`);
       await waitReady(engine, twin, graph, tools, options.concurrency, signal);
     }
-    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say }, cases);
+    // the application's sockets are read once it listens (real: within --ready-timeout), before the probes connect
+    const tables = mode === 'twin' ? undefined : await settledSockets({ engine, graph, signal }, twin, mode === 'real' ? options.readyTimeout : 0);
+    results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say, application: mode !== 'twin' }, cases);
+    if (mode !== 'twin') markSources(results, twin);
     verdicts = decide(findings, links, results, twin.events, twin);
     markPredicted(twin.events, verdicts, graph);
+    if (tables) verdicts = applicationVerdicts(graph, tables, verdicts, results);
   } finally {
     if (!options.keep || signal.aborted) {
       say(engine.guard.fault ? 'removing the twin after the engine fault' : signal.aborted ? 'removing the twin after the interruption' : 'removing the twin');
@@ -234,7 +268,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
   }
 
   if (engine.guard.fault) throw engine.guard.fault;
-  const report = buildReport(options, engine, twin, results, verdicts, started, stack);
+  const report = buildReport(options, engine, twin, results, verdicts, started, stack, mode);
   hooks.report?.(report);
   const text = options.format === 'json' ? formatJson(report) : options.format === 'junit' ? formatJunit(report) : formatText(report);
   if (options.output) writeOutput(io.cwd, options.output, text, []);
@@ -242,7 +276,7 @@ async function probeOn(engine: Engine, graph: NetworkGraph, findings: Finding[],
   return report.exitCode;
 }
 
-function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results: CaseResult[], verdicts: FindingVerdict[], started: number, stack: boolean): ProbeReport {
+function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results: CaseResult[], verdicts: FindingVerdict[], started: number, stack: boolean, probeMode: ProbeMode): ProbeReport {
   const run = results.filter((r) => r.final);
   const summary: Summary = {
     probes: run.length,
@@ -255,12 +289,15 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
     seconds: (Date.now() - started) / 1000,
   };
   const refuted = verdicts.some((v) => v.verdict === 'refuted');
+  // what the application's sockets show (attach, real) fails the run at error level, as a disagreement does
+  const observedErrors = verdicts.some((v) => isSocketError(v.finding));
   const notes = [...twin.notes];
   for (const [service, why] of twin.excluded) notes.push(`"${service}" has no twin: ${why}`);
   return {
     run: twin.run,
     project: twin.project,
     mode: stack ? 'stack' : 'compose',
+    probeMode,
     engine: { host: engine.host, version: engine.version, ...(engine.target ? { target: engine.target.name } : {}), swarm: engine.swarmManager },
     image: options.image,
     kept: options.keep,
@@ -271,6 +308,6 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
     summary,
     // a cell whose probe failed observed nothing: the run cannot say the network behaves as predicted
     // a refusal nothing predicted is the engine disagreeing with the graph
-    exitCode: summary.disagreeing > 0 || summary.unpredicted > 0 || summary.failed > 0 || refuted ? 1 : 0,
+    exitCode: summary.disagreeing > 0 || summary.unpredicted > 0 || summary.failed > 0 || refuted || observedErrors ? 1 : 0,
   };
 }

@@ -34,6 +34,12 @@ export interface ProbeOptions extends ProjectArgs {
   /** rule levels, `ID=LEVEL`, as lint's --rule */
   rules: string[];
   useExternal: boolean;
+  /** probe the project's running containers (found by Compose's labels) from sidecars */
+  attach: boolean;
+  /** bring the project up from its own images, probe it as --attach does, remove it */
+  real: boolean;
+  /** with --real: seconds to wait for health checks and listeners */
+  readyTimeout: number;
   debug: boolean;
   help: boolean;
 }
@@ -57,6 +63,9 @@ export const PROBE_OPTIONS = {
   'older-than': { type: 'string' },
   rule: { type: 'string', multiple: true },
   'use-external': { type: 'boolean' },
+  attach: { type: 'boolean' },
+  real: { type: 'boolean' },
+  'ready-timeout': { type: 'string' },
   debug: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -92,6 +101,12 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
   if (!v.cleanup && scoped.length) throw new UsageError(`--${scoped[0]} goes with --cleanup`);
   if (v.cleanup && (parsed.positionals.length || v.file?.length)) throw new UsageError('--cleanup takes no project; narrow it with --run ID or --project NAME');
   if (v.all && v['older-than'] !== undefined) throw new UsageError('give either --all or --older-than, not both');
+  if (v.attach && v.real) throw new UsageError('give either --attach or --real, not both');
+  if (v.cleanup && (v.attach || v.real)) throw new UsageError(`--${v.attach ? 'attach' : 'real'} does not go with --cleanup`);
+  if (v['ready-timeout'] !== undefined && !v.real) throw new UsageError('--ready-timeout goes with --real');
+  if (v.attach && v['use-external']) throw new UsageError('--use-external does not go with --attach: the running project has its own networks');
+  const readyTimeout = v['ready-timeout'] === undefined ? 60 : Number(v['ready-timeout']);
+  if (!Number.isInteger(readyTimeout) || readyTimeout < 1 || readyTimeout > 600) throw new UsageError(`--ready-timeout needs whole seconds from 1 to 600, not "${v['ready-timeout']}"`);
   if (v.run !== undefined && !/^[0-9a-f]{8}$/.test(v.run)) throw new UsageError(`--run needs a run id of 8 hex digits (as printed by probe), not "${v.run}"`);
   if (v.project !== undefined && !v.project) throw new UsageError('--project needs a project name');
   const olderThanMs = v['older-than'] === undefined ? DEFAULT_OLDER_THAN_MS : parseDuration(v['older-than']);
@@ -113,6 +128,9 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
     olderThanMs,
     rules: v.rule ?? [],
     useExternal: v['use-external'] ?? false,
+    attach: v.attach ?? false,
+    real: v.real ?? false,
+    readyTimeout,
     debug: v.debug ?? false,
     help: v.help ?? false,
   };
@@ -139,6 +157,11 @@ Probe options:
       --output FILE          write the report to FILE instead of stdout
       --keep                 leave the twin running and print how to remove it
       --use-external         attach to the project's external networks instead of creating stand-ins
+      --attach               probe the project's running containers (found by Compose's labels) from sidecars
+                             that join their namespaces, instead of a twin; the containers are not changed
+      --real                 bring the project up from its own images (built or present locally, never pulled),
+                             probe it as --attach does, then remove everything the run created
+      --ready-timeout S      with --real: seconds to wait for health checks and listeners (default: 60)
       --debug                print stack traces of internal errors
       --no-color             accepted as lint takes it; the probe's report has no colours
   -h, --help                 show this help
@@ -151,7 +174,8 @@ Cleanup (removes the objects earlier runs left behind, found by their labels, an
       --all                  remove every run in scope, runs still in progress too (they will break)
 The engine is found through DOCKER_HOST (unix:// or tcp://, with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH),
 else unix:///var/run/docker.sock.
-Exit codes: 0 every observation matches the prediction, 1 a disagreement, a failed probe or a refuted finding,
-2 usage error, engine unreachable or faulty, the twin cannot be built, or another run holds a fixed subnet or
-host port the twin needs, 130/143 interrupted (the twin is removed; a second Ctrl-C leaves it behind).
+Exit codes: 0 every observation matches the prediction, 1 a disagreement, a failed probe, a refuted finding or
+(--attach, --real) an error-level finding from the application's socket tables, 2 usage error, engine unreachable
+or faulty, the twin cannot be built, no running container of the project (--attach), or another run holds a
+fixed subnet or host port the twin needs, 130/143 interrupted (the twin is removed; a second Ctrl-C leaves it behind).
 `;

@@ -73,6 +73,9 @@ export function answered(banner: { service?: string; run?: string }): Pick<Obser
   };
 }
 
+/** The detail of a TCP connection that was accepted without a twin banner: something other than the twin answered, or (attach, real) the application did. */
+export const NO_BANNER = 'connected, but no twin banner';
+
 /** Classifies a TCP connection from a container (socat or nc): a banner is "ok", a refusal proves the path. */
 export function classifyTcp(raw: RawResult, kind: ProbeKind = 'tcp'): Observation {
   const text = raw.text;
@@ -83,7 +86,7 @@ export function classifyTcp(raw: RawResult, kind: ProbeKind = 'tcp'): Observatio
   if (/Network is unreachable|No route to host|Host is unreachable/i.test(text)) return { outcome: 'timeout', reach: reach('timeout'), detail: firstLine(text, /unreachable|No route/i) };
   if (TIMED_OUT.has(raw.exit) || /timed out/i.test(text)) return { outcome: 'timeout', reach: reach('timeout'), detail: 'no answer (timed out)' };
   if (raw.exit === 127 || MISSING_TOOL.test(text)) return { outcome: 'failed', reach: 'failed', detail: firstLine(text) || 'the probe tool is missing' };
-  if (raw.exit === 0) return { outcome: 'refused', reach: reach('refused'), detail: 'connected, but no twin banner' };
+  if (raw.exit === 0) return { outcome: 'refused', reach: reach('refused'), detail: NO_BANNER };
   return { outcome: 'failed', reach: 'failed', detail: firstLine(text) || `exit ${raw.exit}` };
 }
 

@@ -1,6 +1,7 @@
 import { oneLine } from '../report/shared';
+import { isSocketError, isSocketFinding } from './listening';
 import { describe } from './verdicts';
-import { KIND_TITLES, PROBE_KINDS, type CaseResult, type ProbeKind, type ProbeReport } from './types';
+import { KIND_TITLES, PROBE_KINDS, type CaseResult, type ProbeKind, type ProbeMode, type ProbeReport } from './types';
 
 /** The character a cell prints, with `*` when the observation disagrees with the graph. */
 export function cellText(r: CaseResult): string {
@@ -43,6 +44,18 @@ export function cellOf(report: ProbeReport, kind: ProbeKind, source: string, col
   return r ? cellText(r) : undefined;
 }
 
+/** How the header names each mode. */
+const MODE_TITLES: Record<ProbeMode, string> = { twin: 'twin', attach: 'attached to the running project', real: 'the project brought up (--real)' };
+
+/** Outside the twin: which container each row was probed from (a sidecar in its namespace). */
+function probedFrom(report: ProbeReport): string[] {
+  if ((report.probeMode ?? 'twin') === 'twin') return [];
+  const rows = new Map<string, string>();
+  for (const r of report.results) if (r.from && r.case.source !== 'host' && !rows.has(r.case.source)) rows.set(r.case.source, r.from);
+  if (!rows.size) return [];
+  return ['', "Probed from (a sidecar in each container's network namespace)", ...[...rows].map(([service, container]) => `  ${service}  ${container}`)];
+}
+
 function table(m: Matrix): string[] {
   // names escaped before they are measured, so the columns stay aligned
   const rows = m.rows.map(oneLine);
@@ -71,7 +84,7 @@ const LEGEND: Record<ProbeKind, string> = {
 export function formatText(report: ProbeReport): string {
   const out: string[] = [];
   out.push(
-    `compose-netlint probe: project "${report.project}" (${report.mode}), run ${report.run}, engine ${report.engine.target ? `${report.engine.target} (${report.engine.version})` : report.engine.version} at ${report.engine.host}${report.engine.swarm ? ' (Swarm manager)' : ''}, image ${report.image}`,
+    `compose-netlint probe: project "${report.project}" (${report.mode}), ${MODE_TITLES[report.probeMode ?? 'twin']}, run ${report.run}, engine ${report.engine.target ? `${report.engine.target} (${report.engine.version})` : report.engine.version} at ${report.engine.host}${report.engine.swarm ? ' (Swarm manager)' : ''}, image ${report.image}`,
   );
   for (const note of report.notes) out.push(`note: ${note}`);
   out.push('');
@@ -80,13 +93,16 @@ export function formatText(report: ProbeReport): string {
   for (const v of report.findings) {
     const f = v.finding;
     out.push(`  ${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.ruleId}${f.service ? `  ${f.service}` : ''}  ${v.verdict}`);
+    if (isSocketFinding(f)) out.push(`      ${f.message}`);
     out.push(`      ${v.reason}`);
   }
   for (const m of matrices(report)) {
     out.push('');
-    out.push(`${KIND_TITLES[m.kind]} (${LEGEND[m.kind]}  ! probe failed  - not probed  ~ flaky  * disagrees with the graph)`);
+    const legend = m.kind === 'host' && (report.probeMode ?? 'twin') !== 'twin' ? '. the application answers on the host  X it does not' : LEGEND[m.kind];
+    out.push(`${KIND_TITLES[m.kind]} (${legend}  ! probe failed  - not probed  ~ flaky  * disagrees with the graph)`);
     out.push(...table(m));
   }
+  out.push(...probedFrom(report));
   if (report.events.length) {
     out.push('');
     out.push('What the engine did');
@@ -141,11 +157,13 @@ export function formatText(report: ProbeReport): string {
   }
   out.push('');
   const s = report.summary;
+  const observed = report.findings.filter((v) => isSocketError(v.finding)).length;
   const why = [
     s.disagreeing ? `${s.disagreeing} disagreeing` : '',
     s.unpredicted ? `${s.unpredicted} engine refusal${s.unpredicted === 1 ? '' : 's'} nothing predicted` : '',
     s.failed ? `${s.failed} probe${s.failed === 1 ? '' : 's'} failed` : '',
     refuted.length ? `${refuted.length} finding${refuted.length === 1 ? '' : 's'} refuted` : '',
+    observed ? `${observed} error${observed === 1 ? '' : 's'} in the socket tables` : '',
   ].filter(Boolean);
   out.push(
     `${s.probes} probes, ${s.agreeing} agreeing, ${s.disagreeing} disagreeing, ${s.failed} failed, ${s.flaky} flaky, ${s.notProbed} not probed; wall time ${s.seconds.toFixed(1)}s${report.exitCode && why.length ? `; exit ${report.exitCode}: ${why.join(', ')}` : ''}`,
@@ -158,6 +176,7 @@ export function formatJson(report: ProbeReport): string {
     run: report.run,
     project: report.project,
     mode: report.mode,
+    probeMode: report.probeMode ?? 'twin',
     engine: report.engine,
     image: report.image,
     kept: report.kept,
@@ -178,6 +197,7 @@ export function formatJson(report: ProbeReport): string {
       tries: r.tries.length,
       cell: cellText(r),
       ...(r.reproduce ? { reproduce: r.reproduce } : {}),
+      ...(r.from ? { from: r.from } : {}),
     })),
     events: report.events,
     summary: report.summary,
@@ -224,7 +244,8 @@ export function formatJunit(report: ProbeReport): string {
         body = `<error message="${xml(r.final.detail)}"/>`;
         e++;
       }
-      cases.push(`    <testcase classname="probe.${kind}" name="${name}">${body}</testcase>`);
+      const from = r.from ? `<properties><property name="from" value="${xml(r.from)}"/></properties>` : '';
+      cases.push(`    <testcase classname="probe.${kind}" name="${name}">${from}${body}</testcase>`);
     }
     total += list.length;
     failures += f;

@@ -109,11 +109,13 @@ export const RUNNER_PARALLEL = 256;
 
 /**
  * One batch of probes from one container, run side by side (at most RUNNER_PARALLEL at once), each bounded
- * by \`timeout\`. argv: SECONDS then groups of ID KIND TARGET PORT, KIND one of dns, tcp, udp.
+ * by \`timeout\`. argv: SECONDS then groups of ID KIND TARGET PORT, KIND one of dns, tcp, connect, udp.
  * Output: for each case "@@cnl ID EXIT" (255 when the probe left no status) followed by what the probe printed.
  * dns looks in /etc/hosts first (links, extra_hosts), as the C library would, then asks DNS: one awk
  * reads /etc/hosts for every name of the batch (the first line naming it, case-insensitively), so a probe
- * costs only its own tools; the results are put out by one cat.
+ * costs only its own tools; the results are put out by one cat. \`connect\` (attach and real modes) only
+ * connects, sends end-of-file and leaves half a second later (socat -t): an application, unlike the twin's
+ * listeners, need not send anything or close, and exits 0 only once connected.
  */
 export const RUNNER = `t=$1; shift
 d=/tmp/cnl-probe.$$
@@ -136,6 +138,9 @@ probe() {
     tcp)
       if have socat; then timeout "$((t + 1))" socat -u TCP:"$3":"$4",connect-timeout="$t" STDOUT
       else timeout "$((t + 1))" nc -w "$t" "$3" "$4" </dev/null; fi ;;
+    connect)
+      if have socat; then timeout "$((t + 1))" socat -u /dev/null TCP:"$3":"$4",connect-timeout="$t"
+      else timeout "$((t + 1))" nc -w 1 "$3" "$4" </dev/null; fi ;;
     udp)
       echo "cnl-ping $1" | timeout "$((t + 1))" socat -t "$t" - UDP:"$3":"$4" ;;
     *) echo "unknown probe kind"; return 2 ;;

@@ -32,6 +32,8 @@ export interface TwinContainer {
   joins?: string;
   /** host ports the engine bound, by container port (`80/tcp`), from the container's inspect after start */
   hostPorts?: HostPorts;
+  /** attach and real modes: the application container whose namespace this sidecar joins, by name */
+  probes?: string;
 }
 
 /** Host bindings by container port and protocol (`80/tcp`): each host address and port the engine bound for it. */
@@ -278,6 +280,23 @@ export function portBindings(service: string, publishing: Publishing, drop: Set<
   return { exposed, bindings: out };
 }
 
+/** Why a service's containers cannot start: a network of its namespace that could not be built; undefined when none. */
+export function brokenNetwork(graph: NetworkGraph, twin: Twin, service: string): string | undefined {
+  const ns = graph.namespace(service);
+  if (ns.kind !== undefined) return undefined;
+  return orderedAttachments(graph, ns.owner)
+    .map((k) => twin.networks.get(k))
+    .find((n) => n?.failed)?.failed;
+}
+
+/** Adds a service's `expose` entries to a container's ExposedPorts (`80/tcp`), at most 64 ports of a range. */
+export function exposeInto(exposed: Record<string, object>, service: Service): void {
+  for (const e of service.expose) {
+    if (e.invalid || e.unknown) continue;
+    for (let p = e.ports.start; p <= Math.min(e.ports.end, e.ports.start + 63); p++) exposed[`${p}/${e.protocol}`] = {};
+  }
+}
+
 /** Parses "Bind for 0.0.0.0:8080 failed: port is already allocated" and "listen tcp4 127.0.0.1:8080: bind: <reason>". */
 export function bindFailure(message: string): { hostIp: string; port: number; protocol: 'tcp' | 'udp' } | undefined {
   let m = /Bind for \[?([^\]\s]*?)\]?:(\d+) failed: port is already allocated/.exec(message);
@@ -384,11 +403,9 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
           twin.excluded.set(name, `it joins "${ns.owner}", which has no twin: ${twin.excluded.get(ns.owner)}`);
           return;
         }
-        const broken = orderedAttachments(graph, ns.owner)
-          .map((k) => twin.networks.get(k))
-          .find((n) => n?.failed);
-        if (broken && ns.kind === undefined) {
-          twin.excluded.set(name, broken.failed!);
+        const broken = brokenNetwork(graph, twin, name);
+        if (broken) {
+          twin.excluded.set(name, broken);
           return;
         }
         const { built: replicas } = twinReplicas(service);
@@ -429,6 +446,28 @@ function lastEvent(twin: Twin, service: string): EngineEvent | undefined {
   return [...twin.events].reverse().find((e) => e.service === service && e.kind !== 'bind-failed');
 }
 
+/**
+ * The endpoint a container of `service` gets on network `key`, as Compose gives it: the service name,
+ * `container_name` and the network's aliases as DNS aliases, static addresses, link-local addresses and links.
+ */
+export function endpointConfig(graph: NetworkGraph, twin: Twin, service: Service, key: string, replica: number): Record<string, unknown> {
+  const name = service.name;
+  const attachment = graph.ownAttachments(name).find((a) => a.network === key)!;
+  const aliases = [name];
+  if (service.containerName && !service.containerName.unknown) aliases.push(service.containerName.value);
+  for (const a of attachment.spec.aliases) if (!a.unknown) aliases.push(a.value);
+  const config: Record<string, unknown> = { Aliases: [...new Set(aliases)] };
+  const ipam: Record<string, unknown> = {};
+  if (attachment.ipv4?.value.ip) ipam.IPv4Address = attachment.ipv4.value.text;
+  if (attachment.ipv6?.value.ip) ipam.IPv6Address = attachment.ipv6.value.text.replace(/^\[|\]$/g, '');
+  const linkLocal = attachment.spec.linkLocalIps.filter((l) => l.value.ip).map((l) => l.value.text);
+  if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
+  if (Object.keys(ipam).length) config.IPAMConfig = ipam;
+  const links = linksFor(twin, graph, service, replica, false);
+  if (links.length) config.Links = links;
+  return config;
+}
+
 async function createAndStart(options: BuildOptions, twin: Twin, service: Service, container: TwinContainer): Promise<void> {
   const { engine, graph } = options;
   const name = service.name;
@@ -446,22 +485,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
   else networkMode = twin.networks.get(networks[0])?.dockerName ?? 'none';
   const containerMode = networkMode.startsWith('container:');
   const drop = new Set<string>();
-  const endpoint = (key: string): Record<string, unknown> => {
-    const attachment = graph.ownAttachments(name).find((a) => a.network === key)!;
-    const aliases = [name];
-    if (service.containerName && !service.containerName.unknown) aliases.push(service.containerName.value);
-    for (const a of attachment.spec.aliases) if (!a.unknown) aliases.push(a.value);
-    const config: Record<string, unknown> = { Aliases: [...new Set(aliases)] };
-    const ipam: Record<string, unknown> = {};
-    if (attachment.ipv4?.value.ip) ipam.IPv4Address = attachment.ipv4.value.text;
-    if (attachment.ipv6?.value.ip) ipam.IPv6Address = attachment.ipv6.value.text.replace(/^\[|\]$/g, '');
-    const linkLocal = attachment.spec.linkLocalIps.filter((l) => l.value.ip).map((l) => l.value.text);
-    if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
-    if (Object.keys(ipam).length) config.IPAMConfig = ipam;
-    const links = linksFor(twin, graph, service, container.replica, false);
-    if (links.length) config.Links = links;
-    return config;
-  };
+  const endpoint = (key: string): Record<string, unknown> => endpointConfig(graph, twin, service, key, container.replica);
   // DNS stays on the machine: loopback first, where the twin's resolver answers NXDOMAIN at once
   // (scripts.ts, resolverSpec), and only those of the user's servers that are loopback addresses too
   const dns = ['127.0.0.1', ...service.dns.filter((d) => d.value.ip && d.value.text.startsWith('127.') && d.value.text !== '127.0.0.1').map((d) => d.value.text)];
@@ -476,10 +500,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     // the options the engine judges are passed as the user wrote them (it rejects some under
     // network_mode container:/host, which is itself an observation); only their values are made safe
     const ports = portBindings(name, options.publishing, drop);
-    for (const e of service.expose) {
-      if (e.invalid || e.unknown) continue;
-      for (let p = e.ports.start; p <= Math.min(e.ports.end, e.ports.start + 63); p++) (ports.exposed as Record<string, object>)[`${p}/${e.protocol}`] = {};
-    }
+    exposeInto(ports.exposed, service);
     const hostConfig: Record<string, unknown> = {
       NetworkMode: networkMode,
       PortBindings: ports.bindings,

@@ -77,6 +77,8 @@ export interface CaseResult {
   flaky?: boolean;
   /** a shell command that repeats the probe */
   reproduce?: string;
+  /** the container it was probed from: `host`, a twin container, or (attach, real) the application container a sidecar joined */
+  from?: string;
 }
 
 export type Verdict = 'confirmed' | 'refuted' | 'not-probed';
@@ -123,10 +125,15 @@ export interface Summary {
   seconds: number;
 }
 
+/** What the probe ran against: the twin, a running project (--attach), or the project brought up (--real). */
+export type ProbeMode = 'twin' | 'attach' | 'real';
+
 export interface ProbeReport {
   run: string;
   project: string;
   mode: 'compose' | 'stack';
+  /** absent: twin */
+  probeMode?: ProbeMode;
   /** the engine probed: its address, its version as it says it, and that version as an engine target (`docker@20.10`) */
   engine: { host: string; version: string; target?: string; swarm: boolean };
   image: string;

@@ -36,8 +36,31 @@ export interface ShortPort {
 }
 
 /**
+ * Why a short port spec is not one: `message` in this project's words, `refusal` the error Compose (compose-go
+ * types.ParsePortConfig) and docker stack deploy get from docker/go-connections' nat.ParsePortSpec for it, when
+ * that parser rejects it too ("invalid hostPort: 80800", "invalid containerPort: abc", "invalid proto: tcpx",
+ * "invalid ranges specified for container and host Ports: 80-81 and 8080").
+ */
+export class PortSpecError extends Error {
+  readonly refusal?: string;
+  constructor(message: string, refusal?: string) {
+    super(message);
+    if (refusal !== undefined) this.refusal = refusal;
+  }
+}
+
+/** Whether go-connections' nat.ParsePortRange (which Compose and the engine use) rejects a port or range: not digits, above 65535, or a range running backwards (it accepts 0). */
+export function natRejects(text: string): boolean {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!match) return true;
+  const start = Number(match[1]);
+  const end = match[2] === undefined ? start : Number(match[2]);
+  return end > 65535 || end < start;
+}
+
+/**
  * Parses the short port syntax `[[HOST_IP:]HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` as Docker's nat.ParsePortSpec does
- * (an IPv6 host IP in brackets, or bare with its colons). Returns the parts; throws an Error whose message says
+ * (an IPv6 host IP in brackets, or bare with its colons). Returns the parts; throws a PortSpecError whose message says
  * what is wrong when the text is not a port spec.
  */
 export function parseShortPort(text: string): ShortPort {
@@ -46,7 +69,7 @@ export function parseShortPort(text: string): ShortPort {
   const slash = raw.lastIndexOf('/');
   if (slash >= 0) {
     const proto = raw.slice(slash + 1).toLowerCase();
-    if (!PROTOCOLS.has(proto)) throw new Error(`unknown protocol "${raw.slice(slash + 1)}" (use tcp, udp or sctp)`);
+    if (!PROTOCOLS.has(proto)) throw new PortSpecError(`unknown protocol "${raw.slice(slash + 1)}" (use tcp, udp or sctp)`, `invalid proto: ${raw.slice(slash + 1)}`);
     protocol = proto as Protocol;
     raw = raw.slice(0, slash);
   }
@@ -57,7 +80,7 @@ export function parseShortPort(text: string): ShortPort {
   if (bracket) {
     hostIp = bracket[1];
     const rest = bracket[2].split(':');
-    if (rest.length !== 2) throw new Error('expected "[IP]:HOST_PORT:CONTAINER_PORT"');
+    if (rest.length !== 2) throw new PortSpecError('expected "[IP]:HOST_PORT:CONTAINER_PORT"');
     [host, container] = rest;
   } else {
     const parts = raw.split(':');
@@ -69,14 +92,14 @@ export function parseShortPort(text: string): ShortPort {
     }
   }
   const target = parsePortRange(container);
-  if (!target) throw new Error(`"${container}" is not a container port or port range (1-65535)`);
+  if (!target) throw new PortSpecError(`"${container}" is not a container port or port range (1-65535)`, natRejects(container) ? `invalid containerPort: ${container}` : undefined);
   let published: PortRange | undefined;
   if (host !== undefined && host !== '') {
     published = parsePortRange(host);
-    if (!published) throw new Error(`"${host}" is not a host port or port range (1-65535)`);
+    if (!published) throw new PortSpecError(`"${host}" is not a host port or port range (1-65535)`, natRejects(host) ? `invalid hostPort: ${host}` : undefined);
     const hostCount = published.end - published.start;
     const targetCount = target.end - target.start;
-    if (targetCount > 0 && hostCount !== targetCount) throw new Error(`host range "${host}" and container range "${container}" differ in size`);
+    if (targetCount > 0 && hostCount !== targetCount) throw new PortSpecError(`host range "${host}" and container range "${container}" differ in size`, `invalid ranges specified for container and host Ports: ${container} and ${host}`);
   }
   return { hostIp: hostIp === '' ? undefined : hostIp, published, target, protocol };
 }

@@ -23,11 +23,20 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'awesome-compose/nginx-nodejs-redis/compose.yaml': {
     '6:9 no-public-datastore-ports': 'real: redis publishes Redis to every interface with no host_ip',
   },
+  'awesome-compose/pihole-cloudflared-DoH/compose.yaml': {
+    '16:23 no-static-ip-in-dynamic-range':
+      "real: cloudflared's fixed 172.20.0.2 lies in the subnet pihole takes a dynamic address from; depends_on orders the first up, but after a reboot the engine restarts both (restart: always) in any order, and pihole may take .2",
+  },
   'awesome-compose/portainer/compose.yaml': {
+    '7:9 no-public-datastore-ports': 'real: portainer publishes its console for the Docker engine to every interface with no host_ip',
     '9:9 no-docker-socket-mount': 'real: "portainer" gets the Docker API, root on the host',
   },
   'awesome-compose/postgresql-pgadmin/compose.yaml': {
     '10:9 no-public-datastore-ports': 'real: postgres publishes PostgreSQL to every interface with no host_ip',
+  },
+  'awesome-compose/react-express-mysql/compose.yaml': {
+    '17:9 no-public-datastore-ports': 'real: backend publishes the Node.js inspector, which runs any code its client sends, to every interface',
+    '18:9 no-public-datastore-ports': 'real: backend publishes the second Node.js inspector port to every interface',
   },
   'awesome-compose/react-rust-postgres/compose.yaml': {
     '42:9 no-public-datastore-ports': 'real: db publishes PostgreSQL to every interface with no host_ip',
@@ -102,6 +111,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   'docker-compose-linter/tests/mocks/docker-compose.correct.yml': {
     '20:15 compose-load': 'real for the mock: envs/.env.a-service does not exist in zavoloklom/docker-compose-linter either, so Compose would refuse a-service',
+    '22:9 no-invalid-port': 'real: "127.0.0.1:3001" reads as HOST_PORT:CONTAINER_PORT, and compose-go refuses "invalid hostPort: 127.0.0.1" (the address needs "127.0.0.1::3001")',
     '40:9 compose-load': 'real: b-service depends on kafka, which this file does not define; compose-go checkConsistency refuses it (depends on undefined service)',
     '44:15 compose-load': 'real for the mock: envs/.env.b-service does not exist in the source repository either',
   },
@@ -159,6 +169,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'swarm-stacks/BretFisher__dogvscat/stack-swarmprom.yml': {
     '13:3 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '66:9 no-docker-socket-mount': 'real: "cadvisor" gets the Docker API, root on the host (read-only restricts the file, not the API)',
+    '67:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
+    '68:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/var/run", the folder that holds the Docker socket: the Docker API, root on the host',
+    '183:9 no-docker-socket-mount': 'real: "node-exporter" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
   },
   'swarm-stacks/BretFisher__dogvscat/stack-visualizer.yml': {
     '22:9 no-docker-socket-mount': 'real: "viz" gets the Docker API, root on the host',
@@ -171,12 +184,14 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '5:5 no-swarm-unsupported-options': 'real: "database" sets build, which docker stack deploy ignores',
     '12:9 no-public-datastore-ports': 'real: database publishes PostgreSQL to every interface with no host_ip',
     '19:5 no-swarm-unsupported-options': 'real: "appserver" sets build, which docker stack deploy ignores',
+    '25:9 no-public-datastore-ports': 'real: appserver publishes the Java debugger (JDWP) port, which runs any code its client sends',
     '37:3 require-overlay-encryption': 'real: overlay "front-tier" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '38:3 require-overlay-encryption': 'real: overlay "back-tier" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '39:3 no-unused-network': 'real: the dev file dropped payment_gateway but kept its "payment" network',
   },
   'swarm-stacks/dockersamples__atsea-sample-shop-app/docker-compose.yml': {
     '18:9 no-public-datastore-ports': 'real: database publishes PostgreSQL to every interface with no host_ip',
+    '32:9 no-public-datastore-ports': 'real: appserver publishes the Java debugger (JDWP) port, which runs any code its client sends',
     '51:13 ambiguous-mode': 'real: the build file of the project (docker-stack.yml is its stack), linted as Compose by its name, yet it declares an overlay',
     '51:13 no-overlay-outside-swarm': 'real: under docker compose up, payment_gateway cannot join the non-attachable overlay "payment"',
   },
@@ -192,10 +207,16 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'swarm-stacks/stefanprodan__swarmprom/docker-compose.traefik.yml': {
     '5:13 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '47:9 no-docker-socket-mount': 'real: "cadvisor" gets the Docker API, root on the host (read-only restricts the file, not the API)',
+    '48:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
+    '49:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/var/run", the folder that holds the Docker socket: the Docker API, root on the host',
+    '179:9 no-docker-socket-mount': 'real: "node-exporter" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
   },
   'swarm-stacks/stefanprodan__swarmprom/docker-compose.yml': {
     '5:13 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '47:9 no-docker-socket-mount': 'real: "cadvisor" gets the Docker API, root on the host (read-only restricts the file, not the API)',
+    '48:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
+    '49:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/var/run", the folder that holds the Docker socket: the Docker API, root on the host',
+    '133:9 no-docker-socket-mount': 'real: "node-exporter" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
   },
   'swarm-stacks/stefanprodan__swarmprom/test-compose.yml': {
     '5:13 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
@@ -203,6 +224,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
   'swarm-stacks/stefanprodan__swarmprom/weave-compose.yml': {
     '5:13 require-overlay-encryption': 'real: overlay "net" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
     '37:9 no-docker-socket-mount': 'real: "cadvisor" gets the Docker API, root on the host (read-only restricts the file, not the API)',
+    '38:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
+    '39:9 no-docker-socket-mount': 'real: "cadvisor" mounts "/var/run", the folder that holds the Docker socket: the Docker API, root on the host',
+    '78:9 no-docker-socket-mount': 'real: "node-exporter" mounts "/" (read-only restricts the files, not the API), so the host socket at run/docker.sock gives it the Docker API, root on the host',
     '140:9 no-docker-socket-mount': 'real: "scope-launcher" gets the Docker API, root on the host',
   },
 };

@@ -65,6 +65,15 @@ describe('graph: start order and connections', () => {
     expect(g.startOrder()).to.deep.equal(['db', 'app', 'proxy', 'side']);
   });
 
+  it('orders a depends_on chain of 20,000 services without exhausting the call stack', () => {
+    const n = 20_000;
+    const lines = ['services:'];
+    for (let i = 0; i < n; i++) lines.push(`  s${i}: {image: a${i + 1 < n ? `, depends_on: [s${i + 1}]` : ''}}`);
+    const order = graphOf(lines.join('\n') + '\n').startOrder();
+    expect(order).to.have.length(n);
+    expect([order[0], order[n - 1]]).to.deep.equal([`s${n - 1}`, 's0']);
+  });
+
   it('says why two services are connected or not', () => {
     const g = graphOf('services:\n  a: {image: x, networks: [n]}\n  b: {image: x, networks: [n]}\n  c: {image: x, network_mode: none}\n  d: {image: x, network_mode: "service:a"}\nnetworks: {n: {}}\n');
     expect(g.connection('a', 'b')).to.deep.equal({ connected: true, why: 'shared: n' });

@@ -7,6 +7,14 @@ import { tempProject } from '../helpers/project';
 const graphOf = (text: string, mode: 'compose' | 'stack' | 'auto' = 'auto') => buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': text }), env: {}, mode }));
 
 describe('graph: whether each container is created', () => {
+  it('creates no container, endpoint or name for a provider service', () => {
+    const g = graphOf(['services:', '  app: {image: a, depends_on: [db]}', '  db:', '    provider: {type: awesomecloud}', ''].join('\n'), 'compose');
+    expect(g.creation('db')).to.deep.equal({ created: false, reason: 'provider', message: '"db" is run by provider "awesomecloud", not as a container' });
+    expect(g.attachments('db')).to.deep.equal([]);
+    expect(g.resolves('app', 'db')).to.deep.equal([]);
+    expect(g.isProjectName('db')).to.equal(true);
+  });
+
   it("creates an ordinary service, and refuses with Compose's messages a network_mode cycle, a missing service: target and an undefined network", () => {
     const g = graphOf(
       [

@@ -1,0 +1,55 @@
+import { defineRule } from '../lib/engine/rule';
+import { dockerSince, gatewayModes, isPodmanNetworkMode, unsupportedOptions } from '../lib/model/engine-options';
+import type { EngineFactId } from '../lib/model/engine-target';
+import { formatNetworkMode } from '../lib/syntax/compose';
+
+/** What an ignored option leaves the container or network with, after "ignores it". */
+const CONSEQUENCE: Partial<Record<EngineFactId, string>> = {
+  'endpoint-mac-address': ', so the endpoint does not get that MAC address',
+  'gw-priority': ', so it does not choose the network of the default gateway',
+  'enable-ipv4': ', so the network gets IPv4 addresses',
+  'gateway-mode-routed': ': the network uses NAT and publishes ports as usual',
+  'gateway-mode-nat-unprotected': ': the network keeps the per-port filtering of mode "nat"',
+  'gateway-mode-isolated': ': the bridge keeps its address on the host, which the containers can reach',
+};
+
+export default defineRule({
+  id: 'no-unsupported-engine-option',
+  category: 'portability',
+  severity: 'warning',
+  description: 'Disallow network options the target engine does not have: newer Docker options, isolated gateways outside internal networks, Podman-only network modes under Docker',
+  probe: { notProbed: 'the twin runs on the engine at hand, which lints for itself (see --engine); the option exists there or not' },
+  messages: {
+    ignored: '"{{key}}" on {{owner}} needs {{since}} or later; {{engine}} ignores it{{consequence}}. upgrade the engine, or remove "{{key}}" if {{engine}} is what runs this project',
+    refused: '"{{key}}" on {{owner}} needs {{since}} or later; Compose refuses to create the container on {{engine}}, whose API is older than 1.49. ' + 'upgrade the engine, or remove "{{key}}" if {{engine}} is what runs this project',
+    isolatedNotInternal: 'gateway mode "isolated" ("{{option}}") of network "{{network}}" is only allowed on internal networks; {{engine}} refuses to create the network. ' + 'set "internal: true" on network "{{network}}", or use "nat" or "routed"',
+    podmanNetworkMode:
+      'network_mode "{{mode}}" of service "{{service}}" is a Podman network mode; {{engine}} takes it as the name of a network and refuses the container ("network {{mode}} not found"). ' +
+      'use "host", "none", "bridge", "service:NAME" or a network under Docker, or lint for Podman (--engine podman@5.2)',
+  },
+  check(graph, context) {
+    const engine = graph.engine.name;
+    for (const option of unsupportedOptions(graph.model, graph.engine)) {
+      const owner = option.service ? `network "${option.network}" of service "${option.service}"` : `network "${option.network}"`;
+      const data = { key: option.key, owner, since: dockerSince(option.fact), engine, consequence: CONSEQUENCE[option.fact] ?? '' };
+      const refused = option.effect === 'refused';
+      context.report({ messageId: refused ? 'refused' : 'ignored', at: option.at, service: option.service, network: option.network, data, ...(refused ? { severity: 'error' as const } : {}) });
+    }
+    if (graph.engineHas('gateway-mode-isolated')) {
+      for (const network of graph.networks.values()) {
+        if (!network.declared || network.external?.value === true || network.internal?.value === true || network.internal?.unknown) continue;
+        for (const mode of gatewayModes(network)) {
+          if (mode.value === 'isolated') context.report({ messageId: 'isolatedNotInternal', at: mode.at, network: network.name, data: { option: mode.option, network: network.name, engine }, severity: 'error' });
+        }
+      }
+    }
+    if (!graph.engineHas('podman-network-modes')) {
+      for (const service of graph.services.values()) {
+        const mode = service.networkMode;
+        if (!mode || mode.unknown || mode.value.kind !== 'network') continue;
+        const text = formatNetworkMode(mode.value);
+        if (isPodmanNetworkMode(text)) context.report({ messageId: 'podmanNetworkMode', at: mode, service: service.name, data: { mode: text, service: service.name, engine }, severity: 'error' });
+      }
+    }
+  },
+});

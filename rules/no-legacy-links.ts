@@ -1,4 +1,5 @@
 import { defineRule } from '../lib/engine/rule';
+import { linkVariableUses } from '../lib/model/link-env';
 
 export default defineRule({
   id: 'no-legacy-links',
@@ -9,6 +10,15 @@ export default defineRule({
   modes: ['compose'],
   probe: { notProbed: 'links work on one engine; the rule is about what replaces them, not about reachability' },
   messages: {
+    variableNeverSet:
+      'service "{{service}}" reads "{{variable}}", a variable of the legacy link to "{{target}}"; links set such variables only between containers on the default bridge, ' +
+      'and "{{service}}" is on a user-defined network, so it is empty on every engine. use the name "{{target}}" and the port directly',
+    variableGone:
+      'service "{{service}}" reads "{{variable}}", a variable the link to "{{target}}" set on the default bridge; {{engine}} no longer sets it (removed in Docker 29.0, moby/moby#50719), ' +
+      'so it is empty. use the name "{{target}}" and the port directly',
+    variableDeprecated:
+      'service "{{service}}" reads "{{variable}}", a variable the link to "{{target}}" sets on the default bridge; deprecated in Docker 28.4 and no longer set from 29.0 ' +
+      '(moby/moby#50719), so the service breaks on a newer engine. use the name "{{target}}" and the port directly',
     link:
       'service "{{service}}" links to "{{target}}"{{alias}}; links are a legacy Docker feature that may eventually be removed. on a user-defined network (such as the default ' +
       'one Compose creates) "{{target}}" already resolves by its service name{{aliasFix}}. remove the link',
@@ -20,6 +30,14 @@ export default defineRule({
   check(graph, context) {
     for (const service of graph.services.values()) {
       const ns = graph.namespace(service.name);
+      for (const use of linkVariableUses(service)) {
+        if (!graph.services.has(use.link.service)) continue;
+        // links set the variables only when both containers are on the default bridge (moby daemon/container_operations_unix.go)
+        const bridge = ns.kind === 'bridge' && graph.namespace(use.link.service).kind === 'bridge';
+        const messageId = !bridge ? 'variableNeverSet' : graph.engineHas('legacy-link-env') ? 'variableDeprecated' : 'variableGone';
+        const data = { service: service.name, variable: use.variable, target: use.link.service, ...(messageId === 'variableGone' ? { engine: graph.engine.name } : {}) };
+        context.report({ messageId, at: use.at, service: service.name, data, related: [{ message: `link to "${use.link.service}"`, at: use.link }], ...(messageId === 'variableDeprecated' ? {} : { severity: 'error' as const }) });
+      }
       // joiners may not carry links at all: no-network-mode-conflict reports them,
       const kind = service.networkMode?.value.kind;
       // so may host-network services: the engine refuses them ("host type networking can't be used with links")

@@ -9,10 +9,7 @@ const messages = {
   sourceNone: PREFIX + '"{{source}}" uses network_mode "none" and can reach nothing; the name will not resolve. give "{{source}}" a network shared with "{{target}}"',
   sourceHost: PREFIX + '"{{source}}" uses network_mode "host" and looks names up in the host\'s DNS, which knows no service names; the name will not resolve. {{fix}}',
   targetNone: PREFIX + '"{{target}}" uses network_mode "none" and cannot be reached at all; the name will not resolve. attach "{{target}}" to a network "{{source}}" is on',
-  targetHost:
-    PREFIX +
-    '"{{target}}" uses network_mode "host" and has no name on any container network; the name will not resolve. ' +
-    'reach it through the host gateway (extra_hosts "host.docker.internal:host-gateway" on "{{source}}"), or attach "{{target}}" to a network "{{source}}" is on',
+  targetHost: PREFIX + '"{{target}}" uses network_mode "host" and has no name on any container network; the name will not resolve. ' + 'reach it through the host gateway ({{hostGateway}}), or attach "{{target}}" to a network "{{source}}" is on',
   targetBridge: PREFIX + '"{{target}}" is on the default bridge (network_mode "bridge"), where Docker resolves no container names; the name will not resolve. attach both to a common user-defined network',
   targetJoined: PREFIX + '"{{target}}" runs in the network namespace of "{{owner}}" (network_mode "{{mode}}") and has no name of its own on any network; the name will not resolve. address it as "{{owner}}"{{reach}}',
   aliasElsewhere:
@@ -141,7 +138,11 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
     });
   }
   if (tns.kind === 'none') return cause('targetNone');
-  if (tns.kind === 'host') return cause('targetHost');
+  if (tns.kind === 'host') {
+    // Podman (4.7+) and Docker Desktop put host.docker.internal in /etc/hosts themselves (fact host-internal-names)
+    const hostGateway = graph.engineHas('host-internal-names') ? `"host.docker.internal", which ${graph.engine.name} resolves without extra_hosts` : `extra_hosts "host.docker.internal:host-gateway" on "${source}"`;
+    return cause('targetHost', { hostGateway });
+  }
   if (tns.kind === 'bridge') return cause('targetBridge');
   const containerName = graph.services.get(target)?.containerName;
   if (stack && containerName?.value === name && name !== target) return cause('containerNameIgnored', {}, [], true);

@@ -17,12 +17,15 @@ export default defineRule({
   id: 'no-unsupported-engine-option',
   category: 'portability',
   severity: 'warning',
-  description: 'Disallow network options the target engine does not have: newer Docker options, isolated gateways outside internal networks, Podman-only network modes under Docker',
+  description: 'Disallow network options the target engine does not have: newer Docker options, isolated gateways outside internal networks, low host ports on rootless engines, Podman-only network modes under Docker',
   probe: { notProbed: 'the twin runs on the engine at hand, which lints for itself (see --engine); the option exists there or not' },
   messages: {
     ignored: '"{{key}}" on {{owner}} needs {{since}} or later; {{engine}} ignores it{{consequence}}. upgrade the engine, or remove "{{key}}" if {{engine}} is what runs this project',
     refused: '"{{key}}" on {{owner}} needs {{since}} or later; Compose refuses to create the container on {{engine}}, whose API is older than 1.49. ' + 'upgrade the engine, or remove "{{key}}" if {{engine}} is what runs this project',
     isolatedNotInternal: 'gateway mode "isolated" ("{{option}}") of network "{{network}}" is only allowed on internal networks; {{engine}} refuses to create the network. ' + 'set "internal: true" on network "{{network}}", or use "nat" or "routed"',
+    rootlessLowPort:
+      'service "{{service}}" publishes host port "{{port}}", below 1024; the rootless engine {{engine}} cannot bind it unless net.ipv4.ip_unprivileged_port_start is lowered on the host, ' +
+      'and the container fails to start. publish a host port from 1024 up, or lower that sysctl',
     podmanNetworkMode:
       'network_mode "{{mode}}" of service "{{service}}" is a Podman network mode; {{engine}} takes it as the name of a network and refuses the container ("network {{mode}} not found"). ' +
       'use "host", "none", "bridge", "service:NAME" or a network under Docker, or lint for Podman (--engine podman@5.2)',
@@ -40,6 +43,16 @@ export default defineRule({
         if (!network.declared || network.external?.value === true || network.internal?.value === true || network.internal?.unknown) continue;
         for (const mode of gatewayModes(network)) {
           if (mode.value === 'isolated') context.report({ messageId: 'isolatedNotInternal', at: mode.at, network: network.name, data: { option: mode.option, network: network.name, engine }, severity: 'error' });
+        }
+      }
+    }
+    if (graph.engineHas('rootless-low-ports') && graph.model.mode === 'compose') {
+      for (const service of graph.services.values()) {
+        for (const binding of graph.hostBindings(service.name)) {
+          const published = binding.published?.value;
+          if (!published || published.start >= 1024) continue;
+          const port = published.start === published.end ? `${published.start}` : `${published.start}-${published.end}`;
+          context.report({ messageId: 'rootlessLowPort', at: binding.published!, service: service.name, data: { service: service.name, port, engine } });
         }
       }
     }

@@ -1,9 +1,16 @@
 import { defineRule } from '../lib/engine/rule';
+import type { Network } from '../lib/model/types';
 
 const HOST_NOTE: Record<string, string> = {
   macvlan: 'even with a parent, the host itself cannot reach its own macvlan containers through that interface',
   ipvlan: 'even with a parent, the host itself cannot reach its own ipvlan containers through that interface',
 };
+
+/** An ipvlan network in L3 mode routes through the parent itself: it has no gateway to miss (moby/moby#50929 is L2 only). */
+function routedByL3(network: Network): boolean {
+  const mode = network.driverOpts.get('ipvlan_mode');
+  return network.driver === 'ipvlan' && !!mode && (mode.unknown || mode.value.startsWith('l3'));
+}
 
 export default defineRule({
   id: 'require-macvlan-parent',
@@ -19,6 +26,9 @@ export default defineRule({
     empty:
       '{{driver}} network "{{network}}" sets "driver_opts.parent" to an empty value; Docker treats it as unset, hangs the network off a dummy interface ' +
       'and makes it internal, so its containers reach nothing outside it. name the host interface to bridge onto (e.g. "eth0"); note: {{hostNote}}',
+    noGateway:
+      '{{driver}} network "{{network}}" writes no "gateway" in its IPAM config; {{engine}} gives its containers no default route (Docker 29.0, moby/moby#50929), ' +
+      'so they reach their own subnet and nothing beyond it. add the LAN router\'s address as "gateway" under "ipam.config"',
   },
   check(graph, context) {
     for (const network of graph.networks.values()) {
@@ -30,7 +40,12 @@ export default defineRule({
       // Compose and `docker stack deploy` create only the networks some service uses
       if (graph.attachmentsOn(network.name).length === 0) continue;
       const parent = network.driverOpts.get('parent');
-      if (parent && (parent.unknown || parent.value !== '')) continue;
+      if (parent && (parent.unknown || parent.value !== '')) {
+        if (!graph.engineHas('macvlan-default-gateway') && !routedByL3(network) && !network.ipam.some((c) => c.gateway)) {
+          context.report({ messageId: 'noGateway', at: { span: network.driverSpan }, network: network.name, data: { driver, network: network.name, engine: graph.engine.name }, severity: 'warning' });
+        }
+        continue;
+      }
       context.report({
         messageId: parent ? 'empty' : 'missing',
         at: parent ?? { span: network.driverSpan },

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildConfigSchema } from '../lib/engine/config-schema';
 import { rules } from '../rules';
+import { engineFactsTable } from '../test/helpers/engine-facts';
 import { docExamples, docOutput, exampleFileName, lintText, ROOT } from '../test/helpers/rules';
 
 for (const rule of rules) {
@@ -26,7 +27,12 @@ for (const rule of rules) {
 const readmePath = path.join(ROOT, 'README.md');
 const readme = inlineSections(fs.readFileSync(readmePath, 'utf8'));
 const table = ['| rule | severity | category | description |', '|---|---|---|---|', ...rules.map((r) => `| [\`${r.id}\`](rules/${r.id}.md) | ${r.severity} | ${r.category} | ${r.description} |`)].join('\n');
-fs.writeFileSync(readmePath, readme.replace(/<!-- rules:start -->[\s\S]*<!-- rules:end -->/, `<!-- rules:start -->\n${table}\n<!-- rules:end -->`));
+fs.writeFileSync(
+  readmePath,
+  readme
+    .replace(/<!-- rules:start -->[\s\S]*<!-- rules:end -->/, `<!-- rules:start -->\n${table}\n<!-- rules:end -->`)
+    .replace(/<!-- engine-facts:start -->[\s\S]*<!-- engine-facts:end -->/, `<!-- engine-facts:start -->\n${engineFactsTable()}\n<!-- engine-facts:end -->`),
+);
 fs.writeFileSync(path.join(ROOT, 'schemas', 'config.schema.json'), JSON.stringify(buildConfigSchema(rules), null, 2) + '\n');
 
 /** README sections kept in docs/*.md (where tests run them) are copied in between include markers. */

@@ -256,9 +256,15 @@ export const ENGINE_FACTS = [
   },
   {
     id: 'host-internal-names',
-    holds: 'host.docker.internal (and on Podman host.containers.internal) resolves to the host without extra_hosts',
-    podman: {},
+    holds: 'host.docker.internal resolves to the host without extra_hosts (Podman adds it to /etc/hosts from 4.7, containers/common#1592; Docker Desktop resolves it itself)',
+    podman: { since: '4.7' },
     desktop: true,
+    source: 'https://github.com/containers/common/pull/1592',
+  },
+  {
+    id: 'host-containers-internal',
+    holds: "host.containers.internal is in /etc/hosts, the address of the host on the container's network (checked on Podman 4.3.1 here)",
+    podman: {},
     source: 'https://docs.podman.io/en/latest/markdown/podman-run.1.html#add-host-hostname-hostname-ip',
   },
   {

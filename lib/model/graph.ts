@@ -7,6 +7,7 @@ import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, listening, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
+import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
 import { addressValue } from './address';
 import type { Address, Cidr, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
 
@@ -15,6 +16,7 @@ export type { ServiceKey } from './types';
 export type { Reference } from './references';
 export type { PortClaim, PortConflict } from './port-claims';
 export type { Creation } from './creation';
+export type { LoopbackMeaning } from './loopback';
 
 /**
  * What becomes of one `ports` entry when the service starts (Compose on one engine; in a stack, Swarm):
@@ -125,6 +127,7 @@ export class NetworkGraph {
   private readonly conflicts: readonly PortConflict[];
   private readonly outcomes = new Map<string, BindingAnswer[]>();
   private readonly creations = new Map<string, Creation>();
+  private readonly portIndex: PortIndex;
 
   constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span, engine: EngineTarget = DEFAULT_ENGINE) {
     this.model = model;
@@ -161,6 +164,7 @@ export class NetworkGraph {
         service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })),
       );
     for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
+    this.portIndex = new PortIndex(this);
     deepFreeze(this);
   }
 
@@ -566,6 +570,37 @@ export class NetworkGraph {
 
   referencesFrom(service: string): readonly Reference[] {
     return this.referencesBySource.get(service) ?? [];
+  }
+
+  /**
+   * What a reference to a loopback name or address (`localhost`, 127.0.0.0/8, `::1`, 0.0.0.0 in a URL: see
+   * loopback.ts) reaches and whether another service was meant (LoopbackMeaning); undefined for other names.
+   */
+  loopback(ref: Reference): LoopbackMeaning | undefined {
+    return isLoopbackName(ref.name) ? loopbackMeaning(this, this.portIndex, ref) : undefined;
+  }
+
+  /** Whether a service's namespace (it, and the services sharing it) declares TCP container port `port` in `ports` or `expose`. */
+  listensOn(service: string, port: number): boolean {
+    const owner = this.namespace(service).owner;
+    return this.portIndex.declaring(port).some((s) => this.namespace(s).owner === owner);
+  }
+
+  /** The container port behind TCP host port `hostPort` that a service publishes, and its `ports` entry (see loopback.ts); undefined when none does. */
+  containerPortBehind(service: string, hostPort: number): { port: number; binding: PortBinding } | undefined {
+    return containerPortBehind(this, service, hostPort);
+  }
+
+  /**
+   * Whether a name for the host (`host.docker.internal`, `host.containers.internal`: see loopback.ts) resolves in a
+   * service: through its namespace's `extra_hosts`, or on an engine that adds it itself (engine facts
+   * `host-internal-names` for host.docker.internal: Docker Desktop, Podman 4.7+; `host-containers-internal`: Podman).
+   * Undefined for other names.
+   */
+  hostInternalResolves(service: string, name: string): boolean | undefined {
+    if (!isHostInternalName(name)) return undefined;
+    if (this.extraHost(service, name)) return true;
+    return this.engineHas(name.toLowerCase() === 'host.docker.internal' ? 'host-internal-names' : 'host-containers-internal');
   }
 }
 

@@ -241,6 +241,44 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     }
   }
 
+  // loopback references: a connection to 127.0.0.1:PORT inside the source's own namespace; the path always exists,
+  // and the twin answers exactly when that namespace declares the port (graph.listensOn), else it is refused
+  for (const source of buildable) {
+    const sns = graph.namespace(source.name);
+    const seen = new Set<number>();
+    for (const ref of graph.referencesFrom(source.name)) {
+      if (ref.port === undefined || !graph.loopback(ref) || seen.has(ref.port)) continue;
+      seen.add(ref.port);
+      const listens = graph.listensOn(source.name, ref.port);
+      let skip: string | undefined;
+      if (sns.kind === 'host') skip = "a host-network container's loopback is the machine's; the probe sends nothing there";
+      else if (!tcpTool) skip = 'the probe image has neither socat nor nc';
+      const target: Target = { via: 'loopback', service: source.name, port: ref.port, protocol: 'tcp' };
+      add('tcp', source.name, `loopback:${ref.port}/tcp`, target, true, `same namespace; listensOn(${source.name}, ${ref.port}) = ${listens}`, skip ? { skip } : {});
+    }
+  }
+
+  // references by name to a host port the target publishes but does not listen on: a connection to that port of
+  // the target, which has a path when they are connected and is refused there (graph.listensOn)
+  for (const source of buildable) {
+    const seen = new Set<string>();
+    for (const ref of graph.referencesFrom(source.name)) {
+      if (ref.port === undefined) continue;
+      const targets = [...new Set(graph.resolves(source.name, ref.name).map((r) => r.service))];
+      // only a host port the target publishes: what no-host-port-between-services claims
+      if (targets.length !== 1 || graph.listensOn(targets[0], ref.port) || graph.containerPortBehind(targets[0], ref.port) === undefined || seen.has(`${targets[0]}:${ref.port}`)) continue;
+      const dest = targets[0];
+      seen.add(`${dest}:${ref.port}`);
+      if (!buildable.some((s) => s.name === dest) || graph.namespace(dest).owner === graph.namespace(source.name).owner) continue;
+      const dns = graph.namespace(dest);
+      const shared = graph.sharedNetworks(source.name, dest);
+      const network = dns.kind === 'bridge' ? 'bridge' : shared[0];
+      const target: Target = { via: 'service', service: dest, port: ref.port, protocol: 'tcp', ...(network ? { network } : {}) };
+      const { connected, why } = graph.connection(source.name, dest);
+      add('tcp', source.name, `${dest}:${ref.port}/tcp`, target, connected, `connected(${source.name}, ${dest}) = ${connected} (${why}); listensOn(${dest}, ${ref.port}) = false`, tcpTool ? {} : { skip: 'the probe image has neither socat nor nc' });
+    }
+  }
+
   // from the host: every published port (a bare container port at the host port the engine picks), and the listeners of host-network services
   for (const dest of buildable) {
     const ns = graph.namespace(dest.name);

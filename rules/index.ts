@@ -10,11 +10,14 @@ import noDuplicatePublishedPorts from './no-duplicate-published-ports';
 import noDuplicateStaticIp from './no-duplicate-static-ip';
 import noExternalNetworkConfig from './no-external-network-config';
 import noHostNetworkPorts from './no-host-network-ports';
+import noHostPortBetweenServices from './no-host-port-between-services';
 import noInvalidAddress from './no-invalid-address';
 import noInvalidIpam from './no-invalid-ipam';
 import noInvalidPort from './no-invalid-port';
 import noInvalidStaticIp from './no-invalid-static-ip';
 import noLegacyLinks from './no-legacy-links';
+import noLoopbackReference from './no-loopback-reference';
+import noMisspelledHost from './no-misspelled-host';
 import noNetworkModeConflict from './no-network-mode-conflict';
 import noOverlappingSubnets from './no-overlapping-subnets';
 import noOverlayOutsideSwarm from './no-overlay-outside-swarm';
@@ -29,6 +32,7 @@ import noUndefinedNetwork from './no-undefined-network';
 import noUnreachableReference from './no-unreachable-reference';
 import noUnsupportedEngineOption from './no-unsupported-engine-option';
 import noUnusedNetwork from './no-unused-network';
+import requireHostGateway from './require-host-gateway';
 import requireMacvlanParent from './require-macvlan-parent';
 import requireOverlayEncryption from './require-overlay-encryption';
 
@@ -45,11 +49,14 @@ export const rules: readonly Rule[] = [
   noDuplicateStaticIp,
   noExternalNetworkConfig,
   noHostNetworkPorts,
+  noHostPortBetweenServices,
   noInvalidAddress,
   noInvalidIpam,
   noInvalidPort,
   noInvalidStaticIp,
   noLegacyLinks,
+  noLoopbackReference,
+  noMisspelledHost,
   noNetworkModeConflict,
   noOverlappingSubnets,
   noOverlayOutsideSwarm,
@@ -64,6 +71,7 @@ export const rules: readonly Rule[] = [
   noUnreachableReference,
   noUnsupportedEngineOption,
   noUnusedNetwork,
+  requireHostGateway,
   requireMacvlanParent,
   requireOverlayEncryption,
 ];

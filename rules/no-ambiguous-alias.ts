@@ -57,7 +57,7 @@ export default defineRule({
           what: `${KIND[blamed.kind]} of "${blamed.service}"`,
           other: `${OTHER[kept.kind]} of "${kept.service}"`,
           line: kept.span.line,
-          fix: blamed.kind === 'alias' || blamed.kind === 'container_name' ? `give "${blamed.service}" a distinct ${blamed.kind === 'alias' ? 'alias' : 'container_name'}` : 'rename one of them',
+          fix: blamed.kind === 'alias' || blamed.kind === 'container_name' || blamed.kind === 'hostname' ? `give "${blamed.service}" a distinct ${blamed.kind}` : 'rename one of them',
         },
         related: [{ message: `${OTHER[kept.kind]} of "${kept.service}"`, at: kept }],
       });
@@ -72,6 +72,7 @@ const KIND: Record<NameEntry['kind'], string> = {
   tasks: 'the task name',
   link: 'the link alias',
   container: 'the container name',
+  hostname: 'the hostname',
 };
 
 const OTHER: Record<NameEntry['kind'], string> = {
@@ -81,6 +82,7 @@ const OTHER: Record<NameEntry['kind'], string> = {
   tasks: 'the task name',
   link: 'a link alias',
   container: 'the container name',
+  hostname: 'the hostname',
 };
 
 function spanKey(e: NameEntry): string {

@@ -10,13 +10,15 @@ export default defineRule({
   probe: { claim: 'port-conflict', cells: ['host'], events: ['bind-failed'] },
   messages: {
     published: 'host port "{{port}}" is published by both {{first}} and {{second}} (line {{line}}); the second container will fail to start. publish a different host port',
+    publishedStartsLater:
+      'host port "{{port}}" is published by both {{first}} and {{second}} (line {{line}}); Compose starts {{second}} first (a service starts after those it depends on through depends_on, links or network_mode), so the container of {{first}} will fail to start. publish a different host port',
     publishedTwice: 'host port "{{port}}" is published twice by service "{{service}}"{{addresses}} (also line {{line}}); Docker cannot bind it twice, so the service will not start. publish a different host port or drop one entry',
     hostNetwork: 'host port "{{port}}" is used by both {{first}} and {{second}} (line {{line}}); a service on the host network listens on the host itself, so the second to start will fail to bind. move one of them to a different port',
     stack:
       'host port "{{port}}" is published by both "{{first}}" and "{{second}}" (line {{line}}); Swarm reserves an ingress port on every node of the cluster, so the second service is rejected or its tasks cannot bind. publish a different host port',
   },
   check(graph, context) {
-    // the model's conflicts: one per offending entry, against the earliest entry (in file order) it collides with
+    // the model's conflicts: one per offending entry (in Compose the one that starts later), against the entry it collides with
     for (const { claim, other, start, end } of graph.portConflicts()) {
       const port = `${formatPortRange({ start, end })}/${claim.protocol}`;
       const line = other.at.span.file === claim.at.span.file ? String(other.at.span.line) : `${other.at.span.line} of ${other.at.span.file}`;
@@ -30,6 +32,9 @@ export default defineRule({
         context.report({ ...base, messageId: 'publishedTwice', data: { port, service: claim.service, addresses, line } });
       } else if (graph.model.mode === 'stack') {
         context.report({ ...base, messageId: 'stack', data: { port, first: claim.service, second: other.service, line } });
+      } else if (graph.compareSpans(claim.at.span, other.at.span) < 0) {
+        // the entry written first loses: its service starts later (startOrder)
+        context.report({ ...base, messageId: 'publishedStartsLater', data: { port, first: label(claim), second: label(other), line } });
       } else {
         context.report({ ...base, messageId: 'published', data: { port, first: label(claim), second: label(other), line } });
       }

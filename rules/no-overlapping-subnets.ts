@@ -57,7 +57,8 @@ export default defineRule<Options>({
   check(graph, context) {
     const ranges: Range[] = [];
     for (const network of graph.networks.values()) {
-      if (!network.declared || network.external?.value === true) continue;
+      // a network no service uses is never created: its pool takes nothing from anyone
+      if (!network.declared || !graph.networkCreated(network.name)) continue;
       for (const config of network.ipam) {
         const subnet = config.subnet;
         // a size request (0.0.0.0/24 on Docker 29.0 and later) names no addresses: the engine picks them

@@ -23,9 +23,23 @@ export type EventKind = 'bind-failed' | 'start-failed' | 'network-failed' | 'cre
  * - `replica-bind-fails`: the engine refuses the second replica's bind;
  * - `engine-refuses`: the engine refuses the service's container (its message matching `message`);
  * - `network-refused`: the engine refuses the finding's network;
+ * - `reference-port-refused`: from the finding's service, its reference's name resolves, its port on the target is refused and the container port behind it answers;
+ * - `loopback-refused`: from the finding's service, a TCP connection to the loopback port of its reference is refused;
  * - `subnets-overlap`: the engine refuses a network because subnets overlap (refuted when it creates the finding's network).
  */
-export type ClaimKind = 'name-needs-address' | 'reference-unreachable' | 'ports-discarded' | 'port-conflict' | 'published-blocked' | 'name-ambiguous' | 'replica-bind-fails' | 'engine-refuses' | 'network-refused' | 'subnets-overlap';
+export type ClaimKind =
+  | 'name-needs-address'
+  | 'reference-unreachable'
+  | 'ports-discarded'
+  | 'port-conflict'
+  | 'published-blocked'
+  | 'name-ambiguous'
+  | 'replica-bind-fails'
+  | 'engine-refuses'
+  | 'network-refused'
+  | 'subnets-overlap'
+  | 'loopback-refused'
+  | 'reference-port-refused';
 
 /** When a link applies: always, only to a stack on a Swarm manager, or only where the engine is not a Swarm manager. */
 export type LinkCondition = 'stack-on-swarm' | 'not-swarm';
@@ -46,4 +60,17 @@ export type ProbeLink =
   | { notProbed: string };
 
 /** Every claim kind, for the meta-test to check that each has an implementation in lib/probe/verdicts.ts. */
-export const CLAIM_KINDS: readonly ClaimKind[] = ['name-needs-address', 'reference-unreachable', 'ports-discarded', 'port-conflict', 'published-blocked', 'name-ambiguous', 'replica-bind-fails', 'engine-refuses', 'network-refused', 'subnets-overlap'];
+export const CLAIM_KINDS: readonly ClaimKind[] = [
+  'name-needs-address',
+  'reference-unreachable',
+  'ports-discarded',
+  'port-conflict',
+  'published-blocked',
+  'name-ambiguous',
+  'replica-bind-fails',
+  'engine-refuses',
+  'network-refused',
+  'subnets-overlap',
+  'loopback-refused',
+  'reference-port-refused',
+];

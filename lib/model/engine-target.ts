@@ -257,7 +257,7 @@ export const ENGINE_FACTS = [
     id: 'hostname-resolves',
     holds: "a container's hostname is one of its DNS names on its user-defined networks (the daemon adds Config.Hostname to the endpoint's DNSNames)",
     docker: {},
-    source: 'https://github.com/moby/moby/blob/docker-v29.1.0/daemon/container_operations.go',
+    source: `${MOBY}39204`,
     verified: E2E,
   },
   {

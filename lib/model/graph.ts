@@ -2,18 +2,21 @@ import type { Span } from '../source/span';
 import { deepFreeze } from './freeze';
 import { DEFAULT_ENGINE, engineHas, type EngineFactId, type EngineTarget } from './engine-target';
 import { creationOf, type Creation } from './creation';
+import { driverPublishes, gatewayOf } from './gateway';
 import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
-import { collectClaims, earliestConflicts, type PortConflict } from './port-claims';
+import { collectClaims, earliestConflicts, listening, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
+import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
 import { addressValue } from './address';
-import type { Address, Cidr, Located, Model, Network, PortBinding, Service, ServiceKey, ServiceNetwork } from './types';
+import type { Address, Cidr, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
 
 export type { Reference } from './references';
 export type { PortClaim, PortConflict } from './port-claims';
 export type { Creation } from './creation';
+export type { LoopbackMeaning } from './loopback';
 
 /**
  * What becomes of one `ports` entry when the service starts (Compose on one engine; in a stack, Swarm):
@@ -23,11 +26,18 @@ export type { Creation } from './creation';
  *   entry that is `invalid` or `unknown` (an unset variable) is not known to bind;
  * - conflict: another claim on the same host address, port and protocol starts first (start order, then file
  *   order), so this bind fails: the engine refuses the container ("port is already allocated");
- * - unreachable: bound, but the service is only on `internal` networks, which have no gateway to the host (in a
- *   stack only `mode: host` ports: ingress ports are published through Swarm's ingress network, never internal).
+ * - unreachable: the engine binds nothing, though the container starts (so no conflict either): its gateway
+ *   network (graph.gateway) publishes its ports, and it has none when it is only on `internal` networks
+ *   (`only-internal`), or its gateway is a macvlan or ipvlan network (`gateway-driver`, `network` says which).
+ *   Seen on Docker 20.10: two containers on an internal network publishing one host port both start. In a stack,
+ *   only `mode: host` ports of a service only on internal networks (ingress ports go through Swarm's ingress network).
  */
 export type BindingOutcome =
-  { kind: 'bound'; ephemeral: boolean } | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string } | { kind: 'conflict'; lostTo: PortConflict } | { kind: 'unreachable'; why: 'only-internal' };
+  | { kind: 'bound'; ephemeral: boolean }
+  | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string }
+  | { kind: 'conflict'; lostTo: PortConflict }
+  | { kind: 'unreachable'; why: 'only-internal' }
+  | { kind: 'unreachable'; why: 'gateway-driver'; network: string };
 
 /** One `ports` entry of a service and its outcome. */
 export interface BindingAnswer {
@@ -45,7 +55,8 @@ export interface Connection {
   why: string;
 }
 
-export type NameKind = 'service' | 'container_name' | 'alias' | 'tasks' | 'link' | 'container';
+/** `hostname`: the daemon adds a container's hostname as an alias on each user-defined network it joins (moby#39204). */
+export type NameKind = 'service' | 'container_name' | 'alias' | 'tasks' | 'link' | 'container' | 'hostname';
 
 /** A name by which a service can be found on one network. */
 export interface NameEntry {
@@ -113,9 +124,10 @@ export class NetworkGraph {
   private readonly owners = new Map<string, Set<string>>();
   private readonly referencesBySource = new Map<string, Reference[]>();
   private readonly order: readonly string[];
-  private readonly conflictsInFileOrder: readonly PortConflict[];
+  private readonly conflicts: readonly PortConflict[];
   private readonly outcomes = new Map<string, BindingAnswer[]>();
   private readonly creations = new Map<string, Creation>();
+  private readonly portIndex: PortIndex;
 
   constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span, engine: EngineTarget = DEFAULT_ENGINE) {
     this.model = model;
@@ -136,24 +148,23 @@ export class NetworkGraph {
     this.order = startOrder(model, (s) => this.joinedService(s));
     const claims = collectClaims({ model, published: (s) => this.publishedOnHost(s), onHostNetwork: (s) => model.mode === 'compose' && this.namespace(s).kind === 'host' });
     const inFile = [...claims].sort((a, b) => compareProjectSpans(model, a.at.span, b.at.span));
-    this.conflictsInFileOrder = earliestConflicts(inFile);
     // who loses a bind: the claim whose service starts later; within one service, the later entry
     const position = new Map(this.order.map((s, i) => [s, i]));
     const inStart = inFile
       .map((c, i) => ({ c, i }))
       .sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i)
       .map((x) => x.c);
-    const losers = new Map(
-      earliestConflicts(inStart)
-        .filter((x) => x.claim.kind === 'published')
-        .map((x) => [x.claim.entry, x]),
-    );
+    const inStartOrder = earliestConflicts(inStart);
+    // docker stack deploy ignores depends_on: there the later entry in the files is the one reported
+    this.conflicts = model.mode === 'compose' ? inStartOrder : earliestConflicts(inFile);
+    const losers = new Map(inStartOrder.filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
     for (const service of model.services.values())
       this.outcomes.set(
         service.name,
         service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })),
       );
     for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
+    this.portIndex = new PortIndex(this);
     deepFreeze(this);
   }
 
@@ -197,6 +208,10 @@ export class NetworkGraph {
       add(service.name, 'service', service.span);
       if (service.containerName && !service.containerName.unknown && !stack) add(service.containerName.value, 'container_name', service.containerName.span, service.containerName.origin);
       for (const alias of spec.aliases) if (!alias.unknown) add(alias.value, 'alias', alias.span, alias.origin);
+      // the daemon adds the hostname as an alias on every user-defined network (moby#39204; seen on Docker 20.10,
+      // also on networks connected later); Compose sets it only from `hostname`. Not modelled for stacks.
+      const hostname = stack || !this.engineHas('hostname-resolves') ? undefined : knownHostname(service);
+      if (hostname && !names.some((n) => n.name.toLowerCase() === hostname.value.toLowerCase())) add(hostname.value, 'hostname', hostname.span, hostname.origin);
       if (stack) add(`tasks.${service.name}`, 'tasks', service.span);
       const attachment: Attachment = { service: service.name, network, spec, names };
       if (spec.ipv4Address) attachment.ipv4 = spec.ipv4Address;
@@ -236,8 +251,10 @@ export class NetworkGraph {
         if (this.namespace(service.name).kind === 'bridge') {
           if (this.namespace(link.service).kind !== 'bridge') continue;
           // /etc/hosts gets the link name and the container's name (Compose's getLinks, moby's legacy links), not the service name
-          const target = this.model.services.get(link.service)!.containerName;
-          const names = target && !target.unknown && target.value !== link.alias ? [link.alias, target.value] : [link.alias];
+          // and the target's hostname between them: "<ip> <alias> <hostname> <container name>" (seen on Docker 20.10)
+          const target = this.model.services.get(link.service)!;
+          const written = [link.alias, knownHostname(target)?.value, target.containerName && !target.containerName.unknown ? target.containerName.value : undefined];
+          const names = written.filter((n, i): n is string => n !== undefined && written.findIndex((m) => m?.toLowerCase() === n.toLowerCase()) === i);
           for (const name of names) this.index({ name, kind: 'link', service: link.service, network: 'bridge', span: link.span, onlyFor: service.name });
           continue;
         }
@@ -312,10 +329,18 @@ export class NetworkGraph {
       .filter((n) => theirs.has(n));
   }
 
-  /** Which services a name reaches from a source service, and on which network. Empty when it does not resolve. */
+  /**
+   * Which services a name reaches from a source service, and on which network. Empty when it does not resolve to
+   * a service of the project: not at all, or to the address an `extra_hosts` entry gives (see extraHost). The
+   * source's /etc/hosts comes first, in the order Docker writes it (seen on Docker 20.10): `extra_hosts`, then
+   * its own hostname (and the part before the first dot), then legacy links; then the embedded DNS of its networks.
+   */
   resolves(source: string, name: string): Resolution[] {
     const ns = this.namespace(source);
     if (ns.kind === 'host' || ns.kind === 'none' || ns.broken) return [];
+    if (this.extraHost(source, name)) return [];
+    const own = this.ownHostname(ns.owner, name);
+    if (own) return [own];
     const networks = ns.kind === 'bridge' ? ['bridge'] : this.attachments(source).map((a) => a.network);
     const key = name.toLowerCase();
     const out: Resolution[] = [];
@@ -326,6 +351,18 @@ export class NetworkGraph {
       }
     }
     return out.sort((x, y) => (x.service < y.service ? -1 : x.service > y.service ? 1 : x.network < y.network ? -1 : 1));
+  }
+
+  /** The source's own /etc/hosts line for its hostname, when `name` is that hostname or the part before its first dot. */
+  private ownHostname(owner: string, name: string): Resolution | undefined {
+    const service = this.services.get(owner);
+    const hostname = service && this.model.mode === 'compose' ? knownHostname(service) : undefined;
+    if (!hostname) return undefined;
+    const key = name.toLowerCase();
+    const full = hostname.value.toLowerCase();
+    if (key !== full && key !== full.split('.')[0]) return undefined;
+    const network = this.namespace(owner).kind === 'bridge' ? 'bridge' : (this.attachments(owner)[0]?.network ?? 'bridge');
+    return { service: owner, network, via: { name: hostname.value, kind: 'hostname', service: owner, network, span: hostname.span, ...(hostname.origin ? { origin: hostname.origin } : {}) } };
   }
 
   /** Whether two services can exchange packets: the same namespace, or a shared network (the default bridge counts). */
@@ -339,11 +376,14 @@ export class NetworkGraph {
     return this.sharedNetworks(a, b).length > 0;
   }
 
-  /** Port bindings that really open a port on the host: not under host networking, none, or a joined namespace. */
+  /**
+   * Port bindings that really open a port on the host: not under host networking, none, or a joined namespace,
+   * nor (Compose) for a container whose gateway network publishes nothing (see BindingOutcome `unreachable`).
+   */
   publishedOnHost(service: string): PortBinding[] {
     const s = this.services.get(service);
     const ns = this.namespace(service);
-    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0) return [];
+    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0 || (this.model.mode === 'compose' && this.unpublished(service))) return [];
     return s.ports.filter((p) => !p.invalid && !p.unknown && p.published !== undefined);
   }
 
@@ -356,12 +396,63 @@ export class NetworkGraph {
   }
 
   /**
+   * The endpoint a Compose container's default route and published ports go through (see gateway.ts for Docker's
+   * order): one of its (namespace owner's) attachments to a declared network; undefined when all are `internal`,
+   * when it has none of its own (default bridge, host, none, joined namespace), and in a stack.
+   */
+  gateway(service: string): Attachment | undefined {
+    if (this.model.mode !== 'compose') return undefined;
+    const candidates = this.attachments(service).flatMap((a) => {
+      const network = this.networks.get(a.network);
+      return network ? [{ spec: a.spec, network, ipv6: this.ipv6Enabled(a.network), attachment: a }] : [];
+    });
+    return (gatewayOf(candidates, this.engineHas('gw-priority')) as (typeof candidates)[number] | undefined)?.attachment;
+  }
+
+  /** Why a Compose container's gateway publishes none of its ports (see BindingOutcome `unreachable`), if it does not. */
+  private unpublished(service: string): Extract<BindingOutcome, { kind: 'unreachable' }> | undefined {
+    const ns = this.namespace(service);
+    if (this.model.mode !== 'compose' || ns.kind !== undefined || ns.broken) return undefined;
+    if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };
+    const gateway = this.gateway(service);
+    const driver = gateway && this.networks.get(gateway.network)!;
+    if (driver && !driver.driverUnknown && !driverPublishes(driver.driver)) return { kind: 'unreachable', why: 'gateway-driver', network: gateway.network };
+    return undefined;
+  }
+
+  /**
+   * Whether the host reaches a service at host port `port`/`protocol` because the service lives in the host's own
+   * network namespace (Compose `network_mode: host`) and listens there: its process listens on the ports it declares
+   * (`ports[].target`, `expose`, the listener claims of port-claims.ts), which are host ports under host networking.
+   * So `ports: ["8080:8080"]` on a host-network service is discarded, yet the host reaches it at 8080. False otherwise.
+   */
+  listensOnHost(service: string, port: number, protocol: Protocol): boolean {
+    const s = this.services.get(service);
+    const ns = this.namespace(service);
+    if (!s || this.model.mode !== 'compose' || ns.kind !== 'host' || ns.chain.length > 0) return false;
+    return listening(s.expose, s.ports).some((d) => d.protocol === protocol && d.start <= port && port <= d.end);
+  }
+
+  /**
+   * Whether Compose (or docker stack deploy) creates a declared network: only when a service of the project
+   * attaches to it (`networks`, or `network_mode` naming it). compose-go `WithoutUnnecessaryResources` drops the
+   * networks no service uses before `docker compose up` creates any; docker/cli `cli/command/stack` creates only
+   * the networks its services use (`getServicesDeclaredNetworks`). An external network is never created.
+   */
+  networkCreated(network: string): boolean {
+    const n = this.networks.get(network);
+    return !!n && n.external?.value !== true && this.attachmentsOn(network).length > 0;
+  }
+
+  /**
    * Where a `ports` entry of a service without a host IP binds, when a network's `host_binding_ipv4` option moves it
    * off the wildcards: see binding-ip.ts (Compose only; undefined when it binds every interface, or cannot be told).
    */
   unaddressedBindIp(service: string): Located<Address> | undefined {
     if (this.model.mode === 'stack') return undefined;
-    const networks = this.attachments(service).flatMap((a) => this.networks.get(a.network) ?? []);
+    // the gateway network publishes the ports (gateway.ts): its option decides, when the model knows which it is
+    const gateway = this.gateway(service);
+    const networks = gateway ? [this.networks.get(gateway.network)!] : this.attachments(service).flatMap((a) => this.networks.get(a.network) ?? []);
     return unaddressedBindIp(networks.filter((n) => n.internal?.value !== true));
   }
 
@@ -407,8 +498,13 @@ export class NetworkGraph {
     if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
     if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
     if (lost) return { kind: 'conflict', lostTo: lost };
-    // a stack's ingress-mode ports go through the routing mesh's ingress network, which is never internal
-    if (this.onlyInternal(service) && !(this.model.mode === 'stack' && binding.mode === 'ingress')) return { kind: 'unreachable', why: 'only-internal' };
+    if (this.model.mode === 'stack') {
+      // a stack's ingress-mode ports go through the routing mesh's ingress network, which is never internal
+      if (this.onlyInternal(service) && binding.mode !== 'ingress') return { kind: 'unreachable', why: 'only-internal' };
+    } else {
+      const unpublished = this.unpublished(service);
+      if (unpublished) return unpublished;
+    }
     return { kind: 'bound', ephemeral: binding.published === undefined };
   }
 
@@ -426,12 +522,14 @@ export class NetworkGraph {
   }
 
   /**
-   * The host port conflicts of the project, one per offending entry, each against the earliest entry (in
-   * file order, see compareSpans) it collides with: published ports on the same host address (a wildcard
-   * takes them all), port and protocol, and in Compose the ports a host-network service listens on.
+   * The host port conflicts of the project, one per offending entry, each against the earliest entry it collides
+   * with: published ports on the same host address (a wildcard takes them all), port and protocol, and in Compose
+   * the ports a host-network service listens on. Earliest in Compose is in start order (startOrder, then file
+   * order within a service): the offending entry is the one whose container starts later and fails to bind (or,
+   * for a host-network service, fails to listen); in a stack, which ignores depends_on, in file order (compareSpans).
    */
   portConflicts(): readonly PortConflict[] {
-    return this.conflictsInFileOrder;
+    return this.conflicts;
   }
 
   /**
@@ -473,4 +571,40 @@ export class NetworkGraph {
   referencesFrom(service: string): readonly Reference[] {
     return this.referencesBySource.get(service) ?? [];
   }
+
+  /**
+   * What a reference to a loopback name or address (`localhost`, 127.0.0.0/8, `::1`, 0.0.0.0 in a URL: see
+   * loopback.ts) reaches and whether another service was meant (LoopbackMeaning); undefined for other names.
+   */
+  loopback(ref: Reference): LoopbackMeaning | undefined {
+    return isLoopbackName(ref.name) ? loopbackMeaning(this, this.portIndex, ref) : undefined;
+  }
+
+  /** Whether a service's namespace (it, and the services sharing it) declares TCP container port `port` in `ports` or `expose`. */
+  listensOn(service: string, port: number): boolean {
+    const owner = this.namespace(service).owner;
+    return this.portIndex.declaring(port).some((s) => this.namespace(s).owner === owner);
+  }
+
+  /** The container port behind TCP host port `hostPort` that a service publishes, and its `ports` entry (see loopback.ts); undefined when none does. */
+  containerPortBehind(service: string, hostPort: number): { port: number; binding: PortBinding } | undefined {
+    return containerPortBehind(this, service, hostPort);
+  }
+
+  /**
+   * Whether a name for the host (`host.docker.internal`, `host.containers.internal`: see loopback.ts) resolves in a
+   * service: through its namespace's `extra_hosts`, or on an engine that adds it itself (engine facts
+   * `host-internal-names` for host.docker.internal: Docker Desktop, Podman 4.7+; `host-containers-internal`: Podman).
+   * Undefined for other names.
+   */
+  hostInternalResolves(service: string, name: string): boolean | undefined {
+    if (!isHostInternalName(name)) return undefined;
+    if (this.extraHost(service, name)) return true;
+    return this.engineHas(name.toLowerCase() === 'host.docker.internal' ? 'host-internal-names' : 'host-containers-internal');
+  }
+}
+
+/** A service's `hostname` when known (no unset variable decides it). */
+function knownHostname(service: Service): Located<string> | undefined {
+  return service.hostname && !service.hostname.unknown && service.hostname.value !== '' ? service.hostname : undefined;
 }

@@ -84,7 +84,7 @@ export function collectClaims(context: ClaimContext): PortClaim[] {
   return claims;
 }
 
-interface Declared {
+export interface Declared {
   entry: PortBinding | ExposedPort;
   protocol: Protocol;
   start: number;
@@ -92,7 +92,7 @@ interface Declared {
 }
 
 /** The ports one host-network process listens on; a port it declares twice (`expose` and a `ports` target) is one listener, so overlapping entries merge. */
-function listening(expose: readonly ExposedPort[], ports: readonly PortBinding[]): Declared[] {
+export function listening(expose: readonly ExposedPort[], ports: readonly PortBinding[]): Declared[] {
   const declared: Declared[] = [];
   for (const e of expose) if (!e.invalid && !e.unknown) declared.push({ entry: e, protocol: e.protocol, start: e.ports.start, end: e.ports.end });
   for (const p of ports) if (!p.invalid && !p.unknown) declared.push({ entry: p, protocol: p.protocol, start: p.target.value.start, end: p.target.value.end });

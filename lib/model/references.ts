@@ -11,6 +11,8 @@ export interface Reference {
   kind: ReferenceKind;
   /** the variable, for environment and env_file references */
   variable?: string;
+  /** the scheme of the URL the name is the host of (`postgres` for `postgres://db`), lower case */
+  scheme?: string;
   span: Span;
   origin?: Span;
 }
@@ -27,24 +29,30 @@ interface Found {
   port?: number;
   start: number;
   end: number;
+  /** found as the host of a URL (`scheme://host`): its scheme, lower case */
+  scheme?: string;
 }
+
+/** A bracketed IPv6 loopback, `[::1]` or `[::1]:PORT`, anywhere in a text. */
+const BRACKETED_LOOPBACK = /\[::1\](?::(\d{1,5}))?/g;
 
 /**
  * Host names found in one text, with their offsets [start, end) in it and their ports, sorted by offset:
  * the hosts of URLs (`scheme://[userinfo@]host[:port][,host[:port]...]`), `host:port` pairs outside URLs,
  * and, for a variable whose name says it holds a host (`*_HOST`, `*_URL`…), a value that is one host.
- * Addresses (`10.0.0.1`) and all-digit names are left out. Linear in the text's length.
+ * Addresses (`10.0.0.1`) and all-digit names are left out, except loopback addresses (`127.0.0.1`, `[::1]`, and
+ * `0.0.0.0` as a URL's host), which loopback.ts judges. Linear in the text's length.
  */
 export function hostsIn(text: string, variable?: string): Found[] {
   const found = new Map<number, Found>();
   // a URL or a host:port pair has a colon; most values have none
   if (text.includes(':')) {
     const urls: Found[] = [];
-    for (const [start, list] of urlHostLists(text)) {
+    for (const [start, list, scheme] of urlHostLists(text)) {
       let offset = start;
       for (const part of list.split(',')) {
         const [name, port] = part.split(':');
-        const f = { name, port: port ? Number(port) : undefined, start: offset, end: offset + name.length };
+        const f = { name, port: port ? Number(port) : undefined, start: offset, end: offset + name.length, scheme };
         found.set(offset, f);
         urls.push(f);
         offset += part.length + 1;
@@ -63,14 +71,29 @@ export function hostsIn(text: string, variable?: string): Found[] {
       furthest = Math.max(furthest, at + match[1].length);
     }
   }
+  if (text.includes('[::1]')) {
+    for (const match of text.matchAll(BRACKETED_LOOPBACK)) {
+      const at = match.index! + 1;
+      if (match[1] !== undefined && Number(match[1]) > 65535) continue;
+      found.set(at, { name: '::1', port: match[1] === undefined ? undefined : Number(match[1]), start: at, end: at + 3 });
+    }
+  }
   if (variable && HOST_VARIABLE.test(variable) && found.size === 0) {
-    const match = WHOLE_HOST.exec(text.trim());
-    if (match && !/^\d+(\.\d+)*$/.test(match[1])) {
+    const trimmed = text.trim();
+    const match = trimmed === '::1' ? (['::1', '::1'] as const) : WHOLE_HOST.exec(trimmed);
+    if (match && (!/^\d+(\.\d+)*$/.test(match[1]) || isLoopbackIPv4(match[1]))) {
       const start = text.indexOf(match[1]);
       found.set(start, { name: match[1], port: match[2] ? Number(match[2]) : undefined, start, end: start + match[1].length });
     }
   }
-  return [...found.values()].filter((f) => !/^\d+(\.\d+){3}$/.test(f.name)).sort((a, b) => a.start - b.start);
+  // addresses are not names, except the loopback ones, which always mean the container itself; 0.0.0.0 is a
+  // client address only in a URL (elsewhere it is what a server listens on)
+  return [...found.values()].filter((f) => !/^\d+(\.\d+){3}$/.test(f.name) || (isLoopbackIPv4(f.name) && (f.name !== '0.0.0.0' || f.scheme !== undefined))).sort((a, b) => a.start - b.start);
+}
+
+/** 127.0.0.0/8, or 0.0.0.0 (which Linux connects to as the local host): see loopback.ts. */
+function isLoopbackIPv4(name: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) || name === '0.0.0.0';
 }
 
 const isSchemeChar = (c: string): boolean => /[A-Za-z0-9+.-]/.test(c);
@@ -83,7 +106,7 @@ const isWordChar = (c: string | undefined): boolean => c !== undefined && /\w/.t
  * word boundary, rescans the scheme characters after each one (quadratic on "a.a.a.…:"); here each
  * "://" looks back once over the run of scheme characters before it, and the runs do not overlap.
  */
-function* urlHostLists(text: string): Generator<[number, string]> {
+function* urlHostLists(text: string): Generator<[number, string, string]> {
   let from = 0;
   for (let sep = text.indexOf('://'); sep >= 0; sep = text.indexOf('://', sep + 1)) {
     if (sep < from) continue;
@@ -96,9 +119,43 @@ function* urlHostLists(text: string): Generator<[number, string]> {
     AFTER_SCHEME.lastIndex = sep;
     const match = AFTER_SCHEME.exec(text);
     if (!match) continue;
-    yield [sep + match[0].length - match[1].length, match[1]];
+    yield [sep + match[0].length - match[1].length, match[1], text.slice(start, sep).toLowerCase()];
     from = sep + match[0].length;
   }
+}
+
+/** Variables that hold the address a server listens on (`BIND_ADDRESS`, `LISTEN_ADDR`, `HTTP_LISTEN`), not one it connects to. */
+const LISTEN_VARIABLE = /(^|_)(LISTEN|BIND)(_|$)/i;
+
+/**
+ * Subcommands whose arguments are configuration the program stores for others to read, not addresses it
+ * connects to, and the arguments after them that still are connections (the store's own address):
+ * - `storeconfig` (Traefik 1.x, docs "Key-value store configuration": "storeconfig ... stores the static
+ *   configuration into the key-value store"): every option but the store's own (`--consul.*`, `--etcd.*`,
+ *   `--zookeeper.*`, `--boltdb.*`) is stored, not used;
+ * - `put` (`etcdctl put KEY VALUE`, `consul kv put KEY VALUE`): the positional arguments are the key and the
+ *   value; options (`--endpoints`, `-http-addr`) are connections.
+ */
+const STORE_COMMANDS: ReadonlyMap<string, (argument: string) => boolean> = new Map([
+  ['storeconfig', (a: string) => !/^--?(consul|etcd|etcdv3|zookeeper|boltdb)[.=]/i.test(a)],
+  ['put', (a: string) => !a.startsWith('-')],
+]);
+
+/**
+ * The parts of a command that may name a host it connects to, as [item, start, end) offsets in the item:
+ * every item whole, unless a word of STORE_COMMANDS comes first (as a list item, or a word of a one-string
+ * command), after which each argument it stores is left out. Linear in the command's length.
+ */
+function connectionParts(command: readonly Located<string>[]): [Located<string>, number, number][] {
+  const words: [Located<string>, number, number][] = [];
+  for (const item of command) {
+    if (command.length > 1) words.push([item, 0, item.value.length]);
+    else for (const m of item.value.matchAll(/\S+/g)) words.push([item, m.index!, m.index! + m[0].length]);
+  }
+  const verb = words.findIndex(([item, from, to]) => STORE_COMMANDS.has(item.value.slice(from, to)));
+  if (verb < 0) return command.map((item) => [item, 0, item.value.length]);
+  const stored = STORE_COMMANDS.get(words[verb][0].value.slice(words[verb][1], words[verb][2]))!;
+  return words.filter(([item, from, to], i) => i < verb || (i > verb && !stored(item.value.slice(from, to))));
 }
 
 /** Narrows a value's span to characters [start, end) when the value sits on one line as written. */
@@ -111,18 +168,25 @@ export function referencesOf(service: Service, narrow: Narrow): Reference[] {
   for (const d of service.dependsOn) out.push({ ...base, name: d.value, kind: 'depends_on', span: d.span, ...(d.origin ? { origin: d.origin } : {}) });
   for (const l of service.links) out.push({ ...base, name: l.service, kind: 'links', span: l.span, ...(l.origin ? { origin: l.origin } : {}) });
   for (const l of service.externalLinks) out.push({ ...base, name: l.service, kind: 'external_links', span: l.span });
+  const pushHost = (value: Located<string>, kind: ReferenceKind, h: Found, variable?: string): void => {
+    const ref: Reference = { ...base, name: h.name, kind, span: narrow(value, h.start, h.end) };
+    if (h.port !== undefined) ref.port = h.port;
+    if (h.scheme !== undefined) ref.scheme = h.scheme;
+    if (variable) ref.variable = variable;
+    if (value.origin) ref.origin = value.origin;
+    out.push(ref);
+  };
   const scan = (value: Located<string>, kind: ReferenceKind, variable?: string): void => {
     if (value.unknown) return;
-    for (const h of hostsIn(value.value, variable)) {
-      const ref: Reference = { ...base, name: h.name, kind, span: narrow(value, h.start, h.end) };
-      if (h.port !== undefined) ref.port = h.port;
-      if (variable) ref.variable = variable;
-      if (value.origin) ref.origin = value.origin;
-      out.push(ref);
-    }
+    // a variable that names what a server listens on holds no reference to another host
+    if (variable && LISTEN_VARIABLE.test(variable)) return;
+    for (const h of hostsIn(value.value, variable)) pushHost(value, kind, h, variable);
   };
   for (const v of service.environment) if (v.value) scan(v.value, v.from, v.name);
-  for (const c of service.command) scan(c, 'command');
+  for (const [c, from, to] of connectionParts(service.command)) {
+    if (from === 0 && to === c.value.length) scan(c, 'command');
+    else for (const h of hostsIn(c.value.slice(from, to))) pushHost(c, 'command', { ...h, start: from + h.start, end: from + h.end });
+  }
   for (const h of service.healthcheck) scan(h, 'healthcheck');
   return out;
 }

@@ -199,6 +199,11 @@ export function judge(c: ProbeCase, o: Observation, owners: Map<string, string>)
     const seen = [...new Set(o.addresses.map((a) => owners.get(a)).filter((s): s is string => s !== undefined))];
     if (seen.length && !seen.some((s) => c.expectServices!.includes(s))) return { agrees: false, note: `resolved to ${seen.join(', ')}, the graph says ${c.expectServices.join(', ')}` };
   }
+  // the graph expects an address outside the project (an extra_hosts line shadows the name): a twin container's address disagrees
+  if (c.kind === 'dns' && reachable && c.expectServices?.length === 0 && o.addresses?.length) {
+    const seen = [...new Set(o.addresses.map((a) => owners.get(a)).filter((s): s is string => s !== undefined))];
+    if (seen.length) return { agrees: false, note: `resolved to ${seen.join(', ')}, the graph says an address outside the project` };
+  }
   return { agrees: true };
 }
 

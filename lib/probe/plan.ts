@@ -119,7 +119,7 @@ function twinLimit(graph: NetworkGraph, service: string): string | undefined {
   return undefined;
 }
 
-/** The names a source might use for another service: service names, container names, aliases, link aliases, `tasks.<service>`. */
+/** The names a source might use for another service: service names, container names, aliases, link aliases, hostnames, `tasks.<service>`. */
 export function projectNames(graph: NetworkGraph): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
@@ -135,7 +135,7 @@ export function projectNames(graph: NetworkGraph): string[] {
   const entries = networks.flatMap((n) => [...graph.namesOn(n).values()].flat());
   const order = new Map([...graph.services.keys()].map((s, i) => [s, i]));
   entries.sort((a, b) => (order.get(a.service) ?? 0) - (order.get(b.service) ?? 0));
-  for (const e of entries) if (e.kind === 'alias' || e.kind === 'link') add(e.name);
+  for (const e of entries) if (e.kind === 'alias' || e.kind === 'link' || e.kind === 'hostname') add(e.name);
   for (const e of entries) if (e.kind === 'tasks') add(e.name);
   return out;
 }
@@ -170,12 +170,18 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     for (const name of names) {
       const found = graph.resolves(source.name, name);
       const targets = [...new Set(found.map((r) => r.service))];
-      const basis = found.length ? `resolves(${source.name}, "${name}") = ${found.map((r) => `${r.service} on ${r.network}`).join(', ')}` : `resolves(${source.name}, "${name}") = nothing`;
+      // an extra_hosts line comes first in /etc/hosts: the name resolves, to an address outside the project
+      const written = graph.extraHost(source.name, name);
+      const basis = written
+        ? `extraHost(${source.name}, "${name}") = ${written.address.value === 'host-gateway' ? 'host-gateway' : written.address.value.text}`
+        : found.length
+          ? `resolves(${source.name}, "${name}") = ${found.map((r) => `${r.service} on ${r.network}`).join(', ')}`
+          : `resolves(${source.name}, "${name}") = nothing`;
       let skip: string | undefined;
       if (fromHostStack) skip = "a host-network container uses the host's resolver; the probe sends no query off the twin";
       else if (!probeableName(name)) skip = `"${name}" is not a host name the probe passes to nslookup`;
       else if (!tools.has('nslookup') || !tools.has('timeout')) skip = 'the probe image has no nslookup or timeout';
-      add('dns', source.name, name, { via: 'name', name }, found.length > 0, basis, { expectServices: targets, ...(skip ? { skip } : {}) });
+      add('dns', source.name, name, { via: 'name', name }, found.length > 0 || written !== undefined, basis, { expectServices: targets, ...(skip ? { skip } : {}) });
     }
   }
 
@@ -212,6 +218,44 @@ export function planProbes(context: PlanContext): ProbeCase[] {
     }
   }
 
+  // loopback references: a connection to 127.0.0.1:PORT inside the source's own namespace; the path always exists,
+  // and the twin answers exactly when that namespace declares the port (graph.listensOn), else it is refused
+  for (const source of buildable) {
+    const sns = graph.namespace(source.name);
+    const seen = new Set<number>();
+    for (const ref of graph.referencesFrom(source.name)) {
+      if (ref.port === undefined || !graph.loopback(ref) || seen.has(ref.port)) continue;
+      seen.add(ref.port);
+      const listens = graph.listensOn(source.name, ref.port);
+      let skip: string | undefined;
+      if (sns.kind === 'host') skip = "a host-network container's loopback is the machine's; the probe sends nothing there";
+      else if (!tcpTool) skip = 'the probe image has neither socat nor nc';
+      const target: Target = { via: 'loopback', service: source.name, port: ref.port, protocol: 'tcp' };
+      add('tcp', source.name, `loopback:${ref.port}/tcp`, target, true, `same namespace; listensOn(${source.name}, ${ref.port}) = ${listens}`, skip ? { skip } : {});
+    }
+  }
+
+  // references by name to a host port the target publishes but does not listen on: a connection to that port of
+  // the target, which has a path when they are connected and is refused there (graph.listensOn)
+  for (const source of buildable) {
+    const seen = new Set<string>();
+    for (const ref of graph.referencesFrom(source.name)) {
+      if (ref.port === undefined) continue;
+      const targets = [...new Set(graph.resolves(source.name, ref.name).map((r) => r.service))];
+      // only a host port the target publishes: what no-host-port-between-services claims
+      if (targets.length !== 1 || graph.listensOn(targets[0], ref.port) || graph.containerPortBehind(targets[0], ref.port) === undefined || seen.has(`${targets[0]}:${ref.port}`)) continue;
+      const dest = targets[0];
+      seen.add(`${dest}:${ref.port}`);
+      if (!buildable.some((s) => s.name === dest) || graph.namespace(dest).owner === graph.namespace(source.name).owner) continue;
+      const dns = graph.namespace(dest);
+      const shared = graph.sharedNetworks(source.name, dest);
+      const network = dns.kind === 'bridge' ? 'bridge' : shared[0];
+      const target: Target = { via: 'service', service: dest, port: ref.port, protocol: 'tcp', ...(network ? { network } : {}) };
+      const { connected, why } = graph.connection(source.name, dest);
+      add('tcp', source.name, `${dest}:${ref.port}/tcp`, target, connected, `connected(${source.name}, ${dest}) = ${connected} (${why}); listensOn(${dest}, ${ref.port}) = false`, tcpTool ? {} : { skip: 'the probe image has neither socat nor nc' });
+    }
+  }
+
   // from the host: every published port (a bare container port at the host port the engine picks), and the listeners of host-network services
   for (const dest of buildable) {
     const ns = graph.namespace(dest.name);
@@ -243,7 +287,9 @@ export function planProbes(context: PlanContext): ProbeCase[] {
           ...(ephemeralFor !== undefined ? { ephemeralFor } : {}),
           ...(replica ? { replica } : {}),
         };
-        add('host', 'host', label, target, expect, basis, skip ? { skip } : {});
+        // a host-network service's mapping is discarded, but it listens on its container ports on the host itself
+        const listener = !expect && typeof host === 'number' && graph.listensOnHost(dest.name, host, binding.protocol);
+        add('host', 'host', label, target, expect || listener, listener ? `${basis}; listensOnHost(${dest.name}, ${host}/${binding.protocol})` : basis, skip ? { skip } : {});
       }
     }
     if (ns.kind === 'host' && ns.owner === dest.name) {

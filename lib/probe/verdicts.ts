@@ -10,6 +10,11 @@ import type { CaseResult, EngineEvent, FindingVerdict, ProbeCase } from './types
 export interface Claim {
   case: number;
   reachable: boolean;
+  /**
+   * `refused`: the finding predicts the path exists but nothing listens (a reference to a port no one serves),
+   * which the matrix counts as reachable; an answer (`ok`) refutes it, other outcomes decide nothing
+   */
+  outcome?: 'refused';
 }
 
 export interface Linked {
@@ -73,8 +78,13 @@ function hostCasesOf(context: LinkContext, service: string, indexes?: number[]):
 const dnsClaims = (context: LinkContext, source: string, names: string[], reachable: boolean): Claim[] =>
   context.cases.filter((c) => c.kind === 'dns' && c.source === source && names.some((n) => n.toLowerCase() === c.column.toLowerCase())).map((c) => ({ case: c.id, reachable }));
 
-const connectionClaims = (context: LinkContext, source: string, targets: string[], reachable: boolean): Claim[] =>
-  context.cases.filter((c) => (c.kind === 'tcp' || c.kind === 'udp') && c.source === source && c.target.via !== 'name' && targets.includes(c.target.service)).map((c) => ({ case: c.id, reachable }));
+/**
+ * The connections by address from `source` to each target, each expected as the model says (graph.connected): a name
+ * that does not resolve says nothing of the path, which exists where the two share a network (an alias missing only
+ * there) and not where they share none (a target off the default bridge for a source on it).
+ */
+const connectionClaims = (context: LinkContext, source: string, targets: string[]): Claim[] =>
+  context.cases.flatMap((c) => ((c.kind === 'tcp' || c.kind === 'udp') && c.source === source && c.target.via !== 'name' && targets.includes(c.target.service) ? [{ case: c.id, reachable: context.graph.connected(source, c.target.service) }] : []));
 
 function eventVerdict(kinds: EngineEvent['kind'][], service: string | undefined, text?: RegExp) {
   return (events: EngineEvent[], twin: Twin): { verdict: FindingVerdict['verdict']; reason: string } | undefined => {
@@ -102,18 +112,21 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const names = referencedNames(f, context.graph);
     const targets = names.flatMap((n) => servicesNamed(context.graph, n));
-    // the name does not resolve, while the address works: on the default bridge only IPs do
-    return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets, true)] };
+    // the name does not resolve; the address works where the model connects them (both on the default bridge: only IPs do)
+    return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets)] };
   },
   'reference-unreachable': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
     const names = referencedNames(f, context.graph);
     const targets = names.flatMap((n) => servicesNamed(context.graph, n));
-    return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets, false)] };
+    return { claims: [...dnsClaims(context, f.service, names, false), ...connectionClaims(context, f.service, targets)] };
   },
   'ports-discarded': (f, context) => {
     if (!f.service) return { notProbed: 'the finding names no service' };
-    const mapped = hostCasesOf(context, f.service).map((c) => ({ case: c.id, reachable: false }));
+    // the mapping is discarded; a host port the service itself listens on (graph.listensOnHost) answers anyway and shows nothing
+    const mapped = hostCasesOf(context, f.service)
+      .filter((c) => !c.expect)
+      .map((c) => ({ case: c.id, reachable: false }));
     const onHost = context.cases.filter((c) => c.kind === 'host' && c.target.via === 'host' && c.target.service === f.service && c.target.binding === undefined).map((c) => ({ case: c.id, reachable: true }));
     return { claims: [...mapped, ...onHost] };
   },
@@ -161,6 +174,23 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     const names = typeof f.data?.name === 'string' ? [f.data.name] : [];
     const claims = context.cases.filter((c) => c.kind === 'dns' && names.includes(c.column) && (c.expectServices?.length ?? 0) > 1).map((c) => ({ case: c.id, reachable: true }));
     return claims.length ? { claims } : { notProbed: 'no source resolves the ambiguous name' };
+  },
+  'loopback-refused': (f, context) => {
+    const s = f.subject;
+    const ref = s?.kind === 'reference' ? context.graph.referencesFrom(s.service)[s.index] : undefined;
+    if (!ref || ref.port === undefined) return { notProbed: 'the reference names no port to connect to' };
+    const cases = context.cases.filter((c) => c.kind === 'tcp' && c.source === ref.source && c.target.via === 'loopback' && c.target.service === ref.source && c.target.port === ref.port);
+    return { claims: cases.map((c) => ({ case: c.id, reachable: true, outcome: 'refused' as const })) };
+  },
+  'reference-port-refused': (f, context) => {
+    const s = f.subject;
+    const ref = s?.kind === 'reference' ? context.graph.referencesFrom(s.service)[s.index] : undefined;
+    const target = typeof f.data?.target === 'string' ? f.data.target : undefined;
+    const behind = Number(f.data?.targetPort);
+    if (!ref || ref.port === undefined || !target) return { notProbed: 'the finding names no reference with a port' };
+    const tcp = (port: number) => context.cases.filter((c) => c.kind === 'tcp' && c.source === ref.source && c.target.via === 'service' && c.target.service === target && c.target.port === port);
+    // the name resolves; its host port is refused, the container port behind it answers
+    return { claims: [...dnsClaims(context, ref.source, [ref.name], true), ...tcp(ref.port).map((c) => ({ case: c.id, reachable: true, outcome: 'refused' as const })), ...tcp(behind).map((c) => ({ case: c.id, reachable: true }))] };
   },
   'engine-refuses': (f, _context, link) => ({ claims: [], fromEvents: refusal(f, link) }),
   'network-refused': (f) => ({
@@ -210,6 +240,11 @@ export function decide(findings: Finding[], links: (Linked | { notProbed: string
     for (const claim of link.claims) {
       const r = byId.get(claim.case);
       if (!r?.final || r.final.reach === 'failed' || r.flaky) continue;
+      if (claim.outcome === 'refused') {
+        if (r.final.outcome === 'refused') supports.push(claim.case);
+        else if (r.final.outcome === 'ok') contradicts.push(claim.case);
+        continue;
+      }
       ((r.final.reach === 'reachable') === claim.reachable ? supports : contradicts).push(claim.case);
     }
     const cases = link.claims.map((c) => c.case);
@@ -218,7 +253,9 @@ export function decide(findings: Finding[], links: (Linked | { notProbed: string
       const r = byId.get(contradicts[0])!;
       return { finding, verdict: 'refuted', reason: `${describe(r.case)}: ${r.final!.reach} (${r.final!.detail})`, cases: contradicts };
     }
-    if (supports.length) return { finding, verdict: 'confirmed', reason: supports.map((id) => `${describe(byId.get(id)!.case)}: ${byId.get(id)!.final!.reach}`).join('; '), cases: supports };
+    // a claim about the outcome names it (refused), others the matrix's reach
+    const seen = (id: number): string => (link.claims.find((c) => c.case === id)?.outcome ? byId.get(id)!.final!.outcome : byId.get(id)!.final!.reach);
+    if (supports.length) return { finding, verdict: 'confirmed', reason: supports.map((id) => `${describe(byId.get(id)!.case)}: ${seen(id)}`).join('; '), cases: supports };
     if (fromEvents) return { finding, verdict: fromEvents.verdict, reason: fromEvents.reason, cases };
     const skipped = link.claims.map((c) => byId.get(c.case)?.case.skip).find(Boolean);
     return { finding, verdict: 'not-probed', reason: skipped ?? (link.claims.length ? 'its probes failed' : 'no probe covers it'), cases };

@@ -150,7 +150,6 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '47:3 require-overlay-encryption': 'real: overlay "portainer" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
   },
   'swarm-stacks/BretFisher__dogvscat/stack-proxy-global.yml': {
-    '44:34 no-unreachable-reference': 'real but harmless: traefik-init only stores its config in consul; the traefik service that uses the endpoint is on traefik-docker',
     '151:13 require-overlay-encryption': 'real: overlay "proxy" has no driver_opts.encrypted, so cross-node traffic is clear VXLAN',
   },
   'swarm-stacks/BretFisher__dogvscat/stack-proxy.yml': {

@@ -94,8 +94,8 @@ describe('probe on docker: ports, namespaces and drivers', function () {
     });
     expect(grid(report, 'tcp')).to.deep.equal({
       app: { 'vault:8200/tcp': 'X', 'island:80/tcp': '-' },
-      // the sidecar reaches app on localhost
-      sidecar: { 'vault:8200/tcp': 'X', 'island:80/tcp': '-', 'app:8080/tcp': '.' },
+      // the sidecar reaches app on localhost, its own loopback (its UPSTREAM), which app's listener answers
+      sidecar: { 'vault:8200/tcp': 'X', 'island:80/tcp': '-', 'app:8080/tcp': '.', 'loopback:8080/tcp': '.' },
       client: { 'vault:8200/tcp': 'X', 'island:80/tcp': '-', 'app:8080/tcp': '.' },
       vault: { 'island:80/tcp': '-', 'app:8080/tcp': 'X' },
       island: { 'vault:8200/tcp': 'X', 'app:8080/tcp': 'X' },

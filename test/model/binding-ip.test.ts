@@ -19,6 +19,7 @@ const NETWORKS = [
   '  wildcard:',
   '    driver_opts: { com.docker.network.bridge.host_binding_ipv4: 0.0.0.0 }',
   '  plain: {}',
+  '  a-plain: {}',
   '  hidden:',
   '    internal: true',
 ];
@@ -31,16 +32,17 @@ describe('graph: unaddressedBindIp (host_binding_ipv4)', () => {
       '  both: { image: a, networks: [local, also-local] }',
       '  behind-internal: { image: a, networks: [local, hidden] }',
       '  mixed: { image: a, networks: [local, plain] }',
+      '  plain-gateway: { image: a, networks: [local, a-plain] }',
       '  wild: { image: a, networks: [wildcard] }',
       '  joiner: { image: a, network_mode: "service:one" }',
       ...NETWORKS,
     ].join('\n'),
   );
-  it('is the option when every non-internal network sets the same address', () => {
-    for (const s of ['one', 'both', 'behind-internal', 'joiner']) expect(graph.unaddressedBindIp(s)?.value.text, s).to.equal('127.0.0.1');
+  it("is the gateway network's option (the first non-internal network by name, checked on 20.10)", () => {
+    for (const s of ['one', 'both', 'behind-internal', 'joiner', 'mixed']) expect(graph.unaddressedBindIp(s)?.value.text, s).to.equal('127.0.0.1');
   });
-  it('is undefined when a network lacks the option or sets the wildcard', () => {
-    expect(graph.unaddressedBindIp('mixed')).to.equal(undefined);
+  it('is undefined when the gateway network lacks the option or sets the wildcard', () => {
+    expect(graph.unaddressedBindIp('plain-gateway')).to.equal(undefined);
     expect(graph.unaddressedBindIp('wild')).to.equal(undefined);
   });
 });

@@ -39,10 +39,10 @@ describe('graph: published binding outcomes', () => {
   it('gives a conflicting bind to the service that starts first: file order, unless depends_on, links or network_mode say otherwise', () => {
     const plain = graphOf('services:\n  web: {image: a, ports: ["18301:80"]}\n  admin: {image: a, ports: ["18301:8080"]}\n');
     expect(outcomes(plain)).to.deep.equal(['web[0] bound', 'admin[0] conflict (to web 18301/tcp)']);
-    // admin must start before web: web's bind is the one that fails, while the lint finding stays on the later entry
+    // admin must start before web: web's bind is the one that fails, and the conflict is web's
     const reversed = graphOf('services:\n  web: {image: a, ports: ["18301:80"], depends_on: [admin]}\n  admin: {image: a, ports: ["18301:8080"]}\n');
     expect(outcomes(reversed)).to.deep.equal(['web[0] conflict (to admin 18301/tcp)', 'admin[0] bound']);
-    expect(reversed.portConflicts().map((c) => `${c.claim.service} after ${c.other.service}`)).to.deep.equal(['admin after web']);
+    expect(reversed.portConflicts().map((c) => `${c.claim.service} after ${c.other.service}`)).to.deep.equal(['web after admin']);
     const linked = graphOf('services:\n  web: {image: a, ports: ["18301:80"], links: [admin]}\n  admin: {image: a, ports: ["18301:8080"]}\n');
     expect(outcomes(linked)).to.deep.equal(['web[0] conflict (to admin 18301/tcp)', 'admin[0] bound']);
   });

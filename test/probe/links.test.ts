@@ -13,6 +13,7 @@ import type { NetworkGraph } from '../../lib/model/graph';
 import type { Finding } from '../../lib/engine/finding';
 import { rules } from '../../rules';
 import { ROOT } from '../helpers/rules';
+import { tempProject } from '../helpers/project';
 
 const TOOLS = new Set<Tool>(['sh', 'timeout', 'nslookup', 'socat', 'nc']);
 
@@ -64,5 +65,35 @@ describe('meta: each rule declares how the probe observes its findings', () => {
         for (const l of links) if (!('notProbed' in l)) for (const claim of l.claims) expect(declared, `${rule.id} (${name}) claims a cell`).to.include(byId.get(claim.case)!.kind);
       }
     }
+  });
+});
+
+describe('verdict links claim the paths the model predicts (issue 13, cause 5)', () => {
+  /** Each finding's claims as "ruleId service: case-column reachable|blocked". */
+  function claimsOf(text: string): string[] {
+    const dir = tempProject({ 'compose.yaml': text });
+    const { graph, findings } = lintProject({ cwd: dir, env: {}, config: defaultConfig() });
+    const cases = planProbes({ graph: graph!, tools: TOOLS, hostProbes: true, publishing: planPublishing(graph!, () => 1) });
+    const links = linkFindings(findings, { graph: graph!, cases, stack: false, swarm: false }, rules);
+    return findings.flatMap((f, i) => {
+      const link = links[i];
+      if ('notProbed' in link) return [];
+      return link.claims.map((c) => `${f.ruleId} ${f.service}: ${cases[c.case - 1].kind} ${cases[c.case - 1].column} ${c.reachable ? 'reachable' : 'blocked'}`);
+    });
+  }
+
+  it('no-default-bridge-dns for a target off the default bridge: no address path either', () => {
+    const text = ['services:', '  a: {image: x, network_mode: bridge, environment: ["B_URL=http://b:80/"]}', '  b: {image: x, expose: ["80"]}', ''].join('\n');
+    expect(claimsOf(text)).to.deep.equal(['no-default-bridge-dns a: dns b blocked', 'no-default-bridge-dns a: tcp b:80/tcp blocked']);
+  });
+
+  it('no-default-bridge-dns for a target on the default bridge: the address works', () => {
+    const text = ['services:', '  a: {image: x, network_mode: bridge, environment: ["B_URL=http://b:80/"]}', '  b: {image: x, network_mode: bridge, expose: ["80"]}', ''].join('\n');
+    expect(claimsOf(text)).to.deep.equal(['no-default-bridge-dns a: dns b blocked', 'no-default-bridge-dns a: tcp b:80/tcp reachable']);
+  });
+
+  it('no-unreachable-reference where they share a network and only the alias is missing: the path exists', () => {
+    const text = ['services:', '  c: {image: x, networks: [front], environment: ["D_URL=http://store:81/"]}', '  d: {image: x, expose: ["81"], networks: {front: {}, back: {aliases: [store]}}}', 'networks: {front: {}, back: {}}', ''].join('\n');
+    expect(claimsOf(text)).to.deep.equal(['no-unreachable-reference c: dns store blocked', 'no-unreachable-reference c: tcp d:81/tcp reachable']);
   });
 });

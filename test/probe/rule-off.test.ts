@@ -62,7 +62,8 @@ describe('probe plan: published bindings', () => {
     expect(cases.map((c) => `${c.column} ${c.expect}`)).to.deep.equal(['web:18301->80/tcp false', 'admin:18301->8080/tcp true']);
     expect(cases[0].basis).to.equal('bindingOutcome(web, "18301:80") = fails: host port "18301/tcp" is taken by "admin", which starts first');
     const duplicate = findings.filter((f) => f.ruleId === 'no-duplicate-published-ports');
-    expect(duplicate.map((f) => f.service)).to.deep.equal(['admin']);
+    // the finding is on the entry that loses, web's
+    expect(duplicate.map((f) => f.service)).to.deep.equal(['web']);
     const [link] = linkFindings(duplicate, { graph: graph!, cases, stack: false, swarm: false }, rules);
     expect(link)
       .to.have.property('claims')

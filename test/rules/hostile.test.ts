@@ -15,7 +15,9 @@ const count = (findings: { ruleId: string }[], id: string) => findings.filter((f
 
 describe('rules on hostile projects', () => {
   it('2,000 networks on one subnet: 1,999 findings (not 2 million), in under 5 s', () => {
-    const { findings, seconds } = lintTimed('services:\n  app:\n    image: x\nnetworks:\n' + Array.from({ length: 2000 }, (_, i) => `  n${i}:\n    ipam:\n      config: [{subnet: 10.0.0.0/16}]\n`).join(''));
+    // every network is used (an unused one is never created, so its subnet overlaps nothing)
+    const used = `services:\n  app:\n    image: x\n    networks: [${Array.from({ length: 2000 }, (_, i) => `n${i}`).join(', ')}]\nnetworks:\n`;
+    const { findings, seconds } = lintTimed(used + Array.from({ length: 2000 }, (_, i) => `  n${i}:\n    ipam:\n      config: [{subnet: 10.0.0.0/16}]\n`).join(''));
     expect(count(findings, 'no-overlapping-subnets')).to.equal(1999);
     expect(seconds).to.be.below(5);
   });

@@ -1,0 +1,152 @@
+import type { Reference } from './references';
+import type { Model, PortBinding, PortRange } from './types';
+
+/**
+ * The names and addresses that mean "this machine" to a client, and so, inside a container, that container's own
+ * network namespace (Docker docs, "Networking overview": each container has its own network stack; the
+ * /etc/hosts Docker writes maps `localhost`, `ip6-localhost` and `ip6-loopback` to 127.0.0.1 and ::1):
+ * `localhost`, `ip6-localhost`, `ip6-loopback`, 127.0.0.0/8, ::1, and 0.0.0.0, which Linux connects to as the
+ * local host (net/ipv4/route.c ip_route_output_key_hash_rcu: "if (!fl4->daddr) fl4->daddr = fl4->saddr =
+ * htonl(INADDR_LOOPBACK)"). references.ts keeps 0.0.0.0 only where a URL uses it as a client address.
+ */
+export function isLoopbackName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'localhost' || lower === 'ip6-localhost' || lower === 'ip6-loopback' || lower === '::1' || lower === '0.0.0.0' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(lower);
+}
+
+/**
+ * What a loopback reference reaches and whether that is what its author meant:
+ * - `own`: the port is one the source's namespace declares (its own `ports`/`expose`, or those of a service that
+ *   shares its namespace through `network_mode: service:`), or the variable names a service of that namespace;
+ * - `host`: the source uses the host's network (`network_mode: host`), so loopback is the host, where published
+ *   ports and host-network listeners are: not judged here;
+ * - `other`: the port, or the name of the variable or URL scheme, points at services of other namespaces, which
+ *   loopback never reaches: `by` says which (`port`: they declare it as a container port; `published`: they publish
+ *   it as a host port, whose container port is `targetPort`; `name`: the variable or scheme is their name);
+ * - `browser`: the value is handed to a browser on the host (a variable named like `NEXT_PUBLIC_*`, `VITE_*`,
+ *   `REACT_APP_*`, `*_PUBLIC_*`, `*_BROWSER_*`, `*_EXTERNAL_*`), where loopback is the host and published ports answer;
+ * - `unknown`: nothing says what was meant (a port nobody declares, no telling name); the reference is left alone.
+ * A healthcheck runs inside the container it checks, so its loopback is always `own`.
+ */
+export type LoopbackMeaning = { kind: 'own' } | { kind: 'browser' } | { kind: 'host' } | { kind: 'other'; by: 'port' | 'published' | 'name'; targets: string[]; targetPort?: number } | { kind: 'unknown' };
+
+/** The graph questions the loopback and port answers need, as NetworkGraph answers them. */
+export interface PortGraph {
+  model: Model;
+  namespace(service: string): { owner: string; kind?: string; broken?: string };
+  publishedOnHost(service: string): PortBinding[];
+  ownersOf(name: string): string[];
+}
+
+/** Variables whose value a frontend build hands to the browser (framework prefixes, and public/browser/external in the name). */
+const BROWSER_VARIABLE = /^(NEXT_PUBLIC|NUXT_PUBLIC|VITE|REACT_APP|VUE_APP|PUBLIC)_|(^|_)(PUBLIC|BROWSER|EXTERNAL)(_|$)/i;
+
+const HOST_SUFFIX = /[_-]?(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|URL|URI|DSN|ENDPOINT|PORT)$/i;
+
+/**
+ * The service names a variable's name or a URL's scheme may stand for: `DB_HOST` -> `db`, `REDIS_URL` -> `redis`,
+ * `ORDERS_DB_HOST` -> `orders_db`, `orders-db`, `orders`, `db`; `postgres://` -> `postgres`. Lower case.
+ */
+export function namesHinted(variable: string | undefined, scheme: string | undefined): string[] {
+  const out = new Set<string>();
+  if (variable) {
+    const stem = variable.replace(HOST_SUFFIX, '').toLowerCase();
+    if (stem && stem !== variable.toLowerCase()) {
+      const tokens = stem.split(/[_-]/).filter(Boolean);
+      for (const n of [stem, tokens.join('-'), tokens.join('_'), tokens[0], tokens[tokens.length - 1]]) if (n) out.add(n);
+    }
+  }
+  if (scheme) out.add(scheme);
+  return [...out];
+}
+
+const inRange = (range: PortRange, port: number): boolean => port >= range.start && port <= range.end;
+
+/**
+ * The container port behind TCP host port `hostPort` that a service publishes, with the `ports` entry that does it
+ * (the engine's NAT rule sends the published port to the target, Docker docs "Published ports"; a host range maps
+ * one to one onto a container range of the same size, or all onto one port), or undefined when it publishes none.
+ */
+export function containerPortBehind(graph: PortGraph, service: string, hostPort: number): { port: number; binding: PortBinding } | undefined {
+  for (const binding of graph.publishedOnHost(service)) {
+    const p = binding.published!.value;
+    if (binding.protocol !== 'tcp' || !inRange(p, hostPort)) continue;
+    const t = binding.target.value;
+    return { port: t.end > t.start ? t.start + (hostPort - p.start) : t.start, binding };
+  }
+  return undefined;
+}
+
+/**
+ * The services that declare each TCP container port (a `ports` target or an `expose` entry, valid and known) and
+ * those that publish each TCP host port, indexed once so that judging a reference costs the services on its port,
+ * not a pass over the project. Port ranges are kept in a list beside the maps (rare; never expanded).
+ */
+export class PortIndex {
+  private readonly declared = new Map<number, string[]>();
+  private readonly declaredRanges: [PortRange, string][] = [];
+  private readonly published = new Map<number, string[]>();
+  private readonly publishedRanges: [PortRange, string][] = [];
+
+  constructor(graph: PortGraph) {
+    const put = (map: Map<number, string[]>, ranges: [PortRange, string][], range: PortRange, service: string): void => {
+      if (range.start !== range.end) ranges.push([range, service]);
+      else if (!map.get(range.start)?.includes(service)) map.set(range.start, [...(map.get(range.start) ?? []), service]);
+    };
+    for (const s of graph.model.services.values()) {
+      for (const p of s.ports) if (!p.invalid && !p.unknown && p.protocol === 'tcp') put(this.declared, this.declaredRanges, p.target.value, s.name);
+      for (const e of s.expose) if (!e.invalid && !e.unknown && e.protocol === 'tcp') put(this.declared, this.declaredRanges, e.ports, s.name);
+      for (const b of graph.publishedOnHost(s.name)) if (b.protocol === 'tcp') put(this.published, this.publishedRanges, b.published!.value, s.name);
+    }
+  }
+
+  /** The services declaring TCP container port `port`, sorted. */
+  declaring(port: number): string[] {
+    return PortIndex.lookup(this.declared, this.declaredRanges, port);
+  }
+
+  /** The services publishing TCP host port `port`, sorted. */
+  publishing(port: number): string[] {
+    return PortIndex.lookup(this.published, this.publishedRanges, port);
+  }
+
+  private static lookup(map: Map<number, string[]>, ranges: [PortRange, string][], port: number): string[] {
+    const out = new Set(map.get(port) ?? []);
+    for (const [range, service] of ranges) if (inRange(range, port)) out.add(service);
+    return [...out].sort();
+  }
+}
+
+/**
+ * What a loopback reference (`isLoopbackName(ref.name)`) means, as LoopbackMeaning says: by its port first, then
+ * by the names its variable and URL scheme hint at.
+ */
+export function loopbackMeaning(graph: PortGraph, ports: PortIndex, ref: Reference): LoopbackMeaning {
+  const ns = graph.namespace(ref.source);
+  if (ns.broken || (ns.kind !== undefined && ns.kind !== 'joined' && ns.kind !== 'bridge')) return ns.kind === 'host' ? { kind: 'host' } : { kind: 'unknown' };
+  if (ref.kind === 'healthcheck') return { kind: 'own' };
+  if (ref.variable !== undefined && BROWSER_VARIABLE.test(ref.variable)) return { kind: 'browser' };
+  const own = (s: string): boolean => graph.namespace(s).owner === ns.owner;
+  if (ref.port !== undefined) {
+    const declaring = ports.declaring(ref.port);
+    if (declaring.some(own)) return { kind: 'own' };
+    if (declaring.length) return { kind: 'other', by: 'port', targets: declaring };
+    const publishing = ports.publishing(ref.port).filter((s) => !own(s));
+    if (publishing.length) return { kind: 'other', by: 'published', targets: publishing, targetPort: containerPortBehind(graph, publishing[0], ref.port)?.port };
+  }
+  const hinted = new Set(namesHinted(ref.variable, ref.scheme).flatMap((n) => graph.ownersOf(n)));
+  if ([...hinted].some(own)) return { kind: 'own' };
+  const targets = [...hinted].filter((s) => !own(s)).sort();
+  return targets.length ? { kind: 'other', by: 'name', targets } : { kind: 'unknown' };
+}
+
+/**
+ * The names by which a container may reach the machine it runs on: `host.docker.internal` (Docker Desktop adds
+ * it to every container; a Linux Docker engine only through `extra_hosts: ["host.docker.internal:host-gateway"]`,
+ * Docker docs "Networking: connect to a service on the host") and `host.containers.internal` (Podman adds it,
+ * podman-run(1) --add-host, and host.docker.internal from 4.7): the engine facts decide which the target adds.
+ */
+export function isHostInternalName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'host.docker.internal' || lower === 'host.containers.internal';
+}

@@ -170,6 +170,14 @@ describe('probe on docker: --real and --attach probe the application itself', fu
     });
   });
 
+  it('--attach with nothing running says so before looking for the probe image (nothing pulled, nothing created)', async () => {
+    // an image that is not on the engine, from a registry on loopback where nothing listens: were it looked for first, a pull would be tried
+    const r = await probe(['--attach', '-f', 'apps/wildcard.yaml', '-p', `cnlidle${process.pid}`, '--probe-image', '127.0.0.1:9/cnl-absent:t3']);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(`compose-netlint: no running container of project "cnlidle${process.pid}" was found (label com.docker.compose.project=cnlidle${process.pid}); start it with docker compose up, give its name with -p, or use --real\n`);
+    expect(r.run).to.equal(undefined);
+  });
+
   it('--real interrupted by SIGINT once the project runs: exit 130, the containers, network and built image are removed', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/e2e/probe-cli.ts'), '--probe-image', PROBE_IMAGE, '--timeout', '2', '--real', '-f', 'apps/loopback.yaml', '-p', `cnlsig${process.pid}`], {
       cwd: PROJECTS,

@@ -33,7 +33,6 @@ export function demuxLogs(buffer: Buffer, tty = false): string {
  */
 export function lastLines(text: string, bounds: { lines: number; lineChars: number; totalChars: number } = LOG_TAIL): string[] {
   const clean = (l: string): string => {
-    // eslint-disable-next-line no-control-regex
     const t = l
       .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
       .replace(/[\x00-\x1f\x7f]/g, ' ')

@@ -15,6 +15,10 @@ export default defineRule({
   category: 'correctness',
   severity: 'warning',
   description: 'Disallow references to outside hosts from a service attached only to internal networks',
+  // the facts are those of the bridge driver's internal networks; a stack's internal overlays are not checked
+  modes: ['compose'],
+  // a dotted name that is no name of the project is taken for an outside host
+  precision: 'high',
   probe: { notProbed: 'the probe sends no traffic to hosts outside the project' },
   // what the user sees follows the target engine (facts internal-no-external-dns, internal-no-default-route)
   messages: {
@@ -24,8 +28,6 @@ export default defineRule({
   },
 
   check(graph, context) {
-    // compose mode: the facts are those of the bridge driver's internal networks (see the doc's limitations)
-    if (graph.model.mode !== 'compose') return;
     const messageId = graph.engineHas('internal-no-external-dns') ? 'noDns' : graph.engineHas('internal-no-default-route') ? 'noRoute' : 'dropped';
     for (const source of graph.services.keys()) {
       const ns = graph.namespace(source);

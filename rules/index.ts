@@ -19,6 +19,7 @@ import noLegacyLinks from './no-legacy-links';
 import noLoopbackReference from './no-loopback-reference';
 import noMisspelledHost from './no-misspelled-host';
 import noNetworkModeConflict from './no-network-mode-conflict';
+import noOutsideHostOnInternalNetwork from './no-outside-host-on-internal-network';
 import noOverlappingSubnets from './no-overlapping-subnets';
 import noOverlayOutsideSwarm from './no-overlay-outside-swarm';
 import noPortsOnInternalNetwork from './no-ports-on-internal-network';
@@ -58,6 +59,7 @@ export const rules: readonly Rule[] = [
   noLoopbackReference,
   noMisspelledHost,
   noNetworkModeConflict,
+  noOutsideHostOnInternalNetwork,
   noOverlappingSubnets,
   noOverlayOutsideSwarm,
   noPortsOnInternalNetwork,

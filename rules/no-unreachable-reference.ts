@@ -5,7 +5,7 @@ import type { Link } from '../lib/model/types';
 const PREFIX = 'service "{{source}}" references "{{name}}" ({{via}}){{named}}, but ';
 
 const messages = {
-  noSharedNetwork: PREFIX + 'they share no network: "{{source}}" is on {{sourceNetworks}}, "{{target}}" on {{targetNetworks}}; the name will not resolve. attach both to a common network',
+  noSharedNetwork: PREFIX + 'they share no network: "{{source}}" is on {{sourceNetworks}}, "{{target}}" on {{targetNetworks}}; the name will not resolve{{byAddress}}. attach both to a common network',
   sourceNone: PREFIX + '"{{source}}" uses network_mode "none" and can reach nothing; the name will not resolve. give "{{source}}" a network shared with "{{target}}"',
   sourceHost: PREFIX + '"{{source}}" uses network_mode "host" and looks names up in the host\'s DNS, which knows no service names; the name will not resolve. {{fix}}',
   targetNone: PREFIX + '"{{target}}" uses network_mode "none" and cannot be reached at all; the name will not resolve. attach "{{target}}" to a network "{{source}}" is on',
@@ -147,7 +147,9 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
   const shared = graph.sharedNetworks(source, target).sort();
   if (shared.length === 0) {
     const through = sns.chain.length > 0 ? ` (through "${sns.owner}", whose namespace it joined)` : '';
-    return cause('noSharedNetwork', { sourceNetworks: networkList(graph, source) + through, targetNetworks: networkList(graph, target) });
+    // an engine that isolates networks by name only still routes between them (graph.connected, fact networks-isolated-by-name-only)
+    const byAddress = graph.connected(source, target) ? ` (${graph.engine.name} isolates networks by name only, so the address of "${target}" is reachable through the host: no isolation to rely on either)` : '';
+    return cause('noSharedNetwork', { sourceNetworks: networkList(graph, source) + through, targetNetworks: networkList(graph, target), byAddress });
   }
   // connected, yet the name is registered only where the source is not, or only for another service
   const entries = graph.attachments(target).flatMap((a) => (graph.namesOn(a.network).get(name.toLowerCase()) ?? []).filter((e) => e.service === target && e.name === name));

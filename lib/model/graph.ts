@@ -365,7 +365,11 @@ export class NetworkGraph {
     return { service: owner, network, via: { name: hostname.value, kind: 'hostname', service: owner, network, span: hostname.span, ...(hostname.origin ? { origin: hostname.origin } : {}) } };
   }
 
-  /** Whether two services can exchange packets: the same namespace, or a shared network (the default bridge counts). */
+  /**
+   * Whether two services can exchange packets: the same namespace, or a shared network (the default bridge counts),
+   * or, on an engine that isolates networks by name only (fact `networks-isolated-by-name-only`), a routed network
+   * each (see routedThroughHost): the host forwards between them, so addresses reach across networks.
+   */
   connected(a: string, b: string): boolean {
     const na = this.namespace(a);
     const nb = this.namespace(b);
@@ -373,7 +377,26 @@ export class NetworkGraph {
     if (na.owner === nb.owner) return true;
     if (na.kind === 'host' || nb.kind === 'host') return na.kind === 'host' && nb.kind === 'host';
     if (na.kind === 'bridge' || nb.kind === 'bridge') return na.kind === nb.kind;
-    return this.sharedNetworks(a, b).length > 0;
+    return this.sharedNetworks(a, b).length > 0 || this.routedAcross(a, b);
+  }
+
+  /** Whether two services sharing no network still reach each other's addresses through the host (see connected). */
+  private routedAcross(a: string, b: string): boolean {
+    return this.engineHas('networks-isolated-by-name-only') && this.routedThroughHost(a) && this.routedThroughHost(b);
+  }
+
+  /**
+   * Whether a service (by namespace) has an endpoint whose traffic to other networks the host forwards when networks are
+   * isolated by name only: a non-external, non-internal bridge network without netavark's `isolate` driver option (`true` or
+   * `strict`, podman-network-create(1)). An internal network has no route off its subnet; a network whose settings an
+   * unset variable decides counts as isolated.
+   */
+  private routedThroughHost(service: string): boolean {
+    return this.attachments(service).some((a) => {
+      const n = this.networks.get(a.network);
+      const isolate = n?.driverOpts.get('isolate');
+      return !!n && n.external?.value !== true && n.driver === 'bridge' && !n.driverUnknown && n.internal?.value !== true && !n.internal?.unknown && !(isolate && (isolate.unknown || /^(true|strict)$/i.test(isolate.value)));
+    });
   }
 
   /**
@@ -563,7 +586,7 @@ export class NetworkGraph {
     else if (na.kind === 'bridge' || nb.kind === 'bridge') why = na.kind === nb.kind ? 'both on the default bridge' : 'only one on the default bridge';
     else {
       const shared = this.sharedNetworks(a, b);
-      why = shared.length ? `shared: ${shared.join(', ')}` : 'no shared network';
+      why = shared.length ? `shared: ${shared.join(', ')}` : connected ? `no shared network; ${this.engine.name} routes between networks through the host` : 'no shared network';
     }
     return { connected, why };
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildGraph } from '../../lib/model';
+import { buildGraph, parseEngine } from '../../lib/model';
 import { loadProject } from '../../lib/source/project';
 import { tempProject } from '../helpers/project';
 
@@ -18,6 +18,26 @@ describe('graph predicates', () => {
     expect(g.connected('web', 'api')).to.equal(true);
     expect(g.connected('web', 'db')).to.equal(false);
     expect(g.sharedNetworks('api', 'db')).to.deep.equal(['back']);
+  });
+
+  it('connects services on different networks by address only on an engine that isolates networks by name only (Podman before Netavark 2)', () => {
+    const project = loadProject({
+      cwd: tempProject({
+        'compose.yaml':
+          'services:\n  web: {image: a, networks: [front]}\n  db: {image: a}\n  cache: {image: a, networks: [hidden]}\n  vault: {image: a, networks: [locked]}\n' +
+          'networks: {front: {}, hidden: {internal: true}, locked: {driver_opts: {isolate: strict}}}\n',
+      }),
+      env: {},
+    });
+    const podman = buildGraph(project, parseEngine('podman@5.2'));
+    // db is on the implicit default network, a routed bridge too
+    expect(podman.connected('web', 'db')).to.equal(true);
+    expect(podman.connection('db', 'web')).to.deep.equal({ connected: true, why: 'no shared network; podman@5.2 routes between networks through the host' });
+    // an internal network has no route off its subnet; netavark's isolate option keeps the network apart
+    expect(podman.connected('web', 'cache')).to.equal(false);
+    expect(podman.connected('web', 'vault')).to.equal(false);
+    expect(podman.resolves('web', 'db')).to.deep.equal([]);
+    for (const engine of ['podman@6.0', 'docker@20.10', 'docker@29.1']) expect(buildGraph(project, parseEngine(engine)).connected('web', 'db'), engine).to.equal(false);
   });
 
   it('puts services without networks, and with an empty networks list, on the default network', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildGraph } from '../../lib/model';
+import { buildGraph, parseEngine } from '../../lib/model';
 import { hostPortsPerContainer } from '../../lib/model/ports';
 import { planProbes, twinReplicas } from '../../lib/probe/plan';
 import { planPublishing, publishedOffsets } from '../../lib/probe/publish';
@@ -59,5 +59,33 @@ describe('probe plan: host ports follow what the twin binds (no docker engine ne
   it('stack: the twin publishes nothing, so no host cell is probed', () => {
     const why = 'Swarm publishes a port on every interface of the machine (a Swarm port has no host address); the twin of a stack publishes none';
     expect(hostCells(RANGES, 'stack')).to.deep.equal([`wide:18800->18800/tcp: ${why}`, `wide:18899->18899/tcp: ${why}`, `pool:18900->80/tcp: ${why}`, `pool:18949->80/tcp: ${why}`, `pair:18950->80/tcp: ${why}`, `pair:18951->80/tcp: ${why}`]);
+  });
+});
+
+describe('probe plan: address cells follow the target engine (no docker engine needed)', () => {
+  // web on front, db on back, cache on an internal network: no shared network anywhere
+  const compose = [
+    'services:',
+    '  web: {image: busybox, networks: [front], expose: ["80"]}',
+    '  db: {image: busybox, networks: [back], expose: ["5432"]}',
+    '  cache: {image: busybox, networks: [hidden], expose: ["6379"]}',
+    'networks:',
+    '  front: {}',
+    '  back: {}',
+    '  hidden: {internal: true}',
+    '',
+  ].join('\n');
+  const cells = (engine: string) => {
+    const graph = buildGraph(loadProject({ cwd: tempProject({ 'compose.yaml': compose }), env: {}, mode: 'compose' }), parseEngine(engine));
+    const publishing = planPublishing(graph, (service) => twinReplicas(service).built);
+    return planProbes({ graph, tools: new Set(TOOLS), hostProbes: false, publishing })
+      .filter((c) => c.kind === 'tcp' && c.source === 'web')
+      .map((c) => `${c.column} ${c.expect ? 'reachable' : 'blocked'}: ${c.basis}`);
+  };
+
+  it('on Podman before Netavark 2 an address on another routed network is reachable through the host; Docker blocks it', () => {
+    expect(cells('podman@5.2')).to.deep.equal(['db:5432/tcp reachable: connected(web, db) = true (no shared network; podman@5.2 routes between networks through the host)', 'cache:6379/tcp blocked: connected(web, cache) = false (no shared network)']);
+    for (const engine of ['docker@20.10', 'docker@29.1', 'podman@6.0'])
+      expect(cells(engine), engine).to.deep.equal(['db:5432/tcp blocked: connected(web, db) = false (no shared network)', 'cache:6379/tcp blocked: connected(web, cache) = false (no shared network)']);
   });
 });

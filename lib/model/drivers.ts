@@ -1,4 +1,5 @@
 import { closest, editDistance } from '../util/suggest';
+import type { Network } from './types';
 
 /**
  * What Docker does with a network or IPAM driver name.
@@ -58,4 +59,10 @@ export function driverPathProblem(name: string): string | undefined {
   if (segments.includes('.')) return 'it has a "." segment';
   if (name !== '' && segments.includes('')) return 'it has an empty segment';
   return undefined;
+}
+
+/** An ipvlan network in L3 mode routes through the parent itself: it has no gateway (moby/moby#50929 is about L2 only). An unset mode variable counts as L3 (nothing is claimed). */
+export function routedByL3(network: Network): boolean {
+  const mode = network.driverOpts.get('ipvlan_mode');
+  return network.driver === 'ipvlan' && !!mode && (mode.unknown || mode.value.startsWith('l3'));
 }

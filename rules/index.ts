@@ -17,6 +17,7 @@ import noInvalidPort from './no-invalid-port';
 import noInvalidStaticIp from './no-invalid-static-ip';
 import noLegacyLinks from './no-legacy-links';
 import noLoopbackReference from './no-loopback-reference';
+import noMisspelledDriver from './no-misspelled-driver';
 import noMisspelledHost from './no-misspelled-host';
 import noNetworkModeConflict from './no-network-mode-conflict';
 import noOutsideHostOnInternalNetwork from './no-outside-host-on-internal-network';
@@ -57,6 +58,7 @@ export const rules: readonly Rule[] = [
   noInvalidStaticIp,
   noLegacyLinks,
   noLoopbackReference,
+  noMisspelledDriver,
   noMisspelledHost,
   noNetworkModeConflict,
   noOutsideHostOnInternalNetwork,

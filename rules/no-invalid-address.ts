@@ -13,6 +13,9 @@ export default defineRule({
   messages: {
     dns: 'dns server "{{value}}" of service "{{service}}" is not an IP address; the engine refuses to start the container ("bad nameserver address"), ' + "older engines write a resolv.conf nothing can use. write the server's IPv4 or IPv6 address",
     extraHost: 'extra_hosts entry "{{host}}" of service "{{service}}" maps to "{{value}}", which is not an IP address; the engine refuses the container ' + '("invalid IP address in add-host"). write an IP address, or "host-gateway" for the host',
+    hostGateway:
+      'extra_hosts entry "{{host}}" of service "{{service}}" maps to "host-gateway", which {{engine}} does not know (Docker 20.10 and Podman 4.7 added it); it refuses the container ' +
+      '("invalid IP address in add-host"). write the address of the host on the network of "{{service}}", or upgrade the engine',
     hostIp:
       'host_ip "{{value}}" of port "{{port}}" of service "{{service}}" is not an IP address; Docker refuses to publish the port, so the container does not start. ' +
       'write an address of this host, e.g. "127.0.0.1", or leave it out to bind every interface',
@@ -29,6 +32,10 @@ export default defineRule({
       }
       for (const entry of service.extraHosts) {
         const address = entry.address;
+        if (address.value === 'host-gateway' && !graph.engineHas('host-gateway')) {
+          context.report({ messageId: 'hostGateway', at: address, service: s, data: { host: entry.host, service: s, engine: graph.engine.name } });
+          continue;
+        }
         if (address.unknown || address.value === 'host-gateway' || address.value.ip) continue;
         context.report({ messageId: 'extraHost', at: address, service: s, data: { host: entry.host, value: address.value.text, service: s } });
       }

@@ -1,7 +1,8 @@
 import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
-import { addressInCidr, addressValue, broadcastAddress, canonical, cidrBounds, contains, isUnspecified, parseAddress } from '../lib/model/address';
-import type { Address, Cidr, Family, IpamConfig, Located, Network } from '../lib/model/types';
+import { contains, isUnspecified } from '../lib/model/address';
+import { reservedAddress } from '../lib/model/reserved';
+import type { Address, Family, Located } from '../lib/model/types';
 import type { NetworkGraph } from '../lib/model/graph';
 import type { Severity } from '../lib/source/diagnostic';
 import type { Span } from '../lib/source/span';
@@ -76,7 +77,7 @@ export default defineRule({
             report('outside', { family: familyName, subnets: list, inside: own.length > 1 && list.includes(', ') ? `one of ${list}` : list });
             continue;
           }
-          const taken = reservedRole(network, home, at.value);
+          const taken = reservedAddress(network, home, at.value, graph.engineHas('macvlan-default-gateway'));
           if (taken) report('reserved', { role: taken.role, subnet: home.subnet!.value.text, where: lineOf(taken.at.span, at.span) }, { message: taken.note, at: taken.at });
         }
       }
@@ -95,37 +96,4 @@ function reportIpv6Disabled(graph: NetworkGraph, network: string, report: Report
   const refusal = graph.engineHas('static-ip-needs-user-subnet') ? 'user specified IP address is supported only when connecting to networks with user configured subnets' : 'no configured subnet contains IP address';
   if (graph.engineHas('static-ipv6-checked') || !graph.hasIpv6Subnet(network)) report('ipv6Disabled', { refusal });
   else report('ipv6Ignored', {}, undefined, 'warning');
-}
-
-/**
- * Which address Docker's default IPAM takes before any container can, if `address` is one: the network address
- * (IPv4 except /31 and /32; IPv6 always, the subnet-router anycast address), the IPv4 broadcast address, the
- * configured gateway, or, on a plain bridge with neither `gateway` nor `ip_range`, the first host address it picks
- * as gateway.
- */
-function reservedRole(network: Network, config: IpamConfig, address: Address): { role: string; note: string; at: { span: Span } } | undefined {
-  const subnet = config.subnet!;
-  const cidr: Cidr = subnet.value;
-  const bits = cidr.range![1];
-  const value = addressValue(address.ip!);
-  const bounds = cidrBounds(cidr)!;
-  const subnetAt = { span: subnet.origin ?? subnet.span };
-  const note = `subnet "${cidr.text}" declared here`;
-  const hostBits = (cidr.family === 'ipv4' ? 32 : 128) - bits;
-  if (value === bounds.first && (cidr.family === 'ipv6' || hostBits > 1)) {
-    return { role: cidr.family === 'ipv4' ? `network address of subnet "${cidr.text}"` : `subnet-router anycast address of subnet "${cidr.text}"`, note, at: subnetAt };
-  }
-  if (cidr.family === 'ipv4' && hostBits > 1 && canonical(address) === broadcastAddress(cidr)) return { role: `broadcast address of subnet "${cidr.text}"`, note, at: subnetAt };
-  const gateway = config.gateway;
-  if (gateway) {
-    if (!gateway.unknown && gateway.value.ip && canonical(gateway.value) === canonical(address)) return { role: `gateway "${gateway.value.text}"`, note: 'gateway set here', at: { span: gateway.origin ?? gateway.span } };
-    return undefined;
-  }
-  if (network.driver === 'bridge' && (cidr.family === 'ipv6' || hostBits > 1) && !config.ipRange && network.internal?.value !== true && ![...network.driverOpts.keys()].some((k) => /gateway|inhibit_ipv4/.test(k))) {
-    const first = addressInCidr(cidr, 1n);
-    if (first !== undefined && canonical(parseAddress(first)) === canonical(address)) {
-      return { role: `default gateway, the first host address of subnet "${cidr.text}", which Docker takes when no "gateway" is set`, note, at: subnetAt };
-    }
-  }
-  return undefined;
 }

@@ -2,7 +2,7 @@ import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
 import type { NetworkMode, Service } from '../lib/model/types';
 import type { Span } from '../lib/source/span';
-import { allBut, closest, quotedList } from '../lib/util/suggest';
+import { allBut, closest, editDistance, quotedList } from '../lib/util/suggest';
 
 /** Options a service may not set once it joins another's network namespace, with the engine's refusal and the fix. */
 const JOINER_OPTIONS: readonly { key: string; refusal: string; fix: string }[] = [
@@ -38,6 +38,9 @@ export default defineRule({
     selfJoin: 'service "{{service}}" joins its own network namespace (network_mode "{{mode}}"); ' + 'Compose refuses the project ("cycle found"). remove "network_mode", or name the service whose namespace it should share',
     typo:
       'service "{{service}}" sets network_mode "{{mode}}"; "{{written}}:" is no prefix Docker knows, so the engine takes the whole value for the name of a network ' +
+      'and refuses to start the container ("network {{mode}} not found"). did you mean "{{replacement}}"?',
+    modeTypo:
+      'service "{{service}}" sets network_mode "{{mode}}", which is no mode Docker knows and no network of this project, so the engine takes it for the name of a network ' +
       'and refuses to start the container ("network {{mode}} not found"). did you mean "{{replacement}}"?',
     containerIsService:
       'service "{{service}}" sets network_mode "{{mode}}", but "{{target}}" is a service of this project and no container is named "{{target}}": ' +
@@ -114,6 +117,11 @@ export default defineRule({
         const certain = typo.prefix !== 'service' || graph.services.has(typo.replacement.slice('service:'.length));
         const fix = certain ? { title: `set network_mode to "${typo.replacement}"`, edits: [{ op: 'set' as const, at: mode.span, value: typo.replacement, expect: text }] } : undefined;
         context.report({ messageId: 'typo', at: mode, service: service.name, data: { service: service.name, mode: text, ...typo }, fix });
+        continue;
+      }
+      const near = modeTypo(mode.value);
+      if (near !== undefined && !graph.networks.get(mode.value.target!)?.declared) {
+        context.report({ messageId: 'modeTypo', at: mode, service: service.name, data: { service: service.name, mode: text, replacement: near } });
         continue;
       }
       if (mode.value.kind === 'container' && ns.kind === 'external-container' && graph.services.has(mode.value.target!)) {
@@ -226,6 +234,19 @@ function prefixTypo(mode: NetworkMode): { written: string; prefix: string; repla
   const prefix = closest(written, PREFIXES);
   if (prefix === undefined) return undefined;
   return { written, prefix, replacement: `${prefix}:${mode.target!.slice(colon + 1)}` };
+}
+
+/** The plain modes `network_mode` knows (moby NetworkMode.IsBridge/IsHost/IsNone; case-sensitive). */
+const PLAIN_MODES = ['bridge', 'host', 'none'] as const;
+
+/**
+ * The plain mode a `network_mode` the parser took for a network name is one edit from (`hots`, `Host`, `brige`),
+ * or undefined. The caller checks that no declared network has the name.
+ */
+function modeTypo(mode: NetworkMode): string | undefined {
+  if (mode.kind !== 'network' || mode.target!.includes(':')) return undefined;
+  const near = closest(mode.target!, PLAIN_MODES);
+  return near !== undefined && editDistance(mode.target!.toLowerCase(), near) <= 1 ? near : undefined;
 }
 
 /** The members of the cycle a `service:` chain ends in, in joining order, or undefined when `service` only leads into it. */

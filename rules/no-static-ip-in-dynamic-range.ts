@@ -1,6 +1,8 @@
 import { lineOf } from '../lib/engine/messages';
 import { defineRule } from '../lib/engine/rule';
+import { contains } from '../lib/model/address';
 import { dynamicConfigHolding, dynamicRange } from '../lib/model/dynamic-range';
+import { reservedAddress } from '../lib/model/reserved';
 import { quotedList } from '../lib/util/suggest';
 
 export default defineRule({
@@ -30,6 +32,9 @@ export default defineRule({
           const config = dynamicConfigHolding(network, at.value);
           const range = config && dynamicRange(config);
           if (!range) continue;
+          // an address the engine reserves for itself fails on every start: no-invalid-static-ip reports that root cause
+          const home = network.ipam.find((c) => c.subnet && !c.subnet.unknown && contains(c.subnet.value, at.value));
+          if (home && reservedAddress(network, home, at.value, graph.engineHas('macvlan-default-gateway'))) continue;
           // services on this network that take their address of this family from the range
           const dynamic = [...new Set(attachments.filter((a) => a.service !== attachment.service && !(family === 'ipv4' ? a.ipv4 : a.ipv6)).map((a) => a.service))].sort();
           if (dynamic.length === 0) continue;

@@ -138,7 +138,12 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
   if (tns.kind === 'none') return cause('targetNone');
   if (tns.kind === 'host') {
     // Podman (4.7+) and Docker Desktop put host.docker.internal in /etc/hosts themselves (fact host-internal-names)
-    const hostGateway = graph.engineHas('host-internal-names') ? `"host.docker.internal", which ${graph.engine.name} resolves without extra_hosts` : `extra_hosts "host.docker.internal:host-gateway" on "${source}"`;
+    // before Docker 20.10 and Podman 4.7 extra_hosts knows no host-gateway (fact host-gateway): the host's address is needed
+    const hostGateway = graph.engineHas('host-internal-names')
+      ? `"host.docker.internal", which ${graph.engine.name} resolves without extra_hosts`
+      : graph.engineHas('host-gateway')
+        ? `extra_hosts "host.docker.internal:host-gateway" on "${source}"`
+        : `extra_hosts "host.docker.internal:ADDRESS" on "${source}", with the host's address on its network, as ${graph.engine.name} knows no "host-gateway"`;
     return cause('targetHost', { hostGateway });
   }
   if (tns.kind === 'bridge') return cause('targetBridge');

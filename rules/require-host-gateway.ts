@@ -13,6 +13,9 @@ export default defineRule({
   messages: {
     missing:
       'service "{{source}}" references "{{name}}" ({{via}}), which {{engine}} resolves only through extra_hosts ({{addedBy}}); ' + 'without such an entry the name will not resolve. add "{{name}}:host-gateway" to the extra_hosts of "{{owner}}"',
+    missingNoHostGateway:
+      'service "{{source}}" references "{{name}}" ({{via}}), which {{engine}} resolves only through extra_hosts ({{addedBy}}); ' +
+      'without such an entry the name will not resolve. {{engine}} does not know "host-gateway" (Docker 20.10 and Podman 4.7 added it), so add "{{name}}:ADDRESS" to the extra_hosts of "{{owner}}" with the address of the host on the network of "{{owner}}", or upgrade the engine',
   },
 
   check(graph, context) {
@@ -28,13 +31,15 @@ export default defineRule({
       for (const [name, indexes] of byName) {
         const [first, ...rest] = indexes.sort((a, b) => graph.compareSpans(refs[a].span, refs[b].span));
         const ref = refs[first];
+        const hostGateway = graph.engineHas('host-gateway');
         context.report({
-          messageId: 'missing',
+          messageId: hostGateway ? 'missing' : 'missingNoHostGateway',
           at: ref,
           service: source,
           subject: { kind: 'reference', service: source, index: first },
           related: rest.map((i) => ({ message: `"${refs[i].name}" also referenced here`, at: refs[i] })),
-          fix: hostGatewayFix(graph.services.get(graph.namespace(source).owner), ref.name),
+          // without host-gateway the entry needs the host's address, which only the user knows
+          ...(hostGateway ? { fix: hostGatewayFix(graph.services.get(graph.namespace(source).owner), ref.name) } : {}),
           data: {
             source,
             name: ref.name,

@@ -1,16 +1,10 @@
 import { defineRule } from '../lib/engine/rule';
-import type { Network } from '../lib/model/types';
+import { routedByL3 } from '../lib/model/drivers';
 
 const HOST_NOTE: Record<string, string> = {
   macvlan: 'even with a parent, the host itself cannot reach its own macvlan containers through that interface',
   ipvlan: 'even with a parent, the host itself cannot reach its own ipvlan containers through that interface',
 };
-
-/** An ipvlan network in L3 mode routes through the parent itself: it has no gateway to miss (moby/moby#50929 is L2 only). */
-function routedByL3(network: Network): boolean {
-  const mode = network.driverOpts.get('ipvlan_mode');
-  return network.driver === 'ipvlan' && !!mode && (mode.unknown || mode.value.startsWith('l3'));
-}
 
 export default defineRule({
   id: 'require-macvlan-parent',

@@ -321,6 +321,7 @@ function buildNetwork(entry: Entry, project: string, mode: 'compose' | 'stack'):
   network.span = entry.keySpan;
   network.declared = true;
   network.driverSpan = driver?.span;
+  if (driver?.origin) network.driverOrigin = driver.origin;
   if (driver?.unknown) network.driverUnknown = true;
   if (isMap(node)) for (const e of node.entries.values()) network.keys.set(e.key, e.keySpan);
   const opts = get(node, 'driver_opts');

@@ -1,3 +1,6 @@
+import { closest, editDistance } from '../util/suggest';
+import type { Network } from './types';
+
 /**
  * What Docker does with a network or IPAM driver name.
  *
@@ -15,6 +18,25 @@
  * by `.`, `_`, `__` or dashes, after an optional `host[:port]/`) never start with `/` or `.`, have no
  * empty, `.` or `..` component and no backslash, so a name with any of those is a path, not a plugin.
  */
+
+/**
+ * Network drivers built into the engine, as its driver registry names them (libnetwork drivers/bridge, host,
+ * ipvlan, macvlan, null, overlay). The "none" network's driver is "null"; `driver: none` is looked up as a
+ * plugin. Names are case-sensitive. Seen on Docker 20.10: `docker network create -d bridgee` and `-d Bridge`
+ * fail with `plugin "bridgee" not found`; `-d null` and `-d host` with "only one instance of … network is allowed".
+ */
+export const BUILTIN_NETWORK_DRIVERS: readonly string[] = ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'];
+
+/**
+ * The built-in network driver a driver name is one edit from (case ignored), when the name is not itself one and
+ * does not look like a managed plugin reference (`vendor/name`, `name:tag`); undefined otherwise. Any other
+ * name may be a legacy plugin installed on the host, which the file cannot tell.
+ */
+export function driverTypo(name: string): string | undefined {
+  if (BUILTIN_NETWORK_DRIVERS.includes(name) || /[/:]/.test(name)) return undefined;
+  const near = closest(name, BUILTIN_NETWORK_DRIVERS);
+  return near !== undefined && editDistance(name.toLowerCase(), near) <= 1 ? near : undefined;
+}
 
 /** IPAM drivers built into the engine (and Swarm's allocator): no plugin is looked up for them. */
 export const BUILTIN_IPAM_DRIVERS: readonly string[] = ['default', 'null'];
@@ -37,4 +59,10 @@ export function driverPathProblem(name: string): string | undefined {
   if (segments.includes('.')) return 'it has a "." segment';
   if (name !== '' && segments.includes('')) return 'it has an empty segment';
   return undefined;
+}
+
+/** An ipvlan network in L3 mode routes through the parent itself: it has no gateway (moby/moby#50929 is about L2 only). An unset mode variable counts as L3 (nothing is claimed). */
+export function routedByL3(network: Network): boolean {
+  const mode = network.driverOpts.get('ipvlan_mode');
+  return network.driver === 'ipvlan' && !!mode && (mode.unknown || mode.value.startsWith('l3'));
 }

@@ -49,11 +49,15 @@ export function parseEngine(text: string, what = '--engine'): EngineTarget {
   if (modifiers.includes('desktop') && family !== 'docker') return fail('has +desktop, which only Docker Desktop is');
   const rootless = family === 'podman' ? !modifiers.includes('rootful') : modifiers.includes('rootless');
   const desktop = modifiers.includes('desktop');
-  return makeTarget(family as EngineFamily, version, rootless, desktop);
+  return makeTarget(family as EngineFamily, version, parts, rootless, desktop);
 }
 
-function makeTarget(family: EngineFamily, version: EngineVersion, rootless: boolean, desktop: boolean): EngineTarget {
-  const shown = version[2] ? version.join('.') : `${version[0]}.${version[1]}`;
+/**
+ * `written` holds the version's parts as written (`['19', '03']`): the name keeps them, so Docker's year.month
+ * releases print as Docker numbers them (docker@19.03, docker@20.10.24); a patch of 0 or none is left out.
+ */
+function makeTarget(family: EngineFamily, version: EngineVersion, written: readonly string[], rootless: boolean, desktop: boolean): EngineTarget {
+  const shown = version[2] ? written.join('.') : `${written[0]}.${written[1]}`;
   const suffix = (family === 'podman' ? (rootless ? '' : '+rootful') : rootless ? '+rootless' : '') + (desktop ? '+desktop' : '');
   return Object.freeze({ family, version, rootless, desktop, name: `${family}@${shown}${suffix}` });
 }
@@ -71,7 +75,8 @@ export function engineFromVersion(info: { version: string; components?: { name: 
   const match = /^(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?/.exec(podman?.version ?? info.version);
   if (!match) return undefined;
   const family: EngineFamily = podman ? 'podman' : 'docker';
-  return makeTarget(family, [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)], info.rootless ?? family === 'podman', !podman && !!info.desktop);
+  const written = match.slice(1).filter((p) => p !== undefined);
+  return makeTarget(family, [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)], written, info.rootless ?? family === 'podman', !podman && !!info.desktop);
 }
 
 /** Compares two versions: negative, zero or positive. */
@@ -266,6 +271,14 @@ export const ENGINE_FACTS = [
     podman: { since: '4.7' },
     desktop: true,
     source: 'https://github.com/containers/common/pull/1592',
+  },
+  {
+    id: 'host-gateway',
+    holds:
+      "extra_hosts accepts the special address host-gateway, which the engine replaces with the host's address (the default bridge's gateway, or the daemon's host-gateway-ip); before, it is not an address and the container is refused (\"invalid IP address in add-host\")",
+    docker: { since: '20.10' },
+    podman: { since: '4.7' },
+    source: `${MOBY}40007`,
   },
   {
     id: 'host-containers-internal',

@@ -195,6 +195,8 @@ export interface Network {
   declared: boolean;
   driver: string;
   driverSpan?: Span;
+  /** where the driver is written when `driverSpan` is an alias or merge key using it (as Located.origin) */
+  driverOrigin?: Span;
   /** an unset variable decides the driver */
   driverUnknown?: boolean;
   driverOpts: Map<string, Located<string>>;

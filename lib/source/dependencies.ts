@@ -2,6 +2,7 @@ import { quoteValue, shorten, type Diagnostic } from './diagnostic';
 import type { Span } from './span';
 import { parseLink, parseNetworkMode } from '../syntax/compose';
 import { get, isMap, isScalar, isSeq, type Entry, type Node } from './tree';
+import { allBut, didYouMean } from '../util/suggest';
 
 /** How one service depends on another; compose-go's Normalize turns each into a `depends_on` entry. */
 export type DependencyVia = 'depends_on' | 'links' | 'network_mode' | 'ipc' | 'pid' | 'uts' | 'cgroup' | 'volumes_from';
@@ -52,7 +53,8 @@ export function dependenciesOf(service: Node): Dependency[] {
 /**
  * The project errors of the service dependency graph, as compose-go refuses them after profiles are applied:
  * - a dependency on a service that is not defined, or is left out by its profiles while required:
- *   `service "web" depends on undefined service "db"` (loader/validate.go checkConsistency), at the reference;
+ *   `service "web" depends on undefined service "db"` (loader/validate.go checkConsistency), at the reference, with
+ *   "did you mean" when another active service's name is a near miss (lib/util/suggest `closest`);
  * - each dependency cycle: `dependency cycle detected: a -> b -> a` (graph/cycle.go checkCycle, whose walk takes
  *   names in sorted order), at the reference that closes it, the other links in related.
  * Compose stops at the first; here every one is reported, once. A `network_mode: service:X` to a missing service
@@ -74,7 +76,7 @@ export function dependencyDiagnostics(active: Map<string, Entry>, inactive: Entr
       const profiles = disabled.has(d.target) ? profilesOf(disabled.get(d.target)!.value) : undefined;
       const why = profiles
         ? `${quoteValue(d.target)} is only in profile${profiles.length === 1 ? '' : 's'} ${profiles.map(quoteValue).join(', ')}, none of them active; enable one with --profile, or remove the reference`
-        : `define ${quoteValue(d.target)}, or remove the reference`;
+        : `define ${quoteValue(d.target)}, or remove the reference${didYouMean(d.target, allBut(active.keys(), name))}`;
       diagnostics.push({
         ruleId: 'compose-load',
         severity: 'error',

@@ -12,6 +12,10 @@ describe('model: the engine target and the table of version-dependent facts', ()
     expect(parseEngine('podman@5.2+rootful')).to.include({ rootless: false, name: 'podman@5.2+rootful' });
     expect(parseEngine('docker@28.0+rootless+desktop')).to.include({ rootless: true, desktop: true, name: 'docker@28.0+rootless+desktop' });
     expect(DEFAULT_ENGINE.name).to.equal('docker@29.1');
+    // Docker's year.month releases keep their two-digit month: docker@19.03, not docker@19.3
+    expect(parseEngine('docker@19.03')).to.include({ name: 'docker@19.03' });
+    expect(parseEngine('docker@19.03').version).to.deep.equal([19, 3, 0]);
+    expect(parseEngine('docker@18.09.07').name).to.equal('docker@18.09.07');
   });
 
   it('refuses what it cannot read, in one line naming what is wrong', () => {
@@ -50,6 +54,7 @@ describe('model: the engine target and the table of version-dependent facts', ()
 
   it('reads an engine from its /version answer: Docker, a distribution suffix, Podman', () => {
     expect(engineFromVersion({ version: '20.10.24+dfsg1' })?.name).to.equal('docker@20.10.24');
+    expect(engineFromVersion({ version: '19.03.12' })?.name).to.equal('docker@19.03.12');
     expect(engineFromVersion({ version: '29.1.0', rootless: true })?.name).to.equal('docker@29.1+rootless');
     expect(engineFromVersion({ version: '5.2.3', components: [{ name: 'Podman Engine', version: '5.2.3' }], rootless: true })?.name).to.equal('podman@5.2.3');
     expect(engineFromVersion({ version: 'dev' })).to.equal(undefined);

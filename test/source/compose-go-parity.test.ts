@@ -258,6 +258,18 @@ describe('compose-go parity', () => {
       ]);
     });
 
+    it('suggests the service a missing dependency is one typo from, never the service itself', () => {
+      const dir = tempProject({
+        'compose.yaml': 'services:\n  web:\n    image: x\n  dbb:\n    image: x\n    depends_on: [wbe, db]\n    links: [webb]\n  worker:\n    image: x\n    depends_on: [zzz]\n',
+      });
+      expect(messages(load(dir))).to.deep.equal([
+        'compose.yaml:6:18 compose-load service "dbb" depends on undefined service "wbe" (through "depends_on"); Compose refuses the project. define "wbe", or remove the reference. did you mean "web"?',
+        'compose.yaml:6:23 compose-load service "dbb" depends on undefined service "db" (through "depends_on"); Compose refuses the project. define "db", or remove the reference',
+        'compose.yaml:7:13 compose-load service "dbb" depends on undefined service "webb" (through "links"); Compose refuses the project. define "webb", or remove the reference. did you mean "web"?',
+        'compose.yaml:10:18 compose-load service "worker" depends on undefined service "zzz" (through "depends_on"); Compose refuses the project. define "zzz", or remove the reference',
+      ]);
+    });
+
     it("refuses the dependency an extended service brings, at the base service's line", () => {
       // compose-go loader/extends_test.go TestExtendsWithServiceRef: `service "bar" depends on undefined service "zot"`
       const dir = tempProject({

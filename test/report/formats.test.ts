@@ -68,7 +68,7 @@ describe('report: formats', () => {
     expect(formatters.github(input)).to.equal('compose-netlint: project "shop" linted in compose mode because "compose.yaml" is a file name docker compose finds by itself\ncompose-netlint: project "stacks" linted in stack mode\n');
     expect(formatters.codeclimate(input)).to.equal('[]\n');
     expect(JSON.parse(formatters.sarif(input)).runs[0].results).to.deep.equal([]);
-    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="84" failures="0" errors="0" time="0">/);
+    expect(formatters.junit(input)).to.match(/<testsuites name="compose-netlint" tests="86" failures="0" errors="0" time="0">/);
   });
 
   it("each format with room for it says every project's mode and why; compact and codeclimate have none", () => {

@@ -36,7 +36,7 @@ describe('report: junit', () => {
       expect(Number(suite.failures)).to.equal(suite.testcase.filter((c: any) => c.failure).length);
       expect(new Set(suite.testcase.map((c: any) => c.name)).size).to.equal(suite.testcase.length);
     }
-    expect(Number(doc.tests)).to.equal(84);
+    expect(Number(doc.tests)).to.equal(86);
     expect(Number(doc.failures)).to.equal(3);
   });
 });

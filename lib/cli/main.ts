@@ -4,7 +4,7 @@ import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { docsUrl } from '../engine/rule';
 import { fixProject, type FixedFile } from '../fix/project';
 import { unifiedDiff } from '../fix/diff';
-import { lintProject, type LintProjectOptions, type ProjectResult } from '../lint';
+import { lintProject, lintProjectOfFile, type LintProjectOptions, type ProjectResult } from '../lint';
 import { readStdinText } from '../source/read';
 import { lintOptions } from '../project-options';
 import { formatters } from '../report';
@@ -81,11 +81,23 @@ function lint(options: CliOptions, io: Io): number {
     if (!stdin) return base;
     return { ...base, files: options.files.map((f) => (f === '-' ? stdin.name : f)), overlay: new Map([[path.resolve(io.cwd, stdin.name), stdin.text]]) };
   };
+  /**
+   * `-f -` alone: standard input stands for the file on disk named --stdin-filename, so the project is the one
+   * `lint` finds in that file's directory (its override file, include and extends targets) when that project
+   * reads it; otherwise, or beside other -f files or --project-directory, the -f files as given.
+   */
+  const stdinProject = (target: string | undefined): { options: LintProjectOptions; result: ProjectResult } | undefined => {
+    if (!stdin || target !== undefined || options.files.length !== 1 || options.projectDirectory !== undefined) return undefined;
+    const own = { ...projectOptions(target), files: undefined };
+    const result = lintProjectOfFile(stdin.name, own);
+    return result && { options: { ...own, target: path.dirname(path.resolve(io.cwd, stdin.name)) }, result };
+  };
   const fixedFiles: FixedFile[] = [];
   let fixedCount = 0;
   const lintOne = (target: string | undefined): ProjectResult => {
-    if (!options.fix) return lintProject(projectOptions(target));
-    const fixed = fixProject(projectOptions(target), options.fixSafe);
+    const own = stdinProject(target);
+    if (!options.fix) return own?.result ?? lintProject(projectOptions(target));
+    const fixed = fixProject(own?.options ?? projectOptions(target), options.fixSafe);
     fixedFiles.push(...fixed.files);
     fixedCount += fixed.fixed.length;
     return fixed.result;

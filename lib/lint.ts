@@ -7,7 +7,7 @@ import { applySuppressions } from './engine/suppress';
 import { fixResolver } from './fix/resolve';
 import { buildGraph, DEFAULT_ENGINE, type EngineTarget, type NetworkGraph } from './model';
 import { validateProject } from './schema/validate';
-import { RESERVED_IDS } from './source/diagnostic';
+import { InputError, RESERVED_IDS } from './source/diagnostic';
 import { loadProject, type LoadedProject, type LoadOptions } from './source/project';
 import { rules as allRules } from '../rules';
 
@@ -59,4 +59,23 @@ export function lintProject(options: LintProjectOptions): ProjectResult {
   findings = applySuppressions(findings, project.sources, new Set([...RESERVED_IDS, ...allRules.map((r) => r.id)]));
   findings = findings.filter((f) => !config.ignored(f.file)).sort(compareFindings);
   return { project, graph, config, engine, findings };
+}
+
+/**
+ * Lints the project `file` (a path, absolute or relative to `options.cwd`) belongs to, as `lint` run in its
+ * directory finds it: the Compose file found there or in a parent (or COMPOSE_FILE), its override file, and
+ * their `include` and `extends` targets. Returns that result when the project reads `file` (an `overlay` entry
+ * counts as on disk), undefined when it does not or when no project is found there. Other InputErrors (a
+ * malformed configuration file) are thrown as lintProject throws them.
+ */
+export function lintProjectOfFile(file: string, options: Omit<LintProjectOptions, 'target' | 'files'>): ProjectResult | undefined {
+  const absolute = path.resolve(options.cwd ?? process.cwd(), file);
+  let result: ProjectResult;
+  try {
+    result = lintProject({ ...options, target: path.dirname(absolute) });
+  } catch (error) {
+    if (error instanceof InputError && error.code === 'ENOFILE') return undefined;
+    throw error;
+  }
+  return [...result.project.paths.values()].includes(absolute) ? result : undefined;
 }

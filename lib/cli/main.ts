@@ -4,8 +4,9 @@ import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { docsUrl } from '../engine/rule';
 import { fixProject, type FixedFile } from '../fix/project';
 import { unifiedDiff } from '../fix/diff';
-import { lintProject, type LintProjectOptions, type ProjectResult } from '../lint';
-import { readStdinText } from '../source/read';
+import { positionsBeforeFixes } from '../fix/map-back';
+import { lintProject, lintProjectOfFile, type LintProjectOptions, type ProjectResult } from '../lint';
+import { readStdinText, startsWithBom, UTF8_BOM } from '../source/read';
 import { lintOptions } from '../project-options';
 import { formatters } from '../report';
 import { InputError } from '../source/diagnostic';
@@ -81,11 +82,23 @@ function lint(options: CliOptions, io: Io): number {
     if (!stdin) return base;
     return { ...base, files: options.files.map((f) => (f === '-' ? stdin.name : f)), overlay: new Map([[path.resolve(io.cwd, stdin.name), stdin.text]]) };
   };
+  /**
+   * `-f -` alone: standard input stands for the file on disk named --stdin-filename, so the project is the one
+   * `lint` finds in that file's directory (its override file, include and extends targets) when that project
+   * reads it; otherwise, or beside other -f files or --project-directory, the -f files as given.
+   */
+  const stdinProject = (target: string | undefined): { options: LintProjectOptions; result: ProjectResult } | undefined => {
+    if (!stdin || target !== undefined || options.files.length !== 1 || options.projectDirectory !== undefined) return undefined;
+    const own = { ...projectOptions(target), files: undefined };
+    const result = lintProjectOfFile(stdin.name, own);
+    return result && { options: { ...own, target: path.dirname(path.resolve(io.cwd, stdin.name)) }, result };
+  };
   const fixedFiles: FixedFile[] = [];
   let fixedCount = 0;
   const lintOne = (target: string | undefined): ProjectResult => {
-    if (!options.fix) return lintProject(projectOptions(target));
-    const fixed = fixProject(projectOptions(target), options.fixSafe);
+    const own = stdinProject(target);
+    if (!options.fix) return own?.result ?? lintProject(projectOptions(target));
+    const fixed = fixProject(own?.options ?? projectOptions(target), options.fixSafe);
     fixedFiles.push(...fixed.files);
     fixedCount += fixed.fixed.length;
     return fixed.result;
@@ -100,13 +113,16 @@ function lint(options: CliOptions, io: Io): number {
   }
   // suppressed findings stay in: SARIF reports them as suppressed, the other formats leave them out
   let findings: Finding[] = results.flatMap((r) => r.findings);
+  // a dry run wrote nothing: what remains is reported where it is on disk, not in the fixed text
+  const unwritten = options.fix === 'dry-run' ? new Map(fixedFiles.map((f) => [f.file, f])) : new Map<string, FixedFile>();
+  if (unwritten.size) findings = positionsBeforeFixes(findings, unwritten);
   if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
   // each project fails at its own configuration's threshold (failOn, default error)
   const failing = results.flatMap((r) => r.findings.filter((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[r.config.failOn])).length;
   const errors = findings.filter((f) => !f.suppressed && f.severity === 'error').length;
   const warnings = findings.filter((f) => !f.suppressed && f.severity === 'warning').length;
   const exitCode = failing > 0 || (options.maxWarnings >= 0 && warnings > options.maxWarnings) ? 1 : 0;
-  const sources = new Map(results.flatMap((r) => [...r.project.sources]));
+  const sources = new Map(results.flatMap((r) => [...r.project.sources].map(([file, text]) => [file, unwritten.get(file)?.before ?? text] as const)));
   const projects = results.map((r) => ({ name: r.project.name, mode: r.project.mode, modeReason: r.project.modeReason, files: r.project.files, engine: r.engine.name }));
   for (const { formatter, output } of reports) {
     const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !output);
@@ -128,10 +144,10 @@ function stdinFile(options: CliOptions, io: Io): { name: string; text: string } 
   return { name, text: (io.readStdin ?? ((display: string) => readStdinText(display, 'Compose file')))(name) };
 }
 
-/** Writes a fixed file over the original; throws InputError (exit 2) when it cannot. */
+/** Writes a fixed file over the original, keeping its byte-order mark (the loader drops it); throws InputError (exit 2) when it cannot. */
 function writeFixed(f: FixedFile): void {
   try {
-    fs.writeFileSync(f.path, f.after);
+    fs.writeFileSync(f.path, (startsWithBom(f.path) ? UTF8_BOM : '') + f.after);
   } catch (error) {
     throw new InputError(`cannot write the fixes to ${f.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
   }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parse, parseAllDocuments, Scalar, visit, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parse, parseAllDocuments, Scalar, visit, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import type { FixEdit, FixProposal, FixResolver, TextEdit } from '../engine/fix';
 import type { Span } from '../source/span';
 
@@ -13,6 +13,11 @@ interface FileView {
   nodes: Map<number, YamlNode>;
   /** the pair whose key starts at an offset */
   pairs: Map<number, Pair>;
+  /**
+   * the anchored nodes some alias or merge key reuses, text no fix may touch: start and end offsets, and the last
+   * offset where an insertion goes into the node (for a block collection, the start of the line after it)
+   */
+  shared: [number, number, number][];
 }
 
 /**
@@ -37,7 +42,8 @@ export function fixResolver(sources: ReadonlyMap<string, string>): FixResolver {
       const file = edit.op === 'set' || edit.op === 'replace' ? edit.at.file : edit.op === 'remove' ? edit.key.file : edit.in.file;
       const v = view(file);
       const resolved = v && resolveEdit(v, edit);
-      if (!resolved) return undefined;
+      // an edit of a node an alias reuses would change every place that reuses it, unseen
+      if (!resolved || touchesShared(v, resolved)) return undefined;
       out.push({ ...resolved, file });
     }
     return out;
@@ -55,8 +61,20 @@ function fileView(text: string): FileView {
   }
   const nodes = new Map<number, YamlNode>();
   const pairs = new Map<number, Pair>();
+  const reused: YamlNode[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (!('contents' in doc) || doc.errors.length) continue;
+    const aliased = new Set<string>();
+    const anchored: YamlNode[] = [];
+    visit(doc, {
+      Alias(_, alias) {
+        aliased.add(alias.source);
+      },
+      Node(_, node) {
+        if (!isAlias(node) && node.anchor && node.range) anchored.push(node);
+      },
+    });
+    reused.push(...anchored.filter((node) => aliased.has(node.anchor!)));
     visit(doc, {
       Pair(_, pair) {
         const key = pair.key as YamlNode | null;
@@ -67,7 +85,19 @@ function fileView(text: string): FileView {
       },
     });
   }
-  return { text, lineStarts, eol: text.includes('\r\n') ? '\r\n' : '\n', step: step || 2, nodes, pairs };
+  const v: FileView = { text, lineStarts, eol: text.includes('\r\n') ? '\r\n' : '\n', step: step || 2, nodes, pairs, shared: [] };
+  for (const node of reused) {
+    const [start, end] = node.range!;
+    v.shared.push([start, end, isMap(node) || isSeq(node) ? nextLineStart(v, end) : end]);
+  }
+  return v;
+}
+
+/** Whether an edit changes the text of a node an alias reuses: overlaps it, or inserts within it or where its new entries go. */
+function touchesShared(v: FileView, edit: Omit<TextEdit, 'file'>): boolean {
+  const from = offsetOf(v, edit.line, edit.column);
+  const to = offsetOf(v, edit.endLine, edit.endColumn);
+  return v.shared.some(([start, end, last]) => (from < end && to > start) || (from === to && from >= start && from <= last));
 }
 
 /** The offset of a span's start (1-based line and column). */

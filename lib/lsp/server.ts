@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DidChangeWatchedFilesNotification, TextDocuments, TextDocumentSyncKind, type CodeAction, type Connection, type Diagnostic, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../engine/finding';
-import { lintProject, type ProjectResult } from '../lint';
+import { lintProject, lintProjectOfFile, type ProjectResult } from '../lint';
 import { InputError } from '../source/diagnostic';
 import { disableAction, fixAction, isDiagnosticOf, SOURCE, toDiagnostic, uriOf } from './diagnostics';
 
@@ -22,13 +22,13 @@ const WATCHED = ['**/.compose-netlint.{yaml,yml,json}', '**/package.json', '**/.
 
 /**
  * The language server on `connection` (the caller starts it with `listen()`): lints each open Compose file
- * (a `.yaml`/`.yml` document) with its whole project as `lint` finds it (the project of the file's directory
- * when it holds the file, through override files, `include` and `extends`; else the file alone), reading every
- * open document's unsaved text instead of the file on disk (the loader's overlay). Lints on open, on change
- * after DEBOUNCE_MS of quiet, and on save; publishes each finding on the file it belongs to, and clears
- * files whose findings are gone. Any other open document (`.env`, `.compose-netlint.yaml`) and any change
- * on disk the client reports (WATCHED) re-lints every open Compose file. Code actions: each finding's fix,
- * and a suppression comment. `env` is the environment interpolation reads (the server's own).
+ * with its whole project (see lintFor: a `.yaml`/`.yml` document that no project reads and whose name does not
+ * say Compose is left alone), reading every open document's unsaved text instead of the file on disk (the
+ * loader's overlay). Lints on open, on change after DEBOUNCE_MS of quiet, and on save; publishes each finding
+ * on the file it belongs to, and clears files whose findings are gone. Any other open document (`.env`,
+ * `.compose-netlint.yaml`, a YAML file that is not a Compose file) and any change on disk the client reports
+ * (WATCHED) re-lints every open Compose file. Code actions: each finding's fix, and a suppression comment.
+ * `env` is the environment interpolation reads (the server's own).
  */
 export function startServer(connection: Connection, env: Record<string, string | undefined>): void {
   const documents = new TextDocuments(TextDocument);
@@ -38,49 +38,74 @@ export function startServer(connection: Connection, env: Record<string, string |
   const timers = new Map<string, NodeJS.Timeout>();
   let watchDynamically = false;
 
-  const isCompose = (uri: string) => uri.startsWith('file:') && /\.ya?ml$/i.test(uri) && !/\/\.compose-netlint\.ya?ml$/i.test(uri);
+  /** open documents whose last lint found them to be Compose files of a project (the others are left alone) */
+  const composeDocs = new Set<string>();
+  /** by open document: the version its last lint read, so that the change event that follows an open does not lint again */
+  const lintedVersion = new Map<string, number>();
+
+  const isYaml = (uri: string) => uri.startsWith('file:') && /\.ya?ml$/i.test(uri) && !/\/\.compose-netlint\.ya?ml$/i.test(uri);
   const overlay = () => new Map(documents.all().flatMap((d) => (d.uri.startsWith('file:') ? [[fileURLToPath(d.uri), d.getText()] as const] : [])));
 
-  const lintNow = (uri: string) => {
+  /** Lints an open YAML document; returns whether it is a Compose file (else it publishes nothing on its own). */
+  const lintNow = (uri: string): boolean => {
     clearTimeout(timers.get(uri));
     timers.delete(uri);
-    if (!documents.get(uri)) return;
+    const document = documents.get(uri);
+    if (!document) return false;
+    lintedVersion.set(uri, document.version);
     const file = fileURLToPath(uri);
     const byUri = new Map<string, Diagnostic[]>();
     const before = publishedBy.get(uri) ?? new Set<string>();
+    let compose = true;
     try {
       const result = lintFor(file, overlay(), env);
-      const paths = result.project.paths;
+      if (!result) compose = false;
+      const paths = result?.project.paths ?? new Map<string, string>();
       for (const [display, absolute] of paths) {
         const fileUri = uriOf(absolute);
-        const findings = result.findings.filter((f) => f.file === display && !f.suppressed);
+        const findings = result!.findings.filter((f) => f.file === display && !f.suppressed);
         byUri.set(
           fileUri,
           findings.map((f) => toDiagnostic(f, paths)),
         );
-        published.set(fileUri, { findings, paths, text: result.project.sources.get(display) ?? '' });
+        published.set(fileUri, { findings, paths, text: result!.project.sources.get(display) ?? '' });
       }
     } catch (error) {
       if (!(error instanceof InputError)) {
         connection.console.error(`compose-netlint: ${(error as Error).stack ?? String(error)}`);
-        return;
+        return true;
       }
       byUri.set(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1, source: SOURCE, code: 'config-error', message: error.message }]);
       published.delete(uri);
     }
+    if (compose) composeDocs.add(uri);
+    else composeDocs.delete(uri);
     for (const old of before) if (!byUri.has(old)) byUri.set(old, []);
     for (const [fileUri, diagnostics] of byUri) void connection.sendDiagnostics({ uri: fileUri, diagnostics });
     publishedBy.set(uri, new Set([...byUri].filter(([, d]) => d.length > 0).map(([u]) => u)));
+    return compose;
+  };
+  const lintAllOpen = (now: boolean, except?: string) => {
+    for (const uri of composeDocs) if (uri !== except) (now ? lintNow : schedule)(uri);
+  };
+  /**
+   * Lints a YAML document; when it is not a Compose file of its own, the open Compose files are linted again
+   * instead, as its text may be read by one of them (an `include` or `extends` target outside discovery).
+   */
+  const lintYaml = (uri: string, now: boolean) => {
+    if (!lintNow(uri)) lintAllOpen(now, uri);
   };
   const schedule = (uri: string) => {
     clearTimeout(timers.get(uri));
     timers.set(
       uri,
-      setTimeout(() => lintNow(uri), DEBOUNCE_MS),
+      setTimeout(() => lintYaml(uri, true), DEBOUNCE_MS),
     );
   };
-  const lintAllOpen = (now: boolean) => {
-    for (const d of documents.all()) if (isCompose(d.uri)) (now ? lintNow : schedule)(d.uri);
+  /** any other document, or a change on disk: every open Compose file again; the YAML documents not yet known to be ones too */
+  const lintEverything = (now: boolean) => {
+    for (const d of documents.all()) if (isYaml(d.uri) && !composeDocs.has(d.uri)) lintNow(d.uri);
+    lintAllOpen(now);
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -93,20 +118,26 @@ export function startServer(connection: Connection, env: Record<string, string |
   connection.onInitialized(() => {
     if (watchDynamically) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
   });
-  documents.onDidOpen((e) => (isCompose(e.document.uri) ? lintNow(e.document.uri) : lintAllOpen(false)));
-  documents.onDidChangeContent((e) => (isCompose(e.document.uri) ? schedule(e.document.uri) : lintAllOpen(false)));
-  documents.onDidSave((e) => (isCompose(e.document.uri) ? lintNow(e.document.uri) : lintAllOpen(true)));
+  documents.onDidOpen((e) => (isYaml(e.document.uri) ? lintYaml(e.document.uri, true) : lintAllOpen(false)));
+  documents.onDidChangeContent((e) => {
+    // the library reports an opened document as changed too: its text was linted on open already
+    if (lintedVersion.get(e.document.uri) === e.document.version) return;
+    if (isYaml(e.document.uri)) schedule(e.document.uri);
+    else lintAllOpen(false);
+  });
+  documents.onDidSave((e) => (isYaml(e.document.uri) ? lintYaml(e.document.uri, true) : lintAllOpen(true)));
   documents.onDidClose((e) => {
-    clearTimeout(timers.get(e.document.uri));
-    timers.delete(e.document.uri);
-    if (isCompose(e.document.uri)) {
-      for (const u of publishedBy.get(e.document.uri) ?? []) void connection.sendDiagnostics({ uri: u, diagnostics: [] });
-      publishedBy.delete(e.document.uri);
-    }
+    const uri = e.document.uri;
+    clearTimeout(timers.get(uri));
+    timers.delete(uri);
+    lintedVersion.delete(uri);
+    for (const u of publishedBy.get(uri) ?? []) void connection.sendDiagnostics({ uri: u, diagnostics: [] });
+    publishedBy.delete(uri);
+    composeDocs.delete(uri);
     // the disk's text replaces the closed buffer's
     lintAllOpen(false);
   });
-  connection.onDidChangeWatchedFiles(() => lintAllOpen(true));
+  connection.onDidChangeWatchedFiles(() => lintEverything(true));
 
   connection.onCodeAction((params) => {
     const state = published.get(params.textDocument.uri);
@@ -131,16 +162,22 @@ export function startServer(connection: Connection, env: Record<string, string |
 }
 
 /**
- * Lints the project `file` belongs to: the project found from its directory (as `lint` run there finds it)
- * when that project reads the file, else the file on its own. Throws InputError as lintProject does.
+ * Lints the project `file` belongs to, or undefined when it is not a Compose file: the project found from its
+ * directory (as `lint` run there finds it: discovery upward, COMPOSE_FILE, override files, `include` and
+ * `extends` targets) when that project reads the file; else, when its name says Compose (COMPOSE_NAMED, a
+ * file meant for `-f`), the file on its own; else undefined, so that a workflow, a Kubernetes manifest or any
+ * other YAML file gets no diagnostics. Throws InputError as lintProject does.
  */
-export function lintFor(file: string, overlay: ReadonlyMap<string, string>, env: Record<string, string | undefined>): ProjectResult {
+export function lintFor(file: string, overlay: ReadonlyMap<string, string>, env: Record<string, string | undefined>): ProjectResult | undefined {
   const dir = path.dirname(file);
-  try {
-    const result = lintProject({ target: dir, cwd: dir, env, overlay });
-    if ([...result.project.paths.values()].includes(file)) return result;
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-  }
-  return lintProject({ target: file, cwd: dir, env, overlay });
+  const result = lintProjectOfFile(file, { cwd: dir, env, overlay });
+  if (result) return result;
+  return COMPOSE_NAMED.test(path.basename(file)) ? lintProject({ target: file, cwd: dir, env, overlay }) : undefined;
 }
+
+/**
+ * Not a Docker rule: the names of files taken for Compose files when no project reads them, as given with
+ * `-f` (`compose.prod.yaml`, `docker-compose.ci.yml`, `compose-dev.yaml`): starting with `compose` or
+ * `docker-compose` and ending in `.yaml` or `.yml`.
+ */
+export const COMPOSE_NAMED = /^(docker-)?compose([.\-_].*)?\.ya?ml$/i;

@@ -140,3 +140,20 @@ function decodeText(buffer: Buffer, display: string, kind: string): string {
   }
   return text.replace(/^\uFEFF/, '');
 }
+
+/** The UTF-8 byte-order mark that decodeText drops, and that a rewrite of a file that had one puts back (`--fix`). */
+export const UTF8_BOM = '\uFEFF';
+
+/** Whether the file at `file` (a path) starts with a UTF-8 byte-order mark (EF BB BF); false when it cannot be read. */
+export function startsWithBom(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(3);
+    return fs.readSync(fd, head, 0, 3, 0) === 3 && head.equals(Buffer.from([0xef, 0xbb, 0xbf]));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

@@ -113,4 +113,41 @@ describe('cli: --fix, --fix-dry-run and standard input', () => {
       expect([r.status, r.stderr], args.join(' ')).to.deep.equal([2, message]);
     }
   });
+
+  it('-f - alone with --stdin-filename lints the project that file is in: the override file beside it merges in', () => {
+    const dir = tempProject({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n', 'compose.override.yaml': 'services:\n  web:\n    ports: ["80:80"]\n' });
+    const r = cli(dir, ['-f', '-', '--stdin-filename', 'compose.yaml', '--format', 'compact'], 'services:\n  web:\n    image: nginx\n    network_mode: host\n');
+    expect(r.stdout.trim().split('\n')).to.deep.equal([
+      'compose.override.yaml:3:5: warning: service "web" publishes port "80:80" but uses network_mode "host" (compose.yaml line 4); Docker discards published ports under host networking and the application listens on the host\'s own ports (the container ports, not the published ones). remove "ports" and make the application listen on the host port it needs [no-host-network-ports]',
+    ]);
+    // a name no project in that directory reads: the file alone, as before
+    const alone = cli(dir, ['-f', '-', '--stdin-filename', 'other.yaml', '--format', 'compact'], 'services:\n  web:\n    image: nginx\n    network_mode: host\n');
+    expect([alone.status, alone.stdout]).to.deep.equal([0, '']);
+  });
+
+  it('never fixes through an alias: a node an alias reuses is left as it is, an unshared one is fixed', () => {
+    const text = 'services:\n  pg2:\n    image: postgres\n    ports: &p ["5433:5432"]\n  app2:\n    image: nginx\n    ports: *p\n  pg3:\n    image: postgres\n    ports: &q ["5434:5432"]\n';
+    const dir = tempProject({ 'compose.yaml': text });
+    const r = cli(dir, ['--fix-dry-run', '--format', 'compact']);
+    expect(r.stdout).to.equal('--- a/compose.yaml\n+++ b/compose.yaml\n@@ -7,4 +7,4 @@\n     ports: *p\n   pg3:\n     image: postgres\n-    ports: &q ["5434:5432"]\n+    ports: &q ["127.0.0.1:5434:5432"]\n');
+  });
+
+  it('--fix-dry-run reports what remains at its place in the file on disk, and renumbers the lines its message names', () => {
+    const text = 'services:\n  web:\n    image: nginx\n    network_mode: host\n    ports:\n      - "80:80"\n      - "81:81"\n  a:\n    image: nginx\n    ports: ["9000:80"]\n  b:\n    image: nginx\n    ports: ["9000:80"]\n';
+    const dir = tempProject({ 'compose.yaml': text });
+    const dry = cli(dir, ['--fix-dry-run', '--format', 'compact']);
+    expect(dry.stderr.trimEnd().split('\n').slice(1)).to.deep.equal([
+      'compose.yaml:13:13: error: host port "9000/tcp" is published by both "b" and "a" (line 10); the second container will fail to start. publish a different host port [no-duplicate-published-ports]',
+    ]);
+    // --fix writes the fixed text, so there the positions are the fixed text's
+    const fixed = cli(dir, ['--fix', '--format', 'compact']);
+    expect(fixed.stdout).to.match(/^compose\.yaml:10:13: error: .*\(line 7\)/);
+  });
+
+  it('--fix keeps a UTF-8 byte-order mark and CRLF line ends', () => {
+    const dir = tempProject({ 'compose.yaml': '\uFEFFservices:\r\n  web:\r\n    image: nginx\r\n    network_mode: host\r\n    ports: ["80:80"]\r\n' });
+    const r = cli(dir, ['--fix', '--format', 'compact']);
+    expect(r.stderr).to.equal('compose-netlint: fixed 1 problem in 1 file\n');
+    expect(fs.readFileSync(path.join(dir, 'compose.yaml'))).to.deep.equal(Buffer.from('\uFEFFservices:\r\n  web:\r\n    image: nginx\r\n    network_mode: host\r\n'));
+  });
 });

@@ -38,12 +38,15 @@ class Client {
   readonly connection: ProtocolConnection;
   private readonly waiters: { uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly latest = new Map<string, Diagnostic[]>();
+  /** how many times diagnostics were published for each URI */
+  readonly published = new Map<string, number>();
 
   constructor(env: NodeJS.ProcessEnv) {
     this.child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
       this.latest.set(p.uri, p.diagnostics);
+      this.published.set(p.uri, (this.published.get(p.uri) ?? 0) + 1);
       for (const w of [...this.waiters]) {
         if (w.uri === p.uri && w.test(p.diagnostics)) {
           this.waiters.splice(this.waiters.indexOf(w), 1);
@@ -154,6 +157,36 @@ describe('lsp: the language server over JSON-RPC on stdio', function () {
     await c.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: envUri, languageId: 'dotenv', version: 1, text: 'NET=host\n' } });
     await c.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: envUri, version: 2 }, contentChanges: [{ text: 'NET=bridge\n' }] });
     await client.diagnostics(uri, (d) => d.length === 0);
+    expect(await client.close()).to.equal(0);
+  });
+
+  it('leaves alone YAML files that are not Compose files (a workflow beside a project, a manifest with no project) and publishes once per open', async () => {
+    const root = tempProject({
+      'app/compose.yaml': BASE_HOST,
+      'app/compose.override.yaml': OVERRIDE,
+      'app/.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n',
+      'nowhere/k8s.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n',
+      'nowhere/compose.prod.yaml': 'services:\n  web:\n    image: nginx\n    network_mode: host\n    ports: ["80:80"]\n',
+    });
+    const uriOf = (file: string) => pathToFileURL(path.join(root, file)).href;
+    client = new Client({ PATH: process.env.PATH });
+    const c = client.connection;
+    await c.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: {}, workspaceFolders: null });
+    await c.sendNotification(InitializedNotification.type, {});
+    const open = (file: string) => c.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(file), languageId: 'yaml', version: 1, text: fs.readFileSync(path.join(root, file), 'utf8') } });
+    await open('app/.github/workflows/ci.yml');
+    await open('nowhere/k8s.yaml');
+    await open('app/compose.yaml');
+    expect((await client.diagnostics(uriOf('app/compose.override.yaml'), (d) => d.length > 0)).map((d) => d.code)).to.deep.equal(['no-host-network-ports']);
+    // a file named for -f, that no project discovers, is still linted on its own
+    await open('nowhere/compose.prod.yaml');
+    expect((await client.diagnostics(uriOf('nowhere/compose.prod.yaml'), (d) => d.length > 0)).map((d) => d.code)).to.deep.equal(['no-host-network-ports']);
+    // past the debounce, so that a lint scheduled by the open would have published by now
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(client.latest.has(uriOf('app/.github/workflows/ci.yml')), 'the workflow').to.equal(false);
+    expect(client.latest.has(uriOf('nowhere/k8s.yaml')), 'the manifest').to.equal(false);
+    expect(client.published.get(uriOf('app/compose.override.yaml'))).to.equal(1);
+    expect(client.published.get(uriOf('nowhere/compose.prod.yaml'))).to.equal(1);
     expect(await client.close()).to.equal(0);
   });
 });

@@ -50,6 +50,7 @@ export default defineRule({
   check(graph, context) {
     const services = [...graph.services.keys()].sort();
     const cycles = new Map<string, string[]>();
+    const inCycle = new Set<string>();
     for (const service of graph.services.values()) {
       const mode = service.networkMode;
       if (!mode || mode.unknown) continue;
@@ -86,9 +87,11 @@ export default defineRule({
           },
         });
       }
-      if (reason === 'network-mode-cycle') {
-        const members = cycleOf(graph.joinedService.bind(graph), service.name, ns.chain);
-        if (members) cycles.set([...members].sort().join('\0'), members);
+      if (reason === 'network-mode-cycle' && !inCycle.has(ns.owner)) {
+        // the owner of a service in or leading into a cycle is a member of it (namespaces.ts): walk the cycle once
+        const members = graph.joinPath(ns.owner).slice(0, -1);
+        for (const m of members) inCycle.add(m);
+        cycles.set([...members].sort().join('\0'), members);
       }
 
       const typo = prefixTypo(mode.value);
@@ -187,15 +190,6 @@ function prefixTypo(mode: NetworkMode): { written: string; prefix: string; repla
   const prefix = closest(written, PREFIXES);
   if (prefix === undefined) return undefined;
   return { written, prefix, replacement: `${prefix}:${mode.target!.slice(colon + 1)}` };
-}
-
-/** The members of the cycle a `service:` chain ends in, in joining order, or undefined when `service` only leads into it. */
-function cycleOf(joined: (service: string) => string | undefined, service: string, chain: readonly string[]): string[] | undefined {
-  const path = [service, ...chain];
-  const closing = joined(path[path.length - 1]);
-  if (closing === undefined) return undefined;
-  const at = path.indexOf(closing);
-  return at < 0 ? undefined : path.slice(at);
 }
 
 function next(members: readonly string[], name: string): string {

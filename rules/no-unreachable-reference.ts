@@ -129,7 +129,7 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
           : `publish a port of "${target}" and use "localhost", or drop network_mode "host"`;
     return cause('sourceHost', { fix });
   }
-  if (tns.chain.length > 0) {
+  if (tns.joins !== undefined) {
     const mode = graph.services.get(target)?.networkMode?.value;
     return cause('targetJoined', {
       owner: tns.owner,
@@ -148,7 +148,7 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
   if (stack && containerName?.value === name && name !== target) return cause('containerNameIgnored', {}, [], true);
   const shared = graph.sharedNetworks(source, target).sort();
   if (shared.length === 0) {
-    const through = sns.chain.length > 0 ? ` (through "${sns.owner}", whose namespace it joined)` : '';
+    const through = sns.joins !== undefined ? ` (through "${sns.owner}", whose namespace it joined)` : '';
     return cause('noSharedNetwork', { sourceNetworks: networkList(graph, source) + through, targetNetworks: networkList(graph, target) });
   }
   // connected, yet the name is registered only where the source is not, or only for another service

@@ -98,7 +98,7 @@ const SHAPES: Shape[] = [
     about: "n services, each exposing a port range and calling localhost at a port of the next one's",
     size: 4_000,
     files: (n) => ({
-      'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    expose: ["${1024 + 7 * i}-${1027 + 7 * i}"]\n    environment: {API_URL: "http://localhost:${1032 + 7 * i}"}\n`).join(''),
+      'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    expose: ["${1024 + 4 * i}-${1025 + 4 * i}"]\n    environment: {API_URL: "http://localhost:${1029 + 4 * i}"}\n`).join(''),
     }),
   },
   { name: 'network-mode-chain', about: 'n services, each joining the namespace of the next', size: 2_000, files: (n) => ({ 'compose.yaml': chain(n, (next) => `network_mode: "service:${next}"`) }) },

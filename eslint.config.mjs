@@ -49,6 +49,8 @@ export default tseslint.config(
   layer(['lib/engine/**'], PROBE, DOCKER, CLI, REPORT, GRAPH_EXPORT, RULES),
   layer(['rules/**'], PROBE, DOCKER, CLI, REPORT, GRAPH_EXPORT, YAML),
   layer(['lib/report/**'], PROBE, DOCKER, CLI, GRAPH_EXPORT),
+  layer(['lib/fix/**'], PROBE, DOCKER, CLI, REPORT, GRAPH_EXPORT, RULES),
+  layer(['lib/lsp/**'], PROBE, DOCKER, CLI, GRAPH_EXPORT, RULES),
   layer(['lib/graph/**'], PROBE, DOCKER, CLI),
   layer(['lib/lint.ts', 'lib/project-options.ts'], PROBE, DOCKER, CLI),
   layer(['lib/probe/**'], CLI),

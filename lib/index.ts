@@ -23,6 +23,7 @@ import { rules } from '../rules';
 export { rules };
 export { InputError };
 export type { Finding, RelatedFinding } from './engine/finding';
+export type { Fix, FixSafety, TextEdit } from './engine/fix';
 export type { Category, Rule, RuleDefinition } from './engine/rule';
 export type { Level } from './engine/run';
 export type { Severity } from './source/diagnostic';

@@ -4,6 +4,7 @@ import { compareFindings, fromDiagnostic, type Finding } from './engine/finding'
 import type { Rule } from './engine/rule';
 import { runRules, type Level } from './engine/run';
 import { applySuppressions } from './engine/suppress';
+import { fixResolver } from './fix/resolve';
 import { buildGraph, DEFAULT_ENGINE, type EngineTarget, type NetworkGraph } from './model';
 import { validateProject } from './schema/validate';
 import { RESERVED_IDS } from './source/diagnostic';
@@ -53,7 +54,7 @@ export function lintProject(options: LintProjectOptions): ProjectResult {
     // concat, not push(...): spreading a long list as arguments overflows the stack
     findings = findings.concat(validateProject(project.root).map(fromDiagnostic));
     graph = buildGraph(project, engine);
-    findings = findings.concat(runRules(graph, rules, settings));
+    findings = findings.concat(runRules(graph, rules, settings, fixResolver(project.sources)));
   }
   findings = applySuppressions(findings, project.sources, new Set([...RESERVED_IDS, ...allRules.map((r) => r.id)]));
   findings = findings.filter((f) => !config.ignored(f.file)).sort(compareFindings);

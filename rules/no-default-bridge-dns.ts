@@ -6,6 +6,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow referring to another service by name from the default bridge without a legacy link',
+  precision: 'high',
   // docker stack deploy ignores network_mode, so a stack service is never on the default bridge
   modes: ['compose'],
   probe: { claim: 'name-needs-address', cells: ['dns', 'tcp', 'udp'] },

@@ -22,6 +22,7 @@ export default defineRule({
   category: 'security',
   severity: 'warning',
   description: 'Disallow mounting the Docker socket into a container',
+  securitySeverity: 8.8,
   probe: { notProbed: 'the twin mounts no volumes' },
   messages: {
     socket:

@@ -6,6 +6,7 @@ export default defineRule({
   category: 'security',
   severity: 'error',
   description: 'Disallow network and IPAM driver names that are file paths',
+  securitySeverity: 7.8,
   probe: { notProbed: 'the twin passes the engine only its built-in network and IPAM drivers' },
   messages: {
     ipam:

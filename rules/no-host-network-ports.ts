@@ -1,4 +1,5 @@
 import { lineOf, portList } from '../lib/engine/messages';
+import { removeServiceKey } from '../lib/engine/fix';
 import { defineRule } from '../lib/engine/rule';
 import type { Span } from '../lib/source/span';
 
@@ -10,6 +11,8 @@ export default defineRule({
   // `docker stack deploy` ignores `network_mode`, so there the ports are published as usual
   modes: ['compose'],
   probe: { claim: 'ports-discarded', cells: ['host'] },
+  // Docker discards the ports anyway: removing them changes nothing that runs
+  fix: 'safe',
   messages: {
     discarded:
       'service "{{service}}" publishes {{ports}} but uses network_mode "host" ({{where}}); Docker discards published ports under host networking ' +
@@ -30,6 +33,7 @@ export default defineRule({
         service: service.name,
         data: { service: service.name, ports: portList(known), where: lineOf(service.networkMode.span, key.span), fix: fix(graph.model.files, service.networkMode.span, key.span, 'ports') },
         related: [{ message: 'host networking is chosen here', at: service.networkMode }],
+        fix: removeServiceKey(service, 'ports', service.ports, graph.model.files, service.networkMode.span),
       });
     }
   },

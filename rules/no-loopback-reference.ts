@@ -1,4 +1,6 @@
+import type { FixProposal } from '../lib/engine/fix';
 import { defineRule } from '../lib/engine/rule';
+import type { Reference } from '../lib/model/references';
 
 const PREFIX = 'service "{{source}}" connects to "{{address}}" ({{via}}), which inside a container is that container itself, ';
 
@@ -8,6 +10,8 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow reaching another service through localhost, 127.0.0.1, ::1 or 0.0.0.0',
   probe: { claim: 'loopback-refused', cells: ['tcp'] },
+  // the application then connects to another container: what the user meant, but a different connection
+  fix: 'changes-behaviour',
   messages: {
     port: PREFIX + 'but port {{port}} is declared by {{owners}}, not by "{{source}}"; the connection is refused. use {{fix}}',
     published: PREFIX + "but {{port}} is the host port {{owners}} publishes{{mapping}}, and a container's loopback is not the host's; the connection is refused. use {{fix}}",
@@ -34,11 +38,24 @@ export default defineRule({
         // for a later --fix: the one service the reference should name, and its port
         if (single) data.replacement = single;
         if (single && port !== undefined) data.replacementPort = port;
-        context.report({ messageId: meaning.by, at: ref, service: source, subject: { kind: 'reference', service: source, index }, data });
+        const fix = single ? serviceFix(ref, single, meaning.by === 'published' ? meaning.targetPort : undefined) : undefined;
+        context.report({ messageId: meaning.by, at: ref, service: source, subject: { kind: 'reference', service: source, index }, data, fix });
       });
     }
   },
 });
+
+/**
+ * The loopback host replaced by the one service meant; for a published host port, `HOST:PORT` becomes
+ * `SERVICE:TARGET`, the container port behind it. None for a bracketed IPv6 loopback (`[::1]`) or a
+ * reference that came through an alias; the fix engine refuses it where the text differs (an interpolated value).
+ */
+function serviceFix(ref: Reference, service: string, targetPort: number | undefined): FixProposal | undefined {
+  if (ref.origin || ref.name.includes(':')) return undefined;
+  const expect = targetPort === undefined || ref.port === undefined ? ref.name : `${ref.name}:${ref.port}`;
+  const value = targetPort === undefined || ref.port === undefined ? service : `${service}:${targetPort}`;
+  return { title: `connect to "${value}" instead of "${expect}"`, edits: [{ op: 'replace', at: ref.span, value, expect }] };
+}
 
 /** `service "db"`, `services "a" and "b"` */
 function owners(targets: string[]): string {

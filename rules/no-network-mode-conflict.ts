@@ -22,7 +22,9 @@ export default defineRule({
   description: 'Disallow network_mode settings that Compose or the engine refuses',
   // `docker stack deploy` ignores `network_mode` altogether (no-swarm-unsupported-options reports it there)
   modes: ['compose'],
-  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /conflicting options|joins/ },
+  // a prefix typo only: the container then joins the namespace meant, where before the engine refused to start it
+  fix: 'changes-behaviour',
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /conflicting options|joins|does not belong to the default network/ },
   messages: {
     withNetworks:
       'service "{{service}}" sets network_mode "{{mode}}" and also lists networks ({{where}}); Compose refuses the project ' +
@@ -45,6 +47,12 @@ export default defineRule({
       'service "{{service}}" sets "links" but uses network_mode "host" ({{where}}); the engine refuses to create the container ' +
       '("conflicting options: host type networking can\'t be used with links"). remove "links": a host-network container resolves no service names, ' +
       'so reach the linked services through ports they publish on "localhost", or drop network_mode "host"',
+    linkToHost:
+      'service "{{service}}" links to "{{target}}", which uses network_mode "host"; the engine refuses to create the container ' +
+      '("conflicting options: host type networking can\'t be used with links"). remove the link; "{{target}}" listens on the host',
+    linkOffBridge:
+      'service "{{service}}" is on the default bridge (network_mode "bridge", {{where}}) and links to "{{target}}", which is not ({{targetMode}}); ' +
+      'the engine refuses to start the container ("Cannot link to …, as it does not belong to the default network"). give "{{target}}" network_mode "bridge" too, or put both on a user-defined network and drop the link',
     joinerOption: 'service "{{service}}" sets "{{option}}" but joins the network namespace of "{{owner}}" (network_mode "{{mode}}", {{where}}); ' + 'the engine refuses to create the container ("conflicting options: {{refusal}}"). {{fix}}',
   },
   check(graph, context) {
@@ -52,6 +60,15 @@ export default defineRule({
     const cycles = new Map<string, string[]>();
     const inCycle = new Set<string>();
     for (const service of graph.services.values()) {
+      // moby registerLinks (legacy links: a linker on the default bridge or without networking) refuses a link to a
+      // container on the host network at create (measured on 20.10); on a user network a link is only a DNS alias
+      const own = service.networkMode?.value.kind;
+      if (own === 'bridge' || own === 'none') {
+        for (const link of service.links) {
+          if (!graph.services.has(link.service) || graph.namespace(link.service).kind !== 'host') continue;
+          context.report({ messageId: 'linkToHost', at: link, service: service.name, data: { service: service.name, target: link.service } });
+        }
+      }
       const mode = service.networkMode;
       if (!mode || mode.unknown) continue;
       const text = modeText(mode.value);
@@ -96,7 +113,10 @@ export default defineRule({
 
       const typo = prefixTypo(mode.value);
       if (typo) {
-        context.report({ messageId: 'typo', at: mode, service: service.name, data: { service: service.name, mode: text, ...typo } });
+        // certain only where the corrected value names what exists: a service of the project after "service:"
+        const certain = typo.prefix !== 'service' || graph.services.has(typo.replacement.slice('service:'.length));
+        const fix = certain ? { title: `set network_mode to "${typo.replacement}"`, edits: [{ op: 'set' as const, at: mode.span, value: typo.replacement, expect: text }] } : undefined;
+        context.report({ messageId: 'typo', at: mode, service: service.name, data: { service: service.name, mode: text, ...typo }, fix });
         continue;
       }
       if (mode.value.kind === 'container' && ns.kind === 'external-container' && graph.services.has(mode.value.target!)) {
@@ -117,6 +137,25 @@ export default defineRule({
             service: service.name,
             data: { service: service.name, where: lineOf(mode.span, links.span) },
             related: [{ message: 'network_mode "host" is set here', at: mode }],
+          });
+        }
+      }
+
+      // moby's legacy links (daemon, setupLinkedContainers): on the default bridge the linked container must be there too,
+      // itself or the container whose namespace it joins (measured on 20.10: a link to a none or user-network container is refused at start)
+      if (mode.value.kind === 'bridge') {
+        for (const link of service.links) {
+          if (!graph.services.has(link.service)) continue;
+          const target = graph.namespace(link.service);
+          if (target.kind === 'bridge' || target.kind === 'host' || target.broken) continue;
+          const targetMode = graph.services.get(target.owner)!.networkMode;
+          const described = targetMode && !targetMode.unknown ? `network_mode "${modeText(targetMode.value)}"` : 'it is on user-defined networks';
+          context.report({
+            messageId: 'linkOffBridge',
+            at: link,
+            service: service.name,
+            data: { service: service.name, target: link.service, targetMode: described, where: lineOf(mode.span, link.span) },
+            related: [{ message: 'network_mode "bridge" is set here', at: mode }],
           });
         }
       }

@@ -1,3 +1,4 @@
+import type { FixProposal } from '../lib/engine/fix';
 import { defineRule, type Place } from '../lib/engine/rule';
 import type { Address, PortBinding } from '../lib/model/types';
 
@@ -51,7 +52,11 @@ export default defineRule<Options>({
   category: 'security',
   severity: 'warning',
   description: 'Disallow publishing a datastore, cache, broker or admin port on all host interfaces',
+  precision: 'high',
+  securitySeverity: 7.5,
   probe: { notProbed: 'exposure to other machines is not probed: probes stay on this machine' },
+  // binding to 127.0.0.1 takes the port away from other machines (and from IPv6), which is the point
+  fix: 'changes-behaviour',
   messages: {
     compose: 'service "{{service}}" publishes {{what}} on all interfaces {{where}}; anyone who can reach the host can connect to it. ' + 'bind it to 127.0.0.1 ({{fix}}) or remove the mapping if only other containers use it',
     composeOldEngine:
@@ -127,7 +132,7 @@ export default defineRule<Options>({
         // before Docker 28.0 a loopback binding is not private to the host (fact loopback-ports-host-only, moby/moby#49325)
         const loopbackPrivate = graph.engineHas('loopback-ports-host-only');
         const data = { service: service.name, what, where, fix, ...(loopbackPrivate ? {} : { engine: graph.engine.name }) };
-        context.report({ messageId: loopbackPrivate ? 'compose' : 'composeOldEngine', at: blame(binding), service: service.name, data });
+        context.report({ messageId: loopbackPrivate ? 'compose' : 'composeOldEngine', at: blame(binding), service: service.name, data, fix: loopbackFix(binding, hostPort) });
       }
     }
   },
@@ -146,6 +151,18 @@ function containerPorts(binding: PortBinding): string {
   const { start, end } = binding.target.value;
   const target = start === end ? `${start}` : `${start}-${end}`;
   return binding.protocol === 'tcp' ? target : `${target}/${binding.protocol}`;
+}
+
+/**
+ * Binds the entry to 127.0.0.1: the short syntax rewritten as `127.0.0.1:HOST:CONTAINER[/proto]` (an
+ * ephemeral port keeps an empty HOST), the long syntax's `host_ip` set or added. The fix engine refuses
+ * it where the text is not what the model read (an interpolated or aliased entry).
+ */
+function loopbackFix(binding: PortBinding, hostPort: string | undefined): FixProposal {
+  const title = `bind ${hostPort === undefined ? 'the published port' : `host port "${hostPort}"`} to 127.0.0.1`;
+  if (binding.text !== undefined) return { title, edits: [{ op: 'set', at: binding.span, value: `127.0.0.1:${hostPort ?? ''}:${containerPorts(binding)}`, expect: binding.text }] };
+  if (binding.hostIp) return { title, edits: [{ op: 'set', at: binding.hostIp.span, value: '127.0.0.1', expect: binding.hostIp.value.text }] };
+  return { title, edits: [{ op: 'add', in: binding.span, path: ['host_ip'], value: '127.0.0.1' }] };
 }
 
 /** The list item for the short syntax; for the long one the wildcard `host_ip`, else `published`, else `target`. */

@@ -36,6 +36,7 @@ export default defineRule({
   category: 'correctness',
   severity: 'error',
   description: 'Disallow referring to a service of the project by a name that does not resolve from the referring service',
+  precision: 'high',
   probe: { claim: 'reference-unreachable', cells: ['dns', 'tcp', 'udp'] },
   messages,
 

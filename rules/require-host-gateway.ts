@@ -1,10 +1,14 @@
+import type { FixProposal } from '../lib/engine/fix';
 import { defineRule } from '../lib/engine/rule';
+import type { Service } from '../lib/model/types';
 
 export default defineRule({
   id: 'require-host-gateway',
   category: 'portability',
   severity: 'warning',
   description: 'Require an extra_hosts host-gateway entry for host.docker.internal on engines that do not add it',
+  // the name then resolves to the host: what the reference meant, but a new entry in the container's /etc/hosts
+  fix: 'changes-behaviour',
   probe: { notProbed: 'extra_hosts writes /etc/hosts, which the probe’s nslookup does not read, and the twin asks no resolver outside it' },
   messages: {
     missing:
@@ -30,6 +34,7 @@ export default defineRule({
           service: source,
           subject: { kind: 'reference', service: source, index: first },
           related: rest.map((i) => ({ message: `"${refs[i].name}" also referenced here`, at: refs[i] })),
+          fix: hostGatewayFix(graph.services.get(graph.namespace(source).owner), ref.name),
           data: {
             source,
             name: ref.name,
@@ -43,3 +48,14 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Adds `NAME:host-gateway` to the `extra_hosts` of the service that owns the network namespace (a new block
+ * list, or an item appended to its block list). None where `extra_hosts` came through a merge key (a key
+ * written beside it would replace the merged list).
+ */
+function hostGatewayFix(service: Service | undefined, name: string): FixProposal | undefined {
+  if (!service || service.keys.get('extra_hosts')?.origin) return undefined;
+  const entry = `${name}:host-gateway`;
+  return { title: `add "${entry}" to the extra_hosts of service "${service.name}"`, edits: [{ op: 'add', in: service.span, path: ['extra_hosts'], value: [entry] }] };
+}

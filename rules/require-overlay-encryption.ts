@@ -5,8 +5,11 @@ export default defineRule({
   category: 'security',
   severity: 'warning',
   description: 'Require encryption on the overlay networks a stack creates',
+  securitySeverity: 5.9,
   modes: ['stack'],
   probe: { notProbed: 'encryption shows only on traffic between Swarm nodes; the twin runs on one' },
+  // IPsec between nodes needs ESP (IP protocol 50) through their firewalls and lowers the usable MTU
+  fix: 'changes-behaviour',
   messages: {
     clear:
       'overlay network "{{network}}"{{implicit}} does not set "driver_opts.encrypted"; traffic between its containers on different nodes ' +
@@ -26,6 +29,7 @@ export default defineRule({
         at: network.driverSpan ? { span: network.driverSpan } : { span: network.span },
         network: network.name,
         data: { network: network.name, implicit: network.driverSpan ? '' : ' (a stack network without a driver is an overlay)' },
+        fix: { title: `encrypt overlay network "${network.name}"`, edits: [{ op: 'add', in: network.span, path: ['driver_opts', 'encrypted'], value: 'true' }] },
       });
     }
   },

@@ -4,7 +4,7 @@ import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-optio
 import { InputError } from '../source/diagnostic';
 import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
 
-export const COMMANDS = ['lint', 'rules', 'graph', 'probe', 'config', 'help'] as const;
+export const COMMANDS = ['lint', 'rules', 'graph', 'probe', 'config', 'lsp', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -13,6 +13,10 @@ const OPTIONS = {
   format: { type: 'string', multiple: true },
   output: { type: 'string' },
   'max-warnings': { type: 'string' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
+  'fix-safe': { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -31,6 +35,11 @@ export interface CliOptions extends ProjectArgs {
   formats: FormatTarget[];
   output?: string;
   maxWarnings: number;
+  /** `--fix` writes the fixes, `--fix-dry-run` prints them as a unified diff; `--fix-safe` keeps the `safe` ones only */
+  fix?: 'write' | 'dry-run';
+  fixSafe: boolean;
+  /** `-f -` reads the Compose file from standard input; this names it (for positions and the project directory) */
+  stdinFilename?: string;
   quiet: boolean;
   color?: boolean;
   debug: boolean;
@@ -61,6 +70,13 @@ export function parseCli(argv: string[]): CliOptions {
     if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new InputError(`--max-warnings needs a whole number, not "${values['max-warnings']}"`);
   }
   if (values.file?.length && positionals.length) throw new InputError('give either -f files (one project) or paths (one project each), not both');
+  if (values.fix && values['fix-dry-run']) throw new InputError('give --fix or --fix-dry-run, not both');
+  const fix = values.fix ? 'write' : values['fix-dry-run'] ? 'dry-run' : undefined;
+  if (values['fix-safe'] && !fix) throw new InputError('--fix-safe goes with --fix or --fix-dry-run');
+  const stdin = (values.file ?? []).filter((f) => f === '-').length;
+  if (stdin > 1) throw new InputError('"-f -" (standard input) may be given once');
+  if (values['stdin-filename'] !== undefined && !stdin) throw new InputError('--stdin-filename names the file read with "-f -"; give "-f -" too');
+  if (stdin && fix === 'write') throw new InputError('--fix cannot write back to standard input; use --fix-dry-run for a diff');
   const formats = values.format ?? [];
   if (formats.length > 1 && command !== 'lint') throw new InputError(`--format may be given once for "${command}"`);
   return {
@@ -72,6 +88,9 @@ export function parseCli(argv: string[]): CliOptions {
     formats: command === 'lint' ? formatTargets(formats, values.output) : [{ name: formats[0] ?? 'stylish', output: values.output }],
     output: values.output,
     maxWarnings,
+    fix,
+    fixSafe: values['fix-safe'] ?? false,
+    stdinFilename: values['stdin-filename'],
     quiet: values.quiet ?? false,
     color: values['no-color'] ? false : values.color,
     debug: values.debug ?? false,
@@ -119,6 +138,7 @@ Usage:
   compose-netlint probe [options] [PATH]       check the findings on a network twin on a Docker engine; see probe --help
   compose-netlint config [options] [PATH]      print the project as Docker reads it (--format yaml|json, --provenance);
                                                see config --help
+  compose-netlint lsp [--stdio]                run the language server over stdio (for editors; see README)
   compose-netlint help [COMMAND]               print this help, or a command's (as COMMAND --help); lint a
                                                directory named like a command as ./NAME
 Project options (as docker compose):
@@ -128,6 +148,8 @@ Project options (as docker compose):
       --env-file FILE        variables for interpolation; repeatable; replaces .env
       --profile NAME         enable a profile; repeatable
       --mode MODE            compose, stack or auto (default: auto)
+      --stdin-filename NAME  with "-f -" (read the Compose file from standard input): the file's name
+                             for positions and finding the project (default: "-" in the current directory)
       --engine ENGINE        the engine to lint for, FAMILY@VERSION[+rootless|+rootful|+desktop]:
                              ${DEFAULT_ENGINE_NAME} (default, the newest Docker release known), docker@20.10,
                              podman@5.2, …; messages and severities follow its version (also engine: in
@@ -136,6 +158,11 @@ Rules:
   -c, --config FILE          configuration file (default: .compose-netlint.yaml/.yml/.json or
                              package.json#compose-netlint, searched upward from the project)
       --rule ID=LEVEL        set a rule to off, info, warning or error; repeatable
+Fixes:
+      --fix                  apply each fix whose change is certain, re-lint, and report what remains
+      --fix-dry-run          print the fixes as a unified diff instead (the report goes to stderr)
+      --fix-safe             apply only fixes labelled safe (each rule's doc labels its fix safe or
+                             changes-behaviour)
 Output:
       --format FORMAT[=FILE] stylish (default), compact, json, sarif, junit, github or codeclimate;
                              repeatable: FORMAT=FILE writes that report to FILE, a plain FORMAT

@@ -1,6 +1,11 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SEVERITY_RANK, type Finding } from '../engine/finding';
 import { docsUrl } from '../engine/rule';
-import { lintProject } from '../lint';
+import { fixProject, type FixedFile } from '../fix/project';
+import { unifiedDiff } from '../fix/diff';
+import { lintProject, type LintProjectOptions, type ProjectResult } from '../lint';
+import { readStdinText } from '../source/read';
 import { lintOptions } from '../project-options';
 import { formatters } from '../report';
 import { InputError } from '../source/diagnostic';
@@ -17,6 +22,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   cwd: string;
   isTty: boolean;
+  /** reads standard input to its end (default: file descriptor 0, bounded as files are); `display` names it in errors */
+  readStdin?: (display: string) => string;
 }
 
 /** The whole CLI: `graph` and `probe` parse their own options; everything else is `main`. Never rejects. */
@@ -25,6 +32,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'graph') return (require('../graph/command') as typeof import('../graph/command')).runGraphCommand(argv.slice(1), io);
   if (argv[0] === 'config') return (require('../config/command') as typeof import('../config/command')).runConfigCommand(argv.slice(1), io);
   if (argv[0] === 'probe') return (require('../probe') as typeof import('../probe')).runProbeCommand(argv.slice(1), io);
+  if (argv[0] === 'lsp') return (require('../lsp/command') as typeof import('../lsp/command')).runLspCommand(argv.slice(1), io);
   return main(argv, io);
 }
 
@@ -52,6 +60,7 @@ export function helpText(topics: string[]): string {
   if (topic === 'graph') return (require('../graph/command') as typeof import('../graph/command')).GRAPH_HELP;
   if (topic === 'config') return (require('../config/command') as typeof import('../config/command')).CONFIG_HELP;
   if (topic === 'probe') return (require('../probe/options') as typeof import('../probe/options')).PROBE_HELP;
+  if (topic === 'lsp') return (require('../lsp/command') as typeof import('../lsp/command')).LSP_HELP;
   if (topic === undefined || (COMMANDS as readonly string[]).includes(topic)) return HELP;
   throw new InputError(`unknown command "${topic}"; help takes ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS[COMMANDS.length - 1]}`);
 }
@@ -66,7 +75,29 @@ function lint(options: CliOptions, io: Io): number {
     return { ...target, formatter };
   });
   const ruleLevels = parseRuleOverrides(options.rules, rules);
-  const { results, unreadable } = lintEach(options.paths.length ? options.paths : [undefined], (target) => lintProject({ ...lintOptions(options, io, target), ruleLevels }), io.stderr);
+  const stdin = options.files.includes('-') ? stdinFile(options, io) : undefined;
+  const projectOptions = (target: string | undefined): LintProjectOptions => {
+    const base = { ...lintOptions(options, io, target), ruleLevels };
+    if (!stdin) return base;
+    return { ...base, files: options.files.map((f) => (f === '-' ? stdin.name : f)), overlay: new Map([[path.resolve(io.cwd, stdin.name), stdin.text]]) };
+  };
+  const fixedFiles: FixedFile[] = [];
+  let fixedCount = 0;
+  const lintOne = (target: string | undefined): ProjectResult => {
+    if (!options.fix) return lintProject(projectOptions(target));
+    const fixed = fixProject(projectOptions(target), options.fixSafe);
+    fixedFiles.push(...fixed.files);
+    fixedCount += fixed.fixed.length;
+    return fixed.result;
+  };
+  const { results, unreadable } = lintEach(options.paths.length ? options.paths : [undefined], lintOne, io.stderr);
+  if (options.fix === 'write') {
+    for (const f of fixedFiles) writeFixed(f);
+    if (fixedCount) io.stderr(`compose-netlint: fixed ${plural(fixedCount, 'problem')} in ${plural(fixedFiles.length, 'file')}\n`);
+  } else if (options.fix === 'dry-run') {
+    io.stdout(fixedFiles.map((f) => unifiedDiff(f.file, f.before, f.after)).join(''));
+    io.stderr(`compose-netlint: --fix-dry-run: ${plural(fixedCount, 'fix', 'fixes')} in ${plural(fixedFiles.length, 'file')}, nothing written\n`);
+  }
   // suppressed findings stay in: SARIF reports them as suppressed, the other formats leave them out
   let findings: Finding[] = results.flatMap((r) => r.findings);
   if (options.quiet) findings = findings.filter((f) => f.severity === 'error');
@@ -81,12 +112,33 @@ function lint(options: CliOptions, io: Io): number {
     const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !output);
     const report = formatter({ findings, sources, projects, color, toolVersion: packageVersion(), exitCode });
     if (output) writeOutput(io.cwd, output, report, sources.keys());
+    // a dry run's stdout is the diff, so that it applies with patch or git apply
+    else if (options.fix === 'dry-run') io.stderr(report);
     else io.stdout(report);
   }
   if (options.maxWarnings >= 0 && warnings > options.maxWarnings && errors === 0) {
     io.stderr(`compose-netlint: ${warnings} warnings exceed --max-warnings ${options.maxWarnings}\n`);
   }
   return unreadable ? 2 : exitCode;
+}
+
+/** The Compose file `-f -` reads from standard input, named by --stdin-filename (default "-"). */
+function stdinFile(options: CliOptions, io: Io): { name: string; text: string } {
+  const name = options.stdinFilename ?? '-';
+  return { name, text: (io.readStdin ?? ((display: string) => readStdinText(display, 'Compose file')))(name) };
+}
+
+/** Writes a fixed file over the original; throws InputError (exit 2) when it cannot. */
+function writeFixed(f: FixedFile): void {
+  try {
+    fs.writeFileSync(f.path, f.after);
+  } catch (error) {
+    throw new InputError(`cannot write the fixes to ${f.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'EREAD');
+  }
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Diagnostic, Severity } from '../source/diagnostic';
 import type { Span } from '../source/span';
+import type { Fix } from './fix';
 
 export type { Severity };
 
@@ -35,6 +36,8 @@ export interface Finding extends Span {
   data?: Record<string, string | number>;
   /** what the finding is about (rule findings only) */
   subject?: Subject;
+  /** the text edits that fix it (rules that declare `fix`, where the change is certain) */
+  fix?: Fix;
   /** set when an inline comment suppressed the finding; formatters other than SARIF leave it out */
   suppressed?: { justification: string };
 }

@@ -1,12 +1,16 @@
 import type { NetworkGraph } from '../model/graph';
 import type { Severity } from '../source/diagnostic';
 import type { Subject } from './finding';
+import type { FixProposal, FixSafety } from './fix';
 import type { ProbeLink } from './probe-link';
 import type { Mode } from '../source/project';
 import type { Span } from '../source/span';
 import { sourceUrl } from '../util/package';
 
 export type Category = 'correctness' | 'security' | 'portability' | 'style';
+
+/** How often a finding of the rule is a real problem, in SARIF's words (`properties.precision` of a rule descriptor). */
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
 
 /** Something with a span: a Located value, a tree node, a name entry. `origin` is where an alias or merge key brought it from. */
 export interface Place {
@@ -24,6 +28,8 @@ export interface Report<MessageId extends string = string> {
   network?: string;
   /** what the finding is about, when more precise than `service` or `network` (a binding, a reference) */
   subject?: Subject;
+  /** the edits that fix it, when the rule is sure of them (only in a rule that declares `fix`) */
+  fix?: FixProposal;
   /**
    * this finding's severity when it differs from the rule's default, e.g. where the target engine accepts what older or
    * newer ones refuse (see lib/model/engine-target.ts); a level configured for the rule (`rules:`, `--rule`) overrides it
@@ -50,6 +56,18 @@ export interface RuleDefinition<Options extends object = Record<string, never>, 
   options?: { schema: Record<string, unknown>; defaults: Options };
   /** how the probe observes the rule's findings, or why it cannot (see probe-link.ts) */
   probe: ProbeLink;
+  /**
+   * SARIF `precision`; default `very-high`: the finding follows from what Docker does with the file as written.
+   * Rules that infer intent (a port number standing for a datastore, a host name in a command) say `high` or lower.
+   */
+  precision?: Precision;
+  /**
+   * For `security` rules (and only them): GitHub code scanning's `security-severity`, a CVSS-like score from
+   * 0.1 to 10 (4.0 and up shows as Medium, 7.0 and up as High, 9.0 and up as Critical).
+   */
+  securitySeverity?: number;
+  /** the rule's reports may carry a fix, and what applying it does (its doc's Fix section says the same) */
+  fix?: FixSafety;
   check(graph: NetworkGraph, context: RuleContext<Options, MessageId>): void;
 }
 

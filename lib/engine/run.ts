@@ -3,6 +3,7 @@ import { ajvDraft7 } from '../util/ajv';
 import type { NetworkGraph } from '../model/graph';
 import type { Severity } from '../source/diagnostic';
 import { compareFindings, flatten, type Finding } from './finding';
+import type { FixResolver } from './fix';
 import { docsUrl, type Place, type Report, type Rule } from './rule';
 
 export type Level = Severity | 'off';
@@ -38,8 +39,11 @@ export function ruleOptions(rule: Rule, given: Record<string, unknown> | undefin
   return { options };
 }
 
-/** Runs each enabled rule over the frozen graph and returns its findings, sorted. */
-export function runRules(graph: NetworkGraph, rules: readonly Rule[], settings: ReadonlyMap<string, RuleSetting> = new Map()): Finding[] {
+/**
+ * Runs each enabled rule over the frozen graph and returns its findings, sorted. A report's fix becomes the
+ * finding's `fix` through `resolveFix` (lib/fix, which reads the project's text); without one, findings carry no fix.
+ */
+export function runRules(graph: NetworkGraph, rules: readonly Rule[], settings: ReadonlyMap<string, RuleSetting> = new Map(), resolveFix?: FixResolver): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     const setting = settings.get(rule.id);
@@ -54,7 +58,7 @@ export function runRules(graph: NetworkGraph, rules: readonly Rule[], settings: 
     rule.check(graph, {
       options,
       report: (report) => {
-        const finding = toFinding(rule, configured || !report.severity ? level : report.severity, report);
+        const finding = toFinding(rule, configured || !report.severity ? level : report.severity, report, resolveFix);
         const key = `${finding.file}:${finding.line}:${finding.column}:${finding.message}`;
         if (seen.has(key)) return;
         seen.add(key);
@@ -65,7 +69,7 @@ export function runRules(graph: NetworkGraph, rules: readonly Rule[], settings: 
   return findings.sort(compareFindings);
 }
 
-function toFinding(rule: Rule, severity: Severity, report: Report): Finding {
+function toFinding(rule: Rule, severity: Severity, report: Report, resolveFix: FixResolver | undefined): Finding {
   const template = rule.messages[report.messageId];
   if (template === undefined) throw new RuleError(rule.id, `unknown messageId "${report.messageId}"`);
   if (!isPlace(report.at)) throw new RuleError(rule.id, `report "${report.messageId}" has no span`);
@@ -88,6 +92,11 @@ function toFinding(rule: Rule, severity: Severity, report: Report): Finding {
   if (report.data) finding.data = { ...report.data };
   const subject = report.subject ?? (report.service ? { kind: 'service' as const, service: report.service } : report.network ? { kind: 'network' as const, network: report.network } : undefined);
   if (subject) finding.subject = subject;
+  if (report.fix) {
+    if (!rule.fix) throw new RuleError(rule.id, `report "${report.messageId}" has a fix but the rule declares none`);
+    const edits = resolveFix?.(report.fix);
+    if (edits) finding.fix = { title: report.fix.title, safety: rule.fix, edits };
+  }
   return finding;
 }
 

@@ -8,7 +8,8 @@ import type { Model } from './types';
  *   project, `container:<name>` or a network Compose does not declare, is created when that container or
  *   network exists on the engine, which the project cannot tell.)
  * - `refusedBy: 'compose'`: the project fails Compose's consistency checks before the engine sees it
- *   (compose-go `loader/validate.go` `checkConsistency`; `graph.go` for cycles). Compose refuses the whole
+ *   (compose-go `loader/validate.go` `checkConsistency`: `network_mode` beside `networks`, an undefined
+ *   network; `graph.go` for cycles). Compose refuses the whole
  *   project, not only this service: `message` is the error `docker compose up` prints.
  * - `refusedBy: 'engine'`: `docker stack deploy` refuses the stack while converting it (docker/cli
  *   `cli/compose/convert/service.go`), the engine never creating a service.
@@ -19,7 +20,9 @@ import type { Model } from './types';
  *   "provider"; docker/compose pkg/compose/plugins.go).
  */
 export type Creation =
-  { created: true } | { created: false; refusedBy: 'compose' | 'engine'; reason: 'network-mode-cycle' | 'network-mode-missing' | 'undefined-network'; message: string } | { created: false; reason: 'no-replicas' | 'provider'; message: string };
+  | { created: true }
+  | { created: false; refusedBy: 'compose' | 'engine'; reason: 'network-mode-cycle' | 'network-mode-missing' | 'network-mode-with-networks' | 'undefined-network'; message: string }
+  | { created: false; reason: 'no-replicas' | 'provider'; message: string };
 
 /** What creationOf reads of the graph. */
 export interface CreationContext {
@@ -57,6 +60,11 @@ export function creationOf(graph: CreationContext, service: string): Creation {
     // compose-go checkConsistency, for the service whose network_mode names the missing one
     const target = graph.joinedService(ns.owner) ?? '';
     return { created: false, refusedBy: 'compose', reason: 'network-mode-missing', message: `service "${target}" not found for network_mode 'service:${target}'` };
+  }
+  const networksKey = s.keys.get('networks');
+  if (!stack && s.networkMode && !s.networkMode.unknown && networksKey && !networksKey.empty && !networksKey.unknown && s.networks.length > 0) {
+    // compose-go checkConsistency (loader/validate.go), as docker compose prints it
+    return { created: false, refusedBy: 'compose', reason: 'network-mode-with-networks', message: `service ${service} declares mutually exclusive \`network_mode\` and \`networks\`: invalid compose project` };
   }
   for (const { network } of graph.attachments(service)) {
     if (graph.model.networks.has(network)) continue;

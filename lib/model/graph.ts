@@ -7,8 +7,8 @@ import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
 import { collectClaims, earliestConflicts, listening, type PortConflict } from './port-claims';
 import { referencesOf, type Reference } from './references';
-import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
 import { addressValue } from './address';
+import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
 import { joinPath, namespacesOf, type Namespace } from './namespaces';
 import type { Address, Cidr, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
 

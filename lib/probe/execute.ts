@@ -207,6 +207,22 @@ export function judge(c: ProbeCase, o: Observation, owners: Map<string, string>)
   return { agrees: true };
 }
 
+/**
+ * What a cell's tries (first to last) come to: `final` is the last try that observed something (the last
+ * try when none did), `agrees` its judgment when every observing try judged alike, and `flaky` when some
+ * agreed and some disagreed. A try whose probe failed observed nothing: a disagreement seen on every other
+ * try stays a disagreement (issue 13, cause 13), and a cell every try of which failed is failed, not flaky.
+ */
+export function settle(c: ProbeCase, tries: Observation[], owners: Map<string, string>): Pick<CaseResult, 'final' | 'agrees' | 'flaky'> {
+  const judged = tries.map((o) => ({ o, ...judge(c, o, owners) }));
+  const observing = judged.filter((j) => j.agrees !== undefined);
+  if (!observing.length) return { final: tries[tries.length - 1], agrees: undefined, flaky: false };
+  const last = observing[observing.length - 1];
+  const final = last.note ? { ...last.o, detail: `${last.o.detail}; ${last.note}` } : last.o;
+  if (new Set(observing.map((j) => j.agrees)).size > 1) return { final, agrees: undefined, flaky: true };
+  return { final, agrees: last.agrees, flaky: false };
+}
+
 /** `running 24 probes from 5 sources`, or with cases settled without running, their total first (the summary's count) and why. */
 export function progressLine(running: number, sources: number, settled: string[]): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -261,16 +277,6 @@ export async function executeCases(ctx: ExecuteContext, cases: ProbeCase[]): Pro
     }
     pending = again;
   }
-  for (const r of results.values()) {
-    if (!r.tries.length) continue;
-    const judged = r.tries.map((o) => judge(r.case, o, owners));
-    const last = judged[judged.length - 1];
-    r.final = r.tries[r.tries.length - 1];
-    if (last.note) r.final = { ...r.final, detail: `${r.final.detail}; ${last.note}` };
-    const reaches = new Set(r.tries.map((o) => o.reach));
-    r.flaky = reaches.size > 1 && !(reaches.size === 2 && reaches.has('failed') && r.tries[r.tries.length - 1].reach !== 'failed' && judged[judged.length - 1].agrees === true);
-    if (r.flaky) r.agrees = undefined;
-    else r.agrees = last.agrees;
-  }
+  for (const r of results.values()) if (r.tries.length) Object.assign(r, settle(r.case, r.tries, owners));
   return cases.map((c) => results.get(c.id)!);
 }

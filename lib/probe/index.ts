@@ -19,7 +19,7 @@ import { ensureImage, ImageError, imageTools, missingToolNotes } from './image';
 import { cleanupCommand, cleanupRuns, dockerRemoval } from './leftovers';
 import { parseProbeArgs, PROBE_HELP, UsageError, type ProbeOptions } from './options';
 import { localProcesses, ownerLabels } from './owner';
-import { planProbes } from './plan';
+import { composeRefusal, planProbes } from './plan';
 import { planPublishing } from './publish';
 import { waitReady } from './ready';
 import { formatJson, formatJunit, formatText } from './report';
@@ -29,7 +29,7 @@ import { buildComposeTwin, newTwin, twinReplicas, type Twin } from './twin';
 import { isSocketError } from './listening';
 import type { CaseResult, FindingVerdict, ProbeCase, ProbeMode, ProbeReport, Summary } from './types';
 import { AbortedError, checkAborted, errorLine, newRunId } from './util';
-import { decide, linkFindings } from './verdicts';
+import { decide, linkFindings, markPredicted } from './verdicts';
 import { refuseInputOverwrite, writeOutput } from '../util/output';
 import type { LoadedProject } from '../source/project';
 
@@ -152,6 +152,9 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run:
     const first = result.findings.find((f) => f.severity === 'error');
     throw new TwinError(`cannot probe: the project does not load${first ? ` (${first.file}:${first.line}:${first.column}: ${first.message})` : ''}`);
   }
+  // a project Compose refuses never reaches an engine: there is nothing to build, whatever the engine
+  const refused = composeRefusal(result.graph, result.findings);
+  if (refused) throw new TwinError(`cannot probe: Compose refuses the project, so there is no twin to build (${refused})`);
 
   const engine = await connect(io.env, run.limits);
   // the findings and the expectations are those of the engine probed, whatever --engine or engine: says
@@ -232,7 +235,9 @@ async function probeOn(
     } else if (stack) await buildStackTwin(build, twin);
     else await buildComposeTwin(build, twin);
     const running = twin.containers.filter((c) => c.running);
-    if (!running.length && graph.services.size && !(stack && !engine.swarmManager)) {
+    // a twin the engine refused a part of is still a twin: those refusals are observations, judged below;
+    // only a twin of which nothing could be built, without the engine saying no to anything, stops the run
+    if (!running.length && !twin.events.length && graph.services.size && !(stack && !engine.swarmManager)) {
       const why = twin.events.map((e) => e.message).concat([...twin.excluded.values()]);
       throw new TwinError(`the twin could not be built: ${why[0] ?? 'no container started'}${why.length > 1 ? ` (and ${why.length - 1} more)` : ''}`);
     }
@@ -246,6 +251,7 @@ async function probeOn(
     results = await executeCases({ engine, twin, graph, tools, timeout: options.timeout, concurrency: options.concurrency, tries: TRIES, signal, progress: say, application: mode !== 'twin' }, cases);
     if (mode !== 'twin') markSources(results, twin);
     verdicts = decide(findings, links, results, twin.events, twin);
+    markPredicted(twin.events, verdicts, graph);
     if (tables) verdicts = applicationVerdicts(graph, tables, verdicts, results);
   } finally {
     if (!options.keep || signal.aborted) {
@@ -279,6 +285,7 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
     failed: run.filter((r) => !r.flaky && r.final!.reach === 'failed').length,
     flaky: run.filter((r) => r.flaky).length,
     notProbed: results.length - run.length,
+    unpredicted: twin.events.filter((e) => e.predicted === false).length,
     seconds: (Date.now() - started) / 1000,
   };
   const refuted = verdicts.some((v) => v.verdict === 'refuted');
@@ -300,6 +307,7 @@ function buildReport(options: ProbeOptions, engine: Engine, twin: Twin, results:
     events: twin.events,
     summary,
     // a cell whose probe failed observed nothing: the run cannot say the network behaves as predicted
-    exitCode: summary.disagreeing > 0 || summary.failed > 0 || refuted || observedErrors ? 1 : 0,
+    // a refusal nothing predicted is the engine disagreeing with the graph
+    exitCode: summary.disagreeing > 0 || summary.unpredicted > 0 || summary.failed > 0 || refuted || observedErrors ? 1 : 0,
   };
 }

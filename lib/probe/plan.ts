@@ -1,3 +1,4 @@
+import type { Finding } from '../engine/finding';
 import type { BindingOutcome, NetworkGraph } from '../model/graph';
 import { bindingText, hostPortsPerContainer } from '../model/ports';
 import { formatPortRange } from '../syntax/compose';
@@ -87,6 +88,28 @@ export function probePorts(service: Service): ListenPort[] {
   for (const p of service.ports) if (!p.invalid && !p.unknown) add(p.target.value, p.protocol);
   for (const e of service.expose) if (!e.invalid && !e.unknown) add(e.ports, e.protocol);
   return out;
+}
+
+/**
+ * Why Compose refuses the whole project before the engine sees it, if it does: the first error of the
+ * loader's own Compose checks (`compose-load`: dependency cycles, container names in use, …), else the
+ * first service (in file order) the model says Compose refuses (graph.creation: `network_mode` beside
+ * `networks`, a `service:` cycle or a missing one, an undefined network). `file:line:column: message`.
+ * A project Compose refuses has no twin: `docker compose up` creates nothing for it.
+ */
+export function composeRefusal(graph: NetworkGraph, findings: readonly Finding[]): string | undefined {
+  if (graph.model.mode !== 'compose') return undefined;
+  const load = findings.find((f) => f.ruleId === 'compose-load' && f.severity === 'error');
+  if (load) return `${load.file}:${load.line}:${load.column}: ${load.message}`;
+  for (const s of graph.services.values()) {
+    const creation = graph.creation(s.name);
+    if (creation.created || !('refusedBy' in creation) || creation.refusedBy !== 'compose') continue;
+    // blame what Compose objects to: the network_mode, or the undefined network's entry
+    const undefinedNetwork = creation.reason === 'undefined-network' ? s.networks.find((n) => !graph.networks.has(n.name) && !n.implicit) : undefined;
+    const at = undefinedNetwork?.span ?? (creation.reason === 'undefined-network' ? undefined : s.networkMode?.span) ?? s.span;
+    return `${at.file}:${at.line}:${at.column}: ${creation.message}`;
+  }
+  return undefined;
 }
 
 /**

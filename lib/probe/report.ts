@@ -111,7 +111,9 @@ export function formatText(report: ProbeReport): string {
   const disagreements = report.results.filter((r) => r.agrees === false);
   out.push('');
   out.push('Disagreements');
-  if (!disagreements.length) out.push('  none');
+  const unpredicted = report.events.filter((e) => e.predicted === false);
+  if (!disagreements.length && !unpredicted.length) out.push('  none');
+  for (const e of unpredicted) out.push(`  no finding predicted this refusal: ${e.message}`);
   for (const r of disagreements) {
     out.push(`  ${describe(r.case)}: the graph predicts ${r.case.expect ? 'reachable' : 'blocked'} (${r.case.basis}); observed ${r.final!.reach}: ${r.final!.detail}${r.tries.length > 1 ? ` (${r.tries.length} tries)` : ''}`);
     if (r.reproduce) out.push(`    ${r.reproduce}`);
@@ -158,6 +160,7 @@ export function formatText(report: ProbeReport): string {
   const observed = report.findings.filter((v) => isSocketError(v.finding)).length;
   const why = [
     s.disagreeing ? `${s.disagreeing} disagreeing` : '',
+    s.unpredicted ? `${s.unpredicted} engine refusal${s.unpredicted === 1 ? '' : 's'} nothing predicted` : '',
     s.failed ? `${s.failed} probe${s.failed === 1 ? '' : 's'} failed` : '',
     refuted.length ? `${refuted.length} finding${refuted.length === 1 ? '' : 's'} refuted` : '',
     observed ? `${observed} error${observed === 1 ? '' : 's'} in the socket tables` : '',
@@ -270,6 +273,14 @@ export function formatJunit(report: ProbeReport): string {
     failures += f;
     skipped += s;
     suites.push(`  <testsuite name="probe.findings" tests="${report.findings.length}" failures="${f}" errors="0" skipped="${s}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  if (report.events.length) {
+    // what the engine refused: a refusal nothing predicted fails, as a disagreeing cell does
+    const f = report.events.filter((e) => e.predicted === false).length;
+    const cases = report.events.map((e) => `    <testcase classname="probe.engine" name="${xml(e.message)}">${e.predicted === false ? '<failure message="no finding predicted this refusal"/>' : ''}</testcase>`);
+    total += report.events.length;
+    failures += f;
+    suites.push(`  <testsuite name="probe.engine" tests="${report.events.length}" failures="${f}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="compose-netlint probe" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${report.summary.seconds.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

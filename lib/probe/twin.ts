@@ -463,7 +463,7 @@ export function endpointConfig(graph: NetworkGraph, twin: Twin, service: Service
   const linkLocal = attachment.spec.linkLocalIps.filter((l) => l.value.ip).map((l) => l.value.text);
   if (linkLocal.length) ipam.LinkLocalIPs = linkLocal;
   if (Object.keys(ipam).length) config.IPAMConfig = ipam;
-  const links = linksFor(twin, service, replica);
+  const links = linksFor(twin, graph, service, replica, false);
   if (links.length) config.Links = links;
   return config;
 }
@@ -477,7 +477,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
   if (ns.joins !== undefined) {
     const owner = twin.containers.find((c) => c.service === ns.owner && c.replica === 1 && c.running && c.id);
     if (!owner?.id) {
-      twin.events.push({ kind: 'create-failed', service: name, replica: container.replica, message: `"${name}" joins "${ns.owner}", whose container is not running` });
+      twin.events.push({ kind: 'create-failed', service: name, replica: container.replica, message: `"${name}" joins "${ns.owner}", whose container is not running`, consequence: true });
       return;
     }
     networkMode = `container:${owner.id}`;
@@ -512,7 +512,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     else if (service.dns.length) hostConfig.Dns = ['127.0.0.1'];
     if (extraHosts.length) hostConfig.ExtraHosts = extraHosts;
     if (ns.kind !== undefined || containerMode) {
-      const links = linksFor(twin, service, container.replica);
+      const links = linksFor(twin, graph, service, container.replica, ns.kind === 'bridge');
       if (links.length) hostConfig.Links = links;
     }
     const createOptions: Docker.ContainerCreateOptions = {
@@ -574,14 +574,21 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
 }
 
 /**
- * Links as Compose writes them: for every container of the linked service, the link's name plus
- * "<service>-<n>" and "<project>-<service>-<n>", n being the linking container's number.
+ * Links as Compose writes them: for every running container of the linked service (a replica the engine refused to start would take the link name, and with it the name, from the running ones), the link's name plus
+ * "<service>-<n>" and "<project>-<service>-<n>", n being the linking container's number. On the default
+ * bridge (`hostsFile`) the engine also writes the linked container's own name into the linker's
+ * /etc/hosts (moby's legacy links), which Compose sets to the target's `container_name` when it has one:
+ * the twin's containers carry run-scoped names, so that name is passed as one more link name (issue 13,
+ * cause 10). On a user network a link is a DNS alias of the linker's endpoint and the container's name
+ * is no alias there, so it is not added (it would shadow that name on the network).
  */
-function linksFor(twin: Twin, service: Service, replica: number): string[] {
+function linksFor(twin: Twin, graph: NetworkGraph, service: Service, replica: number, hostsFile: boolean): string[] {
   const out: string[] = [];
   for (const link of service.links) {
-    for (const target of twin.containers.filter((c) => c.service === link.service && c.id)) {
-      for (const name of [link.alias, `${link.service}-${replica}`, `${twin.project}-${link.service}-${replica}`]) out.push(`${target.name}:${name}`);
+    const containerName = graph.services.get(link.service)?.containerName;
+    const own = hostsFile && containerName && !containerName.unknown ? [containerName.value] : [];
+    for (const target of twin.containers.filter((c) => c.service === link.service && c.id && c.running)) {
+      for (const name of [link.alias, `${link.service}-${replica}`, `${twin.project}-${link.service}-${replica}`, ...own]) out.push(`${target.name}:${name}`);
     }
   }
   return [...new Set(out)];

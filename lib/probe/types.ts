@@ -89,6 +89,8 @@ export interface FindingVerdict {
   reason: string;
   /** case ids the verdict rests on */
   cases: number[];
+  /** the engine's refusals that confirmed it, when it was confirmed by them (the finding predicted them) */
+  events?: EngineEvent[];
 }
 
 /** The kinds of EngineEvent, each one the twin records (twin.ts, stack.ts). */
@@ -105,6 +107,10 @@ export interface EngineEvent {
   protocol?: Protocol;
   hostIp?: string;
   message: string;
+  /** the twin, not the engine, gave up on this container because the service whose namespace it joins has none */
+  consequence?: true;
+  /** whether a finding, or the model's binding outcome, predicted it (set once the findings are decided) */
+  predicted?: boolean;
 }
 
 export interface Summary {
@@ -114,6 +120,8 @@ export interface Summary {
   failed: number;
   flaky: number;
   notProbed: number;
+  /** engine refusals nothing predicted (EngineEvent.predicted false): each one is a disagreement */
+  unpredicted: number;
   seconds: number;
 }
 

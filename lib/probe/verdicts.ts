@@ -6,6 +6,13 @@ import type { Publishing } from './publish';
 import type { Twin } from './twin';
 import type { CaseResult, EngineEvent, FindingVerdict, ProbeCase } from './types';
 
+/** A verdict from what the engine did; `events` are the refusals the finding predicted (the first one is the reason). */
+export interface EventVerdict {
+  verdict: FindingVerdict['verdict'];
+  reason: string;
+  events?: EngineEvent[];
+}
+
 /** What a finding says the network will do: a case it expects reachable or blocked. */
 export interface Claim {
   case: number;
@@ -20,7 +27,7 @@ export interface Claim {
 export interface Linked {
   claims: Claim[];
   /** decided from what the engine did instead of from probes */
-  fromEvents?: (events: EngineEvent[], twin: Twin) => { verdict: FindingVerdict['verdict']; reason: string } | undefined;
+  fromEvents?: (events: EngineEvent[], twin: Twin) => EventVerdict | undefined;
 }
 
 export interface LinkContext {
@@ -86,10 +93,13 @@ const dnsClaims = (context: LinkContext, source: string, names: string[], reacha
 const connectionClaims = (context: LinkContext, source: string, targets: string[]): Claim[] =>
   context.cases.flatMap((c) => ((c.kind === 'tcp' || c.kind === 'udp') && c.source === source && c.target.via !== 'name' && targets.includes(c.target.service) ? [{ case: c.id, reachable: context.graph.connected(source, c.target.service) }] : []));
 
+const confirmedBy = (event: EngineEvent, all: EngineEvent[] = [event]): EventVerdict => ({ verdict: 'confirmed', reason: `the engine: ${event.message}`, events: all });
+
 function eventVerdict(kinds: EngineEvent['kind'][], service: string | undefined, text?: RegExp) {
-  return (events: EngineEvent[], twin: Twin): { verdict: FindingVerdict['verdict']; reason: string } | undefined => {
-    const hit = events.find((e) => kinds.includes(e.kind) && (!service || e.service === service) && (!text || text.test(e.message)));
-    if (hit) return { verdict: 'confirmed', reason: `the engine: ${hit.message}` };
+  return (events: EngineEvent[], twin: Twin): EventVerdict | undefined => {
+    // each matching refusal (one per replica) is one the finding predicted
+    const hits = events.filter((e) => kinds.includes(e.kind) && !e.consequence && (!service || e.service === service) && (!text || text.test(e.message)));
+    if (hits.length) return confirmedBy(hits[0], hits);
     if (service && twin.containers.some((c) => c.service === service && c.running)) return { verdict: 'refuted', reason: `"${service}" started without the engine objecting` };
     return undefined;
   };
@@ -144,8 +154,8 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     return {
       claims: cases.map((c) => ({ case: c.id, reachable: false })),
       fromEvents: (events) => {
-        const hit = events.find((e) => e.kind === 'bind-failed' && e.service !== undefined && services.has(e.service) && e.port !== undefined && ports.has(e.port));
-        return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
+        const hits = events.filter((e) => e.kind === 'bind-failed' && e.service !== undefined && services.has(e.service) && e.port !== undefined && ports.has(e.port));
+        return hits.length ? confirmedBy(hits[0], hits) : undefined;
       },
     };
   },
@@ -157,8 +167,9 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     return {
       claims: [],
       fromEvents: (events, twin) => {
-        const hit = events.find((e) => e.kind === 'bind-failed' && e.service === service && (e.replica ?? 1) > 1 && e.port !== undefined && fixed.hostRanges.some(([a, b]) => e.port! >= a && e.port! <= b));
-        if (hit) return { verdict: 'confirmed', reason: `the engine: ${hit.message}` };
+        // every later replica's failed bind of one of those ports is what the finding predicts
+        const hits = events.filter((e) => e.kind === 'bind-failed' && e.service === service && (e.replica ?? 1) > 1 && e.port !== undefined && fixed.hostRanges.some(([a, b]) => e.port! >= a && e.port! <= b));
+        if (hits.length) return confirmedBy(hits[0], hits);
         // only replicas the engine really bound a fixed host port for observe the premise
         const bound = twin.containers.filter((c) => c.service === service && c.running && fixed.keys.some((k) => (c.hostPorts?.get(k)?.length ?? 0) > 0)).length;
         if (bound > 1) return { verdict: 'refuted', reason: `${bound} replicas of "${service}" started, each bound to its fixed host port` };
@@ -197,14 +208,14 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     claims: [],
     fromEvents: (events) => {
       const hit = events.find((e) => e.kind === 'network-failed' && e.network === f.network);
-      return hit ? { verdict: 'confirmed', reason: `the engine: ${hit.message}` } : undefined;
+      return hit ? confirmedBy(hit) : undefined;
     },
   }),
   'subnets-overlap': (f, _context, link) => ({
     claims: [],
     fromEvents: (events, twin) => {
       const hit = events.find((e) => e.kind === 'network-failed' && (!link.message || link.message.test(e.message)));
-      if (hit) return { verdict: 'confirmed', reason: `the engine: ${hit.message}` };
+      if (hit) return confirmedBy(hit);
       const n = f.network ? twin.networks.get(f.network) : undefined;
       return n?.id && !n.failed ? { verdict: 'refuted', reason: `the engine created network "${f.network}" beside the others` } : undefined;
     },
@@ -248,7 +259,7 @@ export function decide(findings: Finding[], links: (Linked | { notProbed: string
       ((r.final.reach === 'reachable') === claim.reachable ? supports : contradicts).push(claim.case);
     }
     const cases = link.claims.map((c) => c.case);
-    if (fromEvents?.verdict === 'confirmed' && !contradicts.length) return { finding, verdict: 'confirmed', reason: fromEvents.reason, cases };
+    if (fromEvents?.verdict === 'confirmed' && !contradicts.length) return { finding, verdict: 'confirmed', reason: fromEvents.reason, cases, ...(fromEvents.events ? { events: fromEvents.events } : {}) };
     if (contradicts.length) {
       const r = byId.get(contradicts[0])!;
       return { finding, verdict: 'refuted', reason: `${describe(r.case)}: ${r.final!.reach} (${r.final!.detail})`, cases: contradicts };
@@ -266,4 +277,26 @@ export function describe(c: ProbeCase): string {
   if (c.kind === 'host') return `host → ${c.column}`;
   const arrow = c.kind === 'dns' ? `resolves "${c.column}"` : `→ ${c.column}`;
   return `${c.kind} ${c.source} ${arrow}`;
+}
+
+/**
+ * Marks each engine event `predicted` or not (issue 13, cause 14): a refusal a confirmed finding cites
+ * (for a bind that failed, any replica of that service failing that host port and protocol), a bind the
+ * model says the binding loses (BindingOutcome `conflict`), and a container the twin gave up on because
+ * the namespace it joins has none (its owner's refusal is what counts). Every other event is a refusal
+ * nothing predicted: a disagreement. Returns how many those are.
+ */
+export function markPredicted(events: EngineEvent[], verdicts: readonly FindingVerdict[], graph: NetworkGraph): number {
+  const cited = verdicts.filter((v) => v.verdict === 'confirmed').flatMap((v) => v.events ?? []);
+  const sameBind = (a: EngineEvent, b: EngineEvent): boolean => a.kind === 'bind-failed' && b.kind === 'bind-failed' && a.service === b.service && a.port === b.port && a.protocol === b.protocol;
+  const modelLoses = (e: EngineEvent): boolean =>
+    e.kind === 'bind-failed' &&
+    e.service !== undefined &&
+    graph.bindings(e.service).some((b) => b.outcome.kind === 'conflict' && b.binding.protocol === e.protocol && b.binding.published !== undefined && e.port! >= b.binding.published.value.start && e.port! <= b.binding.published.value.end);
+  let unpredicted = 0;
+  for (const e of events) {
+    e.predicted = e.consequence === true || cited.some((c) => c === e || sameBind(c, e)) || modelLoses(e);
+    if (!e.predicted) unpredicted++;
+  }
+  return unpredicted;
 }

@@ -1,5 +1,6 @@
 import type { Severity } from '../engine/finding';
-import { docsUrl, type Category } from '../engine/rule';
+import type { FixSafety } from '../engine/fix';
+import { docsUrl, type Category, type Precision } from '../engine/rule';
 import { RESERVED_IDS, type ReservedId } from '../source/diagnostic';
 import { repositoryUrl, sourceUrl } from '../util/package';
 import { rules } from '../../rules';
@@ -13,11 +14,19 @@ export interface RuleInfo {
   severity: Severity;
   category: Category;
   helpUri: string;
+  /** SARIF precision (default very-high: see RuleDefinition.precision) */
+  precision: Precision;
+  /** security rules: GitHub's security-severity score (see RuleDefinition.securitySeverity) */
+  securitySeverity?: number;
+  /** fixable rules: what their fix does */
+  fix?: FixSafety;
+  /** the modes the rule applies to (default both) */
+  modes?: readonly string[];
 }
 
 const RESERVED_HELP = sourceUrl('README.md#output');
 
-const RESERVED: Record<ReservedId, Omit<RuleInfo, 'id'>> = {
+const RESERVED: Record<ReservedId, Omit<RuleInfo, 'id' | 'precision'>> = {
   'ambiguous-mode': {
     severity: 'info',
     category: 'correctness',
@@ -37,9 +46,20 @@ const RESERVED: Record<ReservedId, Omit<RuleInfo, 'id'>> = {
 };
 
 /** Findings that are not rules' own (RESERVED_IDS); the README's Output section describes them. */
-export const RESERVED_RULES: readonly RuleInfo[] = RESERVED_IDS.map((id) => ({ id, ...RESERVED[id] }));
+export const RESERVED_RULES: readonly RuleInfo[] = RESERVED_IDS.map((id) => ({ id, ...RESERVED[id], precision: 'very-high' }));
 
 /** Every id a finding can carry, sorted by id. */
-export const RULE_CATALOG: readonly RuleInfo[] = [...RESERVED_RULES, ...rules.map((r) => ({ id: r.id, description: r.description, severity: r.severity, category: r.category, helpUri: docsUrl(r.id) }))].sort((a, b) =>
-  a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-);
+export const RULE_CATALOG: readonly RuleInfo[] = [
+  ...RESERVED_RULES,
+  ...rules.map((r) => ({
+    id: r.id,
+    description: r.description,
+    severity: r.severity,
+    category: r.category,
+    helpUri: docsUrl(r.id),
+    precision: r.precision ?? 'very-high',
+    ...(r.securitySeverity !== undefined ? { securitySeverity: r.securitySeverity } : {}),
+    ...(r.fix ? { fix: r.fix } : {}),
+    ...(r.modes ? { modes: r.modes } : {}),
+  })),
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

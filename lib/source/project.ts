@@ -32,6 +32,11 @@ export interface LoadOptions {
   envFiles?: string[];
   profiles?: string[];
   mode?: Mode | 'auto';
+  /**
+   * Texts read instead of the files on disk, by absolute path: an editor's unsaved buffers, or standard input
+   * under its `--stdin-filename`. A path here exists for discovery, `include` and `extends` even when no file does.
+   */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 export interface LoadedProject {
@@ -68,10 +73,11 @@ export const MAX_CHAIN_DEPTH = 100;
 export function loadProject(options: LoadOptions = {}): LoadedProject {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const processEnv = options.env ?? process.env;
-  const loader = new Loader(cwd);
+  const loader = new Loader(cwd, options.overlay);
+  const exists = (file: string) => loader.exists(file);
   const target = options.target ? path.resolve(cwd, options.target) : undefined;
   const targetIsDir = target !== undefined && isDirectory(target);
-  if (target !== undefined && !targetIsDir && !fs.existsSync(target)) throw new InputError(`${options.target}: no such file or directory`, 'ENOENT');
+  if (target !== undefined && !targetIsDir && !exists(target)) throw new InputError(`${options.target}: no such file or directory`, 'ENOENT');
 
   // the project directory decides where .env is read from, which may itself name COMPOSE_FILE
   const explicitFiles = options.files?.length ? options.files : target && !targetIsDir ? [options.target!] : undefined;
@@ -95,7 +101,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       .filter(Boolean)
       .map((f) => path.resolve(baseDir, f));
   }
-  if (!files) files = discover(searchDir);
+  if (!files) files = discover(searchDir, exists);
   if (!options.projectDirectory && !explicitFiles) projectDirectory = path.dirname(files[0]);
 
   // compose-go loader.go projectName: the name is decided before the files are interpolated, and is then set as
@@ -154,11 +160,11 @@ function isDirectory(p: string): boolean {
 }
 
 /** Finds the Compose file in `dir` or its parents, plus its override file, as Compose does. */
-function discover(dir: string): string[] {
+function discover(dir: string, exists: (file: string) => boolean): string[] {
   for (let current = dir; ; current = path.dirname(current)) {
-    const found = COMPOSE_FILE_NAMES.map((n) => path.join(current, n)).find((f) => fs.existsSync(f));
+    const found = COMPOSE_FILE_NAMES.map((n) => path.join(current, n)).find(exists);
     if (found) {
-      const override = OVERRIDE_FILE_NAMES.map((n) => path.join(current, n)).find((f) => fs.existsSync(f));
+      const override = OVERRIDE_FILE_NAMES.map((n) => path.join(current, n)).find(exists);
       return override ? [found, override] : [found];
     }
     if (path.dirname(current) === current) break;
@@ -242,7 +248,15 @@ class Loader {
   /** the message part listing each services map's keys, built once per map */
   private readonly serviceLists = new WeakMap<MapNode, string>();
 
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    private readonly overlay: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  /** Whether `file` exists: on disk, or as a text of the overlay. */
+  exists(file: string): boolean {
+    return this.overlay.has(file) || fs.existsSync(file);
+  }
 
   display(file: string): string {
     const relative = path.relative(this.cwd, file);
@@ -252,7 +266,7 @@ class Loader {
   /** Reads a file of the project; `kind` ("Compose file", "env file") names it in an InputError. */
   private read(file: string, kind: 'Compose file' | 'env file'): string {
     const shown = this.display(file);
-    const text = readText(file, shown, kind);
+    const text = this.overlay.get(file) ?? readText(file, shown, kind);
     this.sources.set(shown, text);
     this.paths.set(shown, file);
     return text;
@@ -263,7 +277,7 @@ class Loader {
     const values = new Map<string, string>();
     const files = envFiles?.length ? envFiles.map((f) => path.resolve(this.cwd, f)) : [path.join(projectDirectory, '.env')];
     for (const file of files) {
-      if (!envFiles?.length && !fs.existsSync(file)) continue;
+      if (!envFiles?.length && !this.exists(file)) continue;
       if (isDirectory(file) && !envFiles?.length) continue;
       const text = this.read(file, 'env file');
       const parsed = parseEnvFile(this.display(file), text, (n) => processEnv[n] ?? values.get(n));
@@ -285,7 +299,7 @@ class Loader {
         const required = isMap(item) ? get(item, 'required') : undefined;
         if (!isScalar(target) || typeof target.value !== 'string' || target.unknown || out.has(target.value)) continue;
         const file = target.value;
-        if (!fs.existsSync(file) || isDirectory(file)) {
+        if (!this.exists(file) || isDirectory(file)) {
           if (!(isScalar(required) && (required.value === false || required.value === 'false'))) {
             this.diagnostics.push({
               ruleId: 'compose-load',
@@ -382,7 +396,7 @@ class Loader {
         this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: 'an "include" entry needs a path', span: item.span });
         continue;
       }
-      const missing = spec.paths.find((p) => !fs.existsSync(p));
+      const missing = spec.paths.find((p) => !this.exists(p));
       if (missing) {
         this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `included file "${this.display(missing)}" does not exist`, span: item.span });
         continue;
@@ -514,7 +528,7 @@ class Loader {
   private loadExtendedFile(file: string, lookup: Lookup): MapNode | undefined {
     if (this.extendedFiles.has(file)) return this.extendedFiles.get(file);
     this.extendedFiles.set(file, undefined);
-    if (!fs.existsSync(file)) return undefined;
+    if (!this.exists(file)) return undefined;
     this.nesting++;
     let tree: MapNode | undefined;
     try {

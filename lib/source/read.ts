@@ -77,22 +77,7 @@ export function readBounded(file: string, display: string, kind: string, limit =
     const opened = fs.fstatSync(fd);
     if (!opened.isFile()) throw notRegular(display, opened);
     if (opened.dev !== before.dev || opened.ino !== before.ino) throw new InputError(`${display}: changed while it was being opened; run again`, 'EREAD');
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, limit + 1 - total));
-      let n: number;
-      try {
-        n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      } catch (error) {
-        throw cannotRead(display, error);
-      }
-      if (n === 0) break;
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
-      total += n;
-      if (total > limit) throw tooBig(display, kind, `over ${limit / 1048576}`, limit);
-    }
-    return Buffer.concat(chunks, total);
+    return readToEnd(fd, display, kind, limit);
   } finally {
     fs.closeSync(fd);
   }
@@ -104,7 +89,50 @@ export function readBounded(file: string, display: string, kind: string, limit =
  * as `readBounded` does, or EBINARY; `kind` names what the file should be, as there.
  */
 export function readText(file: string, display: string, kind: string): string {
-  const buffer = readBounded(file, display, kind);
+  return decodeText(readBounded(file, display, kind), display, kind);
+}
+
+/**
+ * Reads standard input (file descriptor `fd`, 0 by default) to its end as `readText` reads a file: at most
+ * 4 MiB, text only. `display` names it in messages (the `--stdin-filename`). Throws InputError: ETOOBIG,
+ * EBINARY, EREAD (an I/O error with its errno code).
+ */
+export function readStdinText(display: string, kind: string, fd = 0): string {
+  return decodeText(readToEnd(fd, display, kind, MAX_FILE_BYTES), display, kind);
+}
+
+/**
+ * Reads `fd` to its end in chunks, never more than `limit + 1` bytes: past `limit` it throws ETOOBIG. A
+ * non-blocking descriptor with no data yet (EAGAIN: a terminal some shells leave so) is waited on 10 ms at a
+ * time; other read errors are EREAD with their errno code.
+ */
+function readToEnd(fd: number, display: string, kind: string, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, limit + 1 - total));
+    let n: number;
+    try {
+      n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw cannotRead(display, error);
+    }
+    if (n === 0) break;
+    chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    total += n;
+    if (total > limit) throw tooBig(display, kind, `over ${limit / 1048576}`, limit);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** The text of `buffer`: refuses a NUL byte and invalid UTF-8 (EBINARY), drops a leading byte-order mark. */
+function decodeText(buffer: Buffer, display: string, kind: string): string {
   if (buffer.includes(0)) throw new InputError(`${display}: binary file, not ${article(kind)} ${kind}`, 'EBINARY');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
   if (text.includes('\uFFFD') && !buffer.includes(Buffer.from('\uFFFD'))) {

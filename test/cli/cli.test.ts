@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { HELP } from '../../lib/cli/args';
 import { main } from '../../lib/cli/main';
 import { GRAPH_HELP } from '../../lib/graph/command';
+import { LSP_HELP } from '../../lib/lsp/command';
 import { PROBE_HELP } from '../../lib/probe/options';
 import { tempProject } from '../helpers/project';
 
@@ -228,12 +229,15 @@ describe('cli', () => {
       expect(run(['help', 'probe'], dir)).to.deep.equal({ code: 0, stdout: PROBE_HELP, stderr: '' });
       for (const command of ['lint', 'rules', 'help']) expect(run(['help', command], dir).stdout, command).to.equal(HELP);
       expect(run(['help', 'probe', '--help'], dir).stdout).to.equal(PROBE_HELP);
+      expect(run(['help', 'lsp'], dir)).to.deep.equal({ code: 0, stdout: LSP_HELP, stderr: '' });
+      const lsp = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'bin.js'), 'lsp', '--help'], { cwd: dir, encoding: 'utf8' });
+      expect([lsp.status, lsp.stdout]).to.deep.equal([0, LSP_HELP]);
       expect(HELP).to.include('compose-netlint help [COMMAND]');
     });
 
     it('help with an unknown command or two commands exits 2 with one line', () => {
       const dir = tempProject({});
-      expect(run(['help', 'lnit'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: unknown command "lnit"; help takes lint, rules, graph, probe, config or help\n' });
+      expect(run(['help', 'lnit'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: unknown command "lnit"; help takes lint, rules, graph, probe, config, lsp or help\n' });
       expect(run(['help', 'lint', 'graph'], dir)).to.deep.equal({ code: 2, stdout: '', stderr: 'compose-netlint: help takes one command, not 2\n' });
     });
 

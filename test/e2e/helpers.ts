@@ -54,8 +54,8 @@ export interface ProbeRun {
   run?: string;
 }
 
-/** Runs the probe command in this process on a project of test/e2e/projects. */
-export async function probe(args: string[], hooks: ProbeHooks = {}): Promise<ProbeRun> {
+/** Runs the probe command in this process on a project of test/e2e/projects; `watch` sees each piece of its stderr as it is written. */
+export async function probe(args: string[], hooks: ProbeHooks = {}, watch?: (text: string) => void): Promise<ProbeRun> {
   let stdout = '';
   let stderr = '';
   let report: ProbeReport | undefined;
@@ -63,7 +63,10 @@ export async function probe(args: string[], hooks: ProbeHooks = {}): Promise<Pro
     ['--probe-image', PROBE_IMAGE, '--timeout', '2', ...args],
     {
       stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
+      stderr: (t) => {
+        stderr += t;
+        watch?.(t);
+      },
       env: process.env,
       cwd: PROJECTS,
     },

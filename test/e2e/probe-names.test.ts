@@ -42,6 +42,26 @@ describe('probe on docker: name resolution and reachability', function () {
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 
+  it('default bridge: a link to a service with a container_name resolves that name, as under Compose', async () => {
+    const r = await probe(['-f', 'linked-container-name.yaml']);
+    const report = r.report!;
+    expect(grid(report, 'dns')).to.deep.equal({
+      api: { api: 'X', 'e2e-named-api': 'X', legacy: 'X' },
+      legacy: { api: '.', 'e2e-named-api': '.', legacy: 'X' },
+    });
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it("user network: a link to a service whose container_name is the linker's name shadows nothing", async () => {
+    const r = await probe(['-f', 'link-on-user-network.yaml']);
+    const report = r.report!;
+    expect(grid(report, 'dns').cache).to.include({ cache: '.' });
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
   it('the same pair on a user-defined network resolves, and nothing is reported', async () => {
     const r = await probe(['-f', 'user-bridge.yaml']);
     expect(r.code, r.stderr).to.equal(0);

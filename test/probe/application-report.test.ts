@@ -46,7 +46,7 @@ function attachReport(): ProbeReport {
     findings,
     results,
     events: [],
-    summary: { probes: 1, agreeing: 1, disagreeing: 0, failed: 0, flaky: 0, notProbed: 0, seconds: 1 },
+    summary: { probes: 1, agreeing: 1, disagreeing: 0, failed: 0, flaky: 0, notProbed: 0, unpredicted: 0, seconds: 1 },
     exitCode: 1,
   };
 }

@@ -39,7 +39,7 @@ function hostileReport(): ProbeReport {
     ],
     results,
     events: [{ kind: 'start-failed', service: SERVICE, message: `"${SERVICE}" did not start: ${INJECT}\u009b2J` }],
-    summary: { probes: 3, agreeing: 2, disagreeing: 1, failed: 0, flaky: 1, notProbed: 1, seconds: 1 },
+    summary: { probes: 3, agreeing: 2, disagreeing: 1, failed: 0, flaky: 1, notProbed: 1, unpredicted: 0, seconds: 1 },
     exitCode: 1,
   };
 }

@@ -4,7 +4,9 @@ import { planProbes, twinReplicas } from '../../lib/probe/plan';
 import { PUBLISH_CAP, planPublishing } from '../../lib/probe/publish';
 import { TOOLS } from '../../lib/probe/scripts';
 import { newTwin, type TwinContainer } from '../../lib/probe/twin';
-import { decide, linkFindings } from '../../lib/probe/verdicts';
+import type { Finding } from '../../lib/engine/finding';
+import type { EngineEvent } from '../../lib/probe/types';
+import { decide, linkFindings, markPredicted } from '../../lib/probe/verdicts';
 import { rules } from '../../rules';
 import { tempProject } from '../helpers/project';
 
@@ -59,5 +61,56 @@ describe('probe verdicts: only what the twin built can confirm or refute a findi
     expect(unbound).to.deep.equal({ web: 'not-probed: fewer than 2 replicas of "web" ran with their fixed host ports bound, so none showed whether a second one can bind' });
     const bound = verdictsOf(compose, (publishing) => running(publishing, ['web']));
     expect(bound).to.deep.equal({ web: 'refuted: 2 replicas of "web" started, each bound to its fixed host port' });
+  });
+});
+
+describe('probe verdicts: which engine refusals a finding predicted (issue 13, cause 14)', () => {
+  /** Lints `compose`, decides its findings against `events` and marks them; returns each event's `predicted`. */
+  function marked(compose: string, events: EngineEvent[], keep = (_: Finding) => true): (boolean | undefined)[] {
+    const { graph, findings } = lintProject({ cwd: tempProject({ 'compose.yaml': compose }), env: {}, mode: 'compose' });
+    const publishing = planPublishing(graph!, (s) => twinReplicas(s).built);
+    const cases = planProbes({ graph: graph!, tools: new Set(TOOLS), hostProbes: true, publishing });
+    const wanted = findings.filter(keep);
+    const links = linkFindings(wanted, { graph: graph!, cases, stack: false, swarm: false, publishing }, rules);
+    const twin = newTwin('r1', 'p');
+    twin.events.push(...events);
+    markPredicted(twin.events, decide(wanted, links, [], twin.events, twin), graph!);
+    return twin.events.map((e) => e.predicted);
+  }
+  const bind = (service: string, replica: number, port: number): EngineEvent => ({
+    kind: 'bind-failed',
+    service,
+    replica,
+    port,
+    protocol: 'tcp',
+    hostIp: '127.0.0.1',
+    message: `"${service}" (replica ${replica}) could not bind 127.0.0.1:${port}/tcp`,
+  });
+  const compose = ['services:', '  web:', '    image: busybox', '    ports: ["127.0.0.1:18080:80", "127.0.0.1:18081:81"]', '    deploy: { replicas: 3 }', ''].join('\n');
+
+  it('every later replica failing every fixed port of a scaled service is predicted by no-scaled-fixed-host-port', () => {
+    const events = [bind('web', 2, 18080), bind('web', 2, 18081), bind('web', 3, 18080), bind('web', 3, 18081)];
+    expect(marked(compose, events)).to.deep.equal([true, true, true, true]);
+  });
+
+  it('without the finding, the same refusals are unpredicted; a joiner left without its namespace is a consequence', () => {
+    const consequence: EngineEvent = { kind: 'create-failed', service: 'web', replica: 1, message: '"web" joins "db", whose container is not running', consequence: true };
+    expect(marked(compose, [bind('web', 2, 18080), consequence], () => false)).to.deep.equal([false, true]);
+  });
+});
+
+describe('probe verdicts: a refusal of every replica (issue 13, cause 14)', () => {
+  it('no-network-mode-conflict predicts the refusal of each replica of a host-network service with links', () => {
+    const compose = ['services:', '  api:', '    image: busybox', '  admin:', '    image: busybox', '    network_mode: host', '    links: [api]', '    scale: 2', ''].join('\n');
+    const { graph, findings } = lintProject({ cwd: tempProject({ 'compose.yaml': compose }), env: {}, mode: 'compose' });
+    const publishing = planPublishing(graph!, (s) => twinReplicas(s).built);
+    const cases = planProbes({ graph: graph!, tools: new Set(TOOLS), hostProbes: true, publishing });
+    const links = linkFindings(findings, { graph: graph!, cases, stack: false, swarm: false, publishing }, rules);
+    const twin = newTwin('r1', 'p');
+    const refusal = (replica: number): EngineEvent => ({ kind: 'create-failed', service: 'admin', replica, message: `the engine refused the container of "admin": conflicting options: host type networking can't be used with links` });
+    twin.events.push(refusal(1), refusal(2));
+    const verdicts = decide(findings, links, [], twin.events, twin);
+    expect(verdicts.find((v) => v.finding.ruleId === 'no-network-mode-conflict')?.verdict).to.equal('confirmed');
+    expect(markPredicted(twin.events, verdicts, graph!)).to.equal(0);
   });
 });

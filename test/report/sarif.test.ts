@@ -42,8 +42,54 @@ describe('report: sarif', () => {
       expect(d.fullDescription.text).to.include(rule.description);
       expect(d.helpUri).to.equal(`https://github.com/compose-netlint/compose-netlint/blob/v${VERSION}/rules/${rule.id}.md`);
       expect(d.defaultConfiguration.level).to.equal({ error: 'error', warning: 'warning', info: 'note' }[rule.severity]);
-      expect(d.properties.tags).to.deep.equal([rule.category]);
+      expect(d.properties.tags[0]).to.equal(rule.category);
+      // GitHub shows a security severity only for rules that carry one, and only security rules should
+      expect(d.properties['security-severity'] !== undefined, rule.id).to.equal(rule.category === 'security');
     }
+  });
+
+  it('gives descriptors precision, tags and (security rules) a security-severity GitHub grades as High or Medium', () => {
+    const props = (id: string) => sarif().runs[0].tool.driver.rules.find((r: any) => r.id === id).properties;
+    expect(props('no-public-datastore-ports')).to.deep.equal({ precision: 'high', tags: ['security', 'fixable'], 'security-severity': '7.5' });
+    expect(props('require-overlay-encryption')).to.deep.equal({ precision: 'very-high', tags: ['security', 'stack-only', 'fixable'], 'security-severity': '5.9' });
+    expect(props('no-host-network-ports')).to.deep.equal({ precision: 'very-high', tags: ['correctness', 'compose-only', 'fixable'] });
+    expect(props('yaml-syntax')).to.deep.equal({ precision: 'very-high', tags: ['correctness'] });
+  });
+
+  it("carries a finding's fix as SARIF fixes: a replacement per edit, an insertion as an empty deleted region", () => {
+    const fixed: Finding = {
+      ...fixtureFindings()[0],
+      fix: {
+        title: 'bind host port "5432" to 127.0.0.1',
+        safety: 'changes-behaviour',
+        edits: [
+          { file: 'compose.yaml', line: 6, column: 9, endLine: 6, endColumn: 20, text: '"127.0.0.1:5432:5432"' },
+          { file: 'compose.yaml', line: 9, column: 1, endLine: 9, endColumn: 1, text: '    x: y\n' },
+        ],
+      },
+    };
+    const log = sarif(fixtureInput({ findings: [fixed] }));
+    expect(sarifErrors(log)).to.deep.equal([]);
+    expect(log.runs[0].results[0].fixes).to.deep.equal([
+      {
+        description: { text: 'bind host port "5432" to 127.0.0.1 (changes-behaviour)' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: 'compose.yaml', uriBaseId: '%SRCROOT%' },
+            replacements: [
+              { deletedRegion: { startLine: 6, startColumn: 9, endLine: 6, endColumn: 20 }, insertedContent: { text: '"127.0.0.1:5432:5432"' } },
+              { deletedRegion: { startLine: 9, startColumn: 1, endLine: 9, endColumn: 1 }, insertedContent: { text: '    x: y\n' } },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('names the engine target in the run properties when every project was linted for the same one', () => {
+    const projects = fixtureInput().projects.map((p) => ({ ...p, engine: 'docker@20.10' }));
+    expect(sarif(fixtureInput({ projects })).runs[0].properties.engine).to.equal('docker@20.10');
+    expect(sarif(fixtureInput({ projects: [projects[0], { ...projects[1], engine: 'podman@5.2' }] })).runs[0].properties).not.to.have.property('engine');
   });
 
   it('points each result at its rule by index', () => {

@@ -42,6 +42,10 @@ describe('meta: registry, rule files, docs, fixtures, README table and config sc
         expect(at, `${section} after the previous section`).to.be.greaterThan(last);
         last = at;
       }
+      // a fixable rule's doc has a Fix section before Options, opening with its label; no other doc has one
+      const fix = /\n## Fix\n\n`([a-z-]+)`/.exec(doc);
+      expect(fix?.[1], "the Fix section labels the rule's fix as its `fix` says").to.equal(rule.fix);
+      if (rule.fix) expect(doc.indexOf('\n## Fix\n')).to.be.lessThan(doc.indexOf('\n## Options\n'));
       const examples = docExamples(doc);
       expect(
         examples.some((e) => e.section === 'Incorrect'),

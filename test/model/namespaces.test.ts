@@ -72,8 +72,8 @@ describe('network namespaces (namespaces.ts)', () => {
     ]);
   });
 
-  it('a chain of 20,000 service: joins is linted in under 20 s (it took 121 s and 2.6 GB when each service kept its whole chain)', function () {
-    this.timeout(120_000);
+  it('a chain of 20,000 service: joins is linted in under 40 s (it took 121 s and 2.6 GB when each service kept its whole chain)', function () {
+    this.timeout(300_000);
     const n = 20_000;
     const text = 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n${i + 1 < n ? `    network_mode: "service:s${i + 1}"\n    ports: ["${1000 + (i % 50_000)}:80"]\n` : ''}`).join('');
     const dir = tempProject({ 'compose.yaml': text });
@@ -82,12 +82,12 @@ describe('network namespaces (namespaces.ts)', () => {
     const seconds = (performance.now() - start) / 1000;
     // every joiner's ports are discarded (it has none of its own): one finding each, so the chain was followed
     expect(findings.filter((f) => f.ruleId === 'no-ports-on-joined-namespace' || /joins the network namespace/.test(f.message)).length).to.be.at.least(n - 1);
-    expect(seconds).to.be.below(20);
+    expect(seconds).to.be.below(40);
   });
 
-  it('a chain of 5,000 services into a cycle of 5,000: one cycle finding, in under 20 s', function () {
-    this.timeout(120_000);
-    const n = 10_000;
+  it('a chain of 10,000 services into a cycle of 10,000: one cycle finding, in under 40 s (89 s when the cycle search walked from every member)', function () {
+    this.timeout(300_000);
+    const n = 20_000;
     const text = 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    network_mode: "service:s${i + 1 < n ? i + 1 : n / 2}"\n`).join('');
     const dir = tempProject({ 'compose.yaml': text });
     const start = performance.now();
@@ -95,7 +95,7 @@ describe('network namespaces (namespaces.ts)', () => {
     const seconds = (performance.now() - start) / 1000;
     const cycles = findings.filter((f) => f.ruleId === 'no-network-mode-conflict' && /closes a cycle/.test(f.message));
     expect(cycles).to.have.length(1);
-    expect(cycles[0].message).to.include('"s5000", "s5001"');
-    expect(seconds).to.be.below(20);
+    expect(cycles[0].message).to.include('"s10000", "s10001"');
+    expect(seconds).to.be.below(40);
   });
 });

@@ -33,7 +33,7 @@ describe('port range index (range-index.ts)', () => {
     expect(none).to.deep.equal([]);
   });
 
-  it('3,000 services with ten port ranges each, each calling localhost at ten ports of the next, in under 20 s: one finding each', function () {
+  it('3,000 services with ten port ranges each, each calling localhost at ten ports of the next, in under 30 s (51 s with a pass over every range): one finding each', function () {
     this.timeout(300_000);
     const n = 3_000;
     // service i exposes 1024 + 20i + 2j .. +1 for j < 10 and calls the second port of each of the next service's ranges
@@ -48,6 +48,6 @@ describe('port range index (range-index.ts)', () => {
     // the last service calls ports nobody declares: left alone
     expect(findings).to.have.length(10 * (n - 1));
     expect(findings[0].message).to.include('"s1"');
-    expect(seconds).to.be.below(20);
+    expect(seconds).to.be.below(30);
   });
 });

@@ -38,7 +38,7 @@ export default defineRule({
         const tns = graph.namespace(target);
         if (tns.broken || tns.kind === 'external-container' || tns.kind === 'unknown-network') continue;
         // a link to a service on the bridge works, whatever it is named; only the names it writes are in question
-        if (ref.kind === 'links' && tns.kind === 'bridge' && tns.chain.length === 0) continue;
+        if (ref.kind === 'links' && tns.kind === 'bridge' && tns.joins === undefined) continue;
         // an undeclared network stops the project (no-undefined-network); where it would have led is a guess
         if (graph.attachments(target).some((a) => !graph.networks.has(a.network))) continue;
         if (!byTarget.has(target)) byTarget.set(target, []);
@@ -47,7 +47,7 @@ export default defineRule({
       for (const [target, refs] of byTarget) {
         const [first, ...rest] = refs.sort((a, b) => graph.compareSpans(a.span, b.span));
         const tns = graph.namespace(target);
-        const onBridge = tns.kind === 'bridge' && tns.chain.length === 0;
+        const onBridge = tns.kind === 'bridge' && tns.joins === undefined;
         const aliased = onBridge ? graph.services.get(source)!.links.find((l) => l.service === target && l.alias !== target) : undefined;
         context.report({
           messageId: !onBridge ? 'offBridge' : aliased && first.name === target ? 'aliasedLink' : 'unlinked',
@@ -73,7 +73,7 @@ export default defineRule({
 /** Where a service that is not on the default bridge lives, for the message. */
 function where(graph: NetworkGraph, service: string): string {
   const ns = graph.namespace(service);
-  if (ns.chain.length > 0) return `shares the network namespace of "${ns.owner}"`;
+  if (ns.joins !== undefined) return `shares the network namespace of "${ns.owner}"`;
   if (ns.kind === 'host' || ns.kind === 'none') return `uses network_mode "${ns.kind}"`;
   const networks = graph
     .attachments(service)

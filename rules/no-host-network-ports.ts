@@ -23,7 +23,7 @@ export default defineRule({
     for (const service of graph.services.values()) {
       const ns = graph.namespace(service.name);
       // `service:X` joiners may not declare ports at all; the engine rejects them (another rule's concern)
-      if (ns.kind !== 'host' || ns.chain.length > 0 || !service.networkMode) continue;
+      if (ns.kind !== 'host' || ns.joins !== undefined || !service.networkMode) continue;
       const known = service.ports.filter((p) => !p.unknown && !p.invalid);
       const key = service.keys.get('ports');
       if (known.length === 0 || !key) continue;

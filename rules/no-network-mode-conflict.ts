@@ -61,6 +61,7 @@ export default defineRule({
   check(graph, context) {
     const services = [...graph.services.keys()].sort();
     const cycles = new Map<string, string[]>();
+    const inCycle = new Set<string>();
     for (const service of graph.services.values()) {
       // moby registerLinks (legacy links: a linker on the default bridge or without networking) refuses a link to a
       // container on the host network at create (measured on 20.10); on a user network a link is only a DNS alias
@@ -106,9 +107,11 @@ export default defineRule({
           },
         });
       }
-      if (reason === 'network-mode-cycle') {
-        const members = cycleOf(graph.joinedService.bind(graph), service.name, ns.chain);
-        if (members) cycles.set([...members].sort().join('\0'), members);
+      if (reason === 'network-mode-cycle' && !inCycle.has(ns.owner)) {
+        // the owner of a service in or leading into a cycle is a member of it (namespaces.ts): walk the cycle once
+        const members = graph.joinPath(ns.owner).slice(0, -1);
+        for (const m of members) inCycle.add(m);
+        cycles.set([...members].sort().join('\0'), members);
       }
 
       const typo = prefixTypo(mode.value);
@@ -247,15 +250,6 @@ function modeTypo(mode: NetworkMode): string | undefined {
   if (mode.kind !== 'network' || mode.target!.includes(':')) return undefined;
   const near = closest(mode.target!, PLAIN_MODES);
   return near !== undefined && editDistance(mode.target!.toLowerCase(), near) <= 1 ? near : undefined;
-}
-
-/** The members of the cycle a `service:` chain ends in, in joining order, or undefined when `service` only leads into it. */
-function cycleOf(joined: (service: string) => string | undefined, service: string, chain: readonly string[]): string[] | undefined {
-  const path = [service, ...chain];
-  const closing = joined(path[path.length - 1]);
-  if (closing === undefined) return undefined;
-  const at = path.indexOf(closing);
-  return at < 0 ? undefined : path.slice(at);
 }
 
 function next(members: readonly string[], name: string): string {

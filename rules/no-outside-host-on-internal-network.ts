@@ -31,7 +31,7 @@ export default defineRule({
     const messageId = graph.engineHas('internal-no-external-dns') ? 'noDns' : graph.engineHas('internal-no-default-route') ? 'noRoute' : 'dropped';
     for (const source of graph.services.keys()) {
       const ns = graph.namespace(source);
-      if (ns.kind !== undefined || ns.broken || ns.chain.length > 0 || !graph.onlyInternal(source)) continue;
+      if (ns.kind !== undefined || ns.broken || ns.joins !== undefined || !graph.onlyInternal(source)) continue;
       const refs = graph.referencesFrom(source);
       // a proxy on the internal network is how such a service is meant to reach outside hosts
       if (refs.some((r) => r.variable && PROXY_VARIABLE.test(r.variable))) continue;

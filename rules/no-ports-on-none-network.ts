@@ -23,7 +23,7 @@ export default defineRule({
     for (const service of graph.services.values()) {
       const ns = graph.namespace(service.name);
       // `service:X` joiners may not declare ports or expose at all; the engine rejects them (another rule's concern)
-      if (ns.kind !== 'none' || ns.chain.length > 0 || !service.networkMode) continue;
+      if (ns.kind !== 'none' || ns.joins !== undefined || !service.networkMode) continue;
       const mode = service.networkMode;
       const lists: ['ports' | 'expose', string[], readonly { span: Span; origin?: Span }[]][] = [
         ['ports', service.ports.filter((p) => !p.unknown && !p.invalid).map((p) => `"${bindingText(p)}"`), service.ports],

@@ -127,7 +127,7 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
           : `publish a port of "${target}" and use "localhost", or drop network_mode "host"`;
     return cause('sourceHost', { fix });
   }
-  if (tns.chain.length > 0) {
+  if (tns.joins !== undefined) {
     const mode = graph.services.get(target)?.networkMode?.value;
     return cause('targetJoined', {
       owner: tns.owner,
@@ -151,7 +151,7 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
   if (stack && containerName?.value === name && name !== target) return cause('containerNameIgnored', {}, [], true);
   const shared = graph.sharedNetworks(source, target).sort();
   if (shared.length === 0) {
-    const through = sns.chain.length > 0 ? ` (through "${sns.owner}", whose namespace it joined)` : '';
+    const through = sns.joins !== undefined ? ` (through "${sns.owner}", whose namespace it joined)` : '';
     // an engine that isolates networks by name only still routes between them (graph.connected, fact networks-isolated-by-name-only)
     const byAddress = graph.connected(source, target) ? ` (${graph.engine.name} isolates networks by name only, so the address of "${target}" is reachable through the host: no isolation to rely on either)` : '';
     return cause('noSharedNetwork', { sourceNetworks: networkList(graph, source) + through, targetNetworks: networkList(graph, target), byAddress });

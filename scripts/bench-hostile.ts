@@ -93,6 +93,14 @@ const SHAPES: Shape[] = [
   { name: 'same-host-port', about: 'n services publishing host port 8080', size: 2_000, files: (n) => ({ 'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    ports: ["8080:80"]\n`).join('') }) },
   { name: 'depends-on-chain', about: 'n services, each depending on the next (start order)', size: 5_000, files: (n) => ({ 'compose.yaml': chain(n, (next) => `depends_on: [${next}]`) }) },
   { name: 'links-chain', about: 'n services, each linking to the next', size: 5_000, files: (n) => ({ 'compose.yaml': chain(n, (next) => `links: [${next}]`) }) },
+  {
+    name: 'loopback-ranges',
+    about: "n services, each exposing a port range and calling localhost at a port of the next one's",
+    size: 4_000,
+    files: (n) => ({
+      'compose.yaml': 'services:\n' + Array.from({ length: n }, (_, i) => `  s${i}:\n    image: x\n    expose: ["${1024 + 4 * i}-${1025 + 4 * i}"]\n    environment: {API_URL: "http://localhost:${1029 + 4 * i}"}\n`).join(''),
+    }),
+  },
   { name: 'network-mode-chain', about: 'n services, each joining the namespace of the next', size: 2_000, files: (n) => ({ 'compose.yaml': chain(n, (next) => `network_mode: "service:${next}"`) }) },
   {
     name: 'same-subnet',

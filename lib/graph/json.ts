@@ -69,7 +69,7 @@ function build(graph: NetworkGraph, nodes: GraphNode[], edges: GraphEdge[], subj
       replicas: s.replicas.global ? null : (s.replicas.count ?? null),
       global: s.replicas.global,
       networkMode: s.networkMode ? modeText(s) : null,
-      namespace: ns.chain.length > 0 || ns.broken ? 'joined' : (ns.kind ?? 'own'),
+      namespace: ns.joins !== undefined || ns.broken ? 'joined' : (ns.kind ?? 'own'),
       containerName: s.containerName && !s.containerName.unknown ? s.containerName.value : null,
       ports: s.ports.map((p) => port(p, onHost.has(p))),
       span: s.span,

@@ -1,4 +1,4 @@
-import type { Namespace } from './graph';
+import type { Namespace } from './namespaces';
 import type { Model } from './types';
 
 /**
@@ -29,12 +29,14 @@ export interface CreationContext {
   model: Model;
   namespace(service: string): Namespace;
   joinedService(service: string): string | undefined;
+  /** the `service:` path from a service to its owner; for a cycle, up to the first service met twice */
+  joinPath(service: string): string[];
   /** the endpoints of a service by namespace: its namespace owner's networks */
   attachments(service: string): readonly { network: string }[];
 }
 
 /**
- * Whether the containers of `service` are created (see Creation), from its namespace chain, its
+ * Whether the containers of `service` are created (see Creation), from its namespace (joinPath for a cycle's message), its
  * networks (its namespace owner's) and its replica count. Throws nothing; a service the project does not have is `created: true`.
  */
 export function creationOf(graph: CreationContext, service: string): Creation {
@@ -44,9 +46,15 @@ export function creationOf(graph: CreationContext, service: string): Creation {
   const stack = graph.model.mode === 'stack';
   if (ns.broken === 'cycle') {
     // compose-go graph.go: "cycle found: a -> b -> a"
-    const last = ns.chain[ns.chain.length - 1] ?? service;
-    const path = [service, ...ns.chain, graph.joinedService(last) ?? service];
-    return { created: false, refusedBy: 'compose', reason: 'network-mode-cycle', message: `cycle found: ${path.join(' -> ')}` };
+    // the message is built when read: a path per service in or into a cycle of n would cost n² if built for each
+    return {
+      created: false,
+      refusedBy: 'compose',
+      reason: 'network-mode-cycle',
+      get message() {
+        return `cycle found: ${graph.joinPath(service).join(' -> ')}`;
+      },
+    };
   }
   if (ns.broken === 'missing') {
     // compose-go checkConsistency, for the service whose network_mode names the missing one

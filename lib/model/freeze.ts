@@ -1,5 +1,5 @@
 /**
- * Freezes a value and everything reachable from it: objects and arrays with Object.freeze, and Maps and
+ * Freezes a value and everything reachable from it through data properties (accessors are left uncalled): objects and arrays with Object.freeze, and Maps and
  * Sets by replacing their mutators on the instance with ones that throw a TypeError (Object.freeze alone
  * leaves a Map's entries writable). Returns the value. Rules share one graph, so one rule can never
  * change what a later rule, the probe planner or the graph export sees.
@@ -17,7 +17,11 @@ export function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {
     for (const v of value) deepFreeze(v, seen);
     Object.setPrototypeOf(value, ReadOnlySet.prototype);
   }
-  for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key], seen);
+  for (const key of Reflect.ownKeys(value)) {
+    // an accessor stores nothing to freeze: it computes on read (a cycle's message, creation.ts), so it is not called here
+    const property = Object.getOwnPropertyDescriptor(value, key)!;
+    if ('value' in property) deepFreeze(property.value, seen);
+  }
   return Object.freeze(value);
 }
 

@@ -9,6 +9,7 @@ import { collectClaims, earliestConflicts, listening, type PortConflict } from '
 import { referencesOf, type Reference } from './references';
 import { addressValue } from './address';
 import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
+import { joinPath, namespacesOf, type Namespace } from './namespaces';
 import type { Address, Cidr, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
 
 export type { ServiceKey } from './types';
@@ -17,6 +18,7 @@ export type { Reference } from './references';
 export type { PortClaim, PortConflict } from './port-claims';
 export type { Creation } from './creation';
 export type { LoopbackMeaning } from './loopback';
+export type { Isolation, Namespace } from './namespaces';
 
 /**
  * What becomes of one `ports` entry when the service starts (Compose on one engine; in a stack, Swarm):
@@ -81,20 +83,6 @@ export interface Attachment {
   ipv6?: Located<Address>;
 }
 
-/** Why a service has no network of its own. */
-export type Isolation = 'host' | 'none' | 'bridge' | 'joined' | 'external-container' | 'unknown-network';
-
-export interface Namespace {
-  /** the service whose namespace this service lives in (itself, unless `service:X`) */
-  owner: string;
-  /** the chain of `service:` hops from this service to its owner, excluding itself */
-  chain: string[];
-  /** host, none, bridge (default bridge), joined (another service's), external-container, or undefined for user-defined networks */
-  kind?: Isolation;
-  /** a `service:` cycle or a missing target stops the chain here */
-  broken?: 'cycle' | 'missing';
-}
-
 export interface Resolution {
   service: string;
   /** the network it is found on; `bridge` for /etc/hosts entries from links on the default bridge */
@@ -114,7 +102,7 @@ export class NetworkGraph {
   readonly services: ReadonlyMap<string, Service>;
   readonly networks: ReadonlyMap<string, Network>;
   readonly references: readonly Reference[];
-  private readonly namespaces = new Map<string, Namespace>();
+  private readonly namespaces: ReadonlyMap<string, Namespace>;
   private readonly containerNames = new Map<string, string>();
   private readonly attachmentsByService = new Map<string, Attachment[]>();
   private readonly attachmentsByNetwork = new Map<string, Attachment[]>();
@@ -135,7 +123,7 @@ export class NetworkGraph {
     this.services = model.services;
     this.networks = model.networks;
     for (const s of model.services.values()) if (s.containerName && !s.containerName.unknown) this.containerNames.set(s.containerName.value, s.name);
-    for (const name of model.services.keys()) this.namespaces.set(name, this.follow(name));
+    this.namespaces = namespacesOf(model, this.containerNames);
     for (const service of model.services.values()) this.attach(service);
     this.addLinks();
     const references: Reference[] = [];
@@ -171,27 +159,6 @@ export class NetworkGraph {
   /** Whether a version-dependent fact of ENGINE_FACTS (engine-target.ts) holds on the engine the graph was built for. */
   engineHas(id: EngineFactId): boolean {
     return engineHas(this.engine, id);
-  }
-
-  private follow(name: string): Namespace {
-    const chain: string[] = [];
-    // docker stack deploy ignores network_mode: every task gets its own namespace on the stack's networks
-    if (this.model.mode === 'stack') return { owner: name, chain };
-    const seen = new Set([name]);
-    let current = name;
-    for (;;) {
-      const mode = this.model.services.get(current)?.networkMode?.value;
-      if (!mode || mode.kind === 'network') return { owner: current, chain, kind: mode?.kind === 'network' && !this.model.networks.has(mode.target!) ? 'unknown-network' : undefined };
-      if (mode.kind === 'host' || mode.kind === 'none' || mode.kind === 'bridge') return { owner: current, chain, kind: mode.kind };
-      // container:<name> joins a container of this project when a service carries that container_name
-      const target = mode.kind === 'container' ? this.containerNames.get(mode.target!) : mode.target!;
-      if (target === undefined) return { owner: current, chain, kind: 'external-container' };
-      if (!this.model.services.has(target)) return { owner: current, chain, kind: 'joined', broken: 'missing' };
-      if (seen.has(target)) return { owner: current, chain, kind: 'joined', broken: 'cycle' };
-      seen.add(target);
-      chain.push(target);
-      current = target;
-    }
   }
 
   private attach(service: Service): void {
@@ -266,7 +233,7 @@ export class NetworkGraph {
   }
 
   namespace(service: string): Namespace {
-    return this.namespaces.get(service) ?? { owner: service, chain: [] };
+    return this.namespaces.get(service) ?? { owner: service };
   }
 
   /** The service whose namespace `service` joins directly: `service:X`, or `container:X` where X is a project service's `container_name` (none in a stack). */
@@ -276,6 +243,18 @@ export class NetworkGraph {
     if (mode?.kind === 'service') return mode.target;
     if (mode?.kind === 'container') return this.containerNames.get(mode.target!);
     return undefined;
+  }
+
+  /**
+   * The `service:` path from `service` to its namespace owner, `[service, …, owner]`, or for a cycle up to and including
+   * the first service met twice (`[a, b, a]`); see joinPath in namespaces.ts. Costs the length of the path: for messages.
+   */
+  joinPath(service: string): string[] {
+    return joinPath(
+      service,
+      (s) => this.joinedService(s),
+      (s) => this.services.has(s),
+    );
   }
 
   /** Where a top-level key of a service is written, for rules that blame an option the typed model does not carry. */
@@ -406,7 +385,7 @@ export class NetworkGraph {
   publishedOnHost(service: string): PortBinding[] {
     const s = this.services.get(service);
     const ns = this.namespace(service);
-    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0 || (this.model.mode === 'compose' && this.unpublished(service))) return [];
+    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.joins !== undefined || (this.model.mode === 'compose' && this.unpublished(service))) return [];
     return s.ports.filter((p) => !p.invalid && !p.unknown && p.published !== undefined);
   }
 
@@ -414,7 +393,7 @@ export class NetworkGraph {
   hostBindings(service: string): PortBinding[] {
     const s = this.services.get(service);
     const ns = this.namespace(service);
-    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.chain.length > 0) return [];
+    if (!s || ns.kind === 'host' || ns.kind === 'none' || ns.joins !== undefined) return [];
     return s.ports.filter((p) => !p.invalid && !p.unknown);
   }
 
@@ -452,7 +431,7 @@ export class NetworkGraph {
   listensOnHost(service: string, port: number, protocol: Protocol): boolean {
     const s = this.services.get(service);
     const ns = this.namespace(service);
-    if (!s || this.model.mode !== 'compose' || ns.kind !== 'host' || ns.chain.length > 0) return false;
+    if (!s || this.model.mode !== 'compose' || ns.kind !== 'host' || ns.joins !== undefined) return false;
     return listening(s.expose, s.ports).some((d) => d.protocol === protocol && d.start <= port && port <= d.end);
   }
 
@@ -517,7 +496,7 @@ export class NetworkGraph {
   private outcomeOf(service: string, binding: PortBinding, lost: PortConflict | undefined): BindingOutcome {
     const ns = this.namespace(service);
     if (ns.kind === 'host' || ns.kind === 'none') return { kind: 'discarded', why: ns.kind };
-    if (ns.chain.length > 0) return { kind: 'discarded', why: 'joined', owner: ns.owner };
+    if (ns.joins !== undefined) return { kind: 'discarded', why: 'joined', owner: ns.owner };
     if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
     if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
     if (lost) return { kind: 'conflict', lostTo: lost };

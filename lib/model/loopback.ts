@@ -1,3 +1,4 @@
+import { RangeIndex } from './range-index';
 import type { Reference } from './references';
 import type { Model, PortBinding, PortRange } from './types';
 
@@ -80,24 +81,33 @@ export function containerPortBehind(graph: PortGraph, service: string, hostPort:
 /**
  * The services that declare each TCP container port (a `ports` target or an `expose` entry, valid and known) and
  * those that publish each TCP host port, indexed once so that judging a reference costs the services on its port,
- * not a pass over the project. Port ranges are kept in a list beside the maps (rare; never expanded).
+ * not a pass over the project: single ports in maps, port ranges (never expanded) in a RangeIndex each.
  */
 export class PortIndex {
   private readonly declared = new Map<number, string[]>();
-  private readonly declaredRanges: [PortRange, string][] = [];
+  private readonly declaredRanges: RangeIndex<string>;
   private readonly published = new Map<number, string[]>();
-  private readonly publishedRanges: [PortRange, string][] = [];
+  private readonly publishedRanges: RangeIndex<string>;
 
   constructor(graph: PortGraph) {
+    const declaredRanges: [PortRange, string][] = [];
+    const publishedRanges: [PortRange, string][] = [];
     const put = (map: Map<number, string[]>, ranges: [PortRange, string][], range: PortRange, service: string): void => {
       if (range.start !== range.end) ranges.push([range, service]);
-      else if (!map.get(range.start)?.includes(service)) map.set(range.start, [...(map.get(range.start) ?? []), service]);
+      else {
+        // services come one at a time, so a repeat of this one can only be the last entry
+        const list = map.get(range.start);
+        if (!list) map.set(range.start, [service]);
+        else if (list[list.length - 1] !== service) list.push(service);
+      }
     };
     for (const s of graph.model.services.values()) {
-      for (const p of s.ports) if (!p.invalid && !p.unknown && p.protocol === 'tcp') put(this.declared, this.declaredRanges, p.target.value, s.name);
-      for (const e of s.expose) if (!e.invalid && !e.unknown && e.protocol === 'tcp') put(this.declared, this.declaredRanges, e.ports, s.name);
-      for (const b of graph.publishedOnHost(s.name)) if (b.protocol === 'tcp') put(this.published, this.publishedRanges, b.published!.value, s.name);
+      for (const p of s.ports) if (!p.invalid && !p.unknown && p.protocol === 'tcp') put(this.declared, declaredRanges, p.target.value, s.name);
+      for (const e of s.expose) if (!e.invalid && !e.unknown && e.protocol === 'tcp') put(this.declared, declaredRanges, e.ports, s.name);
+      for (const b of graph.publishedOnHost(s.name)) if (b.protocol === 'tcp') put(this.published, publishedRanges, b.published!.value, s.name);
     }
+    this.declaredRanges = new RangeIndex(declaredRanges);
+    this.publishedRanges = new RangeIndex(publishedRanges);
   }
 
   /** The services declaring TCP container port `port`, sorted. */
@@ -110,9 +120,9 @@ export class PortIndex {
     return PortIndex.lookup(this.published, this.publishedRanges, port);
   }
 
-  private static lookup(map: Map<number, string[]>, ranges: [PortRange, string][], port: number): string[] {
+  private static lookup(map: Map<number, string[]>, ranges: RangeIndex<string>, port: number): string[] {
     const out = new Set(map.get(port) ?? []);
-    for (const [range, service] of ranges) if (inRange(range, port)) out.add(service);
+    ranges.containing(port, (service) => out.add(service));
     return [...out].sort();
   }
 }

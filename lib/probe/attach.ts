@@ -214,7 +214,7 @@ export async function attachSidecars(options: AttachOptions, twin: Twin, apps: r
   // members of another service's namespace share its addresses and its socket table
   for (const c of twin.containers) {
     const ns = graph.namespace(c.service);
-    if (!ns.chain.length) continue;
+    if (ns.joins === undefined) continue;
     const owner = twin.containers.find((o) => o.service === ns.owner && o.running);
     if (owner) for (const [k, v] of owner.addresses) c.addresses.set(k, v);
   }

@@ -66,7 +66,7 @@ export function twinClaims(graph: NetworkGraph, swarm: boolean, publishing: Publ
       continue;
     }
     // joiners share their owner's ports; Docker binds nothing for host, none, or only internal networks
-    if ((ns.kind !== undefined && ns.kind !== 'bridge') || ns.chain.length || graph.onlyInternal(name)) continue;
+    if ((ns.kind !== undefined && ns.kind !== 'bridge') || ns.joins !== undefined || graph.onlyInternal(name)) continue;
     // a stack twin publishes nothing (a Swarm port has no host address): publish.ts
     if (swarm) continue;
     for (const [key, list] of Object.entries(portBindings(name, publishing, new Set()).bindings)) {

@@ -305,9 +305,9 @@ async function startContainer(options: RealOptions, twin: Twin, name: string, co
   const { engine, graph } = options;
   const service = graph.services.get(name)!;
   const ns = graph.namespace(name);
-  const networks = ns.kind === undefined && !ns.chain.length ? orderedAttachments(graph, name) : [];
+  const networks = ns.kind === undefined && ns.joins === undefined ? orderedAttachments(graph, name) : [];
   let networkMode: string;
-  if (ns.chain.length) {
+  if (ns.joins !== undefined) {
     if (!ownerId) {
       twin.events.push({ kind: 'create-failed', service: name, replica, message: `"${name}" joins "${ns.owner}", whose container is not running` });
       return undefined;

@@ -246,7 +246,7 @@ export function neededNetworks(graph: NetworkGraph, services: string[]): string[
   const keys: string[] = [];
   for (const s of services) {
     const ns = graph.namespace(s);
-    if (ns.kind !== undefined || ns.chain.length) continue;
+    if (ns.kind !== undefined || ns.joins !== undefined) continue;
     for (const key of orderedAttachments(graph, s)) if (!keys.includes(key) && graph.networks.has(key)) keys.push(key);
   }
   return keys;
@@ -348,7 +348,7 @@ export function startAfter(graph: NetworkGraph, publishing: Publishing, ordered:
   return ordered.map((name, i) => {
     const s = graph.services.get(name)!;
     const ns = graph.namespace(name);
-    const names = [...(ns.chain.length ? [ns.owner] : []), ...s.links.map((l) => l.service), ...s.dependsOn.map((d) => d.value)];
+    const names = [...(ns.joins !== undefined ? [ns.owner] : []), ...s.links.map((l) => l.service), ...s.dependsOn.map((d) => d.value)];
     const out = new Set(names.map((n) => index.get(n)).filter((j): j is number => j !== undefined && j < i));
     for (const key of contested(graph, publishing, name)) {
       const j = holder.get(key);
@@ -379,7 +379,7 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
   // control ports are handed out in start order, before anything runs
   const controls = ordered.map((name) => {
     const ns = graph.namespace(name);
-    if (!ns.chain.length) return undefined;
+    if (ns.joins === undefined) return undefined;
     // members of one namespace share its ports: each joiner gets its own control port
     const used = (joinersOf.get(ns.owner) ?? 0) + 1;
     joinersOf.set(ns.owner, used);
@@ -413,7 +413,7 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
           checkAborted(options.signal);
           const control = ns.kind === 'host' ? await freeLoopbackPort() : (controls[i] ?? CONTROL_PORT);
           // replicas of a host-network service would fight over the same host ports: only the first listens
-          const listen = ns.chain.length || (ns.kind === 'host' && replica > 1) ? [] : listenPorts(service);
+          const listen = ns.joins !== undefined || (ns.kind === 'host' && replica > 1) ? [] : listenPorts(service);
           const container: TwinContainer = {
             service: name,
             replica,
@@ -422,7 +422,7 @@ export async function buildComposeTwin(options: BuildOptions, twin: Twin): Promi
             controlPort: control,
             listen,
             addresses: new Map(),
-            ...(ns.chain.length ? { joins: ns.owner } : {}),
+            ...(ns.joins !== undefined ? { joins: ns.owner } : {}),
           };
           twin.containers.push(container);
           await createAndStart(options, twin, service, container);
@@ -472,9 +472,9 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
   const { engine, graph } = options;
   const name = service.name;
   const ns = graph.namespace(name);
-  const networks = ns.kind === undefined && !ns.chain.length ? orderedAttachments(graph, name) : [];
+  const networks = ns.kind === undefined && ns.joins === undefined ? orderedAttachments(graph, name) : [];
   let networkMode: string;
-  if (ns.chain.length) {
+  if (ns.joins !== undefined) {
     const owner = twin.containers.find((c) => c.service === ns.owner && c.replica === 1 && c.running && c.id);
     if (!owner?.id) {
       twin.events.push({ kind: 'create-failed', service: name, replica: container.replica, message: `"${name}" joins "${ns.owner}", whose container is not running`, consequence: true });
@@ -494,7 +494,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
     .map((h) => `${h.host}:${h.address.value === 'host-gateway' ? 'host-gateway' : (h.address.value as { text: string }).text.replace(/^\[|\]$/g, '')}`);
   const bindAddress = ns.kind === 'host' ? '127.0.0.1' : '0.0.0.0';
   const listening = container.listen.map((l) => `${l.protocol}:${l.port}`);
-  const specs = [...listening, ...resolverSpec(listening, { hostNetwork: ns.kind === 'host', joiner: ns.chain.length > 0 })];
+  const specs = [...listening, ...resolverSpec(listening, { hostNetwork: ns.kind === 'host', joiner: ns.joins !== undefined })];
   for (let attempt = 0; attempt < 16; attempt++) {
     checkAborted(options.signal);
     // the options the engine judges are passed as the user wrote them (it rejects some under
@@ -616,7 +616,7 @@ export async function inspectAddresses(engine: Engine, twin: Twin, graph: Networ
   // joiners share their owner's addresses
   for (const c of twin.containers) {
     const ns = graph.namespace(c.service);
-    if (!ns.chain.length) continue;
+    if (ns.joins === undefined) continue;
     const owner = twin.containers.find((o) => o.service === ns.owner && o.replica === 1);
     if (owner) for (const [k, v] of owner.addresses) c.addresses.set(k, v);
   }

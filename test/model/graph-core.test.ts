@@ -50,7 +50,8 @@ describe('graph predicates', () => {
     const g = graphOf({
       'compose.yaml': 'services:\n  app: {image: a, networks: [back]}\n  proxy: {image: a, network_mode: "service:app"}\n  metrics: {image: a, network_mode: "service:proxy"}\n  db: {image: a, networks: [back]}\nnetworks: {back: {}}\n',
     });
-    expect(g.namespace('metrics')).to.deep.include({ owner: 'app', chain: ['proxy', 'app'] });
+    expect(g.namespace('metrics')).to.deep.include({ owner: 'app', joins: 'proxy' });
+    expect(g.joinPath('metrics')).to.deep.equal(['metrics', 'proxy', 'app']);
     expect(resolved(g, 'metrics', 'db')).to.deep.equal(['db@back']);
     expect(resolved(g, 'db', 'metrics')).to.deep.equal([]);
     expect(g.connected('metrics', 'app')).to.equal(true);
@@ -102,7 +103,7 @@ describe('graph predicates', () => {
     expect(resolved(g, 'db', 'tasks.web')).to.deep.equal(['web@default']);
     expect(resolved(g, 'db', 'web')).to.deep.equal(['web@default']);
     expect(resolved(g, 'db', 'w')).to.deep.equal([]);
-    expect(g.namespace('web')).to.deep.include({ owner: 'web', chain: [] });
+    expect(g.namespace('web')).to.deep.equal({ owner: 'web' });
     expect(g.networks.get('default')?.driver).to.equal('overlay');
   });
 

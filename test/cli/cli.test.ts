@@ -55,6 +55,8 @@ describe('cli', () => {
         column: 5,
         endLine: 4,
         endColumn: 13,
+        // a finding that is no rule's own links to the README section describing it
+        docsUrl: 'https://github.com/compose-netlint/compose-netlint/blob/v0.1.0/README.md#output',
       },
     ]);
     expect(report.summary).to.deep.equal({ errors: 1, warnings: 0, infos: 0 });
@@ -172,13 +174,19 @@ describe('cli', () => {
       const r = run(['--format', 'json'], tempProject({ 'compose.yaml': 'services:\n  web:\n    image: [nginx\n  db: {}\n' }));
       expect(r.code).to.equal(1);
       const f = JSON.parse(r.stdout).findings[0];
-      expect(f).to.deep.include({ ruleId: 'yaml-syntax', severity: 'error' });
-      expect(f.line).to.be.within(3, 4);
+      // at the opening bracket, with its documentation page
+      expect(f).to.deep.include({ ruleId: 'yaml-syntax', severity: 'error', line: 3, column: 12, endLine: 3, endColumn: 13 });
+      expect(f.docsUrl).to.match(/\/README\.md#output$/);
     });
 
     it('a duplicate key is a yaml-syntax finding at the second key', () => {
       const r = run(['--format', 'json'], tempProject({ 'compose.yaml': 'services:\n  web: {image: a}\n  web: {image: b}\n' }));
-      expect(JSON.parse(r.stdout).findings[0]).to.deep.include({ ruleId: 'yaml-syntax', line: 3, column: 3, message: 'map keys must be unique' });
+      expect(JSON.parse(r.stdout).findings[0]).to.deep.include({
+        ruleId: 'yaml-syntax',
+        line: 3,
+        column: 3,
+        message: 'key "web" is written twice in this mapping (first at line 2); Compose refuses the file ("mapping key already defined"). remove one of them or merge their values',
+      });
     });
 
     it('an alias bomb is stopped and reported, exit 1', () => {

@@ -411,7 +411,8 @@ class Loader {
       }
       const missing = spec.paths.find((p) => !this.exists(p));
       if (missing) {
-        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `included file "${this.display(missing)}" does not exist`, span: item.span });
+        const message = `included file "${this.display(missing)}" does not exist; Compose refuses to load a project whose include is missing. create the file, or correct the path (relative to the directory of the including project)`;
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message, span: item.span });
         continue;
       }
       if (this.includeStack.includes(spec.paths[0])) {
@@ -502,7 +503,10 @@ class Loader {
         const loaded = this.loadExtendedFile(file, lookup);
         baseFileShown = ` in "${this.display(file)}"`;
         if (!loaded) {
-          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends a file that cannot be read: ${quoteValue(target.file)}`, span: get(spec, 'file')!.span });
+          const message = this.exists(file)
+            ? `service "${name}" extends ${quoteValue(target.service)} in "${this.display(file)}", a file Compose cannot load; the service cannot be built from it. fix the errors reported in that file`
+            : `service "${name}" extends ${quoteValue(target.service)} in "${this.display(file)}", which does not exist; Compose refuses to load the project. create the file, or correct "file" (relative to the directory of the file that names it)`;
+          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message, span: get(spec, 'file')!.span });
           return withoutExtends;
         }
         const loadedServices = get(loaded, 'services');

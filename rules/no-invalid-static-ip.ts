@@ -12,7 +12,7 @@ export default defineRule({
   severity: 'error',
   description: 'Disallow static container addresses the engine refuses: outside the subnet, reserved, or on a network without a configured subnet',
   modes: ['compose'],
-  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /address|subnet|IP/ },
+  probe: { claim: 'engine-refuses', cells: [], events: ['create-failed', 'start-failed'], message: /address|subnet|\bIP\b/i },
   messages: {
     networkMode: '{{field}} "{{address}}" of service "{{service}}" on network "{{network}}" cannot apply: the service sets "network_mode: {{mode}}" ({{where}}), ' + 'so it has no endpoint of its own there. remove the address or the "network_mode"',
     ipv6Disabled:

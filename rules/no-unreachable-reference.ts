@@ -49,8 +49,6 @@ export default defineRule({
       const ns = graph.namespace(source);
       // the default bridge is no-default-bridge-dns's; an unknown namespace is a guess
       if (ns.kind === 'bridge' || ns.broken || ns.kind === 'external-container' || ns.kind === 'unknown-network') continue;
-      // docker stack deploy ignores network_mode: where such a service ends up is not what the graph models
-      if (stack && usesNetworkMode(graph, source)) continue;
       // a provider service runs no container that could look anything up
       if (graph.services.get(source)?.provider) continue;
       const groups = new Map<string, { cause: Cause; refs: Reference[] }>();
@@ -113,7 +111,6 @@ function explain(graph: NetworkGraph, source: string, name: string, target: stri
   // an undeclared network stops the project (no-undefined-network); where it would have led is a guess
   if (onUndeclaredNetwork(graph, source) || onUndeclaredNetwork(graph, target)) return undefined;
   const stack = graph.model.mode === 'stack';
-  if (stack && usesNetworkMode(graph, target)) return undefined;
   const cause = (messageId: MessageId, data: Record<string, string> = {}, related: Cause['related'] = [], byName = false): Cause => ({
     key: byName ? `${target}\0${name}` : target,
     messageId,
@@ -173,10 +170,6 @@ function named(graph: NetworkGraph, name: string, target: string): string {
 
 function onUndeclaredNetwork(graph: NetworkGraph, service: string): boolean {
   return graph.attachments(service).some((a) => !graph.networks.has(a.network));
-}
-
-function usesNetworkMode(graph: NetworkGraph, service: string): boolean {
-  return graph.services.get(service)?.networkMode !== undefined;
 }
 
 function networkList(graph: NetworkGraph, service: string): string {

@@ -34,17 +34,26 @@ export interface ApplicationContext {
 export class NothingToProbeError extends Error {}
 
 /**
- * Gets the application's containers: the running ones of the project (attach; found by Compose's labels),
- * or those bringUp starts (real); then starts a sidecar in each. Throws NothingToProbeError when attach
- * finds no container of the project.
+ * The running containers of the project (--attach; found by Compose's label com.docker.compose.project), and
+ * the names of labelled containers whose service the project does not have. Asked before anything is pulled
+ * or created, so that a project that is not running is said first. Throws NothingToProbeError when none runs.
  */
-export async function startApplication(ctx: ApplicationContext, mode: Exclude<ProbeMode, 'twin'>, twin: Twin): Promise<void> {
-  const services = new Set(ctx.graph.services.keys());
+export async function runningApplication(engine: Engine, graph: NetworkGraph): Promise<RunningApplication> {
+  const { found, unknown } = await findProjectContainers(engine, graph.model.name, new Set(graph.services.keys()));
+  if (!found.length) throw new NothingToProbeError(`no running container of project "${graph.model.name}" was found (label com.docker.compose.project=${graph.model.name}); start it with docker compose up, give its name with -p, or use --real`);
+  return { found, unknown };
+}
+
+export type RunningApplication = Awaited<ReturnType<typeof findProjectContainers>>;
+
+/**
+ * Gets the application's containers: `running` (attach; from runningApplication), or those bringUp starts
+ * (real); then starts a sidecar in each.
+ */
+export async function startApplication(ctx: ApplicationContext, mode: Exclude<ProbeMode, 'twin'>, twin: Twin, running?: RunningApplication): Promise<void> {
   let apps;
   if (mode === 'attach') {
-    const { found, unknown } = await findProjectContainers(ctx.engine, ctx.graph.model.name, services);
-    if (!found.length)
-      throw new NothingToProbeError(`no running container of project "${ctx.graph.model.name}" was found (label com.docker.compose.project=${ctx.graph.model.name}); start it with docker compose up, give its name with -p, or use --real`);
+    const { found, unknown } = running ?? (await runningApplication(ctx.engine, ctx.graph));
     for (const name of unknown) twin.notes.push(`container "${name}" carries the project's label, but its service is not in the project as read: it is not probed`);
     ctx.progress(`found ${found.length} running container${found.length === 1 ? '' : 's'} of project "${ctx.graph.model.name}"`);
     apps = found;

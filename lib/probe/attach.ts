@@ -4,6 +4,7 @@ import { execIn, REPLICA_LABEL, SERVICE_LABEL, type Engine } from './engine';
 import type { NamespaceSockets } from './listening';
 import { REPLICA_CAP } from './plan';
 import type { PublishedPort, Publishing } from './publish';
+import { stoppedContainer } from './logs';
 import { LISTENER, shArgv } from './scripts';
 import { parseSocketTables, SOCKETS_SCRIPT, type Listener } from './sockets';
 import { readHostPorts, type Twin, type TwinContainer } from './twin';
@@ -160,7 +161,7 @@ export async function attachSidecars(options: AttachOptions, twin: Twin, apps: r
     const container: TwinContainer = {
       service: app.service,
       replica: app.number,
-      name: `cnl-${twin.run}-${dockerSafe(app.name)}-sidecar`,
+      name: sidecarName(twin.run, app.name),
       running: false,
       controlPort: 0,
       listen: [],
@@ -168,6 +169,15 @@ export async function attachSidecars(options: AttachOptions, twin: Twin, apps: r
       probes: app.name,
     };
     twin.containers.push(container);
+    // an application container that stopped (it exited, or was stopped) has no namespace to join: say how, and what it logged last
+    // (the logs go to a note, not to the event, whose text the findings' probe links match)
+    const stopped = await stoppedContainer(engine, app.id);
+    if (stopped) {
+      twin.events.push({ kind: 'start-failed', service: app.service, replica: app.number, message: `"${app.service}": its container "${app.name}" ${stopped.state}` });
+      twin.notes.push(`"${app.service}": its container "${app.name}" ${stopped.state}; ${stopped.logs}`);
+      if (!twin.containers.some((c) => c.service === app.service && c.running)) twin.excluded.set(app.service, `its container "${app.name}" ${stopped.state}`);
+      return;
+    }
     let info: { HostConfig?: { NetworkMode?: string }; NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }>; Ports?: Parameters<typeof readHostPorts>[0] } };
     try {
       info = (await engine.docker.getContainer(app.id).inspect()) as typeof info;
@@ -208,6 +218,11 @@ export async function attachSidecars(options: AttachOptions, twin: Twin, apps: r
     const owner = twin.containers.find((o) => o.service === ns.owner && o.running);
     if (owner) for (const [k, v] of owner.addresses) c.addresses.set(k, v);
   }
+}
+
+/** The sidecar's name: `<app>-sidecar` for a container of this run (--real names its own `cnl-<run>-…`), else `cnl-<run>-<app>-sidecar`. */
+export function sidecarName(run: string, app: string): string {
+  return app.startsWith(`cnl-${run}-`) ? `${dockerSafe(app)}-sidecar` : `cnl-${run}-${dockerSafe(app)}-sidecar`;
 }
 
 /** Reads the socket tables again (after a wait for readiness, say): the first sidecar of each namespace owner. */

@@ -1,6 +1,7 @@
 import type { Engine } from './engine';
 import { EngineError } from './engine';
 import { EngineFault } from './guard';
+import { demuxLogs } from './logs';
 import { TOOL_CHECK, TOOLS, type Tool } from './scripts';
 import { AbortedError, errorLine, sleep } from './util';
 
@@ -100,7 +101,7 @@ export async function imageTools(engine: Engine, image: string, imageId: string,
     await container.start();
     await exited(container, TOOL_CHECK_MS);
     const logs = (await container.logs({ stdout: true, stderr: false, follow: false })) as unknown as Buffer;
-    const text = demux(logs);
+    const text = demuxLogs(logs);
     const tools = new Set(
       text
         .split('\n')
@@ -125,18 +126,6 @@ async function exited(container: { inspect(): Promise<{ State?: { Running?: bool
     if (Date.now() > deadline) throw new Error(`the tool check did not finish within ${ms / 1000}s`);
     await sleep(100);
   }
-}
-
-/** Strips Docker's 8-byte stream headers from non-TTY logs. */
-function demux(buffer: Buffer): string {
-  const parts: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(i + 4);
-    parts.push(buffer.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return Buffer.concat(parts).toString('utf8');
 }
 
 /** What the harness cannot do with these tools, as notes for the report. */

@@ -8,7 +8,7 @@ import { oneLine } from '../report/shared';
 import { InputError } from '../source/diagnostic';
 import { parseRuleOverrides } from '../engine/config';
 import { rules } from '../../rules';
-import { applicationCases, applicationVerdicts, markSources, NothingToProbeError, settledSockets, startApplication } from './application';
+import { applicationCases, applicationVerdicts, markSources, NothingToProbeError, runningApplication, settledSockets, startApplication } from './application';
 import { publishedAsWritten } from './attach';
 import { describeRemoved, removeLabelled } from './cleanup';
 import { CollisionError, takeLease, twinClaims } from './collide';
@@ -195,6 +195,8 @@ async function probeOn(
   const stack = graph.model.mode === 'stack';
   const mode: ProbeMode = options.attach ? 'attach' : options.real ? 'real' : 'twin';
   if (stack && mode !== 'twin') throw new TwinError(`--${mode} probes Compose projects, and this project is read in stack mode; give --mode compose to probe it as Compose runs it`);
+  // attach: a project that is not running is said before any image is looked for or pulled
+  const attached = mode === 'attach' ? await runningApplication(engine, graph) : undefined;
   const imageId = await ensureImage(engine, options.image, say, signal);
   checkAborted(signal);
   const run = newRunId();
@@ -228,7 +230,7 @@ async function probeOn(
       }
     }
     const build = { engine, graph, run, image: options.image, useExternal: options.useExternal, publishing, signal, progress: say };
-    if (mode !== 'twin') await startApplication({ engine, graph, project: loaded.project, image: options.image, publishing, readyTimeout: options.readyTimeout, useExternal: options.useExternal, signal, progress: say }, mode, twin);
+    if (mode !== 'twin') await startApplication({ engine, graph, project: loaded.project, image: options.image, publishing, readyTimeout: options.readyTimeout, useExternal: options.useExternal, signal, progress: say }, mode, twin, attached);
     else if (stack && !engine.swarmManager) {
       twin.notes.push('the engine is not a Swarm manager (`docker swarm init`): the stack cannot be built, nothing is probed');
       for (const s of graph.services.keys()) twin.excluded.set(s, 'stack mode needs a Swarm manager');

@@ -129,16 +129,13 @@ export function unbuildable(graph: NetworkGraph, service: string): string | unde
 /**
  * Why the twin does not build a service Docker would create: limits of the probe, not of Docker. Safety: the
  * probe never joins a container or network it did not create (`network_mode: container:<outside>` or an
- * undeclared network); fidelity: a stack twin cannot follow a `network_mode` that docker stack deploy ignores.
+ * undeclared network). A `network_mode` docker stack deploy ignores is no limit: the model puts the service on the
+ * stack's default network, as docker/cli's convertServiceNetworks does, and the twin follows the model.
  */
 function twinLimit(graph: NetworkGraph, service: string): string | undefined {
   const ns = graph.namespace(service);
   if (ns.kind === 'external-container') return `"${service}" joins a container outside the project; the probe never joins containers it did not create`;
   if (ns.kind === 'unknown-network') return `"${service}" uses network_mode with a network the project does not declare`;
-  if (graph.model.mode === 'stack') {
-    const mode = graph.services.get(service)!.networkMode?.value;
-    if (mode && mode.kind !== 'host') return `docker stack deploy ignores network_mode "${mode.kind}${mode.target ? `:${mode.target}` : ''}" of "${service}"; the twin cannot follow it`;
-  }
   return undefined;
 }
 

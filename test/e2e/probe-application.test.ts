@@ -166,8 +166,35 @@ describe('probe on docker: --real and --attach probe the application itself', fu
       const r = await probe(['--attach', '-f', 'apps/wildcard.yaml', '-p', `${project}none`]);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.match(/^compose-netlint: no running container of project "cnlattach\d+none" was found \(label com\.docker\.compose\.project=cnlattach\d+none\); start it with docker compose up, give its name with -p, or use --real\n$/m);
-      expect(await labelled(r.run)).to.deep.equal([]);
+      // said before the run begins: no run, so nothing of it on the engine
+      expect(r.run).to.equal(undefined);
     });
+  });
+
+  it('--real: an application container that exits is reported with its exit code and last log lines; sidecar names carry the run prefix once', async () => {
+    let names: string[] = [];
+    const r = await probe(['--real', '-f', 'apps/exits.yaml', '-p', `cnlexits${process.pid}`], {
+      built: async (run) => {
+        names = (await engine.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${RUN_LABEL}=${run}`] }) })).map((c) => c.Names[0].slice(1)).sort();
+      },
+    });
+    const report = r.report!;
+    const api = `cnl-${r.run}-cnlexits${process.pid}-api-1`;
+    expect(report.events.map((e) => [e.kind, e.service, e.message])).to.deep.equal([['start-failed', 'api', `"api": its container "${api}" exited with code 3`]]);
+    expect(report.notes, report.notes.join('\n')).to.include(`"api": its container "${api}" exited with code 3; last log lines: "starting api" | "cannot read /etc/api/config.toml"`);
+    expect(r.stdout).to.not.include('cannot join network');
+    const web = `cnl-${r.run}-cnlexits${process.pid}-web-1`;
+    expect(names.filter((n) => n.endsWith('-sidecar'))).to.deep.equal([`${web}-sidecar`]);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it('--attach with nothing running says so before looking for the probe image (nothing pulled, nothing created)', async () => {
+    // an image that is not on the engine, from a registry on loopback where nothing listens: were it looked for first, a pull would be tried
+    const r = await probe(['--attach', '-f', 'apps/wildcard.yaml', '-p', `cnlidle${process.pid}`, '--probe-image', '127.0.0.1:9/cnl-absent:t3']);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(`compose-netlint: no running container of project "cnlidle${process.pid}" was found (label com.docker.compose.project=cnlidle${process.pid}); start it with docker compose up, give its name with -p, or use --real\n`);
+    expect(r.run).to.equal(undefined);
   });
 
   it('--real interrupted by SIGINT once the project runs: exit 130, the containers, network and built image are removed', async () => {

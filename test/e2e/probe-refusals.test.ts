@@ -20,6 +20,16 @@ describe('probe on docker: engine refusals', function () {
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 
+  it('a static address equal to the implicit gateway: the engine\'s "Address already in use" confirms no-invalid-static-ip (exit 0)', async () => {
+    const r = await probe(['-f', 'gateway-static-ip.yaml']);
+    const report = r.report!;
+    expect(report.events.map((e) => [e.service, e.predicted, e.message])).to.deep.equal([['app', true, '"app" did not start: Address already in use']]);
+    expect(verdicts(report)).to.include('no-invalid-static-ip app: confirmed');
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0, unpredicted: 0 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
   it('a twin whose every container the engine refused, as a finding predicts, still reports (exit 0, not 2)', async () => {
     const r = await probe(['-f', 'all-refused.yaml']);
     expect(r.report, r.stderr).to.not.equal(undefined);

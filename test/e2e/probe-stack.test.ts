@@ -49,6 +49,20 @@ describe('probe on docker: a stack on a single-node Swarm', function () {
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 
+  it('a service whose network_mode docker stack deploy ignores runs on the stack default network, as the graph says', async () => {
+    const r = await probe(['-f', 'network-mode-ignored-stack.yml', '--mode', 'stack', '-p', 'e2e-nmstack']);
+    const report = r.report!;
+    expect(report.notes.filter((n) => n.includes('"cache"'))).to.deep.equal([]);
+    // cache resolves where web (default) looks it up, not from api (only on back)
+    expect(grid(report, 'dns')).to.deep.include({ web: { web: '.', api: 'X', cache: '.', 'tasks.web': '.', 'tasks.api': 'X', 'tasks.cache': '.' } });
+    expect(grid(report, 'dns').api).to.include({ cache: 'X' });
+    expect(grid(report, 'tcp').web).to.include({ 'cache:6379/tcp': '.' });
+    expect(verdicts(report)).to.include('no-unreachable-reference api: confirmed');
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0, notProbed: 0 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
   it('a dnsrr service with an ingress port: the engine refuses it before publishing anything; the stack publishes nothing else', async () => {
     const specs: unknown[] = [];
     const r = await probe(['-f', 'dnsrr-ingress-stack.yml', '--mode', 'stack', '-p', 'e2e-dnsrr'], {

@@ -33,6 +33,26 @@ describe('probe: a project Compose refuses has no twin', () => {
     expect(r.code).to.equal(2);
   });
 
+  // compose-load errors: docker compose refuses to load such a project (trial defect 16); the first one is named, at its position
+  it('a missing include: the probe names it at the include entry (exit 2, one line, no engine asked)', async () => {
+    const r = await probeText(['name: missing-include', 'include:', '  - nowhere.yaml', 'services:', '  a: { image: busybox }', ''].join('\n'));
+    expect(r.stdout).to.equal('');
+    expect(r.stderr).to.match(/^compose-netlint: cannot probe: Compose refuses the project, so there is no twin to build \(compose\.yaml:3:5: included file "[^"\n]*nowhere\.yaml" does not exist\)\n$/);
+    expect(r.code).to.equal(2);
+  });
+
+  it('a missing env_file: the probe names it at the file name (exit 2)', async () => {
+    const r = await probeText(['name: missing-env-file', 'services:', '  a:', '    image: busybox', '    env_file: absent.env', ''].join('\n'));
+    expect(r.stderr).to.match(/^compose-netlint: cannot probe: Compose refuses the project, so there is no twin to build \(compose\.yaml:5:15: env file "[^"\n]*absent\.env" of service "a" does not exist; [^\n]*\)\n$/);
+    expect(r.code).to.equal(2);
+  });
+
+  it('a required variable left unset: the probe names it at the interpolation, and only the first of several errors (exit 2)', async () => {
+    const r = await probeText(['name: required-variable', 'services:', '  a:', '    image: busybox', '    environment:', '      DB: ${CNL_T3_UNSET_DB:?set the database}', '      QUEUE: ${CNL_T3_UNSET_QUEUE:?set the queue}', ''].join('\n'));
+    expect(r.stderr).to.equal('compose-netlint: cannot probe: Compose refuses the project, so there is no twin to build (compose.yaml:6:11: required variable "CNL_T3_UNSET_DB" is missing a value: set the database)\n');
+    expect(r.code).to.equal(2);
+  });
+
   it('a project Compose accepts goes on to the engine', async () => {
     const r = await probeText(['name: fine', 'services:', '  a: { image: busybox }', ''].join('\n'));
     expect(r.stderr).to.not.include('Compose refuses');

@@ -1,4 +1,5 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { parseOptions, type ParsedOptions } from './util/args';
 import type { LintProjectOptions } from './lint';
 import { InputError } from './source/diagnostic';
 import type { Mode } from './source/project';
@@ -79,7 +80,7 @@ export function lintOptions(args: ProjectArgs, io: { cwd: string; env: Record<st
 }
 
 /** What parseOneProjectArgs returns: node:util parseArgs' result for `T`. */
-export type OneProjectArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+export type OneProjectArgs<T extends NonNullable<ParseArgsConfig['options']>> = ParsedOptions<T>;
 
 /**
  * Parses the argv of a command that reads one project (`graph`, `config`): `options` as node:util parseArgs takes
@@ -88,9 +89,9 @@ export type OneProjectArgs<T extends NonNullable<ParseArgsConfig['options']>> = 
 export function parseOneProjectArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, verb: string, argv: string[], options: T): OneProjectArgs<T> {
   let parsed: OneProjectArgs<T>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseOptions(argv, options, `${command} --help`);
   } catch (error) {
-    throw new InputError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see ${command} --help`, 'EUSAGE');
+    throw new InputError((error as Error).message, 'EUSAGE');
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new InputError(`${command} ${verb} one project; give one PATH, not ${positionals.length}`);

@@ -26,7 +26,8 @@ export default defineRule({
         const b = behind.binding;
         context.report({
           messageId: 'hostPort',
-          at: ref,
+          // the wrong part is the port: blamed where it is written, the name's span when it cannot be placed
+          at: ref.portSpan ? { span: ref.portSpan, ...(ref.origin ? { origin: ref.origin } : {}) } : ref,
           service: source,
           subject: { kind: 'reference', service: source, index },
           related: [{ message: `"${target}" publishes host port ${ref.port} here`, at: b }],

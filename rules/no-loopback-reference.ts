@@ -16,6 +16,7 @@ export default defineRule({
     port: PREFIX + 'but port {{port}} is declared by {{owners}}, not by "{{source}}"; the connection is refused. use {{fix}}',
     published: PREFIX + "but {{port}} is the host port {{owners}} publishes{{mapping}}, and a container's loopback is not the host's; the connection is refused. use {{fix}}",
     name: PREFIX + 'but {{via}} names {{owners}}, another container; the connection is refused. use {{fix}}',
+    hostNetwork: 'service "{{source}}" uses the host\'s network, so "{{address}}" ({{via}}) is port {{port}} of the host, but {{port}} is the container port of {{owners}}{{reach}}; ' + 'nothing of the project listens on host port {{port}}. {{fix}}',
   },
 
   check(graph, context) {
@@ -23,6 +24,7 @@ export default defineRule({
       const refs = graph.referencesFrom(source);
       refs.forEach((ref, index) => {
         const meaning = graph.loopback(ref);
+        if (meaning?.kind === 'host-miss') return reportHostMiss(ref, index, meaning);
         if (meaning?.kind !== 'other') return;
         const single = meaning.targets.length === 1 ? meaning.targets[0] : undefined;
         const port = meaning.by === 'published' ? meaning.targetPort : ref.port;
@@ -41,6 +43,28 @@ export default defineRule({
         const fix = single ? serviceFix(ref, single, meaning.by === 'published' ? meaning.targetPort : undefined) : undefined;
         context.report({ messageId: meaning.by, at: ref, service: source, subject: { kind: 'reference', service: source, index }, data, fix });
       });
+    }
+
+    /** A host-network service's loopback port that is only another service's container port (LoopbackMeaning `host-miss`). */
+    function reportHostMiss(ref: Reference, index: number, meaning: { targets: string[]; hostPort?: number }): void {
+      const address = `${ref.name.includes(':') ? `[${ref.name}]` : ref.name}:${ref.port}`;
+      const published = meaning.hostPort !== undefined ? `${ref.name.includes(':') ? `[${ref.name}]` : ref.name}:${meaning.hostPort}` : undefined;
+      const data: Record<string, string | number> = {
+        source: ref.source,
+        address,
+        via: ref.variable ?? ref.kind,
+        port: ref.port!,
+        owners: owners(meaning.targets),
+        reach: meaning.hostPort !== undefined ? `, published on the host as port ${meaning.hostPort}` : ', which is not published on the host',
+        fix: published ? `use "${published}"` : `publish it ("HOST_PORT:${ref.port}") and use that host port`,
+      };
+      if (meaning.hostPort !== undefined) data.replacementPort = meaning.hostPort;
+      // the port digits as written become the published port; none where they cannot be placed or came through an alias
+      const fix: FixProposal | undefined =
+        meaning.hostPort !== undefined && ref.portSpan && !ref.origin
+          ? { title: `connect to "${published}" instead of "${address}"`, edits: [{ op: 'replace', at: ref.portSpan, value: String(meaning.hostPort), expect: String(ref.port) }] }
+          : undefined;
+      context.report({ messageId: 'hostNetwork', at: ref.portSpan ? { span: ref.portSpan } : ref, service: ref.source, subject: { kind: 'reference', service: ref.source, index }, data, fix });
     }
   },
 });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseOptions } from '../util/args';
 import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
 import { InputError } from '../source/diagnostic';
 import { DEFAULT_ENGINE_NAME } from '../model/engine-target';
@@ -57,9 +57,9 @@ export interface FormatTarget {
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseOptions(argv, OPTIONS, '--help');
   } catch (error) {
-    throw new InputError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see --help`, 'EUSAGE');
+    throw new InputError((error as Error).message, 'EUSAGE');
   }
   const { values, positionals } = parsed;
   const command = (COMMANDS as readonly string[]).includes(positionals[0]) ? (positionals.shift() as Command) : 'lint';

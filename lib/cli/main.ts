@@ -127,7 +127,13 @@ function lint(options: CliOptions, io: Io): number {
   for (const { formatter, output } of reports) {
     const color = options.color ?? (io.isTty && !io.env.NO_COLOR && !output);
     const report = formatter({ findings, sources, projects, color, toolVersion: packageVersion(), exitCode });
-    if (output) writeOutput(io.cwd, output, report, sources.keys());
+    if (output)
+      writeOutput(
+        io.cwd,
+        output,
+        report,
+        results.flatMap((r) => [...r.project.wouldRead]),
+      );
     // a dry run's stdout is the diff, so that it applies with patch or git apply
     else if (options.fix === 'dry-run') io.stderr(report);
     else io.stdout(report);

@@ -59,7 +59,7 @@ export function runConfigCommand(argv: string[], io: ConfigIo): number {
       return 1;
     }
     const text = formatProjectConfig(project, format, values.provenance ?? false);
-    if (values.output) writeOutput(io.cwd, values.output, text, project.sources.keys());
+    if (values.output) writeOutput(io.cwd, values.output, text, project.wouldRead);
     else io.stdout(text);
     return 0;
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Diagnostic, Severity } from '../source/diagnostic';
 import type { Span } from '../source/span';
 import type { Fix } from './fix';
+import { docsUrl } from './rule';
 
 export type { Severity };
 
@@ -52,6 +53,7 @@ export function flatten(span: Span): Span {
 export function fromDiagnostic(d: Diagnostic): Finding {
   const finding: Finding = { ruleId: d.ruleId, severity: d.severity, message: d.message, ...flatten(d.span) };
   if (d.related?.length) finding.related = d.related.map((r) => ({ message: r.message, ...flatten(r.span) }));
+  finding.docsUrl = docsUrl(d.ruleId);
   return finding;
 }
 

@@ -1,5 +1,5 @@
 import type { NetworkGraph } from '../model/graph';
-import type { Severity } from '../source/diagnostic';
+import { RESERVED_IDS, type Severity } from '../source/diagnostic';
 import type { Subject } from './finding';
 import type { FixProposal, FixSafety } from './fix';
 import type { ProbeLink } from './probe-link';
@@ -85,7 +85,8 @@ export function defineRule<Options extends object = Record<string, never>, Messa
   return Object.freeze(definition) as unknown as Rule;
 }
 
-/** The page of a rule: `rules/<id>.md` at this version's tag (see sourceUrl). */
+/** The page of a rule, `rules/<id>.md`, at this version's tag (see sourceUrl); that of a finding that is no rule's own (RESERVED_IDS) is the README section describing them, except `ambiguous-mode`, which has its own. */
 export function docsUrl(id: string): string {
-  return sourceUrl(`rules/${id}.md`);
+  if (id === 'ambiguous-mode') return sourceUrl('README.md#compose-or-stack-mode');
+  return (RESERVED_IDS as readonly string[]).includes(id) ? sourceUrl('README.md#output') : sourceUrl(`rules/${id}.md`);
 }

@@ -69,7 +69,7 @@ export function runGraphCommand(argv: string[], io: GraphIo): number {
     const findings = result.findings.filter((f) => !f.suppressed);
     const { name, mode: projectMode, files } = result.project;
     const text = render(graphDocument({ graph: result.graph, project: { name, mode: projectMode, files }, findings, toolVersion: packageVersion() }));
-    if (values.output) writeOutput(io.cwd, values.output, text, result.project.sources.keys());
+    if (values.output) writeOutput(io.cwd, values.output, text, result.project.wouldRead);
     else io.stdout(text);
     return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[result.config.failOn]) ? 1 : 0;
   } catch (error) {

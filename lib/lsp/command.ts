@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseOptions } from '../util/args';
 import { createConnection } from 'vscode-languageserver/node';
 import { InputError } from '../source/diagnostic';
 import { failureExit } from '../util/exit';
@@ -25,10 +25,10 @@ Options:
  */
 export function runLspCommand(argv: string[], io: { stdout: (text: string) => void; stderr: (text: string) => void; env: Record<string, string | undefined> }): Promise<number> {
   try {
-    const { values } = parseArgs({ args: argv, options: { stdio: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseOptions(argv, { stdio: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'lsp --help', false);
     if (values.help) return (io.stdout(LSP_HELP), Promise.resolve(0));
   } catch (error) {
-    return Promise.resolve(failureExit(new InputError(`${(error as Error).message.split('\n')[0]}; see lsp --help`, 'EUSAGE'), io.stderr, false));
+    return Promise.resolve(failureExit(new InputError((error as Error).message, 'EUSAGE'), io.stderr, false));
   }
   // given the process streams, the library also ends the process when stdin closes
   const connection = createConnection(process.stdin, process.stdout);

@@ -20,7 +20,11 @@ export function isLoopbackName(name: string): boolean {
  * - `own`: the port is one the source's namespace declares (its own `ports`/`expose`, or those of a service that
  *   shares its namespace through `network_mode: service:`), or the variable names a service of that namespace;
  * - `host`: the source uses the host's network (`network_mode: host`), so loopback is the host, where published
- *   ports and host-network listeners are: not judged here;
+ *   ports and host-network listeners are, and one of them (or nothing the project tells) is on the port;
+ * - `host-miss`: the source uses the host's network and no service publishes host port `ref.port` or listens on
+ *   it with the host's network, but `targets` declare it as a container port (`"18081:8080"` and `localhost:8080`):
+ *   the host reaches that container port only as the host port it is published on, `hostPort` when one target
+ *   publishes it as one port;
  * - `other`: the port, or the name of the variable or URL scheme, points at services of other namespaces, which
  *   loopback never reaches: `by` says which (`port`: they declare it as a container port; `published`: they publish
  *   it as a host port, whose container port is `targetPort`; `name`: the variable or scheme is their name);
@@ -29,7 +33,8 @@ export function isLoopbackName(name: string): boolean {
  * - `unknown`: nothing says what was meant (a port nobody declares, no telling name); the reference is left alone.
  * A healthcheck runs inside the container it checks, so its loopback is always `own`.
  */
-export type LoopbackMeaning = { kind: 'own' } | { kind: 'browser' } | { kind: 'host' } | { kind: 'other'; by: 'port' | 'published' | 'name'; targets: string[]; targetPort?: number } | { kind: 'unknown' };
+export type LoopbackMeaning =
+  { kind: 'own' } | { kind: 'browser' } | { kind: 'host' } | { kind: 'host-miss'; targets: string[]; hostPort?: number } | { kind: 'other'; by: 'port' | 'published' | 'name'; targets: string[]; targetPort?: number } | { kind: 'unknown' };
 
 /** The graph questions the loopback and port answers need, as NetworkGraph answers them. */
 export interface PortGraph {
@@ -133,7 +138,8 @@ export class PortIndex {
  */
 export function loopbackMeaning(graph: PortGraph, ports: PortIndex, ref: Reference): LoopbackMeaning {
   const ns = graph.namespace(ref.source);
-  if (ns.broken || (ns.kind !== undefined && ns.kind !== 'joined' && ns.kind !== 'bridge')) return ns.kind === 'host' ? { kind: 'host' } : { kind: 'unknown' };
+  if (ns.kind === 'host' && !ns.broken) return hostLoopback(graph, ports, ref);
+  if (ns.broken || (ns.kind !== undefined && ns.kind !== 'joined' && ns.kind !== 'bridge')) return { kind: 'unknown' };
   if (ref.kind === 'healthcheck') return { kind: 'own' };
   if (ref.variable !== undefined && BROWSER_VARIABLE.test(ref.variable)) return { kind: 'browser' };
   const own = (s: string): boolean => graph.namespace(s).owner === ns.owner;
@@ -148,6 +154,30 @@ export function loopbackMeaning(graph: PortGraph, ports: PortIndex, ref: Referen
   if ([...hinted].some(own)) return { kind: 'own' };
   const targets = [...hinted].filter((s) => !own(s)).sort();
   return targets.length ? { kind: 'other', by: 'name', targets } : { kind: 'unknown' };
+}
+
+/**
+ * A loopback reference from the host's network: the host's own port `ref.port`. What listens there of the project
+ * is a port published on the host (Docker docs "Published ports": the host port forwards to the container), or a
+ * host-network service's own port; a container port of a service on its own network is not on the host at all.
+ */
+function hostLoopback(graph: PortGraph, ports: PortIndex, ref: Reference): LoopbackMeaning {
+  if (ref.port === undefined || ref.kind === 'healthcheck' || ports.publishing(ref.port).length) return { kind: 'host' };
+  const declaring = ports.declaring(ref.port);
+  const onHost = (s: string): boolean => graph.namespace(s).kind === 'host';
+  if (declaring.length === 0 || declaring.some(onHost)) return { kind: 'host' };
+  // where the host reaches the container port: a published port, or a host range mapped one to one onto a container range
+  const hostPorts = declaring.flatMap((s) =>
+    graph.publishedOnHost(s).flatMap((b) => {
+      const t = b.target.value;
+      const p = b.published!.value;
+      if (b.protocol !== 'tcp' || !inRange(t, ref.port!) || (p.end - p.start !== t.end - t.start && p.start !== p.end)) return [];
+      return [p.start + (ref.port! - t.start)];
+    }),
+  );
+  const meaning: LoopbackMeaning = { kind: 'host-miss', targets: declaring };
+  if (declaring.length === 1 && hostPorts.length === 1) meaning.hostPort = hostPorts[0];
+  return meaning;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface Reference {
   scheme?: string;
   span: Span;
   origin?: Span;
+  /** where `port` is written (its digits), when the name is followed by `:PORT` on one line as written */
+  portSpan?: Span;
 }
 
 const HOST_VARIABLE = /(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|URL|URI|DSN|ENDPOINT)$/i;
@@ -170,7 +172,12 @@ export function referencesOf(service: Service, narrow: Narrow): Reference[] {
   for (const l of service.externalLinks) out.push({ ...base, name: l.service, kind: 'external_links', span: l.span });
   const pushHost = (value: Located<string>, kind: ReferenceKind, h: Found, variable?: string): void => {
     const ref: Reference = { ...base, name: h.name, kind, span: narrow(value, h.start, h.end) };
-    if (h.port !== undefined) ref.port = h.port;
+    if (h.port !== undefined) {
+      ref.port = h.port;
+      // the digits after the name's ":" (after "]" for a bracketed address), as written (a leading zero included)
+      const digits = /^\]?:(\d{1,5})/.exec(value.value.slice(h.end));
+      if (digits) ref.portSpan = narrow(value, h.end + digits[0].length - digits[1].length, h.end + digits[0].length);
+    }
     if (h.scheme !== undefined) ref.scheme = h.scheme;
     if (variable) ref.variable = variable;
     if (value.origin) ref.origin = value.origin;

@@ -147,7 +147,7 @@ async function probe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks, run:
   const signal = run.controller.signal;
   const lintFor = (engine?: EngineTarget) => lintProject({ ...lintOptions(options, io, options.paths[0]), ruleLevels: parseRuleOverrides(options.rules, rules), ...(engine ? { engine } : {}) });
   let result = lintFor();
-  if (options.output) refuseInputOverwrite(io.cwd, options.output, result.project.sources.keys());
+  if (options.output) refuseInputOverwrite(io.cwd, options.output, result.project.wouldRead);
   if (!result.graph) {
     const first = result.findings.find((f) => f.severity === 'error');
     throw new TwinError(`cannot probe: the project does not load${first ? ` (${first.file}:${first.line}:${first.column}: ${first.message})` : ''}`);

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseOptions } from '../util/args';
 import { PROJECT_OPTIONS, projectArgs, type ProjectArgs } from '../project-options';
 import { DEFAULT_OLDER_THAN_MS, parseDuration } from './owner';
 
@@ -76,9 +76,9 @@ export function parseProbeArgs(argv: string[]): ProbeOptions {
   const args = argv[0] === 'probe' ? argv.slice(1) : argv;
   let parsed;
   try {
-    parsed = parseArgs({ args, options: PROBE_OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseOptions(args, PROBE_OPTIONS, 'probe --help');
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0].replace(/\. To specify .*$/, '')}; see probe --help`);
+    throw new UsageError((error as Error).message);
   }
   const v = parsed.values;
   let project: ProjectArgs;

@@ -2,7 +2,7 @@ import type { Severity } from '../engine/finding';
 import type { FixSafety } from '../engine/fix';
 import { docsUrl, type Category, type Precision } from '../engine/rule';
 import { RESERVED_IDS, type ReservedId } from '../source/diagnostic';
-import { repositoryUrl, sourceUrl } from '../util/package';
+import { repositoryUrl } from '../util/package';
 import { rules } from '../../rules';
 
 export const HOMEPAGE = repositoryUrl();
@@ -24,25 +24,23 @@ export interface RuleInfo {
   modes?: readonly string[];
 }
 
-const RESERVED_HELP = sourceUrl('README.md#output');
-
 const RESERVED: Record<ReservedId, Omit<RuleInfo, 'id' | 'precision'>> = {
   'ambiguous-mode': {
     severity: 'info',
     category: 'correctness',
-    helpUri: sourceUrl('README.md#compose-or-stack-mode'),
+    helpUri: docsUrl('ambiguous-mode'),
     description: 'Report a project whose file name says Compose while it uses what only Swarm acts on, so --mode auto had to choose',
   },
   'compose-load': {
     severity: 'error',
     category: 'correctness',
-    helpUri: RESERVED_HELP,
+    helpUri: docsUrl('compose-load'),
     description:
       'Report what stops Compose from loading the project: unset required variables, missing include, extends or env_file targets, extends cycles, dependencies on undefined services, dependency cycles, a container_name used twice, an environment name with a trailing space, name and external.name in conflict, an empty file',
   },
-  'compose-schema': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report what the official Compose schema rejects in the merged project' },
-  'config-error': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report mistakes in the configuration file and in inline suppression comments' },
-  'yaml-syntax': { severity: 'error', category: 'correctness', helpUri: RESERVED_HELP, description: 'Report YAML that does not parse, duplicate keys and alias bombs' },
+  'compose-schema': { severity: 'error', category: 'correctness', helpUri: docsUrl('compose-schema'), description: 'Report what the official Compose schema rejects in the merged project' },
+  'config-error': { severity: 'error', category: 'correctness', helpUri: docsUrl('config-error'), description: 'Report mistakes in the configuration file and in inline suppression comments' },
+  'yaml-syntax': { severity: 'error', category: 'correctness', helpUri: docsUrl('yaml-syntax'), description: 'Report YAML that does not parse, duplicate keys and alias bombs' },
 };
 
 /** Findings that are not rules' own (RESERVED_IDS); the README's Output section describes them. */

@@ -60,6 +60,12 @@ export interface LoadedProject {
   inactiveServices: Entry[];
   /** entries of every `env_file` the services name, by absolute path */
   envFileEntries: Map<string, EnvEntry[]>;
+  /**
+   * Absolute path of every file the project reads, or would read if it existed: the files read, each path the
+   * loader looked for (discovery, `.env`, `include`, `extends.file`, services' `env_file`), and the override files
+   * Compose adds beside each Compose file when none is named (OVERRIDE_FILE_NAMES). A report is never written there.
+   */
+  wouldRead: ReadonlySet<string>;
 }
 
 /**
@@ -134,7 +140,11 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   if (mode.ambiguity) loader.diagnostics.push(mode.ambiguity);
   resolveBareEnvironment(root, lookupWithName);
   const envFileEntries = loader.readServiceEnvFiles(root, lookup);
+  // the project's .env is read whenever --env-file is not given, and the override files whenever -f is not
+  loader.wouldRead.add(path.join(projectDirectory, '.env'));
+  for (const file of files) for (const n of OVERRIDE_FILE_NAMES) loader.wouldRead.add(path.join(path.dirname(file), n));
   return {
+    wouldRead: new Set([...loader.wouldRead, ...loader.paths.values()]),
     inactiveServices: inactive,
     envFileEntries,
     name,
@@ -237,6 +247,8 @@ class Loader {
   readonly sources = new Map<string, string>();
   readonly paths = new Map<string, string>();
   readonly composeFiles: string[] = [];
+  /** every absolute path looked for, found or not (see LoadedProject.wouldRead) */
+  readonly wouldRead = new Set<string>();
   private readonly extendedFiles = new Map<string, MapNode | undefined>();
   private readonly includeStack: string[] = [];
   /** files being loaded inside one another (include and extends.file), for MAX_CHAIN_DEPTH */
@@ -255,6 +267,7 @@ class Loader {
 
   /** Whether `file` exists: on disk, or as a text of the overlay. */
   exists(file: string): boolean {
+    this.wouldRead.add(file);
     return this.overlay.has(file) || fs.existsSync(file);
   }
 
@@ -398,7 +411,8 @@ class Loader {
       }
       const missing = spec.paths.find((p) => !this.exists(p));
       if (missing) {
-        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `included file "${this.display(missing)}" does not exist`, span: item.span });
+        const message = `included file "${this.display(missing)}" does not exist; Compose refuses to load a project whose include is missing. create the file, or correct the path (relative to the directory of the including project)`;
+        this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message, span: item.span });
         continue;
       }
       if (this.includeStack.includes(spec.paths[0])) {
@@ -489,7 +503,10 @@ class Loader {
         const loaded = this.loadExtendedFile(file, lookup);
         baseFileShown = ` in "${this.display(file)}"`;
         if (!loaded) {
-          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message: `service "${name}" extends a file that cannot be read: ${quoteValue(target.file)}`, span: get(spec, 'file')!.span });
+          const message = this.exists(file)
+            ? `service "${name}" extends ${quoteValue(target.service)} in "${this.display(file)}", a file Compose cannot load; the service cannot be built from it. fix the errors reported in that file`
+            : `service "${name}" extends ${quoteValue(target.service)} in "${this.display(file)}", which does not exist; Compose refuses to load the project. create the file, or correct "file" (relative to the directory of the file that names it)`;
+          this.diagnostics.push({ ruleId: 'compose-load', severity: 'error', message, span: get(spec, 'file')!.span });
           return withoutExtends;
         }
         const loadedServices = get(loaded, 'services');

@@ -1,5 +1,6 @@
 import { Alias, Composer, CST, Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Node as YamlNode } from 'yaml';
-import type { Diagnostic } from './diagnostic';
+import { quoteValue, type Diagnostic } from './diagnostic';
+import { describeYamlError, lowerFirst } from './yaml-errors';
 import type { Span } from './span';
 import type { Entry, MapNode, Node, ScalarNode } from './tree';
 
@@ -88,11 +89,13 @@ export function parseYaml(file: string, text: string): ParsedFile {
   const limit = aliasExpansionLimit(text.length);
   const documents: Node[] = [];
   for (const doc of list as Document.Parsed[]) {
-    for (const error of doc.errors) {
-      const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: lowerFirst(message), span: spanOf(error.pos) });
+    // the first error of a document only: the library's later ones there mostly follow from it (a line out of place
+    // gives three), and Compose, reading with go-yaml, stops at the first one too
+    if (doc.errors.length > 0) {
+      const problem = describeYamlError(doc.errors[0], text, tokens);
+      diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: problem.message, span: spanOf(problem.range) });
+      continue;
     }
-    if (doc.errors.length > 0) continue;
     for (const warning of doc.warnings) {
       if (warning.code === 'TAG_RESOLVE_FAILED' && COMPOSE_TAGS.has(/tag: (\S+)/.exec(warning.message)?.[1] ?? '')) continue;
       const message = warning.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -188,8 +191,25 @@ function withPlainEnv<T>(parse: () => T): T {
   }
 }
 
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
+/** An alias with no anchor of its name before it (go-yaml, which Compose reads with, refuses it: "unknown anchor"). */
+function unknownAlias(name: string): string {
+  return `unknown alias "*${name}": no anchor "&${name}" comes before it, so Compose cannot load the file. define the anchor earlier in the file or correct the name`;
+}
+
+/**
+ * A key written twice in one mapping, at the second (`at`), the first in `related`. The yaml library would
+ * keep one of them; Compose reads with go-yaml v3, whose decoder refuses the file ("mapping key … already
+ * defined at line …", yaml.v3 decode.go, decoder.mapping).
+ */
+function duplicateKey(key: string, first: Entry, at: Span): Diagnostic {
+  const firstAt = first.keyOrigin ?? first.keySpan;
+  return {
+    ruleId: 'yaml-syntax',
+    severity: 'error',
+    message: `key ${quoteValue(key)} is written twice in this mapping (first at line ${firstAt.line}); Compose refuses the file ("mapping key already defined"). remove one of them or merge their values`,
+    span: at,
+    related: [{ message: `first ${quoteValue(key)} here`, span: firstAt }],
+  };
 }
 
 class Converter {
@@ -237,7 +257,7 @@ class Converter {
     const target = this.anchors.get(alias.source);
     const span = use ?? this.spanOf(alias.range);
     if (!target) {
-      this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: `unknown alias "*${alias.source}"`, span });
+      this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: unknownAlias(alias.source), span });
       return { kind: 'scalar', span, value: null };
     }
     if (this.active.has(target)) {
@@ -282,7 +302,7 @@ class Converter {
         const e: Entry = { key, keySpan, value };
         if (use) e.keyOrigin = keyOwn;
         // reported once, where the text is, not again at every alias that expands this map
-        if (entries.has(key) && !use) this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: 'map keys must be unique', span: keyOwn });
+        if (entries.has(key) && !use) this.diagnostics.push(duplicateKey(key, entries.get(key)!, keyOwn));
         entries.set(key, e);
       }
     } finally {
@@ -303,7 +323,7 @@ class Converter {
     const target = isAlias(keyNode) ? this.anchors.get(keyNode.source) : keyNode;
     if (isScalar(target)) return String(target.value);
     if (report) {
-      const message = target === undefined ? `unknown alias "*${(keyNode as Alias).source}"` : 'a list or a mapping cannot be a map key; Compose cannot load the file ("invalid map key"). use a string';
+      const message = target === undefined ? unknownAlias((keyNode as Alias).source) : 'a list or a mapping cannot be a map key; Compose cannot load the file ("invalid map key"). use a string';
       this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message, span });
     }
     return undefined;

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HELP } from '../../lib/cli/args';
+import { COMMANDS, HELP } from '../../lib/cli/args';
 import { main } from '../../lib/cli/main';
 import { GRAPH_HELP } from '../../lib/graph/command';
-import { LSP_HELP } from '../../lib/lsp/command';
+import { LSP_HELP, runLspCommand } from '../../lib/lsp/command';
 import { PROBE_HELP } from '../../lib/probe/options';
 import { tempProject } from '../helpers/project';
 
@@ -55,6 +55,8 @@ describe('cli', () => {
         column: 5,
         endLine: 4,
         endColumn: 13,
+        // a finding that is no rule's own links to the README section describing it
+        docsUrl: 'https://github.com/compose-netlint/compose-netlint/blob/v0.1.0/README.md#output',
       },
     ]);
     expect(report.summary).to.deep.equal({ errors: 1, warnings: 0, infos: 0 });
@@ -140,6 +142,27 @@ describe('cli', () => {
     expect(report.findings.map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`)).to.deep.equal([`${path.join('a', 'compose.yaml')} compose-schema`]);
   });
 
+  it("README's usage block is the help's, and its list of command words is COMMANDS", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+    const block = /<!-- usage:begin -->\n```text\n([^]*?)```\n<!-- usage:end -->/.exec(readme);
+    expect(block, 'the README block').not.to.equal(null);
+    const usage = HELP.slice(HELP.indexOf('Usage:\n') + 'Usage:\n'.length, HELP.indexOf('Project options'));
+    expect(block![1]).to.equal(usage.replace(/^ {2}/gm, ''));
+    const words = COMMANDS.map((c) => `\`${c}\``);
+    expect(readme).to.include(`${words.slice(0, -1).join(', ')} and ${words[words.length - 1]} are commands wherever they stand first`);
+  });
+
+  it('lsp is a command wherever it stands first: its own options only, no paths, exit 2 without starting a server', async () => {
+    for (const [args, message] of [
+      [['--format', 'compact'], 'compose-netlint: unknown option "--format"; see lsp --help\n'],
+      [['compose.yaml'], 'compose-netlint: unexpected argument "compose.yaml": this command takes no paths; see lsp --help\n'],
+    ] as const) {
+      let stderr = '';
+      const code = await runLspCommand([...args], { stdout: () => undefined, stderr: (t) => (stderr += t), env: {} });
+      expect([code, stderr]).to.deep.equal([2, message]);
+    }
+  });
+
   describe('exit codes and bad input: one line on stderr, no stack trace', () => {
     const cases: [string, Record<string, string | Buffer>, string[], number, RegExp][] = [
       ['missing file', {}, ['-f', 'nope.yaml'], 2, /^compose-netlint: nope\.yaml: no such file\n$/],
@@ -148,7 +171,11 @@ describe('cli', () => {
       ['--env-file that is a directory', { 'compose.yaml': 'services: {}\n', 'envs/x': '' }, ['--env-file', 'envs'], 2, /^compose-netlint: envs: is a directory, not an env file\n$/],
       ['binary configuration file', { 'compose.yaml': 'services: {}\n', 'cfg.yaml': Buffer.from([0x73, 0, 1]) }, ['--config', 'cfg.yaml'], 2, /^compose-netlint: cfg\.yaml: binary file, not a configuration file\n$/],
       ['missing --project-directory', { 'compose.yaml': 'services: {}\n' }, ['--project-directory', 'gone'], 2, /^compose-netlint: gone: no such directory \(--project-directory\)\n$/],
-      ['unknown option', { 'compose.yaml': 'services: {}\n' }, ['--frobnicate'], 2, /^compose-netlint: Unknown option '--frobnicate'; see --help\n$/],
+      ['unknown option', { 'compose.yaml': 'services: {}\n' }, ['--frobnicate'], 2, /^compose-netlint: unknown option "--frobnicate"; see --help\n$/],
+      // option errors in house style (trial defect 17): lowercase, the option quoted, a near miss suggested
+      ['misspelt option', { 'compose.yaml': 'services: {}\n' }, ['--fromat', 'json'], 2, /^compose-netlint: unknown option "--fromat"\. did you mean "--format"\? see --help\n$/],
+      ['option without its value', { 'compose.yaml': 'services: {}\n' }, ['--format'], 2, /^compose-netlint: option "--format" needs a value; see --help\n$/],
+      ['value given to a flag', { 'compose.yaml': 'services: {}\n' }, ['--fix=yes'], 2, /^compose-netlint: option "--fix" takes no value; see --help\n$/],
       ['bad --mode', { 'compose.yaml': 'services: {}\n' }, ['--mode', 'k8s'], 2, /^compose-netlint: --mode must be compose, stack or auto, not "k8s"\n$/],
       ['unknown format', { 'compose.yaml': 'services: {}\n' }, ['--format', 'xml'], 2, /^compose-netlint: unknown format "xml"; use codeclimate, compact, github, json, junit, sarif or stylish\n$/],
     ];
@@ -172,13 +199,19 @@ describe('cli', () => {
       const r = run(['--format', 'json'], tempProject({ 'compose.yaml': 'services:\n  web:\n    image: [nginx\n  db: {}\n' }));
       expect(r.code).to.equal(1);
       const f = JSON.parse(r.stdout).findings[0];
-      expect(f).to.deep.include({ ruleId: 'yaml-syntax', severity: 'error' });
-      expect(f.line).to.be.within(3, 4);
+      // at the opening bracket, with its documentation page
+      expect(f).to.deep.include({ ruleId: 'yaml-syntax', severity: 'error', line: 3, column: 12, endLine: 3, endColumn: 13 });
+      expect(f.docsUrl).to.match(/\/README\.md#output$/);
     });
 
     it('a duplicate key is a yaml-syntax finding at the second key', () => {
       const r = run(['--format', 'json'], tempProject({ 'compose.yaml': 'services:\n  web: {image: a}\n  web: {image: b}\n' }));
-      expect(JSON.parse(r.stdout).findings[0]).to.deep.include({ ruleId: 'yaml-syntax', line: 3, column: 3, message: 'map keys must be unique' });
+      expect(JSON.parse(r.stdout).findings[0]).to.deep.include({
+        ruleId: 'yaml-syntax',
+        line: 3,
+        column: 3,
+        message: 'key "web" is written twice in this mapping (first at line 2); Compose refuses the file ("mapping key already defined"). remove one of them or merge their values',
+      });
     });
 
     it('an alias bomb is stopped and reported, exit 1', () => {
@@ -277,6 +310,6 @@ describe('cli', () => {
     expect(results.map((r) => r.status)).to.deep.equal([1, 1, 0, 2]);
     // compose-netlint read the file as its own --env-file: ${PORT} is 18080, so both services claim it
     expect(results[0].stdout).to.match(/^compose\.yaml:5:13: error: host port "18080\/tcp" is published by both .*\[no-duplicate-published-ports\]$/m);
-    expect(results[3].stderr).to.equal("compose-netlint: Unknown option '--env-file-if-exists'; see --help\n");
+    expect(results[3].stderr).to.equal('compose-netlint: unknown option "--env-file-if-exists"; see --help\n');
   });
 });

@@ -36,6 +36,27 @@ describe('cli: a report is never written over a file of the project (nothing los
     });
   }
 
+  // a report created where the project looks for a file would become input to the next run (and to docker compose)
+  for (const [name, args, created] of [
+    ['a missing .env', ['--format', 'sarif=.env'], '.env'],
+    ['a missing .env under --env-file', ['--env-file', 'other.env', '--output', '.env'], '.env'],
+    ['a missing compose.override.yaml', ['--output', 'compose.override.yaml'], 'compose.override.yaml'],
+    ['a missing docker-compose.override.yml', ['graph', '--output', 'docker-compose.override.yml'], 'docker-compose.override.yml'],
+    ['a missing env_file of a service', ['--output', 'web.env'], 'web.env'],
+    ['a missing include', ['--output', 'extra.yaml'], 'extra.yaml'],
+    ['probe: a missing .env', ['probe', '--output', '.env'], '.env'],
+  ] as const) {
+    it(`${name}: refused (exit 2), nothing created`, async () => {
+      const compose = COMPOSE.replace('    image: nginx\n', '    image: nginx\n    env_file: [{path: web.env, required: false}]\n');
+      const files: Record<string, string> = { 'compose.yaml': name.includes('include') ? `include: [extra.yaml]\n${compose}` : compose, 'other.env': 'TAG=1\n' };
+      const dir = tempProject(files);
+      const r = await cli([...args], dir);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.equal(`compose-netlint: refusing to write the report over ${args[args.length - 1].replace(/^\w+=/, '')}, a file of the project it reports on; choose another output file\n`);
+      expect(fs.existsSync(path.join(dir, created))).to.equal(false);
+    });
+  }
+
   it('another file is written as before', async () => {
     const dir = tempProject({ 'compose.yaml': COMPOSE });
     const r = await cli(['--format', 'json=report.json'], dir);

@@ -98,6 +98,12 @@ describe('cli: --fix, --fix-dry-run and standard input', () => {
     const r = cli(root, block![1].split(' '));
     expect(r.stdout).to.equal(block![2]);
     expect(r.stderr.split('\n')[0]).to.equal('compose-netlint: --fix-dry-run: 2 fixes in 1 file, nothing written');
+    // the findings that remain, counted by rule from the run itself, as the paragraph after the block words them
+    const counts = new Map<string, number>();
+    for (const m of r.stderr.matchAll(/^\S+:\d+:\d+: warning: .* \[([a-z0-9-]+)\]$/gm)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+    const number = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const remaining = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([id, n]) => `${number[n]} \`${id}\``);
+    expect(/<!-- fix-dry-run:remaining -->(.*?)<!-- \/fix-dry-run:remaining -->/.exec(readme.replace(/\n/g, ' '))?.[1]).to.equal(remaining.join(', '));
   });
 
   it('refuses --fix on standard input, --stdin-filename without -f -, and --fix with --fix-dry-run, in one line each', () => {

@@ -208,7 +208,7 @@ describe('graph', () => {
         ['-f with a path', ['-f', 'compose.yaml', 'x'], /^compose-netlint: give either -f files or a PATH, not both\n$/],
         ['unknown format', ['--format', 'svg'], /^compose-netlint: unknown graph format "svg"; use dot, json, mermaid\n$/],
         ['two formats', ['--format', 'dot', '--format', 'json'], /^compose-netlint: --format may be given once for graph\n$/],
-        ['unknown option', ['--frobnicate'], /^compose-netlint: Unknown option '--frobnicate'; see graph --help\n$/],
+        ['unknown option', ['--frobnicate'], /^compose-netlint: unknown option "--frobnicate"; see graph --help\n$/],
         ['bad --mode', ['--mode', 'k8s'], /^compose-netlint: --mode must be compose, stack or auto, not "k8s"\n$/],
         ['bad --rule', ['--rule', 'no-such-rule=off'], /^compose-netlint: --rule: unknown rule "no-such-rule"/],
         ['missing file', ['-f', 'nope.yaml'], /^compose-netlint: nope\.yaml: no such file\n$/],

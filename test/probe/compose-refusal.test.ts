@@ -37,7 +37,9 @@ describe('probe: a project Compose refuses has no twin', () => {
   it('a missing include: the probe names it at the include entry (exit 2, one line, no engine asked)', async () => {
     const r = await probeText(['name: missing-include', 'include:', '  - nowhere.yaml', 'services:', '  a: { image: busybox }', ''].join('\n'));
     expect(r.stdout).to.equal('');
-    expect(r.stderr).to.match(/^compose-netlint: cannot probe: Compose refuses the project, so there is no twin to build \(compose\.yaml:3:5: included file "[^"\n]*nowhere\.yaml" does not exist\)\n$/);
+    expect(r.stderr).to.match(
+      /^compose-netlint: cannot probe: Compose refuses the project, so there is no twin to build \(compose\.yaml:3:5: included file "[^"\n]*nowhere\.yaml" does not exist; Compose refuses to load a project whose include is missing\. create the file, or correct the path \(relative to the directory of the including project\)\)\n$/,
+    );
     expect(r.code).to.equal(2);
   });
 

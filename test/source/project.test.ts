@@ -145,8 +145,26 @@ describe('loadProject', () => {
     it('reports a missing included file at its entry', () => {
       const dir = tempProject({ 'compose.yaml': 'include:\n  - missing.yaml\nservices: {web: {image: a}}\n' });
       const d = load(dir).diagnostics[0];
-      expect(d).to.deep.include({ ruleId: 'compose-load', message: 'included file "missing.yaml" does not exist' });
+      expect(d).to.deep.include({
+        ruleId: 'compose-load',
+        message: 'included file "missing.yaml" does not exist; Compose refuses to load a project whose include is missing. create the file, or correct the path (relative to the directory of the including project)',
+      });
       expect(d.span).to.deep.include({ line: 2, column: 5 });
+    });
+
+    // trial defect 17: an extends file that is missing, or that Compose cannot load, says why and how to fix
+    it('reports a missing or unloadable extends file at its "file", saying which', () => {
+      const dir = tempProject({
+        'compose.yaml': 'services:\n  web:\n    extends: {file: gone.yaml, service: base}\n  api:\n    extends: {file: broken.yaml, service: base}\n',
+        'broken.yaml': 'services:\n  base: {image: "a}\n',
+      });
+      const extendsErrors = load(dir)
+        .diagnostics.filter((d) => d.ruleId === 'compose-load')
+        .map((d) => `${d.span.file}:${d.span.line}:${d.span.column} ${d.message}`);
+      expect(extendsErrors).to.deep.equal([
+        'compose.yaml:3:21 service "web" extends "base" in "gone.yaml", which does not exist; Compose refuses to load the project. create the file, or correct "file" (relative to the directory of the file that names it)',
+        'compose.yaml:5:21 service "api" extends "base" in "broken.yaml", a file Compose cannot load; the service cannot be built from it. fix the errors reported in that file',
+      ]);
     });
   });
 

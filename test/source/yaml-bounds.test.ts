@@ -9,11 +9,12 @@ const findings = (text: string) => parseYaml('compose.yaml', text).diagnostics.m
 
 describe('YAML positions and bounds', () => {
   it('counts lines itself: the library misses the line of "t:" in " :\\nce\\nt:"', () => {
-    expect(findings(' :\nce\nt:')).to.deep.equal(['2:1-3:2 error unexpected scalar at node end', '3:2-3:3 error unexpected map-value-ind token in YAML stream: ":"']);
+    // the first error of the document only (the second follows from it)
+    expect(findings(' :\nce\nt:')).to.deep.equal(['2:1-3:2 error unexpected scalar at node end; the file is not valid YAML, so Compose cannot load the file. quote a value that goes on after its end, or remove the stray text']);
   });
 
-  it('ends an unclosed quote at the end of the file, not one character past it', () => {
-    expect(findings('a: "x')).to.deep.equal(['1:6-1:6 error missing closing "quote']);
+  it('places an unclosed quote at its opening quote, not at the end of the file', () => {
+    expect(findings('a: "x')).to.deep.equal(['1:4-1:5 error double-quoted string is never closed; YAML reads the rest of the file into it, so Compose cannot load the file. add the closing " (write a " inside it as \\")']);
   });
 
   it('a map used as a key (here holding a merge key) is a yaml-syntax error at the key, not an internal error', () => {
@@ -25,7 +26,7 @@ describe('YAML positions and bounds', () => {
     const parsed = parseYaml('compose.yaml', 'x-name: &n web\nservices:\n  *n : {image: nginx}\n');
     expect(parsed.diagnostics).to.deep.equal([]);
     expect(Object.keys(toPlain(get(parsed.documents[0], 'services')!) as object)).to.deep.equal(['web']);
-    expect(findings('services:\n  *nope : {image: nginx}\n')).to.deep.equal(['2:3-2:8 error unknown alias "*nope"']);
+    expect(findings('services:\n  *nope : {image: nginx}\n')).to.deep.equal(['2:3-2:8 error unknown alias "*nope": no anchor "&nope" comes before it, so Compose cannot load the file. define the anchor earlier in the file or correct the name']);
   });
 
   describe('nesting deeper than MAX_NESTING_DEPTH is one error, the same on every call', () => {

@@ -32,15 +32,21 @@ describe('parseYaml', () => {
     expect(toPlain(r.documents[0])).to.deep.equal({ a: null, b: { c: null }, d: { c: null } });
   });
 
-  it('reports duplicate keys at the second key', () => {
+  it('reports duplicate keys at the second key, naming it, the first in related', () => {
     const [d] = doc('a: 1\nb: 2\na: 3\n').diagnostics;
-    expect(d).to.deep.include({ ruleId: 'yaml-syntax', message: 'map keys must be unique' });
-    expect(d.span).to.deep.include({ line: 3, column: 1 });
+    expect(d).to.deep.include({
+      ruleId: 'yaml-syntax',
+      message: 'key "a" is written twice in this mapping (first at line 1); Compose refuses the file ("mapping key already defined"). remove one of them or merge their values',
+    });
+    expect(d.span).to.deep.include({ line: 3, column: 1, endLine: 3, endColumn: 2 });
+    expect(d.related).to.deep.equal([{ message: 'first "a" here', span: { file: 'c.yaml', line: 1, column: 1, endLine: 1, endColumn: 2 } }]);
   });
 
   it('reports a duplicate key inside an anchor once, at the anchor, however often it is used', () => {
     const r = doc('x: &x\n  a: 1\n  a: 2\ny: *x\nz: *x\n');
-    expect(r.diagnostics.map((d) => `${d.span.line}:${d.span.column} ${d.message}`)).to.deep.equal(['3:3 map keys must be unique']);
+    expect(r.diagnostics.map((d) => `${d.span.line}:${d.span.column} ${d.message}`)).to.deep.equal([
+      '3:3 key "a" is written twice in this mapping (first at line 2); Compose refuses the file ("mapping key already defined"). remove one of them or merge their values',
+    ]);
   });
 
   it('stops an alias bomb at the alias that crosses the bound', () => {

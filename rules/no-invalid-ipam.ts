@@ -20,6 +20,10 @@ export default defineRule({
     notAddress: '{{what}} of network "{{network}}" is not an IP address; the engine refuses to create the network. write an address inside subnet "{{subnet}}"',
     outside: '{{what}} of network "{{network}}" is outside its subnet "{{subnet}}" ({{where}}); the engine refuses to create the network. {{fix}} inside "{{subnet}}"',
     noSubnet: '{{what}} of network "{{network}}" has no "subnet" in its IPAM config entry; the engine refuses to create the network, since it must lie inside that subnet. ' + 'add the "subnet" it belongs to',
+    noIpv6Pool:
+      'network "{{network}}" enables IPv6 but writes no IPv6 subnet; {{engine}} has no default IPv6 pool, so it refuses to create the network ' +
+      '("could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network"; Docker 27.0 and later allocate one). ' +
+      'add an IPv6 subnet under "ipam.config", e.g. "fd00:0:0:1::/64"',
     ipv6Disabled: 'subnet "{{subnet}}" of network "{{network}}" is IPv6, but the network does not enable IPv6, so the engine ignores it; its containers get no IPv6 address. ' + 'set "enable_ipv6: true" on network "{{network}}"',
   },
   check(graph, context) {
@@ -27,6 +31,13 @@ export default defineRule({
       if (!network.declared || network.external?.value === true) continue;
       const validated = graph.engineHas('ipam-validated');
       for (const config of network.ipam) checkConfig(network, graph.ipv6Enabled(network.name) === false, validated ? undefined : graph.engine.name, config, context);
+      // before Docker 27.0 there is no default IPv6 pool (fact ipv6-default-ula-pool; the refusal checked on 20.10)
+      const flag = network.enableIpv6;
+      const ipamDefault = !network.ipamDriver || network.ipamDriver.value === 'default';
+      if (flag && ipamDefault && graph.engine.family === 'docker' && !graph.engineHas('ipv6-default-ula-pool') && graph.ipv6Enabled(network.name) === true && !graph.hasIpv6Subnet(network.name)) {
+        // a subnet that is unknown (an unset variable) may be IPv6: decide nothing
+        if (!network.ipam.some((c) => c.subnet?.unknown)) context.report({ messageId: 'noIpv6Pool', at: flag, network: network.name, data: { network: network.name, engine: graph.engine.name } });
+      }
     }
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../lib/engine/rule';
-import { dockerSince, gatewayModes, isPodmanNetworkMode, unsupportedOptions } from '../lib/model/engine-options';
+import { dockerSince, gatewayModes, isPodmanNetworkMode, routesIpv4, unsupportedOptions } from '../lib/model/engine-options';
 import type { EngineFactId } from '../lib/model/engine-target';
 import { formatNetworkMode } from '../lib/syntax/compose';
 
@@ -23,6 +23,9 @@ export default defineRule({
     ignored: '"{{key}}" on {{owner}} needs {{since}} or later; {{engine}} ignores it{{consequence}}. upgrade the engine, or remove "{{key}}" if {{engine}} is what runs this project',
     refused: '"{{key}}" on {{owner}} needs {{since}} or later; Compose refuses to create the container on {{engine}}, whose API is older than 1.49. ' + 'upgrade the engine, or remove "{{key}}" if {{engine}} is what runs this project',
     isolatedNotInternal: 'gateway mode "isolated" ("{{option}}") of network "{{network}}" is only allowed on internal networks; {{engine}} refuses to create the network. ' + 'set "internal: true" on network "{{network}}", or use "nat" or "routed"',
+    routedHostPort:
+      'service "{{service}}" publishes host port "{{port}}", but every network it is on routes without NAT (gateway_mode_ipv4 "routed": {{networks}}); ' +
+      '{{engine}} {{effect}}, and the container is reached at its own address on the port it listens on. publish only the container port, or use gateway mode "nat"',
     rootlessLowPort:
       'service "{{service}}" publishes host port "{{port}}", below 1024; the rootless engine {{engine}} cannot bind it unless net.ipv4.ip_unprivileged_port_start is lowered on the host, ' +
       'and the container fails to start. publish a host port from 1024 up, or lower that sysctl',
@@ -43,6 +46,21 @@ export default defineRule({
         if (!network.declared || network.external?.value === true || network.internal?.value === true || network.internal?.unknown) continue;
         for (const mode of gatewayModes(network)) {
           if (mode.value === 'isolated') context.report({ messageId: 'isolatedNotInternal', at: mode.at, network: network.name, data: { option: mode.option, network: network.name, engine }, severity: 'error' });
+        }
+      }
+    }
+    if (graph.model.mode === 'compose') {
+      for (const service of graph.services.values()) {
+        const networks = graph.attachments(service.name).flatMap((a) => graph.networks.get(a.network) ?? []);
+        if (networks.length === 0 || !networks.every((n) => routesIpv4(n, graph.engine))) continue;
+        // Docker 27 refuses a mapping that names a host port on a routed network; 28.0 logs it as unused (moby/moby#48575)
+        const refuses = !graph.engineHas('routed-host-port-ignored');
+        for (const binding of graph.hostBindings(service.name)) {
+          const published = binding.published?.value;
+          if (!published) continue;
+          const port = published.start === published.end ? `${published.start}` : `${published.start}-${published.end}`;
+          const data = { service: service.name, port, networks: networks.map((n) => `"${n.name}"`).join(', '), engine, effect: refuses ? 'refuses to create the container' : 'maps no host port' };
+          context.report({ messageId: 'routedHostPort', at: binding.published!, service: service.name, data, severity: refuses ? 'error' : 'warning' });
         }
       }
     }

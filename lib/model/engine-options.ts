@@ -66,6 +66,16 @@ export function gatewayModes(network: Network): { option: string; value: string;
   });
 }
 
+/**
+ * Whether a network routes IPv4 without NAT on the target: a bridge with `gateway_mode_ipv4: routed` where the
+ * engine knows that mode (fact `gateway-mode-routed`, Docker 27.0). There no host port is mapped: the container's
+ * ports are opened on its own address (moby/moby#47871); Docker 27 refuses a mapping that names a host port, 28.0
+ * only logs that it is unused (moby/moby#48575).
+ */
+export function routesIpv4(network: Network, target: EngineTarget): boolean {
+  return engineHas(target, 'gateway-mode-routed') && gatewayModes(network).some((m) => m.option.endsWith('ipv4') && m.value === 'routed');
+}
+
 /** "Docker 28.0": the first Docker version where a fact holds, for messages. */
 export function dockerSince(fact: EngineFactId): string {
   const since = engineFact(fact).docker?.since;

@@ -199,6 +199,12 @@ export const ENGINE_FACTS = [
     source: `${MOBY}47871`,
   },
   {
+    id: 'routed-host-port-ignored',
+    holds: 'a port mapping that names a host address or port on a network without NAT (gateway mode routed) is accepted and the unused part logged; before (27.x), the container is refused',
+    docker: { since: '28.0' },
+    source: `${MOBY}48575`,
+  },
+  {
     id: 'gateway-mode-nat-unprotected',
     holds: 'com.docker.network.bridge.gateway_mode_ipv4/ipv6 "nat-unprotected" is known: NAT without the per-port filtering, so every container port is reachable by direct routing',
     docker: { since: '28.0' },

@@ -14,6 +14,8 @@ export default defineRule({
       'host port "{{port}}" is published by both {{first}} and {{second}} (line {{line}}); Compose starts {{second}} first (a service starts after those it depends on through depends_on, links or network_mode), so the container of {{first}} will fail to start. publish a different host port',
     publishedTwice: 'host port "{{port}}" is published twice by service "{{service}}"{{addresses}} (also line {{line}}); Docker cannot bind it twice, so the service will not start. publish a different host port or drop one entry',
     hostNetwork: 'host port "{{port}}" is used by both {{first}} and {{second}} (line {{line}}); a service on the host network listens on the host itself, so the second to start will fail to bind. move one of them to a different port',
+    poolMayCollide:
+      'host range "{{port}}" of service "{{service}}" overlaps host port "{{other}}" that its container also publishes (line {{line}}); the engine hands the range the next free port after the last one it gave out, which may be that one, and then the container fails to start. use a host range apart from the container\'s other host ports',
     stack:
       'host port "{{port}}" is published by both "{{first}}" and "{{second}}" (line {{line}}); Swarm reserves an ingress port on every node of the cluster, so the second service is rejected or its tasks cannot bind. publish a different host port',
   },
@@ -37,6 +39,26 @@ export default defineRule({
         context.report({ ...base, messageId: 'publishedStartsLater', data: { port, first: label(claim), second: label(other), line } });
       } else {
         context.report({ ...base, messageId: 'published', data: { port, first: label(claim), second: label(other), line } });
+      }
+    }
+    // a pool beside the container's own fixed ports: whether it collides depends on the engine's state (graph.ts BindingOutcome `uncertain`)
+    for (const service of graph.services.values()) {
+      for (const { index, binding, outcome } of graph.bindings(service.name)) {
+        if (outcome.kind !== 'uncertain') continue;
+        const other = outcome.collidesWith;
+        const range = binding.published!.value;
+        const overlap = { start: Math.max(range.start, other.start), end: Math.min(range.end, other.end) };
+        const at = binding.text === undefined && binding.published ? binding.published : binding;
+        const line = other.at.span.file === at.span.file ? String(other.at.span.line) : `${other.at.span.line} of ${other.at.span.file}`;
+        context.report({
+          at,
+          related: [{ message: `host port "${formatPortRange(overlap)}/${other.protocol}" also published here`, at: other.at }],
+          service: service.name,
+          subject: { kind: 'binding', service: service.name, index },
+          severity: 'warning',
+          messageId: 'poolMayCollide',
+          data: { port: `${formatPortRange(range)}/${binding.protocol}`, service: service.name, other: `${formatPortRange(overlap)}/${other.protocol}`, line },
+        });
       }
     }
   },

@@ -104,8 +104,9 @@ export default defineRule<Options>({
     const watched = [...known.keys()].sort((a, b) => a - b);
     const stack = graph.model.mode === 'stack';
     for (const service of graph.services.values()) {
-      // published ports of a container only on internal networks are not reachable at all (graph.bindings says which)
-      const reachable = graph.bindings(service.name).filter((a) => a.outcome.kind === 'bound' || a.outcome.kind === 'conflict');
+      // published ports of a container only on internal networks are not reachable at all (graph.bindings says which);
+      // one that may or may not bind (uncertain) counts, as one that may lose its bind (conflict) does
+      const reachable = graph.bindings(service.name).filter((a) => a.outcome.kind === 'bound' || a.outcome.kind === 'conflict' || a.outcome.kind === 'uncertain');
       for (const { binding } of reachable) {
         const { start, end } = binding.target.value;
         // the container port says what listens there; the host port is only where it shows up

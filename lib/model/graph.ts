@@ -5,9 +5,11 @@ import { creationOf, type Creation } from './creation';
 import { driverPublishes, gatewayOf } from './gateway';
 import { unaddressedBindIp } from './binding-ip';
 import { compareProjectSpans, startOrder } from './order';
-import { collectClaims, earliestConflicts, listening, type PortConflict } from './port-claims';
+import { collectClaims, collectPools, earliestConflicts, listening, poolCollisions, type PortClaim, type PortConflict } from './port-claims';
+import { formatPortRange } from '../syntax/compose';
 import { referencesOf, type Reference } from './references';
 import { addressValue } from './address';
+import { hostPortsPerContainer } from './ports';
 import { containerPortBehind, isHostInternalName, isLoopbackName, loopbackMeaning, PortIndex, type LoopbackMeaning } from './loopback';
 import { joinPath, namespacesOf, type Namespace } from './namespaces';
 import type { Address, Cidr, Located, Model, Network, PortBinding, Protocol, Service, ServiceKey, ServiceNetwork } from './types';
@@ -23,11 +25,19 @@ export type { Isolation, Namespace } from './namespaces';
 /**
  * What becomes of one `ports` entry when the service starts (Compose on one engine; in a stack, Swarm):
  * - bound: the engine binds it on the host (`ephemeral`: a bare container port, on a host port the engine picks);
+ *   `replicasBound`, in Compose, when a host range for one container port (a pool, see ports.ts) is narrower than the
+ *   service's replica count: each container takes one free port of it, so only that many replicas bind and start, and
+ *   each of the others fails to start with "all ports are allocated" (libnetwork portallocator ErrAllPortsAllocated;
+ *   seen on Docker 20.10: `42781-42782:80` with 3 replicas starts 2, issue 13 seeds 45, 123, 158, 159, 181);
  * - discarded: the engine never binds it: `host` and `none` network modes discard ports (the engine warns),
  *   a service that joins another's namespace (`joined`, `owner` says whose) has none of its own, and an
  *   entry that is `invalid` or `unknown` (an unset variable) is not known to bind;
  * - conflict: another claim on the same host address, port and protocol starts first (start order, then file
  *   order), so this bind fails: the engine refuses the container ("port is already allocated");
+ * - uncertain: whether it binds depends on the engine's state, not on the project (`why` says how): a pool that
+ *   collides with some, not all, of the fixed host ports of its own container (port-claims.ts poolCollisions;
+ *   `collidesWith` is the first of those entries' claims);
+ *   a pool whose every port the container's fixed ones take is a `conflict` with the first of them;
  * - unreachable: the engine binds nothing, though the container starts (so no conflict either): its gateway
  *   network (graph.gateway) publishes its ports, and it has none when it is only on `internal` networks
  *   (`only-internal`), or its gateway is a macvlan or ipvlan network (`gateway-driver`, `network` says which).
@@ -35,9 +45,10 @@ export type { Isolation, Namespace } from './namespaces';
  *   only `mode: host` ports of a service only on internal networks (ingress ports go through Swarm's ingress network).
  */
 export type BindingOutcome =
-  | { kind: 'bound'; ephemeral: boolean }
+  | { kind: 'bound'; ephemeral: boolean; replicasBound?: number }
   | { kind: 'discarded'; why: 'host' | 'none' | 'joined' | 'invalid' | 'unknown'; owner?: string }
   | { kind: 'conflict'; lostTo: PortConflict }
+  | { kind: 'uncertain'; why: string; collidesWith: PortClaim }
   | { kind: 'unreachable'; why: 'only-internal' }
   | { kind: 'unreachable'; why: 'gateway-driver'; network: string };
 
@@ -115,6 +126,9 @@ export class NetworkGraph {
   private readonly conflicts: readonly PortConflict[];
   private readonly outcomes = new Map<string, BindingAnswer[]>();
   private readonly creations = new Map<string, Creation>();
+  /** `service\0index` -> why which host port the entry gets depends on the engine (see bindingUncertainty) */
+  private readonly uncertainty = new Map<string, string>();
+  private readonly uncertainOutcome = new Map<object, { why: string; collidesWith: PortClaim }>();
   private readonly portIndex: PortIndex;
 
   constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span, engine: EngineTarget = DEFAULT_ENGINE) {
@@ -134,7 +148,8 @@ export class NetworkGraph {
     }
     this.references = references;
     this.order = startOrder(model, (s) => this.joinedService(s));
-    const claims = collectClaims({ model, published: (s) => this.publishedOnHost(s), onHostNetwork: (s) => model.mode === 'compose' && this.namespace(s).kind === 'host' });
+    const claimContext = { model, published: (s: string) => this.publishedOnHost(s), onHostNetwork: (s: string) => model.mode === 'compose' && this.namespace(s).kind === 'host' };
+    const claims = collectClaims(claimContext);
     const inFile = [...claims].sort((a, b) => compareProjectSpans(model, a.at.span, b.at.span));
     // who loses a bind: the claim whose service starts later; within one service, the later entry
     const position = new Map(this.order.map((s, i) => [s, i]));
@@ -143,9 +158,20 @@ export class NetworkGraph {
       .sort((a, b) => position.get(a.c.service)! - position.get(b.c.service)! || a.i - b.i)
       .map((x) => x.c);
     const inStartOrder = earliestConflicts(inStart);
+    // a pool against its own container's fixed ports: a sure conflict, or an outcome the engine's state decides
+    const collisions = poolCollisions(collectPools(claimContext), claims);
+    const sure = collisions.filter((x) => x.covered).map(({ pool, others: [other] }) => ({ claim: pool, other, start: Math.max(pool.start, other.start), end: Math.min(pool.end, other.end) }));
+    for (const { pool, others, covered } of collisions) {
+      const ports = `${formatPortRange({ start: pool.start, end: pool.end })}/${pool.protocol}`;
+      const why = covered
+        ? `every port of host range "${ports}" of "${pool.service}" is also published by another entry of the container, which cannot bind them all; which entry fails depends on the order the engine binds them in`
+        : `host range "${ports}" of "${pool.service}" takes the next free port after the last one the engine handed out for it, which may be one another entry of the container publishes: whether it does depends on the engine's state`;
+      for (const c of [pool, ...others]) if (c.binding !== undefined) this.uncertainty.set(`${c.service}\0${c.binding}`, why);
+      if (!covered) this.uncertainOutcome.set(pool.entry, { why, collidesWith: others[0] });
+    }
     // docker stack deploy ignores depends_on: there the later entry in the files is the one reported
-    this.conflicts = model.mode === 'compose' ? inStartOrder : earliestConflicts(inFile);
-    const losers = new Map(inStartOrder.filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
+    this.conflicts = model.mode === 'compose' ? [...inStartOrder, ...sure] : earliestConflicts(inFile);
+    const losers = new Map([...inStartOrder, ...sure].filter((x) => x.claim.kind === 'published').map((x) => [x.claim.entry, x]));
     for (const service of model.services.values())
       this.outcomes.set(
         service.name,
@@ -320,6 +346,8 @@ export class NetworkGraph {
     if (this.extraHost(source, name)) return [];
     const own = this.ownHostname(ns.owner, name);
     if (own) return [own];
+    const link = this.userNetworkLink(ns.owner, name);
+    if (link) return link;
     const networks = ns.kind === 'bridge' ? ['bridge'] : this.attachments(source).map((a) => a.network);
     const key = name.toLowerCase();
     const out: Resolution[] = [];
@@ -330,6 +358,33 @@ export class NetworkGraph {
       }
     }
     return out.sort((x, y) => (x.service < y.service ? -1 : x.service > y.service ? 1 : x.network < y.network ? -1 : 1));
+  }
+
+  /**
+   * What a legacy link's name gives a linker on user-defined networks, where a link is no /etc/hosts line but an alias
+   * of each of the linker's endpoints (Compose passes the links in every endpoint's config; moby's
+   * buildCreateEndpointOptions makes each one libnetwork's CreateOptionAlias(target container, name)). The embedded DNS
+   * looks a name up as such an alias on every endpoint first and then skips, for the ordinary lookup, every endpoint
+   * carrying it (libnetwork sandbox resolveName): so the name reaches only the linked container, on the networks
+   * both share, and nothing at all when it shares none; it never falls through to another service's name, alias or
+   * hostname. Seen on Docker 20.10 (issue 13, seeds 26 and 164): `a` links `b`, which is on the host network, and `c`
+   * has hostname `b`: from `a`, `b` is NXDOMAIN. Compose links only to containers that exist, so a link to a
+   * service that is not created (creation.ts) adds no alias. Undefined when `name` is no link name of `owner` on a
+   * user network; the last link of a name wins (the endpoint keeps one target per alias).
+   */
+  private userNetworkLink(owner: string, name: string): Resolution[] | undefined {
+    if (this.model.mode === 'stack' || this.namespace(owner).kind !== undefined || this.namespace(owner).chain.length) return undefined;
+    const key = name.toLowerCase();
+    const link = this.services
+      .get(owner)
+      ?.links.filter((l) => l.alias.toLowerCase() === key && this.services.has(l.service) && this.creation(l.service).created)
+      .at(-1);
+    if (!link) return undefined;
+    const theirs = new Set(this.ownAttachments(link.service).map((a) => a.network));
+    return this.ownAttachments(owner)
+      .filter((a) => theirs.has(a.network))
+      .sort((x, y) => (x.network < y.network ? -1 : 1))
+      .map((a) => ({ service: link.service, network: a.network, via: { name: link.alias, kind: 'link', service: link.service, network: a.network, span: link.span, onlyFor: owner } }));
   }
 
   /** The source's own /etc/hosts line for its hostname, when `name` is that hostname or the part before its first dot. */
@@ -500,6 +555,8 @@ export class NetworkGraph {
     if (binding.invalid) return { kind: 'discarded', why: 'invalid' };
     if (binding.unknown) return { kind: 'discarded', why: 'unknown' };
     if (lost) return { kind: 'conflict', lostTo: lost };
+    const uncertain = this.uncertainOutcome.get(binding);
+    if (uncertain) return { kind: 'uncertain', ...uncertain };
     if (this.model.mode === 'stack') {
       // a stack's ingress-mode ports go through the routing mesh's ingress network, which is never internal
       if (this.onlyInternal(service) && binding.mode !== 'ingress') return { kind: 'unreachable', why: 'only-internal' };
@@ -507,6 +564,9 @@ export class NetworkGraph {
       const unpublished = this.unpublished(service);
       if (unpublished) return unpublished;
     }
+    const pool = binding.published && hostPortsPerContainer(binding.published.value, binding.target.value) === 1 ? binding.published.value.end - binding.published.value.start + 1 : undefined;
+    const replicas = this.services.get(service)?.replicas.count;
+    if (this.model.mode === 'compose' && pool !== undefined && pool > 1 && replicas !== undefined && replicas > pool) return { kind: 'bound', ephemeral: false, replicasBound: pool };
     return { kind: 'bound', ephemeral: binding.published === undefined };
   }
 
@@ -516,6 +576,16 @@ export class NetworkGraph {
    */
   bindings(service: string): readonly BindingAnswer[] {
     return this.outcomes.get(service) ?? [];
+  }
+
+  /**
+   * Why which host ports entry `index` of a service's `ports` really gets depends on the engine rather than the project,
+   * when it does: a pool and the fixed entries of its own container that it collides with (port-claims.ts
+   * poolCollisions), whether or not the container is sure to fail. A probe cannot confirm any one answer for them.
+   * Undefined otherwise.
+   */
+  bindingUncertainty(service: string, index: number): string | undefined {
+    return this.uncertainty.get(`${service}\0${index}`);
   }
 
   /** The outcome of entry `index` of a service's `ports`; undefined when there is no such entry. */

@@ -52,6 +52,18 @@ export interface ClaimContext {
  * host IP: ingress ports are reserved on every node, host-mode ones on the task's node.
  */
 export function collectClaims(context: ClaimContext): PortClaim[] {
+  return claimsOf(context, 'fixed');
+}
+
+/**
+ * The pools of the project (Compose only: a stack's ingress has no per-container host ports): each host range for one
+ * container port as a claim on the whole range, one per address family as collectClaims gives them, for poolCollisions.
+ */
+export function collectPools(context: ClaimContext): PortClaim[] {
+  return context.model.mode === 'stack' ? [] : claimsOf(context, 'pools');
+}
+
+function claimsOf(context: ClaimContext, which: 'fixed' | 'pools'): PortClaim[] {
   const stack = context.model.mode === 'stack';
   const claims: PortClaim[] = [];
   for (const service of context.model.services.values()) {
@@ -59,7 +71,7 @@ export function collectClaims(context: ClaimContext): PortClaim[] {
     for (const binding of context.published(name)) {
       const { start, end } = binding.published!.value;
       const target = binding.target.value;
-      if (end > start && target.end === target.start) continue;
+      if ((end > start && target.end === target.start) !== (which === 'pools')) continue;
       const at = binding.text === undefined ? binding.published! : binding;
       const index = service.ports.indexOf(binding);
       const add = (family: PortClaim['family'], key: string | undefined, ipText: string | undefined): void => {
@@ -72,7 +84,7 @@ export function collectClaims(context: ClaimContext): PortClaim[] {
       // no host IP: both wildcards; not an address: Docker rejects the entry, another rule's business
       for (const claim of hostClaims(binding) ?? []) add(claim.family, claim.address, binding.hostIp?.value.text);
     }
-    if (!stack && context.onHostNetwork(name)) {
+    if (!stack && which === 'fixed' && context.onHostNetwork(name)) {
       // ports are discarded under host networking, but the process still listens on its container ports, on the host
       for (const d of listening(service.expose, service.ports)) {
         for (const family of ['ipv4', 'ipv6'] as const) {
@@ -82,6 +94,42 @@ export function collectClaims(context: ClaimContext): PortClaim[] {
     }
   }
   return claims;
+}
+
+/** A pool and the fixed claims of its own container on its host ports (see poolCollisions). */
+export interface PoolCollision {
+  pool: PortClaim;
+  /** the container's fixed claims that collide with the pool, in the order given */
+  others: PortClaim[];
+  /** whether they take every port of the pool: the container cannot bind all its ports, whatever the order */
+  covered: boolean;
+}
+
+/**
+ * Each pool (collectPools) that collides with a fixed claim of the same service (collectClaims: same protocol and
+ * family, overlapping, a wildcard or the same address), one per binding (the first family that collides; a covered
+ * one first). Docker facts: the engine binds a container's ports in an order the project does not fix (go-connections
+ * nat.SortPortMap sorts the engine's map of ports with a comparison that is no strict order), and a pool takes the
+ * next free port after the last one the allocator handed out for that range, remembered for the daemon's lifetime
+ * (ports.ts). So when the fixed claims take every port of the pool, the container fails either way ("port is already
+ * allocated", or "all ports are allocated" when the pool comes last); when they take some, whether the pool takes one
+ * of theirs first depends on the engine's state (measured on Docker 20.10, issue 13 seed 4).
+ */
+export function poolCollisions(pools: readonly PortClaim[], claims: readonly PortClaim[]): PoolCollision[] {
+  const byEntry = new Map<object, PoolCollision>();
+  for (const pool of pools) {
+    const others = claims.filter(
+      (c) => c.service === pool.service && c.kind === 'published' && c.protocol === pool.protocol && c.family === pool.family && (c.key === undefined || pool.key === undefined || c.key === pool.key) && c.start <= pool.end && c.end >= pool.start,
+    );
+    if (!others.length) continue;
+    const ranges = others.map((c) => [Math.max(c.start, pool.start), Math.min(c.end, pool.end)] as const).sort((a, b) => a[0] - b[0]);
+    let next = pool.start;
+    for (const [a, b] of ranges) if (a <= next) next = Math.max(next, b + 1);
+    const found = { pool, others, covered: next > pool.end };
+    const known = byEntry.get(pool.entry);
+    if (!known || (found.covered && !known.covered)) byEntry.set(pool.entry, found);
+  }
+  return [...byEntry.values()];
 }
 
 export interface Declared {

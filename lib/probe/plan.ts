@@ -293,6 +293,8 @@ export function planProbes(context: PlanContext): ProbeCase[] {
         // the twin binds it on loopback, on an address that keeps its collisions (publish.ts)
         const where = context.publishing.hostTarget(dest.name, index, lookup);
         let skip = 'skip' in where ? where.skip : notBound;
+        const uncertain = graph.bindingUncertainty(dest.name, index);
+        if (!skip && uncertain) skip = uncertain;
         if (!skip && outcome.kind === 'discarded' && ephemeral) skip = `the engine picks no host port for it (${discardedText(outcome)})`;
         if (!skip && !context.hostProbes) skip = 'the engine is not on this machine: its published ports are not on this loopback';
         if (!skip && !isListenProtocol(binding.protocol)) skip = `${binding.protocol} is not probed`;
@@ -394,6 +396,8 @@ function outcomeText(outcome: BindingOutcome): string {
     }
     case 'discarded':
       return `discarded (${discardedText(outcome)})`;
+    case 'uncertain':
+      return `uncertain: ${outcome.why}`;
   }
 }
 

@@ -359,10 +359,10 @@ async function startContainer(options: RealOptions, twin: Twin, name: string, co
     return { id: created.id, name: createOptions.name!, service: name, number: replica };
   } catch (error) {
     const message = errorLine(error);
-    const bind = bindFailure(message);
+    const bind = bindFailure(message, ports.bindings);
     twin.events.push(
       bind
-        ? { kind: 'bind-failed', service: name, replica, port: bind.port, protocol: bind.protocol, hostIp: bind.hostIp, message: `"${name}" could not bind ${bind.hostIp || '*'}:${bind.port}/${bind.protocol}: ${message}` }
+        ? { kind: 'bind-failed', service: name, replica, port: bind.port, protocol: bind.protocol, hostIp: bind.hostIp, message: `"${name}" could not bind ${bind.hostIp || '*'}:${bind.hostPort ?? bind.port}/${bind.protocol}: ${message}` }
         : { kind: 'start-failed', service: name, replica, message: `"${name}" did not start: ${message}` },
     );
     return undefined;

@@ -297,14 +297,55 @@ export function exposeInto(exposed: Record<string, object>, service: Service): v
   }
 }
 
-/** Parses "Bind for 0.0.0.0:8080 failed: port is already allocated" and "listen tcp4 127.0.0.1:8080: bind: <reason>". */
-export function bindFailure(message: string): { hostIp: string; port: number; protocol: 'tcp' | 'udp' } | undefined {
+/**
+ * Parses "Bind for 0.0.0.0:8080 failed: port is already allocated" and "listen tcp4 127.0.0.1:8080: bind: <reason>".
+ * The first names no protocol (libnetwork portallocator's ErrPortAlreadyAllocated): it is read from `requested`, the
+ * container's PortBindings (`"80/udp": [{ HostIp, HostPort }]`, HostPort a port or a range): the protocol of the bindings
+ * that ask for that host port on that address or a wildcard; when both protocols do, the first of tcp, udp that is
+ * not in `dropped` (`port/protocol` keys already taken out after an earlier failure); tcp without `requested`.
+ */
+export function bindFailure(
+  message: string,
+  requested: Record<string, readonly { HostIp: string; HostPort: string }[]> = {},
+  dropped: ReadonlySet<string> = new Set(),
+): { hostIp: string; port: number; protocol: 'tcp' | 'udp'; hostPort?: string } | undefined {
+  if (/all ports are allocated/.test(message)) return exhaustedPool(requested, dropped);
   let m = /Bind for \[?([^\]\s]*?)\]?:(\d+) failed: port is already allocated/.exec(message);
-  if (m) return { hostIp: m[1], port: Number(m[2]), protocol: 'tcp' };
+  if (m) {
+    const [hostIp, port] = [m[1], Number(m[2])];
+    const wildcard = (ip: string): boolean => ip === '' || ip === '0.0.0.0' || ip === '::';
+    const asking = new Set(
+      Object.entries(requested).flatMap(([key, list]) =>
+        list.some((b) => {
+          const [start, end = start] = b.HostPort.split('-').map(Number);
+          return port >= start && port <= end && (b.HostIp.replace(/^\[|\]$/g, '') === hostIp || wildcard(b.HostIp) || wildcard(hostIp));
+        })
+          ? [key.split('/')[1]]
+          : [],
+      ),
+    );
+    const protocol = asking.size === 1 ? [...asking][0] : (['tcp', 'udp'].find((p) => asking.has(p) && !dropped.has(`${port}/${p}`)) ?? 'tcp');
+    return { hostIp, port, protocol: protocol as 'tcp' | 'udp' };
+  }
   // any reason: in use, or an address the host does not have ("cannot assign requested address")
   m = /listen (tcp|udp)[46]? \[?([^\]\s]*?)\]?:(\d+): bind: /.exec(message);
   if (m) return { hostIp: m[2], port: Number(m[3]), protocol: m[1] as 'tcp' | 'udp' };
   return undefined;
+}
+
+/**
+ * The pool behind "all ports are allocated" (libnetwork portallocator ErrAllPortsAllocated, which names no port): of the
+ * requested host ranges for one container port, the one on the highest container port (the engine binds in descending
+ * container-port order, so the first to find no free port is the highest) not yet in `dropped`; `port` is its first
+ * port and `hostPort` the range as requested (`42781-42782`). Undefined when the container asks for no such range.
+ */
+function exhaustedPool(requested: Record<string, readonly { HostIp: string; HostPort: string }[]>, dropped: ReadonlySet<string>): { hostIp: string; port: number; protocol: 'tcp' | 'udp'; hostPort: string } | undefined {
+  const pools = Object.entries(requested)
+    .flatMap(([key, list]) => list.map((b) => ({ target: Number(key.split('/')[0]), protocol: key.split('/')[1], ...b })))
+    .filter((b) => b.HostPort.includes('-') && (b.protocol === 'tcp' || b.protocol === 'udp') && !dropped.has(`${b.HostPort}/${b.protocol}`))
+    .sort((a, b) => b.target - a.target);
+  const pool = pools[0];
+  return pool && { hostIp: pool.HostIp, port: Number(pool.HostPort.split('-')[0]), protocol: pool.protocol as 'tcp' | 'udp', hostPort: pool.HostPort };
 }
 
 /** Marks the services the twin cannot build (with why) and returns the others and the networks they need. */
@@ -550,7 +591,7 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
       return;
     } catch (error) {
       const message = errorLine(error);
-      const bind = bindFailure(message);
+      const bind = bindFailure(message, ports.bindings, drop);
       if (!bind) {
         twin.events.push({ kind: 'start-failed', service: name, replica: container.replica, message: `"${name}" did not start: ${message}` });
         return;
@@ -562,10 +603,11 @@ async function createAndStart(options: BuildOptions, twin: Twin, service: Servic
         port: bind.port,
         protocol: bind.protocol,
         hostIp: bind.hostIp,
-        message: `"${name}"${container.replica > 1 ? ` (replica ${container.replica})` : ''} could not bind ${bind.hostIp || '*'}:${bind.port}/${bind.protocol}: ${message.replace(/^.*?: (Bind for|Error starting)/, '$1')}`,
+        message: `"${name}"${container.replica > 1 ? ` (replica ${container.replica})` : ''} could not bind ${bind.hostIp || '*'}:${bind.hostPort ?? bind.port}/${bind.protocol}: ${message.replace(/^.*?: (Bind for|Error starting)/, '$1')}`,
       });
-      if (drop.has(`${bind.port}/${bind.protocol}`)) return;
-      drop.add(`${bind.port}/${bind.protocol}`);
+      const dropKey = `${bind.hostPort ?? bind.port}/${bind.protocol}`;
+      if (drop.has(dropKey)) return;
+      drop.add(dropKey);
       // as Compose would, the container stays down; the twin starts it again without that binding so its other paths can still be probed
       await created.remove({ force: true }).catch(() => undefined);
       container.id = undefined;

@@ -1,7 +1,7 @@
 import type { Finding } from '../engine/finding';
 import type { ClaimKind, ProbeLink } from '../engine/probe-link';
 import type { Rule } from '../engine/rule';
-import type { NetworkGraph } from '../model/graph';
+import type { BindingAnswer, NetworkGraph } from '../model/graph';
 import type { Publishing } from './publish';
 import type { Twin } from './twin';
 import type { CaseResult, EngineEvent, FindingVerdict, ProbeCase } from './types';
@@ -146,15 +146,16 @@ export const CLAIMS: Record<ClaimKind, Implementation> = {
     // their entries the ones the model says lose the bind (start order)
     const s = f.subject;
     const conflicts = context.graph.portConflicts().filter((x) => (s?.kind === 'binding' ? x.claim.service === s.service && x.claim.binding === s.index : s?.kind === 'service' && x.claim.service === s.service && x.claim.kind === 'listener'));
-    if (!conflicts.length) return { notProbed: "the model has no conflict for the finding's subject" };
+    const uncertain = s?.kind === 'binding' ? context.graph.bindingUncertainty(s.service, s.index) : undefined;
+    if (!conflicts.length) return { notProbed: uncertain ?? "the model has no conflict for the finding's subject" };
     const losers = conflicts.flatMap((x) => [x.claim, x.other]).filter((c) => c.binding !== undefined && context.graph.bindingOutcome(c.service, c.binding)?.kind === 'conflict');
     const cases = losers.flatMap((c) => hostCasesOf(context, c.service, [c.binding!]));
     const services = new Set(losers.map((c) => c.service));
-    const ports = new Set(conflicts.map((x) => x.start));
+    const within = (port: number): boolean => conflicts.some((x) => port >= x.start && port <= x.end);
     return {
       claims: cases.map((c) => ({ case: c.id, reachable: false })),
       fromEvents: (events) => {
-        const hits = events.filter((e) => e.kind === 'bind-failed' && e.service !== undefined && services.has(e.service) && e.port !== undefined && ports.has(e.port));
+        const hits = events.filter((e) => e.kind === 'bind-failed' && e.service !== undefined && services.has(e.service) && e.port !== undefined && within(e.port));
         return hits.length ? confirmedBy(hits[0], hits) : undefined;
       },
     };
@@ -282,20 +283,25 @@ export function describe(c: ProbeCase): string {
 /**
  * Marks each engine event `predicted` or not (issue 13, cause 14): a refusal a confirmed finding cites
  * (for a bind that failed, any replica of that service failing that host port and protocol), a bind the
- * model says the binding loses (BindingOutcome `conflict`), and a container the twin gave up on because
+ * model says the binding loses (BindingOutcome `conflict`, or a replica beyond `replicasBound` of a pool) or may
+ * lose (graph.bindingUncertainty), and a container the twin gave up on because
  * the namespace it joins has none (its owner's refusal is what counts). Every other event is a refusal
  * nothing predicted: a disagreement. Returns how many those are.
  */
 export function markPredicted(events: EngineEvent[], verdicts: readonly FindingVerdict[], graph: NetworkGraph): number {
   const cited = verdicts.filter((v) => v.verdict === 'confirmed').flatMap((v) => v.events ?? []);
   const sameBind = (a: EngineEvent, b: EngineEvent): boolean => a.kind === 'bind-failed' && b.kind === 'bind-failed' && a.service === b.service && a.port === b.port && a.protocol === b.protocol;
-  const modelLoses = (e: EngineEvent): boolean =>
+  // a failed bind of one of the service's entries that `allowed` accepts (by host port and protocol)
+  const failsIn = (e: EngineEvent, allowed: (b: BindingAnswer) => boolean): boolean =>
     e.kind === 'bind-failed' &&
     e.service !== undefined &&
-    graph.bindings(e.service).some((b) => b.outcome.kind === 'conflict' && b.binding.protocol === e.protocol && b.binding.published !== undefined && e.port! >= b.binding.published.value.start && e.port! <= b.binding.published.value.end);
+    graph.bindings(e.service).some((b) => allowed(b) && b.binding.protocol === e.protocol && b.binding.published !== undefined && e.port! >= b.binding.published.value.start && e.port! <= b.binding.published.value.end);
+  const modelLoses = (e: EngineEvent): boolean => failsIn(e, (b) => b.outcome.kind === 'conflict' || (b.outcome.kind === 'bound' && b.outcome.replicasBound !== undefined));
+  // a bind the model calls uncertain (graph.bindingUncertainty) may fail: the engine's state decides, and it did
+  const modelAllows = (e: EngineEvent): boolean => failsIn(e, (b) => graph.bindingUncertainty(b.service, b.index) !== undefined);
   let unpredicted = 0;
   for (const e of events) {
-    e.predicted = e.consequence === true || cited.some((c) => c === e || sameBind(c, e)) || modelLoses(e);
+    e.predicted = e.consequence === true || cited.some((c) => c === e || sameBind(c, e)) || modelLoses(e) || modelAllows(e);
     if (!e.predicted) unpredicted++;
   }
   return unpredicted;

@@ -62,6 +62,17 @@ describe('probe on docker: name resolution and reachability', function () {
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 
+  it('user network: a link hides its name from the linker when the target is not on the network, with no fall-through (seeds 26, 164)', async () => {
+    const r = await probe(['-f', 'link-hides-name.yaml']);
+    const report = r.report!;
+    expect(grid(report, 'dns').a).to.include({ b: 'X', c: '.', e: '.' });
+    expect(grid(report, 'dns').c).to.include({ b: '.' });
+    expect(grid(report, 'dns').d).to.include({ e: '.' });
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
   it('the same pair on a user-defined network resolves, and nothing is reported', async () => {
     const r = await probe(['-f', 'user-bridge.yaml']);
     expect(r.code, r.stderr).to.equal(0);

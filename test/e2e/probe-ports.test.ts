@@ -56,6 +56,31 @@ describe('probe on docker: ports, namespaces and drivers', function () {
     expect(await labelled(r.run)).to.deep.equal([]);
   });
 
+  it('a host range narrower than the replica count: two of three replicas bind, the third fails as no-scaled-fixed-host-port says (seeds 45, 123, 158, 159, 181)', async () => {
+    const r = await probe(['-f', 'narrow-pool.yaml']);
+    const report = r.report!;
+    expect(report.events.map((e) => `${e.kind} ${e.service} ${e.replica} ${e.port}/${e.protocol} ${e.predicted}`)).to.deep.equal(['bind-failed pool 3 18961/tcp true']);
+    expect(report.events[0].message).to.match(/could not bind 127\.0\.0\.1:18961-18962\/tcp: .*all ports are allocated$/);
+    expect(verdicts(report)).to.deep.equal(['no-scaled-fixed-host-port pool: confirmed']);
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0, unpredicted: 0 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
+  it("a host range beside its own container's ports: a sure failure is confirmed, an engine-dependent one is not probed (seed 4)", async () => {
+    const r = await probe(['-f', 'pool-beside-own-ports.yaml']);
+    const report = r.report!;
+    // which entry of db fails depends on the order the engine binds them; db fails either way, and kv may
+    expect(report.events.every((e) => e.kind === 'bind-failed' && e.predicted)).to.equal(true);
+    expect(report.events.filter((e) => e.service === 'db').length).to.be.greaterThan(0);
+    expect(verdicts(report)).to.deep.equal(['no-duplicate-published-ports db: confirmed', 'no-duplicate-published-ports kv: not-probed']);
+    expect(report.findings[1].reason).to.match(/^host range "18965-18966\/tcp" of "kv" takes the next free port/);
+    expect(grid(report, 'host').host).to.deep.include({ 'db:18963->6379/tcp': '-', 'kv:18965->6379/tcp': '-', 'kv:18967->80/tcp': '.' });
+    expect(report.summary).to.include({ disagreeing: 0, failed: 0, unpredicted: 0 });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await labelled(r.run)).to.deep.equal([]);
+  });
+
   it('published ports are bound on loopback only, a range on its first 64 ports and its last, and the report says so', async () => {
     const bound: string[] = [];
     const r = await probe(['-f', 'loopback-ports.yaml'], {

@@ -114,5 +114,12 @@ describe('probe output parsing, from real busybox and engine output (no docker e
     expect(bindFailure('Error starting userland proxy: listen udp4 0.0.0.0:53: bind: address already in use')).to.deep.equal({ hostIp: '0.0.0.0', port: 53, protocol: 'udp' });
     expect(bindFailure('Error starting userland proxy: listen tcp4 10.99.0.5:80: bind: cannot assign requested address')).to.deep.equal({ hostIp: '10.99.0.5', port: 80, protocol: 'tcp' });
     expect(bindFailure('no such image')).to.equal(undefined);
+    // "port is already allocated" names no protocol: the bindings asked for say which one it was
+    const allocated = 'driver failed programming external connectivity on endpoint td4 (9f1c): Bind for 0.0.0.0:18092 failed: port is already allocated';
+    expect(bindFailure(allocated, { '53/udp': [{ HostIp: '', HostPort: '18092' }], '80/tcp': [{ HostIp: '', HostPort: '18093' }] })).to.deep.equal({ hostIp: '0.0.0.0', port: 18092, protocol: 'udp' });
+    expect(bindFailure(allocated, { '9000/udp': [{ HostIp: '0.0.0.0', HostPort: '18091-18093' }] })?.protocol).to.equal('udp');
+    const both = { '53/udp': [{ HostIp: '', HostPort: '18092' }], '53/tcp': [{ HostIp: '', HostPort: '18092' }] };
+    expect(bindFailure(allocated, both)?.protocol).to.equal('tcp');
+    expect(bindFailure(allocated, both, new Set(['18092/tcp']))?.protocol).to.equal('udp');
   });
 });

@@ -52,6 +52,37 @@ describe('graph: published binding outcomes', () => {
     expect(outcomes(g)).to.deep.equal(['a[0] bound', 'a[1] bound', 'b[0] bound', 'b[1] bound', 'c[0] conflict (to a 9000/tcp)']);
   });
 
+  it('a host range for one container port binds as many replicas as it has ports (seeds 45, 123, 158, 159, 181)', () => {
+    const g = graphOf(
+      ['services:', '  narrow: {image: a, ports: ["42781-42782:80"], deploy: {replicas: 3}}', '  wide: {image: a, ports: ["42791-42793:80"], deploy: {replicas: 3}}', '  paired: {image: a, ports: ["42801-42802:80-81"], scale: 3}', ''].join('\n'),
+    );
+    expect(g.bindingOutcome('narrow', 0)).to.deep.equal({ kind: 'bound', ephemeral: false, replicasBound: 2 });
+    expect(g.bindingOutcome('wide', 0)).to.deep.equal({ kind: 'bound', ephemeral: false });
+    // a paired range is a fixed claim of every port: the second replica conflicts (no-scaled-fixed-host-port), no pool
+    expect(g.bindingOutcome('paired', 0)).to.deep.equal({ kind: 'bound', ephemeral: false });
+  });
+
+  it("a host range beside its own container's fixed ports: a sure conflict when they take it all, else uncertain (seed 4)", () => {
+    const g = graphOf(
+      [
+        'services:',
+        '  db: {image: a, ports: ["127.0.0.1:42989-42990:6379-6380", "127.0.0.1:42989-42990:9000"]}',
+        '  kv: {image: a, ports: ["43189:6379", "43189-43191:9000", "43195:80"]}',
+        '  apart: {image: a, ports: ["127.0.0.1:43089:6379", "127.0.0.2:43089-43091:9000", "43089-43091:53/udp"]}',
+        '',
+      ].join('\n'),
+    );
+    expect(outcomes(g)).to.include.members(['db[1] conflict (to db 42989/tcp)', 'kv[1] uncertain (' + (g.bindingOutcome('kv', 1) as { why: string }).why + ')']);
+    expect(g.bindingOutcome('kv', 1)).to.deep.include({ kind: 'uncertain' });
+    expect(g.bindingUncertainty('kv', 0)).to.match(/^host range "43189-43191\/tcp" of "kv" takes the next free port/);
+    expect(g.bindingUncertainty('kv', 1)).to.equal(g.bindingUncertainty('kv', 0));
+    expect(g.bindingUncertainty('kv', 2)).to.equal(undefined);
+    expect(g.bindingUncertainty('db', 0)).to.match(/cannot bind them all/);
+    // another address, another protocol: no collision
+    expect(outcomes(g).filter((o) => o.startsWith('apart'))).to.deep.equal(['apart[0] bound', 'apart[1] bound', 'apart[2] bound']);
+    expect(g.portConflicts().map((c) => `${c.claim.service}[${c.claim.binding}] ${c.start}-${c.end}`)).to.deep.equal(['db[1] 42989-42990']);
+  });
+
   it('makes a published port lose to a host-network listener that starts first', () => {
     const g = graphOf('services:\n  agent: {image: x, network_mode: host, expose: ["9100"]}\n  web: {image: x, ports: ["9100:80"]}\n', 'compose');
     expect(outcomes(g)).to.deep.equal(['web[0] conflict (to agent 9100/tcp)']);

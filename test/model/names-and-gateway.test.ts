@@ -39,6 +39,30 @@ describe('graph: hostnames, /etc/hosts and the gateway network (issue 13)', () =
     expect(found(g, 'f', 'dee.example.test')).to.deep.equal([]);
   });
 
+  it('a legacy link on a user network reaches only its target, and nothing when they share no network (seeds 26, 164)', () => {
+    const g = graphOf(
+      lines(
+        'services:',
+        '  a: {image: x, links: [b]}',
+        '  b: {image: x, network_mode: host}',
+        '  c: {image: x, hostname: b}',
+        '  d: {image: x, links: ["e:alias"], networks: [default, side]}',
+        '  e: {image: x, networks: [side]}',
+        '  f: {image: x, hostname: alias, networks: [default, side]}',
+        '  g: {image: x, links: [h]}',
+        '  h: {image: x, scale: 0}',
+        '  i: {image: x, hostname: h}',
+        'networks: {side: {}}',
+      ),
+    );
+    expect(found(g, 'a', 'b')).to.deep.equal([]);
+    expect(found(g, 'c', 'b')).to.deep.equal(['c on default']);
+    expect(found(g, 'd', 'alias')).to.deep.equal(['e on side']);
+    expect(found(g, 'a', 'alias')).to.deep.equal(['f on default']);
+    // a service with no container gets no link, so the name falls through
+    expect(found(g, 'g', 'h')).to.include('i on default');
+  });
+
   it('an extra_hosts line shadows a project name, for a service with or without networks', () => {
     const g = graphOf(lines('services:', '  a: {image: x, extra_hosts: ["b:10.40.250.9"]}', '  b: {image: x}', '  n: {image: x, network_mode: none, extra_hosts: ["b=10.40.250.9"]}'));
     expect(found(g, 'a', 'b')).to.deep.equal([]);

@@ -373,7 +373,7 @@ export class NetworkGraph {
    * user network; the last link of a name wins (the endpoint keeps one target per alias).
    */
   private userNetworkLink(owner: string, name: string): Resolution[] | undefined {
-    if (this.model.mode === 'stack' || this.namespace(owner).kind !== undefined || this.namespace(owner).chain.length) return undefined;
+    if (this.model.mode === 'stack' || this.namespace(owner).kind !== undefined || this.namespace(owner).joins !== undefined) return undefined;
     const key = name.toLowerCase();
     const link = this.services
       .get(owner)

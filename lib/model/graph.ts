@@ -654,8 +654,7 @@ export class NetworkGraph {
 
   /** Whether a service's namespace (it, and the services sharing it) declares TCP container port `port` in `ports` or `expose`. */
   listensOn(service: string, port: number): boolean {
-    const owner = this.namespace(service).owner;
-    return this.portIndex.declaring(port).some((s) => this.namespace(s).owner === owner);
+    return this.portIndex.declaredInNamespace(this.namespace(service).owner, port);
   }
 
   /** The container port behind TCP host port `hostPort` that a service publishes, and its `ports` entry (see loopback.ts); undefined when none does. */

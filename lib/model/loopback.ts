@@ -93,6 +93,8 @@ export class PortIndex {
   private readonly declaredRanges: RangeIndex<string>;
   private readonly published = new Map<number, string[]>();
   private readonly publishedRanges: RangeIndex<string>;
+  /** namespace owner -> the TCP container ports its namespace declares: "does this namespace declare P" is then a lookup, however many services declare P */
+  private readonly declaredByOwner = new Map<string, { singles: Set<number>; ranges: PortRange[] }>();
 
   constructor(graph: PortGraph) {
     const declaredRanges: [PortRange, string][] = [];
@@ -106,9 +108,17 @@ export class PortIndex {
         else if (list[list.length - 1] !== service) list.push(service);
       }
     };
+    const declare = (range: PortRange, service: string): void => {
+      put(this.declared, declaredRanges, range, service);
+      const owner = graph.namespace(service).owner;
+      let own = this.declaredByOwner.get(owner);
+      if (!own) this.declaredByOwner.set(owner, (own = { singles: new Set(), ranges: [] }));
+      if (range.start === range.end) own.singles.add(range.start);
+      else own.ranges.push(range);
+    };
     for (const s of graph.model.services.values()) {
-      for (const p of s.ports) if (!p.invalid && !p.unknown && p.protocol === 'tcp') put(this.declared, declaredRanges, p.target.value, s.name);
-      for (const e of s.expose) if (!e.invalid && !e.unknown && e.protocol === 'tcp') put(this.declared, declaredRanges, e.ports, s.name);
+      for (const p of s.ports) if (!p.invalid && !p.unknown && p.protocol === 'tcp') declare(p.target.value, s.name);
+      for (const e of s.expose) if (!e.invalid && !e.unknown && e.protocol === 'tcp') declare(e.ports, s.name);
       for (const b of graph.publishedOnHost(s.name)) if (b.protocol === 'tcp') put(this.published, publishedRanges, b.published!.value, s.name);
     }
     this.declaredRanges = new RangeIndex(declaredRanges);
@@ -118,6 +128,12 @@ export class PortIndex {
   /** The services declaring TCP container port `port`, sorted. */
   declaring(port: number): string[] {
     return PortIndex.lookup(this.declared, this.declaredRanges, port);
+  }
+
+  /** Whether a service of the namespace owned by `owner` (see Namespace) declares TCP container port `port`. */
+  declaredInNamespace(owner: string, port: number): boolean {
+    const own = this.declaredByOwner.get(owner);
+    return own !== undefined && (own.singles.has(port) || own.ranges.some((r) => inRange(r, port)));
   }
 
   /** The services publishing TCP host port `port`, sorted. */
@@ -144,8 +160,8 @@ export function loopbackMeaning(graph: PortGraph, ports: PortIndex, ref: Referen
   if (ref.variable !== undefined && BROWSER_VARIABLE.test(ref.variable)) return { kind: 'browser' };
   const own = (s: string): boolean => graph.namespace(s).owner === ns.owner;
   if (ref.port !== undefined) {
+    if (ports.declaredInNamespace(ns.owner, ref.port)) return { kind: 'own' };
     const declaring = ports.declaring(ref.port);
-    if (declaring.some(own)) return { kind: 'own' };
     if (declaring.length) return { kind: 'other', by: 'port', targets: declaring };
     const publishing = ports.publishing(ref.port).filter((s) => !own(s));
     if (publishing.length) return { kind: 'other', by: 'published', targets: publishing, targetPort: containerPortBehind(graph, publishing[0], ref.port)?.port };

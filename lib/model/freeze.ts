@@ -17,6 +17,11 @@ export function deepFreeze<T>(value: T, seen = new WeakSet<object>()): T {
     for (const v of value) deepFreeze(v, seen);
     Object.setPrototypeOf(value, ReadOnlySet.prototype);
   }
+  if (Array.isArray(value)) {
+    // the graph's arrays hold data only: no descriptor to read (most of what is frozen is arrays and their elements)
+    for (const element of value) deepFreeze(element, seen);
+    return Object.freeze(value);
+  }
   for (const key of Reflect.ownKeys(value)) {
     // an accessor stores nothing to freeze: it computes on read (a cycle's message, creation.ts), so it is not called here
     const property = Object.getOwnPropertyDescriptor(value, key)!;

@@ -24,11 +24,18 @@ export function spanExtents(spans: Iterable<Span>): Span[] {
   for (const s of spans) {
     const e = byFile.get(s.file);
     if (!e) {
-      byFile.set(s.file, { ...s });
+      // a copy field by field: V8 (Node 20) gives each `{ ...s }` a hidden class of its own
+      byFile.set(s.file, { file: s.file, line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn });
       continue;
     }
-    if (s.line < e.line || (s.line === e.line && s.column < e.column)) Object.assign(e, { line: s.line, column: s.column });
-    if (s.endLine > e.endLine || (s.endLine === e.endLine && s.endColumn > e.endColumn)) Object.assign(e, { endLine: s.endLine, endColumn: s.endColumn });
+    if (s.line < e.line || (s.line === e.line && s.column < e.column)) {
+      e.line = s.line;
+      e.column = s.column;
+    }
+    if (s.endLine > e.endLine || (s.endLine === e.endLine && s.endColumn > e.endColumn)) {
+      e.endLine = s.endLine;
+      e.endColumn = s.endColumn;
+    }
   }
   return [...byFile.values()];
 }

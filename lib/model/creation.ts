@@ -47,14 +47,7 @@ export function creationOf(graph: CreationContext, service: string): Creation {
   if (ns.broken === 'cycle') {
     // compose-go graph.go: "cycle found: a -> b -> a"
     // the message is built when read: a path per service in or into a cycle of n would cost n² if built for each
-    return {
-      created: false,
-      refusedBy: 'compose',
-      reason: 'network-mode-cycle',
-      get message() {
-        return `cycle found: ${graph.joinPath(service).join(' -> ')}`;
-      },
-    };
+    return new CycleRefusal(graph, service);
   }
   if (ns.broken === 'missing') {
     // compose-go checkConsistency, for the service whose network_mode names the missing one
@@ -77,4 +70,24 @@ export function creationOf(graph: CreationContext, service: string): Creation {
   if (s.provider && !s.provider.unknown) return { created: false, reason: 'provider', message: `"${service}" is run by provider "${s.provider.value}", not as a container` };
   if (s.replicas.count === 0) return { created: false, reason: 'no-replicas', message: `"${service}" has 0 replicas` };
   return { created: true };
+}
+
+/**
+ * A service in or into a `network_mode: service:` cycle: compose-go graph.go refuses it with "cycle found: a -> b -> a".
+ * The message is built when read, by a getter on the prototype (which deepFreeze leaves uncalled): a path per
+ * service in or into a cycle of n would cost n² if built for each.
+ */
+class CycleRefusal {
+  readonly created = false;
+  readonly refusedBy = 'compose';
+  readonly reason = 'network-mode-cycle';
+
+  constructor(
+    private readonly graph: CreationContext,
+    private readonly service: string,
+  ) {}
+
+  get message(): string {
+    return `cycle found: ${this.graph.joinPath(this.service).join(' -> ')}`;
+  }
 }

@@ -324,11 +324,19 @@ export function engineHas(target: EngineTarget, id: EngineFactId): boolean {
   if (fact.desktop && target.desktop) return true;
   const range = target.family === 'docker' ? fact.docker : fact.podman;
   if (!range) return false;
-  const parse = (v: string): EngineVersion => {
-    const [a, b, c] = v.split('.').map(Number);
-    return [a, b ?? 0, c ?? 0];
-  };
-  if (range.since && compareVersions(target.version, parse(range.since)) < 0) return false;
-  if (range.before && compareVersions(target.version, parse(range.before)) >= 0) return false;
+  if (range.since && compareVersions(target.version, rangeVersion(range.since)) < 0) return false;
+  if (range.before && compareVersions(target.version, rangeVersion(range.before)) >= 0) return false;
   return true;
+}
+
+/** The facts table's versions ("25.0"), parsed once each: engineHas is asked for every service and pair. */
+const RANGE_VERSIONS = new Map<string, EngineVersion>();
+
+function rangeVersion(text: string): EngineVersion {
+  let version = RANGE_VERSIONS.get(text);
+  if (!version) {
+    const [a, b, c] = text.split('.').map(Number);
+    RANGE_VERSIONS.set(text, (version = [a, b ?? 0, c ?? 0]));
+  }
+  return version;
 }

@@ -149,7 +149,7 @@ export function listening(expose: readonly ExposedPort[], ports: readonly PortBi
   for (const d of declared) {
     const last = merged[merged.length - 1];
     if (last && last.protocol === d.protocol && d.start <= last.end) last.end = Math.max(last.end, d.end);
-    else merged.push({ ...d });
+    else merged.push({ entry: d.entry, protocol: d.protocol, start: d.start, end: d.end });
   }
   return merged;
 }

@@ -166,12 +166,14 @@ export type Narrow = (value: Located<string>, start: number, end: number) => Spa
 /** Every reference a service makes to another host. */
 export function referencesOf(service: Service, narrow: Narrow): Reference[] {
   const out: Reference[] = [];
-  const base = { source: service.name };
-  for (const d of service.dependsOn) out.push({ ...base, name: d.value, kind: 'depends_on', span: d.span, ...(d.origin ? { origin: d.origin } : {}) });
-  for (const l of service.links) out.push({ ...base, name: l.service, kind: 'links', span: l.span, ...(l.origin ? { origin: l.origin } : {}) });
-  for (const l of service.externalLinks) out.push({ ...base, name: l.service, kind: 'external_links', span: l.span });
+  // each reference is built field by field, never from a spread (`{ ...base, … }`): V8 (Node 20) gives each object whose
+  // literal starts with a spread a hidden class of its own
+  const source = service.name;
+  for (const d of service.dependsOn) out.push({ source, name: d.value, kind: 'depends_on', span: d.span, ...(d.origin ? { origin: d.origin } : {}) });
+  for (const l of service.links) out.push({ source, name: l.service, kind: 'links', span: l.span, ...(l.origin ? { origin: l.origin } : {}) });
+  for (const l of service.externalLinks) out.push({ source, name: l.service, kind: 'external_links', span: l.span });
   const pushHost = (value: Located<string>, kind: ReferenceKind, h: Found, variable?: string): void => {
-    const ref: Reference = { ...base, name: h.name, kind, span: narrow(value, h.start, h.end) };
+    const ref: Reference = { source, name: h.name, kind, span: narrow(value, h.start, h.end) };
     if (h.port !== undefined) {
       ref.port = h.port;
       // the digits after the name's ":" (after "]" for a bracketed address), as written (a leading zero included)
@@ -192,7 +194,7 @@ export function referencesOf(service: Service, narrow: Narrow): Reference[] {
   for (const v of service.environment) if (v.value) scan(v.value, v.from, v.name);
   for (const [c, from, to] of connectionParts(service.command)) {
     if (from === 0 && to === c.value.length) scan(c, 'command');
-    else for (const h of hostsIn(c.value.slice(from, to))) pushHost(c, 'command', { ...h, start: from + h.start, end: from + h.end });
+    else for (const h of hostsIn(c.value.slice(from, to))) pushHost(c, 'command', { name: h.name, port: h.port, start: from + h.start, end: from + h.end, scheme: h.scheme });
   }
   for (const h of service.healthcheck) scan(h, 'healthcheck');
   return out;

@@ -76,23 +76,29 @@ export function parseYaml(file: string, text: string): ParsedFile {
     const end = position(Math.max(range[1], range[0]));
     return { file, line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
   };
-  const { tokens, cut } = withPlainEnv(() => parseTokens(text));
+  const parsedTokens = withPlainEnv(() => parseTokens(text));
   // a collection too deep before the cut is the finding the whole text would give
-  const deep = tooDeep(tokens);
-  if (deep !== undefined || cut !== undefined) {
-    const at = deep ?? cut!;
+  const deep = tooDeep(parsedTokens.tokens);
+  if (deep !== undefined || parsedTokens.cut !== undefined) {
+    const at = deep ?? parsedTokens.cut!;
     diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: deep !== undefined ? NESTING_MESSAGE : LEXICAL_MESSAGE, span: spanOf([at, at + 1]) });
     return { file, documents: [], diagnostics, lineCounter };
   }
   // uniqueKeys is off: the library checks each key against every earlier one (quadratic); Converter.map checks in a Map
-  const list = withPlainEnv(() => Array.from(new Composer({ merge: true, uniqueKeys: false, version: '1.2' }).compose(tokens)));
+  const list: (Document.Parsed | undefined)[] = withPlainEnv(() => Array.from(new Composer({ merge: true, uniqueKeys: false, version: '1.2' }).compose(parsedTokens.tokens)));
+  // the first error of a document only: the library's later ones there mostly follow from it (a line out of place
+  // gives three), and Compose, reading with go-yaml, stops at the first one too
+  const problems = list.map((doc) => (doc!.errors.length > 0 ? describeYamlError(doc!.errors[0], text, parsedTokens.tokens) : undefined));
+  // the parser's tokens (about twice the documents' size) are garbage from here: the trees are converted without them
+  parsedTokens.tokens = [];
   const limit = aliasExpansionLimit(text.length);
   const documents: Node[] = [];
-  for (const doc of list as Document.Parsed[]) {
-    // the first error of a document only: the library's later ones there mostly follow from it (a line out of place
-    // gives three), and Compose, reading with go-yaml, stops at the first one too
-    if (doc.errors.length > 0) {
-      const problem = describeYamlError(doc.errors[0], text, tokens);
+  for (let i = 0; i < list.length; i++) {
+    const doc = list[i]!;
+    // each document is garbage once converted
+    list[i] = undefined;
+    const problem = problems[i];
+    if (problem) {
       diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: problem.message, span: spanOf(problem.range) });
       continue;
     }

@@ -24,11 +24,15 @@ export interface GatewayCandidate {
  * Returns undefined when every candidate is internal (or there is none): the container has no gateway.
  */
 export function gatewayOf(candidates: readonly GatewayCandidate[], gwPriority: boolean): GatewayCandidate | undefined {
-  const usable = candidates.filter((c) => c.network.internal?.value !== true);
   const priority = (c: GatewayCandidate): number => (gwPriority ? (c.spec.gwPriority?.value ?? 0) : 0);
   const dual = (c: GatewayCandidate): number => (c.ipv6 === true ? 1 : 0);
-  const sorted = [...usable].sort((a, b) => priority(b) - priority(a) || dual(b) - dual(a) || compareBytes(a.network.dockerName, b.network.dockerName));
-  return sorted[0];
+  // the first best in the order above: one pass, no sorted copy (the graph asks once per service)
+  let best: GatewayCandidate | undefined;
+  for (const c of candidates) {
+    if (c.network.internal?.value === true) continue;
+    if (!best || (priority(c) - priority(best) || dual(c) - dual(best) || compareBytes(best.network.dockerName, c.network.dockerName)) > 0) best = c;
+  }
+  return best;
 }
 
 /**
@@ -41,8 +45,16 @@ export function driverPublishes(driver: string): boolean {
   return driver !== 'macvlan' && driver !== 'ipvlan';
 }
 
+/**
+ * Compares two strings as Go does (byte by byte in UTF-8), which is code point order; JavaScript's `<` compares UTF-16
+ * code units, which differs for characters above U+FFFF against U+E000 to U+FFFF. Negative when a comes first.
+ */
 function compareBytes(a: string, b: string): number {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return Buffer.compare(x, y);
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
 }

@@ -129,6 +129,10 @@ export class NetworkGraph {
   /** `service\0index` -> why which host port the entry gets depends on the engine (see bindingUncertainty) */
   private readonly uncertainty = new Map<string, string>();
   private readonly uncertainOutcome = new Map<object, { why: string; collidesWith: PortClaim }>();
+  /** service -> its gateway endpoint (see gateway), for the services that have one: chosen once, as every published port asks */
+  private readonly gateways = new Map<string, Attachment>();
+  /** service -> why its gateway publishes none of its ports (see unpublished), for the services where it does not */
+  private readonly unpublishedWhy = new Map<string, Extract<BindingOutcome, { kind: 'unreachable' }>>();
   private readonly portIndex: PortIndex;
 
   constructor(model: Model, narrow: (value: Located<string>, start: number, end: number) => Span, engine: EngineTarget = DEFAULT_ENGINE) {
@@ -140,6 +144,15 @@ export class NetworkGraph {
     this.namespaces = namespacesOf(model, this.containerNames);
     for (const service of model.services.values()) this.attach(service);
     this.addLinks();
+    // before the port claims, which ask for each service's published ports
+    for (const name of model.services.keys()) {
+      const gateway = this.chooseGateway(name);
+      if (gateway) this.gateways.set(name, gateway);
+    }
+    for (const name of model.services.keys()) {
+      const why = this.whyUnpublished(name);
+      if (why) this.unpublishedWhy.set(name, why);
+    }
     const references: Reference[] = [];
     for (const service of model.services.values()) {
       const refs = referencesOf(service, narrow);
@@ -458,6 +471,11 @@ export class NetworkGraph {
    * when it has none of its own (default bridge, host, none, joined namespace), and in a stack.
    */
   gateway(service: string): Attachment | undefined {
+    return this.gateways.get(service);
+  }
+
+  /** `gateway` as the constructor computes it, once per service. */
+  private chooseGateway(service: string): Attachment | undefined {
     if (this.model.mode !== 'compose') return undefined;
     const candidates = this.attachments(service).flatMap((a) => {
       const network = this.networks.get(a.network);
@@ -468,6 +486,11 @@ export class NetworkGraph {
 
   /** Why a Compose container's gateway publishes none of its ports (see BindingOutcome `unreachable`), if it does not. */
   private unpublished(service: string): Extract<BindingOutcome, { kind: 'unreachable' }> | undefined {
+    return this.unpublishedWhy.get(service);
+  }
+
+  /** `unpublished` as the constructor computes it, once per service (after the gateways). */
+  private whyUnpublished(service: string): Extract<BindingOutcome, { kind: 'unreachable' }> | undefined {
     const ns = this.namespace(service);
     if (this.model.mode !== 'compose' || ns.kind !== undefined || ns.broken) return undefined;
     if (this.onlyInternal(service)) return { kind: 'unreachable', why: 'only-internal' };

@@ -1,18 +1,33 @@
 import * as ipaddr from 'ipaddr.js';
 import type { Address, Cidr } from './types';
 
-/** Parses an IPv4 or IPv6 address as Docker accepts it (IPv6 may be in brackets); invalid text keeps no `ip`. */
+/**
+ * Parses an IPv4 or IPv6 address as Docker accepts it (IPv6 may be in brackets); invalid text keeps no `ip`.
+ * Equal texts share one ipaddr.js object (see PARSED).
+ */
 export function parseAddress(text: string): Address {
+  let parsed = PARSED.get(text);
+  if (parsed === undefined) {
+    parsed = parseIp(text);
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(text, parsed);
+  }
+  return parsed ? { text, ip: parsed.ip, family: parsed.family } : { text };
+}
+
+/**
+ * The parsed address of each text seen, null for one that is no address: a project writes a few addresses many times
+ * (`127.0.0.1:` on every `ports` entry), and each parse allocates, and each ipaddr.js object keeps an array of its own.
+ * Sharing is safe: no ipaddr.js method changes its object, and the graph freezes them. At most PARSED_MAX texts.
+ */
+const PARSED = new Map<string, { ip: ipaddr.IPv4 | ipaddr.IPv6; family: 'ipv4' | 'ipv6' } | null>();
+const PARSED_MAX = 4096;
+
+function parseIp(text: string): { ip: ipaddr.IPv4 | ipaddr.IPv6; family: 'ipv4' | 'ipv6' } | null {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) {
-    const ip = ipaddr.IPv4.parse(bare);
-    return { text, ip, family: 'ipv4' };
-  }
-  if (ipaddr.IPv6.isValid(bare) && bare.includes(':')) {
-    const ip = ipaddr.IPv6.parse(bare);
-    return { text, ip, family: 'ipv6' };
-  }
-  return { text };
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return { ip: ipaddr.IPv4.parse(bare), family: 'ipv4' };
+  if (ipaddr.IPv6.isValid(bare) && bare.includes(':')) return { ip: ipaddr.IPv6.parse(bare), family: 'ipv6' };
+  return null;
 }
 
 export function parseCidr(text: string): Cidr {

@@ -75,7 +75,8 @@ function num(node: Node | undefined): Located<number> | undefined {
 }
 
 function texts(node: Node | undefined): Located<string>[] {
-  if (isSeq(node)) return node.items.flatMap((n) => (isScalar(n) && n.value !== null ? [located(n, String(n.value))] : []));
+  // filter, then map: the model keeps the list, which map allocates to size (flatMap or push reserve 17 slots)
+  if (isSeq(node)) return node.items.filter((n): n is ScalarNode => isScalar(n) && n.value !== null).map((n) => located(n, String(n.value)));
   const single = text(node);
   return single ? [single] : [];
 }
@@ -193,11 +194,16 @@ function envFilePaths(node: Node | undefined): Located<string>[] {
 /** `ignoresNetworkMode`: `docker stack deploy` ignores network_mode, so a stack service is on the default network regardless. */
 function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode> | undefined, ignoresNetworkMode: boolean): ServiceNetwork[] {
   const networks = get(node, 'networks');
-  const empty = (name: string, span: Span, origin?: Span): ServiceNetwork => ({ name, span, ...(origin ? { origin } : {}), implicit: false, aliases: [], linkLocalIps: [] });
+  const empty = (name: string, span: Span, origin?: Span): ServiceNetwork => {
+    // field by field, as relocated: origin last, so that the other fields keep their places in every attachment
+    const out: ServiceNetwork = { name, span, implicit: false, aliases: [], linkLocalIps: [] };
+    if (origin) out.origin = origin;
+    return out;
+  };
   // compose-go: an empty `networks` means the default network, like no `networks` at all
   const listed = isSeq(networks) ? networks.items.length : isMap(networks) ? networks.entries.size : 0;
   if (isSeq(networks) && listed > 0) {
-    return networks.items.flatMap((item) => (isScalar(item) && item.value !== null ? [empty(String(item.value), item.span, item.origin)] : []));
+    return networks.items.filter((item): item is ScalarNode => isScalar(item) && item.value !== null).map((item) => empty(String(item.value), item.span, item.origin));
   }
   if (isMap(networks) && listed > 0) {
     return [...networks.entries.values()].map((e) => {
@@ -312,12 +318,12 @@ function extraHosts(node: Node | undefined): ExtraHost[] {
 }
 
 function environment(node: Node | undefined, files: Located<string>[], envFiles: EnvFileEntries): EnvVar[] {
-  const out: EnvVar[] = [];
+  const fromFiles: EnvVar[] = [];
   for (const file of files) {
-    for (const e of envFiles.get(file.value) ?? []) out.push({ name: e.key, value: { value: e.value, span: e.valueSpan }, span: e.span, from: 'env_file' });
+    for (const e of envFiles.get(file.value) ?? []) fromFiles.push({ name: e.key, value: { value: e.value, span: e.valueSpan }, span: e.span, from: 'env_file' });
   }
-  for (const kv of keyValues(node)) out.push({ name: kv.key, value: kv.value, span: kv.keySpan, from: 'environment' });
-  return out;
+  // concat and map allocate the list the model keeps to size
+  return fromFiles.concat(keyValues(node).map((kv): EnvVar => ({ name: kv.key, value: kv.value, span: kv.keySpan, from: 'environment' })));
 }
 
 function volume(item: Node): Volume {

@@ -119,8 +119,11 @@ export class NetworkGraph {
   private readonly attachmentsByNetwork = new Map<string, Attachment[]>();
   /** network -> name -> entries */
   private readonly nameIndex = new Map<string, Map<string, NameEntry[]>>();
-  /** every name any service of the project is known by, anywhere, lower-cased (DNS ignores case) -> those services */
-  private readonly owners = new Map<string, Set<string>>();
+  /**
+   * every name any service of the project is known by, anywhere, lower-cased (DNS ignores case) -> that service, or a
+   * Set of them when several own it: most names have one owner, and a Set apiece weighed 5 MB at 10,000 services
+   */
+  private readonly owners = new Map<string, string | Set<string>>();
   private readonly referencesBySource = new Map<string, Reference[]>();
   private readonly order: readonly string[];
   private readonly conflicts: readonly PortConflict[];
@@ -156,7 +159,9 @@ export class NetworkGraph {
     const references: Reference[] = [];
     for (const service of model.services.values()) {
       const refs = referencesOf(service, narrow);
-      this.referencesBySource.set(service.name, refs);
+      if (refs.length === 0) continue;
+      // kept: a copy sized to the list (referencesOf pushes, which reserves 17 slots)
+      this.referencesBySource.set(service.name, refs.slice());
       for (const r of refs) references.push(r);
     }
     this.references = references;
@@ -201,15 +206,16 @@ export class NetworkGraph {
   }
 
   private attach(service: Service): void {
-    const list: Attachment[] = [];
     const stack = this.model.mode === 'stack';
     const mode = stack ? undefined : service.networkMode?.value;
     const attachments = mode?.kind === 'network' && this.model.networks.has(mode.target!) ? [{ name: mode.target!, span: service.networkMode!.span, implicit: false, aliases: [], linkLocalIps: [] }] : service.networks;
-    for (const spec of attachments) {
+    const list = attachments.map((spec): Attachment => {
       const network = spec.name;
       const names: NameEntry[] = [];
       const add = (name: string, kind: NameKind, span: Span, origin?: Span): void => {
-        names.push({ name, kind, service: service.name, network, span, ...(origin ? { origin } : {}) });
+        const entry: NameEntry = { name, kind, service: service.name, network, span };
+        if (origin) entry.origin = origin;
+        names.push(entry);
       };
       add(service.name, 'service', service.span);
       if (service.containerName && !service.containerName.unknown && !stack) add(service.containerName.value, 'container_name', service.containerName.span, service.containerName.origin);
@@ -219,14 +225,16 @@ export class NetworkGraph {
       const hostname = stack || !this.engineHas('hostname-resolves') ? undefined : knownHostname(service);
       if (hostname && !names.some((n) => n.name.toLowerCase() === hostname.value.toLowerCase())) add(hostname.value, 'hostname', hostname.span, hostname.origin);
       if (stack) add(`tasks.${service.name}`, 'tasks', service.span);
-      const attachment: Attachment = { service: service.name, network, spec, names };
+      // the graph keeps the list: a copy sized to it, as a push onto [] reserves 17 slots
+      const attachment: Attachment = { service: service.name, network, spec, names: names.slice() };
       if (spec.ipv4Address) attachment.ipv4 = spec.ipv4Address;
       if (spec.ipv6Address) attachment.ipv6 = spec.ipv6Address;
-      list.push(attachment);
-      if (!this.attachmentsByNetwork.has(network)) this.attachmentsByNetwork.set(network, []);
-      this.attachmentsByNetwork.get(network)!.push(attachment);
+      const onNetwork = this.attachmentsByNetwork.get(network);
+      if (onNetwork) onNetwork.push(attachment);
+      else this.attachmentsByNetwork.set(network, [attachment]);
       for (const entry of names) this.index(entry);
-    }
+      return attachment;
+    });
     this.attachmentsByService.set(service.name, list);
     this.own(service.name, service.name);
     if (service.containerName && !service.containerName.unknown) this.own(service.containerName.value, service.name);
@@ -235,16 +243,21 @@ export class NetworkGraph {
 
   private own(name: string, service: string): void {
     const key = name.toLowerCase();
-    if (!this.owners.has(key)) this.owners.set(key, new Set());
-    this.owners.get(key)!.add(service);
+    const known = this.owners.get(key);
+    if (known === undefined) this.owners.set(key, service);
+    else if (typeof known === 'string') {
+      if (known !== service) this.owners.set(key, new Set([known, service]));
+    } else known.add(service);
   }
 
   private index(entry: NameEntry): void {
     if (!this.nameIndex.has(entry.network)) this.nameIndex.set(entry.network, new Map());
     const byName = this.nameIndex.get(entry.network)!;
     const key = entry.name.toLowerCase();
-    if (!byName.has(key)) byName.set(key, []);
-    byName.get(key)!.push(entry);
+    // a list starts as a literal of its first entry, sized to it: a push onto [] reserves 17 slots, and most names have one entry
+    const list = byName.get(key);
+    if (list) list.push(entry);
+    else byName.set(key, [entry]);
     this.own(entry.name, entry.service);
   }
 
@@ -330,7 +343,8 @@ export class NetworkGraph {
    * alias or link alias on any network, or `tasks.<service>` in stack mode; sorted. Empty exactly when `isProjectName` is false.
    */
   ownersOf(name: string): string[] {
-    return [...(this.owners.get(name.toLowerCase()) ?? [])].sort();
+    const known = this.owners.get(name.toLowerCase());
+    return known === undefined ? [] : typeof known === 'string' ? [known] : [...known].sort();
   }
 
   /** The `extra_hosts` entry that writes a name into a service's /etc/hosts (its namespace owner's for `service:` joiners), if any. */

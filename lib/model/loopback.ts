@@ -93,8 +93,13 @@ export class PortIndex {
   private readonly declaredRanges: RangeIndex<string>;
   private readonly published = new Map<number, string[]>();
   private readonly publishedRanges: RangeIndex<string>;
-  /** namespace owner -> the TCP container ports its namespace declares: "does this namespace declare P" is then a lookup, however many services declare P */
-  private readonly declaredByOwner = new Map<string, { singles: Set<number>; ranges: PortRange[] }>();
+  /**
+   * "does this namespace declare P" is a lookup, however many services declare P: single TCP container ports -> the
+   * namespace owners declaring them (a Set per port, not per owner: projects repeat a few ports), and the port ranges
+   * each owner's namespace declares, for the owners that declare some
+   */
+  private readonly ownersByPort = new Map<number, Set<string>>();
+  private readonly rangesByOwner = new Map<string, PortRange[]>();
 
   constructor(graph: PortGraph) {
     const declaredRanges: [PortRange, string][] = [];
@@ -111,10 +116,15 @@ export class PortIndex {
     const declare = (range: PortRange, service: string): void => {
       put(this.declared, declaredRanges, range, service);
       const owner = graph.namespace(service).owner;
-      let own = this.declaredByOwner.get(owner);
-      if (!own) this.declaredByOwner.set(owner, (own = { singles: new Set(), ranges: [] }));
-      if (range.start === range.end) own.singles.add(range.start);
-      else own.ranges.push(range);
+      if (range.start === range.end) {
+        const owners = this.ownersByPort.get(range.start);
+        if (owners) owners.add(owner);
+        else this.ownersByPort.set(range.start, new Set([owner]));
+      } else {
+        const ranges = this.rangesByOwner.get(owner);
+        if (ranges) ranges.push(range);
+        else this.rangesByOwner.set(owner, [range]);
+      }
     };
     for (const s of graph.model.services.values()) {
       for (const p of s.ports) if (!p.invalid && !p.unknown && p.protocol === 'tcp') declare(p.target.value, s.name);
@@ -132,8 +142,7 @@ export class PortIndex {
 
   /** Whether a service of the namespace owned by `owner` (see Namespace) declares TCP container port `port`. */
   declaredInNamespace(owner: string, port: number): boolean {
-    const own = this.declaredByOwner.get(owner);
-    return own !== undefined && (own.singles.has(port) || own.ranges.some((r) => inRange(r, port)));
+    return this.ownersByPort.get(port)?.has(owner) === true || this.rangesByOwner.get(owner)?.some((r) => inRange(r, port)) === true;
   }
 
   /** The services publishing TCP host port `port`, sorted. */

@@ -45,85 +45,98 @@ const BRACKETED_LOOPBACK = /\[::1\](?::(\d{1,5}))?/g;
  * Addresses (`10.0.0.1`) and all-digit names are left out, except loopback addresses (`127.0.0.1`, `[::1]`, and
  * `0.0.0.0` as a URL's host), which loopback.ts judges. Linear in the text's length.
  */
-export function hostsIn(text: string, variable?: string): Found[] {
-  const found = new Map<number, Found>();
+export function hostsIn(text: string, variable?: string): readonly Found[] {
+  // made only when something is found, as most values (every environment value of every service comes here) name no
+  // host. No two finds share an offset: a pair that starts within 6 characters after a URL's host is skipped below, a
+  // bracketed loopback starts at a ":", where no host does, and a whole-value host is looked for only when none is found
+  let found: Found[] | undefined;
   // a URL or a host:port pair has a colon; most values have none
   if (text.includes(':')) {
-    const urls: Found[] = [];
-    for (const [start, list, scheme] of urlHostLists(text)) {
-      let offset = start;
-      for (const part of list.split(',')) {
-        const [name, port] = part.split(':');
-        const f = { name, port: port ? Number(port) : undefined, start: offset, end: offset + name.length, scheme };
-        found.set(offset, f);
-        urls.push(f);
-        offset += part.length + 1;
-      }
-    }
+    found = urlHosts(text);
+    const urls = found?.length ?? 0;
     // a pair within 6 characters after a host already found (its ":port") is that host's port: both
     // lists grow in text order, so the furthest end of the hosts that start before a match is a running maximum
     let next = 0;
     let furthest = -Infinity;
-    for (const match of text.matchAll(HOST_PORT)) {
-      const at = match.index!;
-      for (; next < urls.length && urls[next].start <= at; next++) furthest = Math.max(furthest, urls[next].end);
+    HOST_PORT.lastIndex = 0;
+    for (let match = HOST_PORT.exec(text); match; match = HOST_PORT.exec(text)) {
+      const at = match.index;
+      for (; next < urls && found![next].start <= at; next++) furthest = Math.max(furthest, found![next].end);
       if (at < furthest + 6) continue;
       if (/^\d+$/.test(match[1]) || Number(match[2]) > 65535) continue;
-      found.set(at, { name: match[1], port: Number(match[2]), start: at, end: at + match[1].length });
+      (found ??= []).push({ name: match[1], port: Number(match[2]), start: at, end: at + match[1].length });
       furthest = Math.max(furthest, at + match[1].length);
     }
   }
   if (text.includes('[::1]')) {
-    for (const match of text.matchAll(BRACKETED_LOOPBACK)) {
-      const at = match.index! + 1;
+    BRACKETED_LOOPBACK.lastIndex = 0;
+    for (let match = BRACKETED_LOOPBACK.exec(text); match; match = BRACKETED_LOOPBACK.exec(text)) {
+      const at = match.index + 1;
       if (match[1] !== undefined && Number(match[1]) > 65535) continue;
-      found.set(at, { name: '::1', port: match[1] === undefined ? undefined : Number(match[1]), start: at, end: at + 3 });
+      (found ??= []).push({ name: '::1', port: match[1] === undefined ? undefined : Number(match[1]), start: at, end: at + 3 });
     }
   }
-  if (variable && HOST_VARIABLE.test(variable) && found.size === 0) {
+  if (variable && found === undefined && HOST_VARIABLE.test(variable)) {
     const trimmed = text.trim();
     const match = trimmed === '::1' ? (['::1', '::1'] as const) : WHOLE_HOST.exec(trimmed);
     if (match && (!/^\d+(\.\d+)*$/.test(match[1]) || isLoopbackIPv4(match[1]))) {
       const start = text.indexOf(match[1]);
-      found.set(start, { name: match[1], port: match[2] ? Number(match[2]) : undefined, start, end: start + match[1].length });
+      found = [{ name: match[1], port: match[2] ? Number(match[2]) : undefined, start, end: start + match[1].length }];
     }
   }
+  if (found === undefined) return NONE;
   // addresses are not names, except the loopback ones, which always mean the container itself; 0.0.0.0 is a
-  // client address only in a URL (elsewhere it is what a server listens on)
-  return [...found.values()].filter((f) => !/^\d+(\.\d+){3}$/.test(f.name) || (isLoopbackIPv4(f.name) && (f.name !== '0.0.0.0' || f.scheme !== undefined))).sort((a, b) => a.start - b.start);
+  // client address only in a URL (elsewhere it is what a server listens on). Kept in place: the list is ours.
+  let kept = 0;
+  for (const f of found) if (!/^\d+(\.\d+){3}$/.test(f.name) || (isLoopbackIPv4(f.name) && (f.name !== '0.0.0.0' || f.scheme !== undefined))) found[kept++] = f;
+  found.length = kept;
+  return kept > 1 ? found.sort((a, b) => a.start - b.start) : found;
 }
+
+const NONE: readonly Found[] = Object.freeze([]);
 
 /** 127.0.0.0/8, or 0.0.0.0 (which Linux connects to as the local host): see loopback.ts. */
 function isLoopbackIPv4(name: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) || name === '0.0.0.0';
 }
 
-const isSchemeChar = (c: string): boolean => /[A-Za-z0-9+.-]/.test(c);
-const isLetter = (c: string): boolean => /[A-Za-z]/.test(c);
-const isWordChar = (c: string | undefined): boolean => c !== undefined && /\w/.test(c);
+// character classes by code, as hostsIn runs on every value: [A-Za-z], [0-9], \w and a scheme's [A-Za-z0-9+.-]
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isWordChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 95;
+const isSchemeChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 43 || c === 46 || c === 45;
 
 /**
- * The host list of every URL in `text`, with its offset, leftmost first and not overlapping: what the
- * global regex `\b[A-Za-z][A-Za-z0-9+.-]*` followed by AFTER_SCHEME finds. That regex, tried at every
- * word boundary, rescans the scheme characters after each one (quadratic on "a.a.a.…:"); here each
- * "://" looks back once over the run of scheme characters before it, and the runs do not overlap.
+ * The hosts of every URL in `text` (each host of its host list, with its port and the URL's scheme), leftmost first,
+ * the URLs not overlapping: what the global regex `\b[A-Za-z][A-Za-z0-9+.-]*` followed by AFTER_SCHEME finds. That
+ * regex, tried at every word boundary, rescans the scheme characters after each one (quadratic on "a.a.a.…:"); here
+ * each "://" looks back once over the run of scheme characters before it, and the runs do not overlap. Undefined when
+ * there is no URL.
  */
-function* urlHostLists(text: string): Generator<[number, string, string]> {
+function urlHosts(text: string): Found[] | undefined {
+  let out: Found[] | undefined;
   let from = 0;
   for (let sep = text.indexOf('://'); sep >= 0; sep = text.indexOf('://', sep + 1)) {
     if (sep < from) continue;
     let run = sep;
-    while (run > from && isSchemeChar(text[run - 1])) run--;
-    // the leftmost letter in the run at a word boundary starts the scheme
+    while (run > from && isSchemeChar(text.charCodeAt(run - 1))) run--;
+    // the leftmost letter in the run at a word boundary starts the scheme (charCodeAt(-1) is NaN: no word character)
     let start = run;
-    while (start < sep && !(isLetter(text[start]) && !isWordChar(text[start - 1]))) start++;
+    while (start < sep && !(isLetter(text.charCodeAt(start)) && !isWordChar(text.charCodeAt(start - 1)))) start++;
     if (start === sep) continue;
     AFTER_SCHEME.lastIndex = sep;
     const match = AFTER_SCHEME.exec(text);
     if (!match) continue;
-    yield [sep + match[0].length - match[1].length, match[1], text.slice(start, sep).toLowerCase()];
+    const scheme = text.slice(start, sep).toLowerCase();
+    let offset = sep + match[0].length - match[1].length;
+    for (const part of match[1].split(',')) {
+      const [name, port] = part.split(':');
+      (out ??= []).push({ name, port: port ? Number(port) : undefined, start: offset, end: offset + name.length, scheme });
+      offset += part.length + 1;
+    }
     from = sep + match[0].length;
   }
+  return out;
 }
 
 /** Variables that hold the address a server listens on (`BIND_ADDRESS`, `LISTEN_ADDR`, `HTTP_LISTEN`), not one it connects to. */
@@ -160,6 +173,9 @@ function connectionParts(command: readonly Located<string>[]): [Located<string>,
   return words.filter(([item, from, to], i) => i < verb || (i > verb && !stored(item.value.slice(from, to))));
 }
 
+/** A port after a host name, `:PORT` or `]:PORT`, matched where the name ends (sticky: no slice of the value). */
+const PORT_DIGITS = /\]?:(\d{1,5})/y;
+
 /** Narrows a value's span to characters [start, end) when the value sits on one line as written. */
 export type Narrow = (value: Located<string>, start: number, end: number) => Span;
 
@@ -177,7 +193,8 @@ export function referencesOf(service: Service, narrow: Narrow): Reference[] {
     if (h.port !== undefined) {
       ref.port = h.port;
       // the digits after the name's ":" (after "]" for a bracketed address), as written (a leading zero included)
-      const digits = /^\]?:(\d{1,5})/.exec(value.value.slice(h.end));
+      PORT_DIGITS.lastIndex = h.end;
+      const digits = PORT_DIGITS.exec(value.value);
       if (digits) ref.portSpan = narrow(value, h.end + digits[0].length - digits[1].length, h.end + digits[0].length);
     }
     if (h.scheme !== undefined) ref.scheme = h.scheme;

@@ -9,6 +9,10 @@
  * frozen on purpose): shared spans and cycles end there without a set of seen objects. Reading properties
  * with `for…in` and Maps with `forEach` allocates nothing per property: the graph of 10,000 services
  * holds about a million objects, and a descriptor per property made this walk allocate 600 MB.
+ *
+ * An empty array an object's property holds is replaced by one shared frozen empty array (EMPTY): such a graph
+ * holds about 150,000 of them (a service's absent `dns`, `links`, `volumes`…), 32 bytes apiece. One held as an array
+ * element or a Map or Set entry is frozen where it is.
  */
 export function deepFreeze<T>(value: T): T {
   const stack: unknown[] = [value];
@@ -33,13 +37,22 @@ export function deepFreeze<T>(value: T): T {
       Object.freeze(current);
       for (let i = 0; i < current.length; i++) visit(current[i]);
     } else {
-      Object.freeze(current);
       // own enumerable data properties: the graph's classes keep their methods and accessors on prototypes
-      for (const key in current) if (Object.hasOwn(current, key)) visit((current as Record<string, unknown>)[key]);
+      const record = current as Record<string, unknown>;
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) continue;
+        const child = record[key];
+        if (Array.isArray(child) && child.length === 0) record[key] = EMPTY;
+        else visit(child);
+      }
+      // frozen after the loop above, which may replace properties, and before any child is visited
+      Object.freeze(current);
     }
   }
   return value;
 }
+
+const EMPTY: readonly never[] = Object.freeze([]);
 
 const readOnly = (kind: string, name: string): never => {
   throw new TypeError(`the network graph is read-only: ${kind}.${name} is not allowed`);

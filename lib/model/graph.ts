@@ -375,16 +375,21 @@ export class NetworkGraph {
     if (own) return [own];
     const link = this.userNetworkLink(ns.owner, name);
     if (link) return link;
-    const networks = ns.kind === 'bridge' ? ['bridge'] : this.attachments(source).map((a) => a.network);
     const key = name.toLowerCase();
     const out: Resolution[] = [];
-    for (const network of networks) {
-      for (const entry of this.nameIndex.get(network)?.get(key) ?? []) {
-        if (entry.onlyFor !== undefined && entry.onlyFor !== ns.owner && entry.onlyFor !== source) continue;
-        out.push({ service: entry.service, network, via: entry });
-      }
+    if (ns.kind === 'bridge') this.resolveOn('bridge', key, source, ns.owner, out);
+    else for (const a of this.attachments(source)) this.resolveOn(a.network, key, source, ns.owner, out);
+    return out.length > 1 ? out.sort((x, y) => (x.service < y.service ? -1 : x.service > y.service ? 1 : x.network < y.network ? -1 : 1)) : out;
+  }
+
+  /** Adds to `out` what the lower-cased name `key` resolves to on one network, as `source` (of namespace `owner`) sees it. */
+  private resolveOn(network: string, key: string, source: string, owner: string, out: Resolution[]): void {
+    const entries = this.nameIndex.get(network)?.get(key);
+    if (!entries) return;
+    for (const entry of entries) {
+      if (entry.onlyFor !== undefined && entry.onlyFor !== owner && entry.onlyFor !== source) continue;
+      out.push({ service: entry.service, network, via: entry });
     }
-    return out.sort((x, y) => (x.service < y.service ? -1 : x.service > y.service ? 1 : x.network < y.network ? -1 : 1));
   }
 
   /**

@@ -207,18 +207,24 @@ function serviceNetworks(entry: Entry, node: MapNode, mode: Located<NetworkMode>
   }
   if (isMap(networks) && listed > 0) {
     return [...networks.entries.values()].map((e) => {
-      const attachment = empty(e.key, e.keySpan, e.keyOrigin);
       const v = e.value;
-      attachment.aliases = texts(get(v, 'aliases'));
+      // one literal with the fields every attachment has: a field added later goes to a separate property store
+      const attachment: ServiceNetwork = {
+        name: e.key,
+        span: e.keySpan,
+        implicit: false,
+        aliases: texts(get(v, 'aliases')),
+        linkLocalIps: texts(get(v, 'link_local_ips')).map((l) => relocated(l, parseAddress(l.value))),
+        macAddress: text(get(v, 'mac_address')),
+        priority: num(get(v, 'priority')),
+        gwPriority: num(get(v, 'gw_priority')),
+        interfaceName: text(get(v, 'interface_name')),
+      };
+      if (e.keyOrigin) attachment.origin = e.keyOrigin;
       const v4 = text(get(v, 'ipv4_address'));
       if (v4) attachment.ipv4Address = relocated(v4, parseAddress(v4.value));
       const v6 = text(get(v, 'ipv6_address'));
       if (v6) attachment.ipv6Address = relocated(v6, parseAddress(v6.value));
-      attachment.linkLocalIps = texts(get(v, 'link_local_ips')).map((l) => relocated(l, parseAddress(l.value)));
-      attachment.macAddress = text(get(v, 'mac_address'));
-      attachment.priority = num(get(v, 'priority'));
-      attachment.gwPriority = num(get(v, 'gw_priority'));
-      attachment.interfaceName = text(get(v, 'interface_name'));
       return attachment;
     });
   }

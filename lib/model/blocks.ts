@@ -13,7 +13,10 @@ export function serviceKeys(node: MapNode): Map<string, ServiceKey> {
     const v = entry.value;
     const unknown = v.kind === 'scalar' && v.unknown === true;
     const empty = !unknown && (v.kind === 'scalar' ? v.value === null || v.value === '' : v.kind === 'seq' ? v.items.length === 0 : v.entries.size === 0);
-    out.set(entry.key, { key: entry.key, span: entry.keySpan, ...(entry.keyOrigin ? { origin: entry.keyOrigin } : {}), empty, unknown });
+    // field by field, origin last: no spread of a temporary object per key
+    const key: ServiceKey = { key: entry.key, span: entry.keySpan, empty, unknown };
+    if (entry.keyOrigin) key.origin = entry.keyOrigin;
+    out.set(entry.key, key);
   }
   return out;
 }
@@ -21,38 +24,42 @@ export function serviceKeys(node: MapNode): Map<string, ServiceKey> {
 /** One span per file covering every span given: the extent of a block that overrides and `extends` may spread over files. */
 export function spanExtents(spans: Iterable<Span>): Span[] {
   const byFile = new Map<string, Span>();
-  for (const s of spans) {
-    const e = byFile.get(s.file);
-    if (!e) {
-      // a copy field by field: V8 (Node 20) gives each `{ ...s }` a hidden class of its own
-      byFile.set(s.file, { file: s.file, line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn });
-      continue;
-    }
-    if (s.line < e.line || (s.line === e.line && s.column < e.column)) {
-      e.line = s.line;
-      e.column = s.column;
-    }
-    if (s.endLine > e.endLine || (s.endLine === e.endLine && s.endColumn > e.endColumn)) {
-      e.endLine = s.endLine;
-      e.endColumn = s.endColumn;
-    }
-  }
+  for (const s of spans) extend(byFile, s);
   return [...byFile.values()];
 }
 
-/** spanExtents of a key's span and every span of the node under it. */
+/** Widens the extent of `s`'s file in `byFile` to cover `s`. */
+function extend(byFile: Map<string, Span>, s: Span): void {
+  const e = byFile.get(s.file);
+  if (!e) {
+    // a copy field by field: V8 (Node 20) gives each `{ ...s }` a hidden class of its own
+    byFile.set(s.file, { file: s.file, line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn });
+    return;
+  }
+  if (s.line < e.line || (s.line === e.line && s.column < e.column)) {
+    e.line = s.line;
+    e.column = s.column;
+  }
+  if (s.endLine > e.endLine || (s.endLine === e.endLine && s.endColumn > e.endColumn)) {
+    e.endLine = s.endLine;
+    e.endColumn = s.endColumn;
+  }
+}
+
+/** spanExtents of a key's span and every span of the node under it, widened as the walk meets them (no list of them all). */
 export function blockExtents(first: Span, node: Node): Span[] {
-  const spans: Span[] = [first];
+  const byFile = new Map<string, Span>();
+  extend(byFile, first);
   const walk = (n: Node): void => {
-    spans.push(n.span);
+    extend(byFile, n.span);
     if (n.kind === 'seq') for (const item of n.items) walk(item);
     if (n.kind === 'map') {
       for (const e of n.entries.values()) {
-        spans.push(e.keySpan);
+        extend(byFile, e.keySpan);
         walk(e.value);
       }
     }
   };
   walk(node);
-  return spanExtents(spans);
+  return [...byFile.values()];
 }

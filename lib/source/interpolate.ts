@@ -352,7 +352,7 @@ export function interpolateTree(root: Node, lookup: Lookup, diagnostics: Diagnos
   /** `casts`: where the node's path leads in the table of typed paths */
   const visit = (node: Node, casts: PathTable<Cast> | undefined): void => {
     if (stopped) return;
-    if (node.kind === 'map') for (const [key, e] of node.entries) visit(e.value, casts?.next(key));
+    if (node.kind === 'map') for (const e of node.entries.values()) visit(e.value, casts?.next(e.key));
     else if (node.kind === 'seq') for (const item of node.items) visit(item, casts?.next('[]'));
     else if (typeof node.value === 'string') {
       // interpolating a node twice would re-read a "$" that "$$" produced; text without "$" is left as it is

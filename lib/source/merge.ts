@@ -444,7 +444,8 @@ function uniqueBy(items: readonly Node[], indexer: Indexer): Node[] {
       out[at] = item;
     }
   }
-  return out;
+  // nothing collapsed, as usual: the list itself, which the tree keeps, rather than a copy grown by push (17 slots)
+  return out.length === items.length ? (items as Node[]) : out;
 }
 
 /**

@@ -29,7 +29,13 @@ export function dependenciesOf(service: Node): Dependency[] {
   const add = (target: string, via: DependencyVia, span: Span, required = true) => {
     if (target !== '' && !out.has(target)) out.set(target, { target, via, required, span });
   };
-  const texts = (node: Node | undefined): { text: string; span: Span }[] => (isSeq(node) ? node.items : node ? [node] : []).flatMap((n) => (isScalar(n) && typeof n.value === 'string' && !n.unknown ? [{ text: n.value, span: n.span }] : []));
+  const texts = (node: Node | undefined): { text: string; span: Span }[] => {
+    // most of the keys read here are absent
+    if (node === undefined) return [];
+    const out: { text: string; span: Span }[] = [];
+    for (const n of isSeq(node) ? node.items : [node]) if (isScalar(n) && typeof n.value === 'string' && !n.unknown) out.push({ text: n.value, span: n.span });
+    return out;
+  };
 
   const dependsOn = get(service, 'depends_on');
   if (isMap(dependsOn)) {

@@ -124,12 +124,15 @@ function networkMode(node: Node | undefined): Located<NetworkMode> | undefined {
   return relocated(value, parseNetworkMode(value.value));
 }
 
+/** What most services have, shared by them (the graph freezes it). */
+const ONE_REPLICA: Replicas = Object.freeze({ count: 1, global: false });
+
 function replicas(service: MapNode): Replicas {
   const deploy = get(service, 'deploy');
   const mode = text(get(deploy, 'mode'));
   if (mode && (mode.value === 'global' || mode.value === 'global-job')) return { count: undefined, global: true, span: mode.span };
   const node = get(deploy, 'replicas') ?? get(service, 'scale');
-  if (!node) return { count: 1, global: false };
+  if (!node) return ONE_REPLICA;
   const n = num(node);
   return { count: n && !n.unknown ? n.value : undefined, global: false, span: node.span };
 }

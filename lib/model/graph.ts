@@ -128,6 +128,7 @@ export class NetworkGraph {
   private readonly order: readonly string[];
   private readonly conflicts: readonly PortConflict[];
   private readonly outcomes = new Map<string, BindingAnswer[]>();
+  /** the services whose containers are not created, and why */
   private readonly creations = new Map<string, Creation>();
   /** `service\0index` -> why which host port the entry gets depends on the engine (see bindingUncertainty) */
   private readonly uncertainty = new Map<string, string>();
@@ -195,7 +196,11 @@ export class NetworkGraph {
         service.name,
         service.ports.map((binding, index) => ({ service: service.name, index, binding, outcome: this.outcomeOf(service.name, binding, losers.get(binding)) })),
       );
-    for (const name of model.services.keys()) this.creations.set(name, creationOf(this, name));
+    // only the services that are not created: the others share CREATED
+    for (const name of model.services.keys()) {
+      const creation = creationOf(this, name);
+      if (!creation.created) this.creations.set(name, creation);
+    }
     this.portIndex = new PortIndex(this);
     deepFreeze(this);
   }
@@ -609,7 +614,7 @@ export class NetworkGraph {
     const pool = binding.published && hostPortsPerContainer(binding.published.value, binding.target.value) === 1 ? binding.published.value.end - binding.published.value.start + 1 : undefined;
     const replicas = this.services.get(service)?.replicas.count;
     if (this.model.mode === 'compose' && pool !== undefined && pool > 1 && replicas !== undefined && replicas > pool) return { kind: 'bound', ephemeral: false, replicasBound: pool };
-    return { kind: 'bound', ephemeral: binding.published === undefined };
+    return binding.published === undefined ? BOUND_EPHEMERAL : BOUND;
   }
 
   /**
@@ -652,7 +657,7 @@ export class NetworkGraph {
    * cases and their sources. `{ created: true }` for a service the project does not have.
    */
   creation(service: string): Creation {
-    return this.creations.get(service) ?? { created: true };
+    return this.creations.get(service) ?? CREATED;
   }
 
   /** The services in the order Compose creates and starts them (see order.ts): dependencies first, then file order. */
@@ -716,6 +721,11 @@ export class NetworkGraph {
     return this.engineHas(name.toLowerCase() === 'host.docker.internal' ? 'host-internal-names' : 'host-containers-internal');
   }
 }
+
+const CREATED: Creation = Object.freeze({ created: true });
+// the outcome of most entries, shared by them
+const BOUND: BindingOutcome = Object.freeze({ kind: 'bound', ephemeral: false });
+const BOUND_EPHEMERAL: BindingOutcome = Object.freeze({ kind: 'bound', ephemeral: true });
 
 /** A service's `hostname` when known (no unset variable decides it). */
 function knownHostname(service: Service): Located<string> | undefined {

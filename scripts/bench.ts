@@ -107,6 +107,28 @@ function benchStartup(): void {
 }
 
 /**
+ * Many files in one call, as a pre-commit hook passes every changed file: one CLI run over every vendored file and
+ * one path that does not exist, which is reported as that path's error while the others are linted (CPU and wall
+ * time, median of 3).
+ */
+function benchMany(): void {
+  if (!fs.existsSync(bin)) return;
+  const files = [...corpusFiles(), path.join(FIXTURES, 'no-such-file.yaml')];
+  const hook = cpuHook();
+  const runs = [0, 1, 2].map(() => {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, ['--require', hook, bin, '--format', 'compact', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const missing = r.stderr.includes('no-such-file.yaml: no such file');
+    return { wall: performance.now() - started, cpu: Number(/\[cpu\] ([\d.]+)/.exec(r.stderr)?.[1]), missing, findings: r.stdout.split('\n').filter(Boolean).length };
+  });
+  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[1];
+  const wall = median(runs.map((r) => r.wall));
+  console.log(
+    `many files in one call: ${files.length} paths (one missing) in ${ms(wall)} wall, ${ms(median(runs.map((r) => r.cpu)))} CPU (median of 3; ${(wall / files.length).toFixed(1)} ms a file), ${runs[0].findings} findings; the missing path ${runs.every((r) => r.missing) ? 'reported, the others linted' : 'NOT reported'}`,
+  );
+}
+
+/**
  * Memory of a lint of `n` generated services, in fresh processes: the heap the `yaml` library's parsed
  * documents of the file keep (parseAllDocuments with merge keys, after a full GC), against the lint's
  * peak resident memory (`maxRSS`, the whole process), and the share of the lint's wall time spent in
@@ -167,7 +189,7 @@ function benchFresh(n: number): void {
   console.log(`${String(n).padStart(5)} services, first lint in a fresh process: ${ms(Math.min(...runs))} (best of 3; ${runs.map(ms).join(', ')})`);
 }
 
-// `--only corpus,generated,fresh,startup,memory` runs those parts alone
+// `--only corpus,generated,fresh,startup,many,memory` runs those parts alone
 const only = parseArgs({ options: { only: { type: 'string' } } }).values.only?.split(',');
 const part = (name: string): boolean => !only || only.includes(name);
 if (part('corpus')) {
@@ -180,4 +202,5 @@ if (part('corpus')) {
 if (part('generated')) for (const n of [500, 2000, 4000]) benchGenerated(n);
 if (part('fresh')) benchFresh(2000);
 if (part('startup')) benchStartup();
+if (part('many')) benchMany();
 if (part('memory')) benchMemory(10_000);

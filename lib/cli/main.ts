@@ -46,7 +46,10 @@ export function main(argv: string[], io: Io): number {
     if (options.command === 'help') return (io.stdout(helpText(options.paths)), 0);
     if (options.help) return (io.stdout(HELP), 0);
     if (options.version) return (io.stdout(`${packageVersion()}\n`), 0);
-    if (options.command === 'rules') return listRules(options, io);
+    if (options.command === 'rules') {
+      if (options.paths.length > 0) throw new InputError(`rules takes no arguments, not ${options.paths.map((p) => `"${p}"`).join(' ')}: it lists every rule`);
+      return listRules(options, io);
+    }
     if (options.command !== 'lint') throw new InputError(`the "${options.command}" command is not available in this version`);
     return lint(options, io);
   } catch (error) {

@@ -59,6 +59,31 @@ export interface ProbeHooks {
 /** Raised when the twin cannot be built at all. */
 class TwinError extends Error {}
 
+/**
+ * With --use-external the twin joins the project's real external networks, so one that the engine does not have stops
+ * the run before anything is created, as it stops the project: `docker compose up` refuses it ("network X declared as
+ * external, but could not be found", compose v2 pkg/compose/create.go resolveExternalNetwork) and so does `docker stack
+ * deploy` (docker/cli cli/command/stack/swarm/deploy_composefile.go validateExternalNetworks). Only networks a service
+ * attaches to are looked up, as both do. Throws TwinError naming every missing network.
+ */
+async function requireExternalNetworks(engine: Engine, graph: NetworkGraph): Promise<void> {
+  const missing: string[] = [];
+  for (const network of graph.networks.values()) {
+    if (network.external?.value !== true || graph.attachmentsOn(network.name).length === 0) continue;
+    try {
+      await engine.docker.getNetwork(network.dockerName).inspect();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      missing.push(`"${network.dockerName}"`);
+    }
+  }
+  if (missing.length === 0) return;
+  const many = missing.length > 1;
+  throw new TwinError(
+    `cannot probe with --use-external: external network${many ? 's' : ''} ${missing.join(', ')} ${many ? 'are' : 'is'} declared but not on the engine, so Compose refuses the project ("declared as external, but could not be found"). create ${many ? 'them' : 'it'} with docker network create, or probe without --use-external to use stand-ins`,
+  );
+}
+
 const TRIES = 3;
 
 /**
@@ -197,6 +222,7 @@ async function probeOn(
   if (stack && mode !== 'twin') throw new TwinError(`--${mode} probes Compose projects, and this project is read in stack mode; give --mode compose to probe it as Compose runs it`);
   // attach: a project that is not running is said before any image is looked for or pulled
   const attached = mode === 'attach' ? await runningApplication(engine, graph) : undefined;
+  if (options.useExternal && mode !== 'attach') await requireExternalNetworks(engine, graph);
   const imageId = await ensureImage(engine, options.image, say, signal);
   checkAborted(signal);
   const run = newRunId();

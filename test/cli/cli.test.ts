@@ -171,6 +171,7 @@ describe('cli', () => {
       ['--env-file that is a directory', { 'compose.yaml': 'services: {}\n', 'envs/x': '' }, ['--env-file', 'envs'], 2, /^compose-netlint: envs: is a directory, not an env file\n$/],
       ['binary configuration file', { 'compose.yaml': 'services: {}\n', 'cfg.yaml': Buffer.from([0x73, 0, 1]) }, ['--config', 'cfg.yaml'], 2, /^compose-netlint: cfg\.yaml: binary file, not a configuration file\n$/],
       ['missing --project-directory', { 'compose.yaml': 'services: {}\n' }, ['--project-directory', 'gone'], 2, /^compose-netlint: gone: no such directory \(--project-directory\)\n$/],
+      ['an argument to rules', {}, ['rules', 'no-legacy-links'], 2, /^compose-netlint: rules takes no arguments, not "no-legacy-links": it lists every rule\n$/],
       ['unknown option', { 'compose.yaml': 'services: {}\n' }, ['--frobnicate'], 2, /^compose-netlint: unknown option "--frobnicate"; see --help\n$/],
       // option errors in house style (trial defect 17): lowercase, the option quoted, a near miss suggested
       ['misspelt option', { 'compose.yaml': 'services: {}\n' }, ['--fromat', 'json'], 2, /^compose-netlint: unknown option "--fromat"\. did you mean "--format"\? see --help\n$/],

@@ -432,6 +432,7 @@ function walkUnique(node: Node, at: PathTable<Indexer>): void {
 
 /** Entries sharing a key collapse into one: the last entry, in the place of the first. */
 function uniqueBy(items: readonly Node[], indexer: Indexer): Node[] {
+  if (items.length < 2) return items as Node[];
   const out: Node[] = [];
   const seen = new Map<string, number>();
   for (const item of items) {
@@ -456,13 +457,14 @@ function uniqueBy(items: readonly Node[], indexer: Indexer): Node[] {
  * whole: it binds the same ports.
  */
 function withoutPortsInRanges(items: readonly Node[]): Node[] {
+  if (items.length < 2) return items as Node[];
   const ranges: { prefix: string; published?: number; start: number; end: number }[] = [];
   const keys = items.map(portIndexer);
   for (const key of keys) {
     const m = /^(.*):(\d*):(\d+)-(\d+)\/([^/]*)$/.exec(key);
     if (m) ranges.push({ prefix: `${m[1]}/${m[5]}`, published: m[2] === '' ? undefined : Number(m[2]), start: Number(m[3]), end: Number(m[4]) });
   }
-  if (ranges.length === 0) return [...items];
+  if (ranges.length === 0) return items as Node[];
   return items.filter((_, i) => {
     const m = /^(.*):(\d*):(\d+)\/([^/]*)$/.exec(keys[i]);
     if (!m) return true;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { buildGraph, parseEngine, type NetworkGraph } from '../../lib/model';
+import { buildGraph, parseEngine, type Network, type NetworkGraph, type ServiceNetwork } from '../../lib/model';
+import { gatewayOf, type GatewayCandidate } from '../../lib/model/gateway';
 import { loadProject } from '../../lib/source/project';
 import { tempProject } from '../helpers/project';
 
@@ -113,6 +114,15 @@ describe('graph: hostnames, /etc/hosts and the gateway network (issue 13)', () =
   it('a network with IPv6 comes before an IPv4-only one named earlier', () => {
     const g = graphOf(lines('services:', '  a: {image: x, networks: [aa, zz]}', 'networks:', '  aa: {}', '  zz: {enable_ipv6: true, ipam: {config: [{subnet: "fd13:b::/64"}]}}'));
     expect(g.gateway('a')?.network).to.equal('zz');
+  });
+
+  it('network names compare as Go compares strings, by UTF-8 bytes: U+FFFF before U+10000, which JavaScript puts first', () => {
+    const candidate = (dockerName: string): GatewayCandidate => ({ spec: { name: dockerName } as ServiceNetwork, network: { dockerName } as Network, ipv6: false });
+    const [bmp, astral] = [candidate('n\uffff'), candidate('n\u{10000}')];
+    expect(astral.network.dockerName < bmp.network.dockerName).to.equal(true);
+    expect(gatewayOf([astral, bmp], false)).to.equal(bmp);
+    expect(gatewayOf([bmp, astral], false)).to.equal(bmp);
+    expect(gatewayOf([candidate('b'), candidate('ab'), candidate('a')], false)?.network.dockerName).to.equal('a');
   });
 
   it('a container that publishes nothing claims no host port: two of them on one port both start', () => {

@@ -26,6 +26,13 @@ export interface UnsupportedOption {
   effect: 'refused' | 'ignored';
 }
 
+/** The per-network options of a service that newer engines added: the key, its fact, the field that holds it, and what an older engine does. */
+const ENDPOINT_OPTIONS: readonly (readonly [string, EngineFactId, 'macAddress' | 'gwPriority' | 'interfaceName', UnsupportedOption['effect']])[] = [
+  ['mac_address', 'endpoint-mac-address', 'macAddress', 'ignored'],
+  ['gw_priority', 'gw-priority', 'gwPriority', 'ignored'],
+  ['interface_name', 'interface-name', 'interfaceName', 'refused'],
+];
+
 /**
  * The options of a project that need a newer Docker than the target (facts `endpoint-mac-address`, `gw-priority`,
  * `enable-ipv4`, `interface-name`, `gateway-mode-*`), in file order of services then networks. Compose refuses
@@ -39,12 +46,10 @@ export function unsupportedOptions(model: Model, target: EngineTarget): Unsuppor
   const lacks = (fact: EngineFactId) => !engineHas(target, fact);
   for (const service of model.services.values()) {
     for (const spec of service.networks) {
-      const entries: [string, EngineFactId, Located<unknown> | undefined, UnsupportedOption['effect']][] = [
-        ['mac_address', 'endpoint-mac-address', spec.macAddress, 'ignored'],
-        ['gw_priority', 'gw-priority', spec.gwPriority, 'ignored'],
-        ['interface_name', 'interface-name', spec.interfaceName, 'refused'],
-      ];
-      for (const [key, fact, at, effect] of entries) if (at && lacks(fact)) out.push({ fact, key, at, service: service.name, network: spec.name, effect });
+      for (const [key, fact, field, effect] of ENDPOINT_OPTIONS) {
+        const at = spec[field];
+        if (at && lacks(fact)) out.push({ fact, key, at, service: service.name, network: spec.name, effect });
+      }
     }
   }
   for (const network of model.networks.values()) {

@@ -1,6 +1,7 @@
 import { Alias, Composer, CST, Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Node as YamlNode } from 'yaml';
 import { quoteValue, type Diagnostic } from './diagnostic';
 import { describeYamlError, lowerFirst } from './yaml-errors';
+import { checkDocument, cstSource, streamIsPlain, type CheckedDocument } from './cst-tree';
 import type { Span } from './span';
 import type { Entry, MapNode, Node, ScalarNode } from './tree';
 
@@ -62,9 +63,11 @@ const LEXICAL_MESSAGE = `brackets, indicators and indentation go more than ${MAX
  * Parses YAML 1.2 text, merge keys on, into located trees. Never throws on bad input. Spans are
  * 1-based and always inside the text: a line is ended by "\n", and a column is at most the line's
  * length plus one (the library's own line counter misses lines in some broken input, and some of
- * its error ranges end past the text).
+ * its error ranges end past the text). `options.fast: false` composes every document with the
+ * library's Composer instead of reading it straight from the parser's tokens (cst-tree.ts), which
+ * gives the same trees and diagnostics; the differential test compares the two.
  */
-export function parseYaml(file: string, text: string): ParsedFile {
+export function parseYaml(file: string, text: string, options: { fast?: boolean } = {}): ParsedFile {
   const lineCounter = new LineCounter();
   lineCounter.addNewLine(0);
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
@@ -84,32 +87,11 @@ export function parseYaml(file: string, text: string): ParsedFile {
     diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: deep !== undefined ? NESTING_MESSAGE : LEXICAL_MESSAGE, span: spanOf([at, at + 1]) });
     return { file, documents: [], diagnostics, lineCounter };
   }
-  // uniqueKeys is off: the library checks each key against every earlier one (quadratic); Converter.map checks in a Map
-  const list: (Document.Parsed | undefined)[] = withPlainEnv(() => Array.from(new Composer({ merge: true, uniqueKeys: false, version: '1.2' }).compose(parsedTokens.tokens)));
-  // the first error of a document only: the library's later ones there mostly follow from it (a line out of place
-  // gives three), and Compose, reading with go-yaml, stops at the first one too
-  const problems = list.map((doc) => (doc!.errors.length > 0 ? describeYamlError(doc!.errors[0], text, parsedTokens.tokens) : undefined));
-  // the parser's tokens (about twice the documents' size) are garbage from here: the trees are converted without them
-  parsedTokens.tokens = [];
   const limit = aliasExpansionLimit(text.length);
   const documents: Node[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const doc = list[i]!;
-    // each document is garbage once converted
-    list[i] = undefined;
-    const problem = problems[i];
-    if (problem) {
-      diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: problem.message, span: spanOf(problem.range) });
-      continue;
-    }
-    for (const warning of doc.warnings) {
-      if (warning.code === 'TAG_RESOLVE_FAILED' && COMPOSE_TAGS.has(/tag: (\S+)/.exec(warning.message)?.[1] ?? '')) continue;
-      const message = warning.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      diagnostics.push({ ruleId: 'yaml-syntax', severity: 'warning', message: lowerFirst(message), span: spanOf(warning.pos) });
-    }
-    if (doc.contents === null) continue;
+  const convert = <N>(src: NodeSource<N>, root: N): void => {
     try {
-      documents.push(new Converter(spanOf, diagnostics, limit).convert(doc.contents as YamlNode, undefined, 1));
+      documents.push(new Converter(src, spanOf, diagnostics, limit).convert(root, undefined, 1));
     } catch (error) {
       if (!(error instanceof TooLarge)) throw error;
       diagnostics.push({
@@ -119,8 +101,57 @@ export function parseYaml(file: string, text: string): ParsedFile {
         span: error.span,
       });
     }
+  };
+  // documents the fast path reads straight from the tokens (cst-tree.ts); the others, or all of them when the
+  // stream has directives, `...` or error tokens, are composed by the library, as before
+  const fast = options.fast !== false && streamIsPlain(parsedTokens.tokens);
+  const prepared: (Prepared | undefined)[] = fast
+    ? parsedTokens.tokens
+        .filter((t) => t.type === 'document')
+        .map((t) => {
+          const checked = checkDocument(t as CST.Document);
+          return checked ? { checked } : compose([t], text, parsedTokens.tokens)[0];
+        })
+    : compose(parsedTokens.tokens, text, parsedTokens.tokens);
+  // the parser's tokens (about twice the documents' size) are garbage from here but for the documents read from
+  // them, which drop each collection's items as they are converted
+  parsedTokens.tokens = [];
+  for (let i = 0; i < prepared.length; i++) {
+    const item = prepared[i]!;
+    // each document is garbage once converted
+    prepared[i] = undefined;
+    if ('checked' in item) {
+      const src = cstSource(item.checked);
+      convert(src, src.root());
+      continue;
+    }
+    const { doc, problem } = item;
+    if (problem) {
+      diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: problem.message, span: spanOf(problem.range) });
+      continue;
+    }
+    for (const warning of doc.warnings) {
+      if (warning.code === 'TAG_RESOLVE_FAILED' && COMPOSE_TAGS.has(/tag: (\S+)/.exec(warning.message)?.[1] ?? '')) continue;
+      const message = warning.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      diagnostics.push({ ruleId: 'yaml-syntax', severity: 'warning', message: lowerFirst(message), span: spanOf(warning.pos) });
+    }
+    if (doc.contents !== null) convert(documentSource, doc.contents as YamlNode);
   }
   return { file, documents, diagnostics, lineCounter };
+}
+
+/** A document ready to convert: checked for the fast path, or composed by the library with its first problem. */
+type Prepared = { checked: CheckedDocument } | { doc: Document.Parsed; problem: ReturnType<typeof describeYamlError> | undefined };
+
+/**
+ * The library's Documents for `stream` (tokens of `text`, all of which are `tokens`), each with its
+ * first error described: the library's later ones there mostly follow from it (a line out of place
+ * gives three), and Compose, reading with go-yaml, stops at the first one too.
+ */
+function compose(stream: readonly CST.Token[], text: string, tokens: readonly CST.Token[]): Prepared[] {
+  // uniqueKeys is off: the library checks each key against every earlier one (quadratic); Converter.map checks in a Map
+  const docs = withPlainEnv(() => Array.from(new Composer({ merge: true, uniqueKeys: false, version: '1.2' }).compose(stream)));
+  return docs.map((doc) => ({ doc, problem: doc.errors.length > 0 ? describeYamlError(doc.errors[0], text, tokens) : undefined }));
 }
 
 /**
@@ -167,17 +198,36 @@ function parseTokens(text: string): { tokens: CST.Token[]; cut?: number } {
  * everything after it recurse once per level, so this runs first, without recursion.
  */
 function tooDeep(tokens: readonly CST.Token[]): number | undefined {
-  const stack: [CST.Token, number][] = tokens.map((t): [CST.Token, number] => [t, 0]).reverse();
+  // two parallel stacks, children pushed in place: no tuple or child list per token (this walks every token of the file)
+  const stack: CST.Token[] = [];
+  const depths: number[] = [];
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    stack.push(tokens[i]);
+    depths.push(0);
+  }
   while (stack.length) {
-    const [token, depth] = stack.pop()!;
-    let children: (CST.Token | null | undefined)[] = [];
-    if (token.type === 'document') children = [token.value];
-    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+    const token = stack.pop()!;
+    const depth = depths.pop()!;
+    if (token.type === 'document') {
+      if (token.value) {
+        stack.push(token.value);
+        depths.push(depth);
+      }
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
       if (depth + 1 > MAX_NESTING_DEPTH) return token.offset;
-      children = token.items.flatMap((item) => [item.key, item.value]);
+      const items = token.items;
+      for (let i = items.length - 1; i >= 0; i--) {
+        const item = items[i] as { key?: CST.Token | null; value?: CST.Token | null };
+        if (item.value) {
+          stack.push(item.value);
+          depths.push(depth + 1);
+        }
+        if (item.key) {
+          stack.push(item.key);
+          depths.push(depth + 1);
+        }
+      }
     }
-    const level = token.type === 'document' ? depth : depth + 1;
-    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push([children[i]!, level]);
   }
   return undefined;
 }
@@ -218,13 +268,51 @@ function duplicateKey(key: string, first: Entry, at: Span): Diagnostic {
   };
 }
 
-class Converter {
+/**
+ * What the Converter reads a YAML node through, so one Converter serves both the library's Documents
+ * (`documentSource`) and the parser's tokens (cst-tree.ts). Offsets are UTF-16 code units into the text.
+ */
+export interface NodeSource<N> {
+  kind(node: N): 'scalar' | 'seq' | 'map' | 'alias' | 'other';
+  /** [start, end of the value] as the library's Composer gives them in `range` */
+  range(node: N): readonly number[] | null | undefined;
+  /** the anchor's name without "&", if the node has one */
+  anchor(node: N): string | undefined;
+  /** the explicit tag as the library names it ("!reset"), if any */
+  tag(node: N): string | null | undefined;
+  /** a scalar's value as the YAML 1.2 core schema resolves it (the merge key "<<" is the library's symbol) */
+  value(node: N): unknown;
+  /** an alias's anchor name without "*" */
+  aliasName(node: N): string;
+  /** a sequence's items in order */
+  items(node: N): Iterable<N>;
+  /** a mapping's pairs in order, [key, value]; either may be null */
+  pairs(node: N): Iterable<readonly [N | null, N | null]>;
+}
+
+/** The library's composed Documents as a NodeSource. */
+export const documentSource: NodeSource<YamlNode> = {
+  kind: (node) => (isScalar(node) ? 'scalar' : isSeq(node) ? 'seq' : isMap(node) ? 'map' : isAlias(node) ? 'alias' : 'other'),
+  range: (node) => node.range,
+  anchor: (node) => (node as { anchor?: string }).anchor,
+  tag: (node) => node.tag,
+  value: (node) => (node as { value?: unknown }).value,
+  aliasName: (node) => (node as Alias).source,
+  items: (node) => (node as import('yaml').YAMLSeq).items as YamlNode[],
+  *pairs(node) {
+    for (const pair of (node as import('yaml').YAMLMap).items) if (isPair(pair)) yield [pair.key as YamlNode | null, pair.value as YamlNode | null] as const;
+  },
+};
+
+/** Converts a node, read through a NodeSource, into a located tree: aliases expanded, merge keys applied. */
+export class Converter<N> {
   private expanded = 0;
-  private readonly active = new Set<YamlNode>();
+  private readonly active = new Set<N>();
   /** anchor name -> the latest node anchored with it so far; conversion walks in document order, as aliases are resolved */
-  private readonly anchors = new Map<string, YamlNode>();
+  private readonly anchors = new Map<string, N>();
 
   constructor(
+    private readonly src: NodeSource<N>,
     private readonly spanOf: (range: readonly number[] | null | undefined, fallback?: Span) => Span,
     private readonly diagnostics: Diagnostic[],
     /** nodes aliases may produce in this file (aliasExpansionLimit) */
@@ -232,45 +320,49 @@ class Converter {
   ) {}
 
   /** `use` is the span of the alias that brought this node in, if any; `depth` is the node's depth in the tree (1 at the top). */
-  convert(node: YamlNode, use: Span | undefined, depth: number): Node {
+  convert(node: N, use: Span | undefined, depth: number): Node {
     if (use && ++this.expanded > this.limit) throw new TooLarge(use, 'aliases');
-    if (isAlias(node)) return this.alias(node, use, depth);
+    const src = this.src;
+    const kind = src.kind(node);
+    if (kind === 'alias') return this.alias(node, use, depth);
     // only where the text is: re-expanding an earlier anchor must not shadow a later redefinition
-    const anchor = (node as { anchor?: string }).anchor;
+    const anchor = src.anchor(node);
     if (anchor && !use) this.anchors.set(anchor, node);
-    const own = this.spanOf(node.range);
+    const own = this.spanOf(src.range(node));
     const span = use ?? own;
     const origin = use ? own : undefined;
-    const tag = node.tag && COMPOSE_TAGS.has(node.tag) ? (node.tag as '!reset' | '!override') : undefined;
-    if (isScalar(node)) {
-      const value = node.value;
-      const scalar: ScalarNode = { kind: 'scalar', span, value: normaliseScalar(value) };
+    const rawTag = src.tag(node);
+    const tag = rawTag && COMPOSE_TAGS.has(rawTag) ? (rawTag as '!reset' | '!override') : undefined;
+    if (kind === 'scalar') {
+      const scalar: ScalarNode = { kind: 'scalar', span, value: normaliseScalar(src.value(node)) };
       if (origin) scalar.origin = origin;
       if (tag) scalar.tag = tag;
       return scalar;
     }
     // aliases can nest collections deeper than the text does
-    if ((isSeq(node) || isMap(node)) && depth > MAX_NESTING_DEPTH) throw new TooLarge(span, 'nesting');
-    if (isSeq(node)) {
-      const items = node.items.map((item) => this.convert(item as YamlNode, use, depth + 1));
+    if ((kind === 'seq' || kind === 'map') && depth > MAX_NESTING_DEPTH) throw new TooLarge(span, 'nesting');
+    if (kind === 'seq') {
+      const items: Node[] = [];
+      for (const item of src.items(node)) items.push(this.convert(item, use, depth + 1));
       return withMeta({ kind: 'seq', span, items }, origin, tag);
     }
-    if (isMap(node)) return withMeta(this.map(node, use, depth), origin, tag);
+    if (kind === 'map') return withMeta(this.map(node, use, depth), origin, tag);
     return { kind: 'scalar', span, value: null };
   }
 
-  private alias(alias: Alias, use: Span | undefined, depth: number): Node {
-    const target = this.anchors.get(alias.source);
-    const span = use ?? this.spanOf(alias.range);
+  private alias(alias: N, use: Span | undefined, depth: number): Node {
+    const name = this.src.aliasName(alias);
+    const target = this.anchors.get(name);
+    const span = use ?? this.spanOf(this.src.range(alias));
     if (!target) {
-      this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: unknownAlias(alias.source), span });
+      this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: unknownAlias(name), span });
       return { kind: 'scalar', span, value: null };
     }
     if (this.active.has(target)) {
       this.diagnostics.push({
         ruleId: 'yaml-syntax',
         severity: 'error',
-        message: `alias "*${alias.source}" refers to a node that contains it; recursive aliases cannot be expanded`,
+        message: `alias "*${name}" refers to a node that contains it; recursive aliases cannot be expanded`,
         span,
       });
       return { kind: 'scalar', span, value: null };
@@ -283,28 +375,34 @@ class Converter {
     }
   }
 
-  private map(node: import('yaml').YAMLMap, use: Span | undefined, depth: number): MapNode {
+  /** An empty value written without a tag (`key:`): the library's empty scalar, or no node at all. */
+  private isBare(node: N | null): boolean {
+    if (node === null) return true;
+    if (this.src.kind(node) !== 'scalar' || this.src.value(node) !== null || this.src.tag(node)) return false;
+    const range = this.src.range(node);
+    return range?.[0] === range?.[1];
+  }
+
+  private map(node: N, use: Span | undefined, depth: number): MapNode {
+    const src = this.src;
     const entries = new Map<string, Entry>();
     const merged: Entry[] = [];
-    const span = use ?? this.spanOf(node.range);
+    const span = use ?? this.spanOf(src.range(node));
     this.active.add(node);
     try {
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const keyNode = pair.key as YamlNode | null;
-        if (isScalar(keyNode) && typeof keyNode.value === 'symbol' && keyNode.value.description === '<<') {
-          for (const e of this.mergeSources(pair.value as YamlNode, use, depth)) merged.push(e);
-          continue;
+      for (const [keyNode, valueNode] of src.pairs(node)) {
+        if (keyNode !== null && src.kind(keyNode) === 'scalar') {
+          const keyValue = src.value(keyNode);
+          if (typeof keyValue === 'symbol' && keyValue.description === '<<') {
+            for (const e of this.mergeSources(valueNode!, use, depth)) merged.push(e);
+            continue;
+          }
         }
-        const keyOwn = this.spanOf(keyNode?.range, span);
+        const keyOwn = this.spanOf(keyNode === null ? undefined : src.range(keyNode), span);
         const keySpan = use ?? keyOwn;
         const key = this.keyText(keyNode, keySpan, !use);
         if (key === undefined) continue;
-        const valueNode = pair.value as YamlNode | null;
-        const value: Node =
-          valueNode === null || (isScalar(valueNode) && valueNode.range?.[0] === valueNode.range?.[1] && valueNode.value === null && !valueNode.tag)
-            ? { kind: 'scalar', span: keySpan, value: null, ...(use ? { origin: keyOwn } : {}) }
-            : this.convert(valueNode, use, depth + 1);
+        const value: Node = this.isBare(valueNode) ? { kind: 'scalar', span: keySpan, value: null, ...(use ? { origin: keyOwn } : {}) } : this.convert(valueNode!, use, depth + 1);
         const e: Entry = { key, keySpan, value };
         if (use) e.keyOrigin = keyOwn;
         // reported once, where the text is, not again at every alias that expands this map
@@ -324,39 +422,42 @@ class Converter {
    * cannot be a key (Compose reads YAML with go-yaml, which refuses it: "invalid map key"): that is a
    * yaml-syntax error at the key, reported where the text is (`report`), and the entry is left out.
    */
-  private keyText(keyNode: YamlNode | null, span: Span, report: boolean): string | undefined {
+  private keyText(keyNode: N | null, span: Span, report: boolean): string | undefined {
     if (keyNode === null) return '';
-    const target = isAlias(keyNode) ? this.anchors.get(keyNode.source) : keyNode;
-    if (isScalar(target)) return String(target.value);
+    const src = this.src;
+    const isAliasKey = src.kind(keyNode) === 'alias';
+    const target = isAliasKey ? this.anchors.get(src.aliasName(keyNode)) : keyNode;
+    if (target !== undefined && src.kind(target) === 'scalar') return String(src.value(target));
     if (report) {
-      const message = target === undefined ? unknownAlias((keyNode as Alias).source) : 'a list or a mapping cannot be a map key; Compose cannot load the file ("invalid map key"). use a string';
+      const message = target === undefined ? unknownAlias(src.aliasName(keyNode)) : 'a list or a mapping cannot be a map key; Compose cannot load the file ("invalid map key"). use a string';
       this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message, span });
     }
     return undefined;
   }
 
   /** Entries a merge key brings in, each placed at the merge key's alias (the use site), keeping its anchor position as origin. */
-  private mergeSources(value: YamlNode, use: Span | undefined, depth: number): Entry[] {
+  private mergeSources(value: N, use: Span | undefined, depth: number): Entry[] {
+    const src = this.src;
     // an alias to a sequence of mappings merges each of them, as to a mapping (compose-go loader/reset.go resolveContainer
     // substitutes the alias's target under "<<"; loader/reset_test.go TestMergeKeyAliasTargets)
-    const target = isAlias(value) ? this.anchors.get(value.source) : undefined;
-    if (target && isSeq(target) && !this.active.has(target)) {
-      const at = use ?? this.spanOf(value.range);
+    const target = src.kind(value) === 'alias' ? this.anchors.get(src.aliasName(value)) : undefined;
+    if (target !== undefined && src.kind(target) === 'seq' && !this.active.has(target)) {
+      const at = use ?? this.spanOf(src.range(value));
       this.active.add(target);
       try {
-        return this.mergeEntries(target.items as YamlNode[], at, depth);
+        return this.mergeEntries(src.items(target), at, depth);
       } finally {
         this.active.delete(target);
       }
     }
-    return this.mergeEntries(isSeq(value) ? (value.items as YamlNode[]) : [value], use, depth);
+    return this.mergeEntries(src.kind(value) === 'seq' ? src.items(value) : [value], use, depth);
   }
 
-  private mergeEntries(sources: YamlNode[], use: Span | undefined, depth: number): Entry[] {
+  private mergeEntries(sources: Iterable<N>, use: Span | undefined, depth: number): Entry[] {
     const out: Entry[] = [];
     const seen = new Set<string>();
     for (const source of sources) {
-      const converted = this.convert(source, use ?? this.spanOf(source.range), depth);
+      const converted = this.convert(source, use ?? this.spanOf(this.src.range(source)), depth);
       if (converted.kind !== 'map') {
         this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: 'merge key "<<" needs a mapping or a list of mappings', span: converted.span });
         continue;

@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Parser, type CST } from 'yaml';
+import { checkDocument, streamIsPlain } from '../../lib/source/cst-tree';
+import { parseYaml } from '../../lib/source/yaml';
+import { fuzzCase, seedlings } from '../helpers/fuzz';
+
+// The fast path (trees read straight from the parser's tokens) must give exactly what the Composer path gives,
+// whenever it accepts a document; and it must accept nearly all valid files, or it saves nothing.
+const ROOT = path.join(__dirname, '..', '..');
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...yamlFiles(full));
+    else if (/\.ya?ml$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+/** Documents of `text` the fast path reads, and all documents. */
+function acceptance(text: string): { fast: number; all: number } {
+  // too deep for the library's own parser: parseYaml stops these before parsing (yaml-bounds.test.ts)
+  if (parseYaml('x', text, { fast: false }).diagnostics.some((d) => d.message.includes('levels deep'))) return { fast: 0, all: 0 };
+  const tokens = [...new Parser().parse(text)];
+  const docs = tokens.filter((t): t is CST.Document => t.type === 'document');
+  return { fast: streamIsPlain(tokens) ? docs.filter((d) => checkDocument(d) !== undefined).length : 0, all: docs.length };
+}
+
+/** The difference between the two paths for `text`, or undefined when they agree. */
+function differ(name: string, text: string): string | undefined {
+  const slow = parseYaml(name, text, { fast: false });
+  const fast = parseYaml(name, text);
+  try {
+    expect(fast.documents).to.deep.equal(slow.documents);
+    expect(fast.diagnostics).to.deep.equal(slow.diagnostics);
+  } catch (error) {
+    return `${name}: ${(error as Error).message.split('\n')[0]}`;
+  }
+  return undefined;
+}
+
+describe("cst-tree: the fast path gives the Composer path's trees and diagnostics", function () {
+  this.timeout(120_000);
+  const corpus = [...yamlFiles(path.join(ROOT, 'test', 'fixtures')), ...yamlFiles(path.join(ROOT, 'test', 'rules')), ...yamlFiles(path.join(ROOT, 'examples'))];
+
+  it('over every YAML file of the fixtures, rule fixtures and examples, accepting nearly all valid ones', () => {
+    const failures: string[] = [];
+    let fast = 0;
+    let all = 0;
+    let validFast = 0;
+    let valid = 0;
+    for (const file of corpus) {
+      const text = fs.readFileSync(file, 'utf8');
+      const problem = differ(path.relative(ROOT, file), text);
+      if (problem) failures.push(problem);
+      const a = acceptance(text);
+      fast += a.fast;
+      all += a.all;
+      if (!parseYaml('x', text, { fast: false }).diagnostics.some((d) => d.severity === 'error')) {
+        valid += a.all;
+        validFast += a.fast;
+      }
+    }
+    expect(failures, failures.join('\n')).to.deep.equal([]);
+    console.log(`      fast path: ${fast}/${all} documents of ${corpus.length} files; ${validFast}/${valid} of the documents without a yaml error`);
+    expect(corpus.length).to.be.above(200);
+    expect(validFast / valid).to.be.at.least(0.95);
+  });
+
+  it('over 3,000 mutated fixtures from the fuzz mutator', () => {
+    const all = seedlings();
+    const failures: string[] = [];
+    let fast = 0;
+    let docs = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const c = fuzzCase(seed, all);
+      for (const [name, text] of Object.entries(c.files)) {
+        if (!/\.ya?ml$/.test(name)) continue;
+        const problem = differ(`seed ${seed} ${name}`, text);
+        if (problem) failures.push(problem);
+        const a = acceptance(text);
+        fast += a.fast;
+        docs += a.all;
+      }
+    }
+    expect(failures, failures.slice(0, 20).join('\n')).to.deep.equal([]);
+    console.log(`      fast path on mutated files: ${fast}/${docs} documents`);
+    expect(fast).to.be.above(0);
+  });
+
+  const cases: [string, string][] = [
+    ['anchors, aliases and merge keys', 'x: &a {p: 1, q: [1, 2]}\ny:\n  <<: *a\n  p: 2\nz: *a\n'],
+    ['a merge of a sequence of maps and an alias to one', 'a: &a {x: 1}\nb: &b {x: 2, y: 3}\nl: &l [*a, *b]\nc:\n  <<: [*a, *b]\nd:\n  <<: *l\n'],
+    ['empty values, tags and comments', '# top\nk: # c\nt: !reset\nu: !override [1]\nv: &e\nw: *e\n- \n'],
+    ['empty seq items and anchored empty values', 's:\n  -\n  - &x\n  - !reset\n  - *x # c\n'],
+    ['core schema scalars', 'a: 0x1F\nb: 0o17\nc: .inf\nd: -.5e3\ne: ~\nf: TRUE\ng: "1"\nh: |\n  x\n  y\ni: >-\n  z\n  w\n1: one\nnull: n\n'],
+    ['duplicates, unknown and recursive aliases', 'a: 1\na: 2\nb: *nope\nc: &c\n  d: *c\n'],
+    ['several documents, one broken', 'a: 1\n---\nb: [1\n---\nc: 3\n'],
+    ['a directive', '%YAML 1.2\n---\na: 1\n'],
+    ['flow maps and a trailing comma', 'a: {b: 1, c: , "d": [x, y,],}\ne: [1, 2,]\n'],
+    [
+      'an alias bomb',
+      `a: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from(
+        { length: 7 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ).join('\n')}\n`,
+    ],
+  ];
+  for (const [name, text] of cases) {
+    it(name, () => {
+      expect(differ(name, text)).to.equal(undefined);
+    });
+  }
+
+  it('reads the plain documents of the cases above on the fast path', () => {
+    const accepted = cases.filter(([, text]) => acceptance(text).fast > 0).map(([name]) => name);
+    expect(accepted).to.include.members(['anchors, aliases and merge keys', 'a merge of a sequence of maps and an alias to one', 'core schema scalars', 'an alias bomb', 'flow maps and a trailing comma']);
+    expect(acceptance('a: 1\n---\nb: [1\n---\nc: 3\n')).to.deep.equal({ fast: 2, all: 3 });
+    expect(acceptance('%YAML 1.2\n---\na: 1\n').fast).to.equal(0);
+  });
+});

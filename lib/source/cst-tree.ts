@@ -342,7 +342,12 @@ function plainValue(source: string, atKey: boolean): unknown {
 
 /** The nodes of a document that checkDocument accepted, as a NodeSource; each collection not under an anchor drops its items as they are read. */
 export function cstSource(checked: CheckedDocument): NodeSource<CstNode> & { root(): CstNode } {
+  // the Converter tells nodes apart by identity (anchors, recursion): a collection an alias may walk again is the
+  // same node each time, as the Composer's is
+  const kept = new Map<CST.Token, CstNode>();
   const wrap = (token: CST.Token, p: Props, atKey: boolean): CstNode => {
+    const again = kept.get(token);
+    if (again) return again;
     const anchor = p.anchor ? p.anchor.source.substring(1) : undefined;
     const tag = p.tag?.source;
     let node: CstNode;
@@ -370,6 +375,7 @@ export function cstSource(checked: CheckedDocument): NodeSource<CstNode> & { roo
     }
     if (anchor) node.anchor = anchor;
     if (tag) node.tag = tag;
+    if (checked.keep.has(token)) kept.set(token, node);
     return node;
   };
   const empty = (at: number, p: Props): CstNode => {
@@ -398,8 +404,9 @@ export function cstSource(checked: CheckedDocument): NodeSource<CstNode> & { roo
       const flow = token.type === 'flow-collection';
       for (let i = 0; i < token.items.length; i++) {
         const { start, value } = token.items[i];
-        // the offset only stands in for missing props, which an item here always has, or has no node
-        const p = props(start, flow ? 'explicit-key-ind' : 'seq-item-ind', flow, value, token.offset, !flow);
+        // the offset only stands in for missing props, which an item here always has, or has no node; a flow item's
+        // props are checked against its key, as resolveFlowCollection does (`[!reset"x"]` is no error there)
+        const p = props(start, flow ? 'explicit-key-ind' : 'seq-item-ind', flow, flow ? undefined : value, token.offset, !flow);
         if (!value && (flow || !p.found)) continue;
         const item = value ? wrap(value, p, false) : empty(emptyPosition(p.end, start), p);
         yield item;

@@ -248,6 +248,9 @@ function withPlainEnv<T>(parse: () => T): T {
   }
 }
 
+/** A merge key's value that is not a mapping, a list of mappings or an alias to one (go-yaml refuses it: "map merge requires map or sequence of maps as the value"). */
+const MERGE_NEEDS_MAP = 'merge key "<<" needs a mapping or a list of mappings';
+
 /** An alias with no anchor of its name before it (go-yaml, which Compose reads with, refuses it: "unknown anchor"). */
 function unknownAlias(name: string): string {
   return `unknown alias "*${name}": no anchor "&${name}" comes before it, so Compose cannot load the file. define the anchor earlier in the file or correct the name`;
@@ -395,7 +398,9 @@ export class Converter<N> {
         if (keyNode !== null && src.kind(keyNode) === 'scalar') {
           const keyValue = src.value(keyNode);
           if (typeof keyValue === 'symbol' && keyValue.description === '<<') {
-            for (const e of this.mergeSources(valueNode!, use, depth)) merged.push(e);
+            // `{<<}`: a flow map's key without ":" has no value node at all
+            if (valueNode === null) this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: MERGE_NEEDS_MAP, span: use ?? this.spanOf(src.range(keyNode), span) });
+            else for (const e of this.mergeSources(valueNode, use, depth)) merged.push(e);
             continue;
           }
         }
@@ -460,7 +465,7 @@ export class Converter<N> {
     for (const source of sources) {
       const converted = this.convert(source, use ?? this.spanOf(this.src.range(source)), depth);
       if (converted.kind !== 'map') {
-        this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: 'merge key "<<" needs a mapping or a list of mappings', span: converted.span });
+        this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: MERGE_NEEDS_MAP, span: converted.span });
         continue;
       }
       for (const e of converted.entries.values()) {

@@ -29,10 +29,11 @@ import type { NodeSource } from './yaml';
  *   characters (KEY_OVER_1024_CHARS), a comment-only item before content (IMPOSSIBLE); DUPLICATE_KEY
  *   cannot fire (uniqueKeys off); keys that are not plain or quoted scalars or aliases are refused too;
  * - resolve-block-seq.js: an item without "-" (BAD_INDENT, MISSING_CHAR);
- * - resolve-flow-collection.js: a stray, missing or leading comma, an empty item (UNEXPECTED_TOKEN,
- *   MISSING_CHAR), pairs in a flow sequence and explicit keys (refused whatever their form), a key
- *   without ":" (MISSING_CHAR), block collections inside (BLOCK_IN_FLOW), a missing closing bracket
- *   (MISSING_CHAR, BAD_INDENT), bad tokens after it (resolveEnd);
+ * - resolve-flow-collection.js: a stray, missing or leading comma, an empty item but the last one
+ *   (UNEXPECTED_TOKEN, MISSING_CHAR), pairs in a flow sequence and explicit keys (refused whatever
+ *   their form), a key without ":" (MISSING_CHAR), block collections inside (BLOCK_IN_FLOW), a
+ *   missing closing bracket (MISSING_CHAR, BAD_INDENT), bad tokens after it (resolveEnd); a flow
+ *   item's props are checked against its key (resolveProps `next`), so `[!reset"x"]` is no error;
  * - resolve-flow-scalar.js, resolve-block-scalar.js: read through `CST.resolveAsScalar`; a document
  *   is refused when its onError fires (a block scalar at the document's root, where the library's
  *   context differs, is refused); util-flow-indent-check.js runs only with compat, which is off.
@@ -272,7 +273,8 @@ export function checkDocument(doc: CST.Document): CheckedDocument | undefined {
       const p = props(start, 'explicit-key-ind', true, key ?? sep?.[0], offset, false);
       if (p.found) throw new Unhandled();
       if (!p.anchor && !p.tag && !sep && !value) {
-        if (i === 0 || i < fc.items.length - 1 || key) throw new Unhandled();
+        // only white space and comments: the closing bracket's item (`[1, ]`, `[ ]`, `{\n}`), not a leading comma
+        if ((i === 0 && p.comma) || i < fc.items.length - 1 || key) throw new Unhandled();
         offset = p.end;
         continue;
       }
@@ -340,7 +342,10 @@ function plainValue(source: string, atKey: boolean): unknown {
   return isScalar(resolved) ? resolved.value : resolved;
 }
 
-/** The nodes of a document that checkDocument accepted, as a NodeSource; each collection not under an anchor drops its items as they are read. */
+/**
+ * The nodes of a document that checkDocument accepted, as a NodeSource; each collection not under an anchor
+ * drops its items as they are read, and each one under an anchor is one node however often it is read.
+ */
 export function cstSource(checked: CheckedDocument): NodeSource<CstNode> & { root(): CstNode } {
   // the Converter tells nodes apart by identity (anchors, recursion): a collection an alias may walk again is the
   // same node each time, as the Composer's is

@@ -392,7 +392,9 @@ export class Converter<N> {
     const entries = new Map<string, Entry>();
     const merged: Entry[] = [];
     const span = use ?? this.spanOf(src.range(node));
-    this.active.add(node);
+    // a merge can bring in a map that is already being converted: it stays marked until its outermost conversion ends
+    const entered = !this.active.has(node);
+    if (entered) this.active.add(node);
     try {
       for (const [keyNode, valueNode] of src.pairs(node)) {
         if (keyNode !== null && src.kind(keyNode) === 'scalar') {
@@ -416,7 +418,7 @@ export class Converter<N> {
         entries.set(key, e);
       }
     } finally {
-      this.active.delete(node);
+      if (entered) this.active.delete(node);
     }
     // explicit keys win over merged ones; earlier merge sources win over later ones
     for (const e of merged) if (!entries.has(e.key)) entries.set(e.key, e);

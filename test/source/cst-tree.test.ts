@@ -144,12 +144,22 @@ describe("cst-tree: the fast path gives the Composer path's trees and diagnostic
     ['an alias to a map holding an anchored map that refers to itself', 'a: &A\n  b: &B\n    c: *B\nx: *A\n'],
     ['a tag or an anchor right before a quoted item of a flow sequence', `a: [!reset"#", &q'x', *q]\n`],
     ['a merge key without a value in a flow map', 'a: &a {x: 1}\nb: {<<, y: 2}\nc: [{<<}]\n'],
+    ['a map in an anchored list merging the list and itself', 'a: &A\n  - &C\n    <<: [*A, *C]\n'],
   ];
   for (const [name, text] of cases) {
     it(name, () => {
       expect(differ(name, text)).to.equal(undefined);
     });
   }
+
+  it('reports a map that a merge brings into itself as a recursive alias, on both paths, without overflowing the stack', () => {
+    // the map stayed marked as being converted only until its inner conversion ended, so each merge could enter it once more
+    for (const fast of [true, false]) {
+      const parsed = parseYaml('f', 'a: &A\n  - &C\n    <<: [*A, *C]\n', { fast });
+      expect(parsed.diagnostics.map((d) => d.message)).to.include('alias "*A" refers to a node that contains it; recursive aliases cannot be expanded');
+      expect(parsed.diagnostics[0].span).to.include({ line: 3, column: 10, endColumn: 12 });
+    }
+  });
 
   it('reads the plain documents of the cases above on the fast path', () => {
     const accepted = cases.filter(([, text]) => acceptance(text).fast > 0).map(([name]) => name);

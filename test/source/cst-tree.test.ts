@@ -5,7 +5,7 @@ import { Parser, type CST } from 'yaml';
 import { checkDocument, streamIsPlain } from '../../lib/source/cst-tree';
 import { parseYaml } from '../../lib/source/yaml';
 import { fuzzCase, seedlings } from '../helpers/fuzz';
-import { generateYaml, mutateYaml } from './yaml-grammar';
+import { generateAnchoredYaml, generateYaml, mutateYaml } from './yaml-grammar';
 
 // The fast path (trees read straight from the parser's tokens) must give exactly what the Composer path gives,
 // whenever it accepts a document; and it must accept nearly all valid files, or it saves nothing.
@@ -118,6 +118,19 @@ describe("cst-tree: the fast path gives the Composer path's trees and diagnostic
     console.log(`      fast path on generated texts: ${fast} documents`);
     // the grammar is mostly valid YAML: the comparison must mostly be of fast documents, not of the Composer with itself
     expect(fast).to.be.above(400);
+  });
+
+  it('over 1,500 generated files full of anchors, aliases and merge keys', () => {
+    const failures: string[] = [];
+    let fast = 0;
+    for (let seed = 1; seed <= 1500; seed++) {
+      const text = generateAnchoredYaml(seed);
+      const problem = differ(`anchored seed ${seed}`, text);
+      if (problem) failures.push(`${problem}\n${JSON.stringify(text)}`);
+      fast += acceptance(text).fast;
+    }
+    expect(failures, failures.slice(0, 10).join('\n')).to.deep.equal([]);
+    expect(fast).to.be.above(1400);
   });
 
   const cases: [string, string][] = [

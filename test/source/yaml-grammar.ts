@@ -151,6 +151,41 @@ export function generateYaml(seed: number): string {
   return d.chance(0.1) ? text.replace(/\n/g, '\r\n') : text;
 }
 
+const ANCHOR_NAMES = ['A', 'B', 'C'];
+const ANCHOR_KEYS = ['p', 'q', 'r'];
+const ANCHOR_SCALARS = ['1', 'x', '~', '<<'];
+
+/**
+ * A mapping of four keys whose values nest block and flow collections, with three anchor names used again and
+ * again, aliases to any anchor written before (also to the collection they sit in) and merge keys everywhere:
+ * what the Converter's anchor table, recursion marks and merges must agree on between the two paths.
+ */
+export function generateAnchoredYaml(seed: number): string {
+  const d = new Draw(seed);
+  const written: string[] = [];
+  const node = (indent: number, depth: number, inFlow: boolean): string => {
+    const k = d.int(100);
+    const anchor = d.chance(0.4) ? `&${d.pick(ANCHOR_NAMES)} ` : '';
+    if (anchor) written.push(anchor.slice(1, -1));
+    if (depth > 3 || k < 25) return d.chance(0.5) && written.length > 0 ? `*${d.pick(written)}` : anchor + d.pick(ANCHOR_SCALARS);
+    const isMap = k < 65;
+    const key = (): string => (d.chance(0.2) ? '<<' : d.pick(ANCHOR_KEYS));
+    const count = 1 + d.int(3);
+    if (inFlow || d.chance(0.35)) {
+      const items = Array.from({ length: count }, () => (isMap ? `${key()}: ${node(0, depth + 1, true)}` : node(0, depth + 1, true)));
+      return anchor + (isMap ? `{${items.join(', ')}}` : `[${items.join(', ')}]`);
+    }
+    const pad = ' '.repeat(indent + 2);
+    const items = Array.from({ length: count }, () => `${pad}${isMap ? `${key()}:` : '-'}${value(indent + 2, depth)}`);
+    return `${anchor.trimEnd()}\n${items.join('\n')}`;
+  };
+  const value = (indent: number, depth: number): string => {
+    const text = node(indent, depth + 1, false);
+    return text.startsWith('\n') ? text : ` ${text}`;
+  };
+  return `${Array.from({ length: 4 }, (_, i) => `k${i}:${value(0, 0)}`).join('\n')}\n`;
+}
+
 const INSERTS = [' ', '  ', '\t', '\n', '\r\n', '#', ':', '-', ',', '[', ']', '{', '}', '"', "'", '&a', '*a', '!reset', '?', '|', '>', '...', '---', '\\', '%', '@', '`'];
 const LINE_STARTS = [' ', '  ', '\t', '#', '- ', ''];
 

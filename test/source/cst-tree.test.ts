@@ -51,6 +51,21 @@ function differ(name: string, text: string): string | undefined {
   return undefined;
 }
 
+/** Compares both paths on the named texts of seeds 1 to `seeds`, failing with the first differences and their texts; the documents read on the fast path. */
+function compareAll(seeds: number, texts: (seed: number) => [string, string][]): number {
+  const failures: string[] = [];
+  let fast = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    for (const [name, text] of texts(seed)) {
+      const problem = differ(name, text);
+      if (problem) failures.push(`${problem}\n${JSON.stringify(text)}`);
+      fast += acceptance(text).fast;
+    }
+  }
+  expect(failures, failures.slice(0, 10).join('\n')).to.deep.equal([]);
+  return fast;
+}
+
 describe("cst-tree: the fast path gives the Composer path's trees and diagnostics", function () {
   this.timeout(120_000);
   const corpus = [...yamlFiles(path.join(ROOT, 'test', 'fixtures')), ...yamlFiles(path.join(ROOT, 'test', 'rules')), ...yamlFiles(path.join(ROOT, 'examples'))];
@@ -101,36 +116,20 @@ describe("cst-tree: the fast path gives the Composer path's trees and diagnostic
   });
 
   it('over 2,000 texts from a seeded YAML grammar, half of them with a few characters inserted or dropped', () => {
-    const failures: string[] = [];
-    let fast = 0;
-    for (let seed = 1; seed <= 1000; seed++) {
+    const fast = compareAll(1000, (seed) => {
       const text = generateYaml(seed);
-      for (const [name, variant] of [
+      return [
         [`grammar seed ${seed}`, text],
         [`grammar seed ${seed} mutated`, mutateYaml(text, seed)],
-      ]) {
-        const problem = differ(name, variant);
-        if (problem) failures.push(`${problem}\n${JSON.stringify(variant)}`);
-        fast += acceptance(variant).fast;
-      }
-    }
-    expect(failures, failures.slice(0, 10).join('\n')).to.deep.equal([]);
+      ];
+    });
     console.log(`      fast path on generated texts: ${fast} documents`);
     // the grammar is mostly valid YAML: the comparison must mostly be of fast documents, not of the Composer with itself
     expect(fast).to.be.above(400);
   });
 
   it('over 1,500 generated files full of anchors, aliases and merge keys', () => {
-    const failures: string[] = [];
-    let fast = 0;
-    for (let seed = 1; seed <= 1500; seed++) {
-      const text = generateAnchoredYaml(seed);
-      const problem = differ(`anchored seed ${seed}`, text);
-      if (problem) failures.push(`${problem}\n${JSON.stringify(text)}`);
-      fast += acceptance(text).fast;
-    }
-    expect(failures, failures.slice(0, 10).join('\n')).to.deep.equal([]);
-    expect(fast).to.be.above(1400);
+    expect(compareAll(1500, (seed) => [[`anchored seed ${seed}`, generateAnchoredYaml(seed)]])).to.be.above(1400);
   });
 
   const cases: [string, string][] = [

@@ -314,6 +314,12 @@ export class Converter<N> {
   private readonly active = new Set<N>();
   /** anchor name -> the latest node anchored with it so far; conversion walks in document order, as aliases are resolved */
   private readonly anchors = new Map<string, N>();
+  /**
+   * Aliases being expanded around the node converted now: 0 where the text is. A merge key's own mapping
+   * (`<<: {x: 1}`) is placed at the merge like an alias's, but is text: its anchors count (go-yaml, as the
+   * yaml library, resolves an alias to the latest anchor written before it) and its duplicate keys are reported.
+   */
+  private expanding = 0;
 
   constructor(
     private readonly src: NodeSource<N>,
@@ -331,7 +337,7 @@ export class Converter<N> {
     if (kind === 'alias') return this.alias(node, use, depth);
     // only where the text is: re-expanding an earlier anchor must not shadow a later redefinition
     const anchor = src.anchor(node);
-    if (anchor && !use) this.anchors.set(anchor, node);
+    if (anchor && this.expanding === 0) this.anchors.set(anchor, node);
     const own = this.spanOf(src.range(node));
     const span = use ?? own;
     const origin = use ? own : undefined;
@@ -372,9 +378,11 @@ export class Converter<N> {
       return { kind: 'scalar', span, value: null };
     }
     this.active.add(target);
+    this.expanding++;
     try {
       return this.convert(target, span, depth);
     } finally {
+      this.expanding--;
       this.active.delete(target);
     }
   }
@@ -408,13 +416,13 @@ export class Converter<N> {
         }
         const keyOwn = this.spanOf(keyNode === null ? undefined : src.range(keyNode), span);
         const keySpan = use ?? keyOwn;
-        const key = this.keyText(keyNode, keySpan, !use);
+        const key = this.keyText(keyNode, keyOwn, this.expanding === 0);
         if (key === undefined) continue;
         const value: Node = this.isBare(valueNode) ? { kind: 'scalar', span: keySpan, value: null, ...(use ? { origin: keyOwn } : {}) } : this.convert(valueNode!, use, depth + 1);
         const e: Entry = { key, keySpan, value };
         if (use) e.keyOrigin = keyOwn;
         // reported once, where the text is, not again at every alias that expands this map
-        if (entries.has(key) && !use) this.diagnostics.push(duplicateKey(key, entries.get(key)!, keyOwn));
+        if (entries.has(key) && this.expanding === 0) this.diagnostics.push(duplicateKey(key, entries.get(key)!, keyOwn));
         entries.set(key, e);
       }
     } finally {
@@ -452,9 +460,11 @@ export class Converter<N> {
     if (target !== undefined && src.kind(target) === 'seq' && !this.active.has(target)) {
       const at = use ?? this.spanOf(src.range(value));
       this.active.add(target);
+      this.expanding++;
       try {
         return this.mergeEntries(src.items(target), at, depth);
       } finally {
+        this.expanding--;
         this.active.delete(target);
       }
     }

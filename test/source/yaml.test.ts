@@ -26,6 +26,20 @@ describe('parseYaml', () => {
     expect(toPlain(r.documents[0])).to.deep.equal({ x: 1, y: { k: 2 }, w: { k: 2 }, z: 3, q: 3 });
   });
 
+  it("resolves an alias to an anchor written inside a merge key's own mapping, as go-yaml and the yaml library do", () => {
+    const r = doc('a: {p: 1, <<: [&c {q: 2}]}\nb: *c\nc:\n  <<: &m {x: 1}\nd: *m\n');
+    expect(r.diagnostics).to.deep.equal([]);
+    expect(toPlain(r.documents[0])).to.deep.equal({ a: { p: 1, q: 2 }, b: { q: 2 }, c: { x: 1 }, d: { x: 1 } });
+  });
+
+  it("reports a duplicate or invalid key inside a merge key's own mapping once, at the key", () => {
+    const r = doc('a: &a\n  <<: {x: 1, x: 2, [1]: 3}\nb: *a\n');
+    expect(r.diagnostics.map((d) => `${d.span.line}:${d.span.column}-${d.span.endColumn} ${d.message.split(';')[0]}`)).to.deep.equal([
+      '2:14-15 key "x" is written twice in this mapping (first at line 2)',
+      '2:20-23 a list or a mapping cannot be a map key',
+    ]);
+  });
+
   it('accepts anchors next to empty values', () => {
     const r = doc('a:\nb: &x {c: }\nd: *x\n');
     expect(r.diagnostics).to.deep.equal([]);

@@ -320,6 +320,8 @@ export class Converter<N> {
    * yaml library, resolves an alias to the latest anchor written before it) and its duplicate keys are reported.
    */
   private expanding = 0;
+  /** alias offset -> the node it names, fixed where the text is: an alias names the latest anchor written before it, however later expansions reach it */
+  private readonly targets = new Map<number, N | undefined>();
 
   constructor(
     private readonly src: NodeSource<N>,
@@ -362,7 +364,7 @@ export class Converter<N> {
 
   private alias(alias: N, use: Span | undefined, depth: number): Node {
     const name = this.src.aliasName(alias);
-    const target = this.anchors.get(name);
+    const target = this.target(alias);
     const span = use ?? this.spanOf(this.src.range(alias));
     if (!target) {
       this.diagnostics.push({ ruleId: 'yaml-syntax', severity: 'error', message: unknownAlias(name), span });
@@ -385,6 +387,19 @@ export class Converter<N> {
       this.expanding--;
       this.active.delete(target);
     }
+  }
+
+  /**
+   * The node `alias` names: the latest anchor of its name written before it in the text (go-yaml's parser
+   * resolves each alias as it reads it, yaml.v3 parser.go alias(); the yaml library's Alias.resolve the same),
+   * not the latest one converted when an expansion of an enclosing anchor reaches the alias again.
+   */
+  private target(alias: N): N | undefined {
+    const at = this.src.range(alias)?.[0] ?? -1;
+    if (this.expanding > 0 && this.targets.has(at)) return this.targets.get(at);
+    const target = this.anchors.get(this.src.aliasName(alias));
+    if (this.expanding === 0) this.targets.set(at, target);
+    return target;
   }
 
   /** An empty value written without a tag (`key:`): the library's empty scalar, or no node at all. */
@@ -442,7 +457,7 @@ export class Converter<N> {
     if (keyNode === null) return '';
     const src = this.src;
     const isAliasKey = src.kind(keyNode) === 'alias';
-    const target = isAliasKey ? this.anchors.get(src.aliasName(keyNode)) : keyNode;
+    const target = isAliasKey ? this.target(keyNode) : keyNode;
     if (target !== undefined && src.kind(target) === 'scalar') return String(src.value(target));
     if (report) {
       const message = target === undefined ? unknownAlias(src.aliasName(keyNode)) : 'a list or a mapping cannot be a map key; Compose cannot load the file ("invalid map key"). use a string';
@@ -456,7 +471,7 @@ export class Converter<N> {
     const src = this.src;
     // an alias to a sequence of mappings merges each of them, as to a mapping (compose-go loader/reset.go resolveContainer
     // substitutes the alias's target under "<<"; loader/reset_test.go TestMergeKeyAliasTargets)
-    const target = src.kind(value) === 'alias' ? this.anchors.get(src.aliasName(value)) : undefined;
+    const target = src.kind(value) === 'alias' ? this.target(value) : undefined;
     if (target !== undefined && src.kind(target) === 'seq' && !this.active.has(target)) {
       const at = use ?? this.spanOf(src.range(value));
       this.active.add(target);

@@ -152,32 +152,75 @@ export function generateYaml(seed: number): string {
 }
 
 const ANCHOR_NAMES = ['A', 'B', 'C'];
-const ANCHOR_KEYS = ['p', 'q', 'r'];
+const ANCHOR_KEYS = ['p', 'q', 'r', 's'];
 const ANCHOR_SCALARS = ['1', 'x', '~', '<<'];
 
 /**
  * A mapping of four keys whose values nest block and flow collections, with three anchor names used again and
  * again, aliases to any anchor written before (also to the collection they sit in) and merge keys everywhere:
- * what the Converter's anchor table, recursion marks and merges must agree on between the two paths.
+ * what the Converter's anchor table, recursion marks and merges must agree on between the two paths. With
+ * `valid`, aliases name only anchors whose node is complete and merge keys take a mapping or an alias to one,
+ * so that the file is valid YAML that Compose would read.
  */
-export function generateAnchoredYaml(seed: number): string {
+export function generateAnchoredYaml(seed: number, valid = false): string {
   const d = new Draw(seed);
+  /** anchor names an alias may use, and those of them on mappings */
   const written: string[] = [];
+  const maps = new Set<string>();
+  /** with `valid`: names whose latest anchor is on a node still being written (an alias there would be recursive) */
+  const open = new Set<string>();
+  const alias = (): string | undefined => {
+    const names = written.filter((name) => !open.has(name));
+    return names.length > 0 && d.chance(0.5) ? `*${d.pick(names)}` : undefined;
+  };
+  const named = (name: string, isMap: boolean): void => {
+    open.delete(name);
+    written.push(name);
+    if (isMap) maps.add(name);
+    else maps.delete(name);
+  };
+  const mergeValue = (): string => {
+    const sources = [...maps].filter((name) => !open.has(name));
+    if (sources.length > 0 && d.chance(0.6)) return d.chance(0.7) ? `*${d.pick(sources)}` : `[*${d.pick(sources)}, {s: x}]`;
+    return `{${d.pick(ANCHOR_KEYS)}: ${d.pick(ANCHOR_SCALARS.filter((v) => v !== '<<'))}}`;
+  };
   const node = (indent: number, depth: number, inFlow: boolean): string => {
     const k = d.int(100);
-    const anchor = d.chance(0.4) ? `&${d.pick(ANCHOR_NAMES)} ` : '';
-    if (anchor) written.push(anchor.slice(1, -1));
-    if (depth > 3 || k < 25) return d.chance(0.5) && written.length > 0 ? `*${d.pick(written)}` : anchor + d.pick(ANCHOR_SCALARS);
-    const isMap = k < 65;
-    const key = (): string => (d.chance(0.2) ? '<<' : d.pick(ANCHOR_KEYS));
-    const count = 1 + d.int(3);
-    if (inFlow || d.chance(0.35)) {
-      const items = Array.from({ length: count }, () => (isMap ? `${key()}: ${node(0, depth + 1, true)}` : node(0, depth + 1, true)));
-      return anchor + (isMap ? `{${items.join(', ')}}` : `[${items.join(', ')}]`);
+    let name = d.chance(0.4) ? d.pick(ANCHOR_NAMES) : undefined;
+    // with `valid`, a name is not anchored again inside its own node: the outer node would not be the latest one
+    if (name && open.has(name)) name = undefined;
+    const anchor = name ? `&${name} ` : '';
+    if (depth > 3 || k < 25) {
+      const a = alias();
+      if (a) return a;
+      if (name) named(name, false);
+      return anchor + d.pick(ANCHOR_SCALARS);
     }
-    const pad = ' '.repeat(indent + 2);
-    const items = Array.from({ length: count }, () => `${pad}${isMap ? `${key()}:` : '-'}${value(indent + 2, depth)}`);
-    return `${anchor.trimEnd()}\n${items.join('\n')}`;
+    const isMap = k < 65;
+    if (name && !valid) named(name, isMap);
+    if (name && valid) open.add(name);
+    // keys differ within one map, so that most files are valid (duplicate keys are other tests' matter)
+    const keys = ANCHOR_KEYS.filter(() => d.chance(0.7));
+    if (d.chance(0.4)) keys.splice(d.int(keys.length + 1), 0, '<<');
+    if (keys.length === 0) keys.push('p');
+    const key = (): string => keys.shift()!;
+    const count = isMap ? Math.min(1 + d.int(3), keys.length) : 1 + d.int(3);
+    const item = (inner: () => string): string => {
+      if (!isMap) return inner();
+      const k = key();
+      return `${k}:${k === '<<' && valid ? ` ${mergeValue()}` : inner()}`;
+    };
+    let text: string;
+    if (inFlow || d.chance(0.35)) {
+      const items = Array.from({ length: count }, () => item(() => ` ${node(0, depth + 1, true)}`).replace(/^ /, ''));
+      text = anchor + (isMap ? `{${items.join(', ')}}` : `[${items.join(', ')}]`);
+    } else {
+      const pad = ' '.repeat(indent + 2);
+      const items = Array.from({ length: count }, () => `${pad}${isMap ? '' : '-'}${item(() => value(indent + 2, depth))}`);
+      text = `${anchor.trimEnd()}\n${items.join('\n')}`;
+    }
+    if (name && valid) named(name, isMap);
+    return text;
   };
   const value = (indent: number, depth: number): string => {
     const text = node(indent, depth + 1, false);

@@ -31,8 +31,9 @@ export function buildModel(project: Pick<LoadedProject, 'name' | 'mode' | 'direc
   return { name: project.name, mode: project.mode, directory: project.directory, files: project.files, services, networks, inactiveServices };
 }
 
-function located<T>(node: Node, value: T): Located<T> {
-  const out: Located<T> = { value, span: node.span };
+/** `value` located at `node` (at `span` instead, a part of its scalar, when given), with its origin and unknown flag. */
+function located<T>(node: Node, value: T, span: Span = node.span): Located<T> {
+  const out: Located<T> = { value, span };
   if (node.origin) out.origin = node.origin;
   if (isScalar(node) && node.unknown) out.unknown = true;
   return out;
@@ -45,14 +46,6 @@ function located<T>(node: Node, value: T): Located<T> {
  */
 function relocated<T, U>(v: Located<T>, value: U): Located<U> {
   const out: Located<U> = { value, span: v.span };
-  if (v.origin) out.origin = v.origin;
-  if (v.unknown) out.unknown = true;
-  return out;
-}
-
-/** `v` placed at `span` instead (a part of its scalar); as relocated, field by field. */
-function relocatedAt<T>(v: Located<T>, span: Span): Located<T> {
-  const out: Located<T> = { value: v.value, span };
   if (v.origin) out.origin = v.origin;
   if (v.unknown) out.unknown = true;
   return out;
@@ -108,7 +101,7 @@ function keyValues(node: Node | undefined, separator = '='): { key: string; keyS
     const whole = String(item.value);
     const at = whole.indexOf(separator);
     if (at < 0) return [{ key: whole, keySpan: item.span }];
-    return [{ key: whole.slice(0, at), keySpan: item.span, value: relocatedAt(located(item, whole.slice(at + 1)), subSpan(item, whole.slice(0, at + 1).length, whole.length)) }];
+    return [{ key: whole.slice(0, at), keySpan: item.span, value: located(item, whole.slice(at + 1), subSpan(item, whole.slice(0, at + 1).length, whole.length)) }];
   });
 }
 
@@ -319,7 +312,7 @@ function extraHosts(node: Node | undefined): ExtraHost[] {
     const whole = String(item.value);
     const { host, addresses } = parseExtraHost(whole);
     for (const { address: addressText, start, end } of addresses) {
-      const address = relocatedAt(located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText)), subSpan(item, start, end));
+      const address = located(item, addressText === 'host-gateway' ? ('host-gateway' as const) : parseAddress(addressText), subSpan(item, start, end));
       out.push({ host, address, span: item.span });
     }
   }

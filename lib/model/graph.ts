@@ -148,12 +148,10 @@ export class NetworkGraph {
     this.namespaces = namespacesOf(model, this.containerNames);
     for (const service of model.services.values()) this.attach(service);
     this.addLinks();
-    // before the port claims, which ask for each service's published ports
+    // before the port claims, which ask for each service's published ports; a service's gateway before why it publishes nothing
     for (const name of model.services.keys()) {
       const gateway = this.chooseGateway(name);
       if (gateway) this.gateways.set(name, gateway);
-    }
-    for (const name of model.services.keys()) {
       const why = this.whyUnpublished(name);
       if (why) this.unpublishedWhy.set(name, why);
     }
@@ -513,7 +511,7 @@ export class NetworkGraph {
     return this.unpublishedWhy.get(service);
   }
 
-  /** `unpublished` as the constructor computes it, once per service (after the gateways). */
+  /** `unpublished` as the constructor computes it, once per service (after the service's gateway). */
   private whyUnpublished(service: string): Extract<BindingOutcome, { kind: 'unreachable' }> | undefined {
     const ns = this.namespace(service);
     if (this.model.mode !== 'compose' || ns.kind !== undefined || ns.broken) return undefined;

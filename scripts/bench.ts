@@ -87,19 +87,25 @@ function cpuHook(): string {
   return file;
 }
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** `times` whole CLI runs with `args`, each with its wall time and the process's CPU time (ms), stdout and stderr. */
+function cliRuns(times: number, args: string[], cwd?: string): { wall: number; cpu: number; stdout: string; stderr: string }[] {
+  const hook = cpuHook();
+  return Array.from({ length: times }, () => {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, ['--require', hook, bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+    return { wall: performance.now() - started, cpu: Number(/\[cpu\] ([\d.]+)/.exec(r.stderr)?.[1]), stdout: r.stdout, stderr: r.stderr };
+  });
+}
+
 /** Start-up as a user of the CLI or a pre-commit hook pays it: a whole run on a valid 10-line file (CPU time and wall time, median of 9). */
 function benchStartup(): void {
   if (!fs.existsSync(bin)) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlint-bench-'));
   const lines = ['services:', '  web:', '    image: nginx:1.25', '    ports: ["127.0.0.1:8080:80"]', '    networks: [front]', '  db:', '    image: postgres:16', '    networks: [front]', 'networks:', '  front: {}'];
   fs.writeFileSync(path.join(dir, 'compose.yaml'), lines.join('\n') + '\n');
-  const hook = cpuHook();
-  const runs = Array.from({ length: 9 }, () => {
-    const started = performance.now();
-    const r = spawnSync(process.execPath, ['--require', hook, bin, 'compose.yaml'], { cwd: dir, encoding: 'utf8' });
-    return { wall: performance.now() - started, cpu: Number(/\[cpu\] ([\d.]+)/.exec(r.stderr)?.[1]) };
-  });
-  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const runs = cliRuns(9, ['compose.yaml'], dir);
   const cpu = median(runs.map((r) => r.cpu));
   console.log(
     `start-up, lint of a valid 10-line file: ${ms(cpu)} CPU, ${ms(median(runs.map((r) => r.wall)))} wall (median of 9); issue 17 measured ${GOALS.startupCpuMs} ms CPU with every module loaded: ${cpu < GOALS.startupCpuMs ? 'less' : 'NOT less'}`,
@@ -114,17 +120,12 @@ function benchStartup(): void {
 function benchMany(): void {
   if (!fs.existsSync(bin)) return;
   const files = [...corpusFiles(), path.join(FIXTURES, 'no-such-file.yaml')];
-  const hook = cpuHook();
-  const runs = [0, 1, 2].map(() => {
-    const started = performance.now();
-    const r = spawnSync(process.execPath, ['--require', hook, bin, '--format', 'compact', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const missing = r.stderr.includes('no-such-file.yaml: no such file');
-    return { wall: performance.now() - started, cpu: Number(/\[cpu\] ([\d.]+)/.exec(r.stderr)?.[1]), missing, findings: r.stdout.split('\n').filter(Boolean).length };
-  });
-  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[1];
+  const runs = cliRuns(3, ['--format', 'compact', ...files]);
   const wall = median(runs.map((r) => r.wall));
+  const findings = runs[0].stdout.split('\n').filter(Boolean).length;
+  const reported = runs.every((r) => r.stderr.includes('no-such-file.yaml: no such file'));
   console.log(
-    `many files in one call: ${files.length} paths (one missing) in ${ms(wall)} wall, ${ms(median(runs.map((r) => r.cpu)))} CPU (median of 3; ${(wall / files.length).toFixed(1)} ms a file), ${runs[0].findings} findings; the missing path ${runs.every((r) => r.missing) ? 'reported, the others linted' : 'NOT reported'}`,
+    `many files in one call: ${files.length} paths (one missing) in ${ms(wall)} wall, ${ms(median(runs.map((r) => r.cpu)))} CPU (median of 3; ${(wall / files.length).toFixed(1)} ms a file), ${findings} findings; the missing path ${reported ? 'reported, the others linted' : 'NOT reported'}`,
   );
 }
 
